@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make run` and `make test`. Needs Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test schema migrate token contract clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)  ## migrate, load demo data when empty, print tokens, serve http://127.0.0.1:8000/graphql
+	$(BIN)/python manage.py migrate
+	$(BIN)/python manage.py demo
+	MIGRATE_ON_START=false $(BIN)/uvicorn server:app --host $(HOST) --port $(PORT)
+
+test: $(STAMP)  ## the whole suite (DATABASE_URL=postgresql+psycopg://… to run it on PostgreSQL)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+schema: $(STAMP)  ## rewrite schema.graphql from the served schema
+	$(BIN)/python manage.py schema
+
+contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql
+	$(BIN)/python ../shared/tools/check-contract schema.graphql
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from domain.catalog.model import Product
+from domain.shared.actor import Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidInput
+from domain.shared.money import Money
+from domain.shared.text import bounded_text
+from domain.shared.uow import UnitOfWork
+
+MAX_PRICE = Money(100_000_000)  # ¥1,000,000.00
+
+
+async def register_product(
+    uow: UnitOfWork, actor: Actor, clock: Clock, *, sku: str, name: str, price: Money, fresh: bool
+) -> Product:
+    """The shop's MERCHANT lists a product in their own shop; the price is the catalogue's from then on."""
+    actor.require(Role.MERCHANT)
+    if not (0 < price.fen <= MAX_PRICE.fen):
+        raise InvalidInput(f"a price is above ¥0.00 and at most {MAX_PRICE}", ("input", "price"))
+    product = Product(
+        shop_id=actor.shop_id,
+        sku=bounded_text(sku, field=("input", "sku"), max_len=64, min_len=1),
+        name=bounded_text(name, field=("input", "name"), max_len=200, min_len=1),
+        price=price,
+        fresh=fresh,
+        created_at=clock.now(),
+    )
+    async with uow:
+        await uow.products.add(product)
+        await uow.commit()
+    return product

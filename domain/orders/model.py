@@ -1,0 +1,146 @@
+"""Orders as reported by the order service: the catalogue sets the prices, the order moves through
+AWAITING_PAYMENT → PAID → DELIVERED, or to CANCELLED."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+
+from domain.shared.actor import Actor, Role
+from domain.shared.errors import InvalidInput, InvalidState
+from domain.shared.money import Money
+
+QUANTITY_PLACES = Decimal("0.001")
+MAX_QUANTITY = Decimal(99_999)
+
+
+class OrderStatus(str, Enum):
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    PAID = "PAID"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+class PaymentMethod(str, Enum):
+    ONLINE = "ONLINE"
+    CASH_ON_DELIVERY = "CASH_ON_DELIVERY"
+
+
+def parse_quantity(value: Decimal | str, field: tuple) -> Decimal:
+    """A line quantity: positive, at most three decimal places (goods sold by weight), at most 99,999."""
+    try:
+        quantity = Decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidInput(f"{value!r} is not a quantity", field) from None
+    if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
+        raise InvalidInput(f"a quantity is above 0 and at most {MAX_QUANTITY}", field)
+    if quantity != quantity.quantize(QUANTITY_PLACES):
+        raise InvalidInput("a quantity has at most three decimal places", field)
+    return quantity.quantize(QUANTITY_PLACES)
+
+
+@dataclass
+class OrderLine:
+    product_id: int
+    quantity: Decimal
+    unit_price: Money
+    discount: Money = field(default_factory=Money.zero)
+    id: int | None = None
+    order_id: int | None = None
+
+    @property
+    def subtotal(self) -> Money:
+        return self.unit_price.times(self.quantity)
+
+    @property
+    def paid_amount(self) -> Money:
+        """C4's P: the line subtotal minus its share of the order's discounts."""
+        return self.subtotal - self.discount
+
+
+@dataclass
+class Order:
+    buyer_id: str
+    shop_id: int
+    payment_method: PaymentMethod
+    lines: list[OrderLine]
+    shipping_fee: Money
+    placed_at: datetime
+    live_room_streamer_id: str | None = None
+    status: OrderStatus = OrderStatus.AWAITING_PAYMENT
+    paid_at: datetime | None = None
+    signed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    remark: str | None = None
+    version: int = 0
+    id: int | None = None
+
+    @property
+    def goods_total(self) -> Money:
+        return Money(sum(line.subtotal.fen for line in self.lines))
+
+    @property
+    def discount_total(self) -> Money:
+        return Money(sum(line.discount.fen for line in self.lines))
+
+    @property
+    def payable(self) -> Money:
+        return self.goods_total - self.discount_total + self.shipping_fee
+
+    def _moment(self, at: datetime, now: datetime, not_before: datetime, field: tuple) -> datetime:
+        if at > now:
+            raise InvalidInput("that moment is in the future", field)
+        if at < not_before:
+            raise InvalidInput("that moment is before the order's previous step", field)
+        return at
+
+    def record_payment(self, succeeded: bool, at: datetime, now: datetime) -> str:
+        """A payment outcome. Cash-on-delivery orders are paid at delivery, so they get none.
+        A failed payment cancels the order (decision: the buyer places a new one; W6 returns its coupons)."""
+        if self.payment_method is PaymentMethod.CASH_ON_DELIVERY:
+            raise InvalidState("a cash-on-delivery order is paid at delivery", ("input", "orderId"))
+        if self.status is not OrderStatus.AWAITING_PAYMENT:
+            raise InvalidState(f"the order is {self.status.value}, not awaiting payment", ("input", "orderId"))
+        at = self._moment(at, now, self.placed_at, ("input", "at"))
+        if succeeded:
+            self.status, self.paid_at = OrderStatus.PAID, at
+            return "PAID"
+        self.status, self.cancelled_at = OrderStatus.CANCELLED, at
+        return "PAYMENT_FAILED"
+
+    def record_delivery(self, signed_at: datetime, now: datetime) -> None:
+        """C2's sign-off. A paid online order, or a cash-on-delivery order (paid on signing)."""
+        cod = self.payment_method is PaymentMethod.CASH_ON_DELIVERY
+        expected = OrderStatus.AWAITING_PAYMENT if cod else OrderStatus.PAID
+        if self.status is not expected:
+            raise InvalidState(f"the order is {self.status.value}; it cannot be signed for", ("input", "orderId"))
+        self._moment(signed_at, now, self.paid_at or self.placed_at, ("input", "signedAt"))
+        self.status, self.signed_at = OrderStatus.DELIVERED, signed_at
+        if cod:
+            self.paid_at = signed_at
+
+    def cancel(self, actor: Actor, at: datetime) -> None:
+        """W7: a full cancellation. The buyer may cancel before shipping (not yet delivered);
+        the order service may cancel at any point, e.g. a full refund after delivery."""
+        if self.status is OrderStatus.CANCELLED:
+            raise InvalidState("the order is already cancelled", ("input", "orderId"))
+        if actor.role is Role.BUYER and self.status is OrderStatus.DELIVERED:
+            raise InvalidState("a delivered order cannot be cancelled by the buyer; file an after-sale claim",
+                               ("input", "orderId"))
+        self.status, self.cancelled_at = OrderStatus.CANCELLED, at
+
+
+def can_view_order(actor: Actor, order: Order) -> bool:
+    """G6: the buyer, the shop's merchants and agents, the platform and the reporting services."""
+    if actor.role in (Role.PLATFORM, Role.SERVICE):
+        return True
+    if actor.role is Role.BUYER:
+        return order.buyer_id == actor.user_id
+    return actor.acts_for_shop(order.shop_id)
+
+
+def can_see_shop_remarks(actor: Actor, shop_id: int) -> bool:
+    """N1/N2: remarks are visible to the shop's merchants and agents, to nobody else."""
+    return actor.acts_for_shop(shop_id)

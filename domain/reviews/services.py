@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.orders.model import OrderStatus
+from domain.reviews.model import Review, ReviewVisibility
+from domain.shared.actor import Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidInput, InvalidState, NotFound
+from domain.shared.events import AuditEvent
+from domain.shared.text import bounded_text
+from domain.shared.uow import UnitOfWork
+
+MAX_CONTENT = 2000
+
+
+async def record_review(
+    uow: UnitOfWork, actor: Actor, clock: Clock, *, order_id: int | None, rating: int, content: str,
+    created_at: datetime | None,
+) -> Review:
+    """SERVICE reports the buyer's review of a delivered order: one per order, rating 1–5."""
+    actor.require(Role.SERVICE)
+    now = clock.now()
+    if not 1 <= rating <= 5:
+        raise InvalidInput("a rating is 1 to 5", ("input", "rating"))
+    text = bounded_text(content, field=("input", "content"), max_len=MAX_CONTENT)
+    at = created_at or now
+    if at > now:
+        raise InvalidInput("that moment is in the future", ("input", "createdAt"))
+    async with uow:
+        order = await uow.orders.get(order_id) if order_id is not None else None
+        if order is None:
+            raise NotFound("no such order", ("input", "orderId"))
+        if order.status is not OrderStatus.DELIVERED:
+            raise InvalidState("only a delivered order can be reviewed", ("input", "orderId"))
+        if at < order.signed_at:
+            raise InvalidInput("a review cannot precede the sign-off", ("input", "createdAt"))
+        review = Review(order.id, order.shop_id, order.buyer_id, rating, text, at, ReviewVisibility.PUBLIC)
+        await uow.reviews.add(review)
+        await uow.audit.record(AuditEvent.of("review", review.id, "RECORDED", now, actor))
+        await uow.commit()
+    return review
+
+
+def can_view_review(actor: Actor, review: Review) -> bool:
+    """Reviews appear here as subjects of after-sales governance (A1), so they are seen by whoever may see the
+    reviewed order: its author, the shop's staff, the platform and the services (decision). Whether the public
+    storefront shows it is ``visibility`` (A5), not this API's read rule."""
+    if actor.role in (Role.PLATFORM, Role.SERVICE):
+        return True
+    return actor.user_id == review.buyer_id if actor.role is Role.BUYER else actor.acts_for_shop(review.shop_id)

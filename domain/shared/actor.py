@@ -1,0 +1,40 @@
+"""Who acts (G6). A merchant or an agent acts for exactly one shop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from domain.shared.errors import Forbidden
+
+
+class Role(str, Enum):
+    BUYER = "BUYER"
+    MERCHANT = "MERCHANT"
+    AGENT = "AGENT"
+    PLATFORM = "PLATFORM"
+    STREAMER = "STREAMER"
+    SERVICE = "SERVICE"
+
+
+SHOP_ROLES = frozenset({Role.MERCHANT, Role.AGENT})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    role: Role
+    shop_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.role in SHOP_ROLES) != (self.shop_id is not None):
+            raise ValueError("MERCHANT and AGENT act for exactly one shop; other roles for none")
+
+    def require(self, *roles: Role) -> None:
+        """G6: raise ``Forbidden`` unless the actor has one of ``roles``."""
+        if self.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise Forbidden(f"this operation needs the role {allowed}; you act as {self.role.value}")
+
+    def acts_for_shop(self, shop_id: int) -> bool:
+        return self.role in SHOP_ROLES and self.shop_id == shop_id

@@ -1,0 +1,23 @@
+"""Text length as a person counts it: Unicode code points after NFC (N1 decision)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from domain.shared.errors import DomainError, ErrorCode, InvalidInput
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def bounded_text(text: str, *, field: tuple[str, ...], max_len: int, min_len: int = 0, strip: bool = True) -> str:
+    """NFC-normalise, optionally strip, and enforce ``min_len``..``max_len`` code points."""
+    value = normalise(text)
+    if strip:
+        value = value.strip()
+    if len(value) > max_len:
+        raise DomainError(f"at most {max_len} characters, got {len(value)}", field, ErrorCode.TEXT_TOO_LONG)
+    if len(value) < min_len:
+        raise InvalidInput(f"at least {min_len} character(s) needed" if min_len > 1 else "must not be empty", field)
+    return value

@@ -1,0 +1,59 @@
+"""The storage port. ``persistence`` implements it; services receive it and commit explicitly."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from domain.catalog.ports import ProductRepository
+    from domain.orders.ports import OrderRepository
+    from domain.reviews.ports import ReviewRepository
+    from domain.shared.events import AuditEvent
+    from domain.shops.ports import AccountRepository, ShopRepository
+
+
+class AuditLog(Protocol):
+    async def record(self, event: AuditEvent) -> None: ...
+
+    async def for_subjects(self, subject_type: str, subject_ids: list[int]) -> dict[int, list[AuditEvent]]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. ``async with uow:`` rolls back whatever was not committed."""
+
+    shops: ShopRepository
+    accounts: AccountRepository
+    products: ProductRepository
+    orders: OrderRepository
+    reviews: ReviewRepository
+    audit: AuditLog
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+
+
+async def in_transaction(uow: UnitOfWork, work, attempts: int = 5):
+    """Run ``work(uow)`` and commit. When a conditional update lost a race, run it again on fresh state: the
+    rules are checked anew, so the retry either succeeds (commutative changes such as credits) or fails with
+    the proper business error (e.g. the order is no longer awaiting payment). The database, not this loop,
+    guarantees that only one of the racers changes anything."""
+    from domain.shared.errors import ConcurrentUpdate
+
+    for attempt in range(attempts):
+        try:
+            async with uow:
+                result = await work(uow)
+                await uow.commit()
+                return result
+        except ConcurrentUpdate:
+            if attempt == attempts - 1:
+                raise

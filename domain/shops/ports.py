@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.shops.model import LedgerEntry, Shop, ShopAccount
+
+
+class ShopRepository(Protocol):
+    async def add(self, shop: Shop) -> Shop: ...
+
+    async def get_many(self, ids: list[int]) -> dict[int, Shop]: ...
+
+
+class AccountRepository(Protocol):
+    async def add(self, account: ShopAccount) -> None: ...
+
+    async def get(self, shop_id: int, *, lock: bool = False) -> ShopAccount | None:
+        """``lock``: hold the row for this transaction where the database can (PostgreSQL ``FOR UPDATE``), so
+        writers queue instead of retrying; ``save`` stays conditional either way."""
+        ...
+
+    async def get_many(self, shop_ids: list[int]) -> dict[int, ShopAccount]: ...
+
+    async def save(self, account: ShopAccount) -> list[LedgerEntry]:
+        """Write the pending entries and the new balances, conditional on ``version``;
+        raises ``ConcurrentUpdate`` when another transaction saved first."""
+        ...
+
+    async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]: ...
+
+    async def count_entries(self, shop_id: int) -> int: ...
+
+    async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]: ...

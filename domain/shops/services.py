@@ -1,0 +1,39 @@
+"""Shop set-up and account credits."""
+
+from __future__ import annotations
+
+from domain.shared.actor import Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import NotFound
+from domain.shared.money import Money
+from domain.shared.text import bounded_text
+from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shops.model import LedgerBucket, Shop, ShopAccount
+
+
+async def register_shop(uow: UnitOfWork, actor: Actor, clock: Clock, name: str) -> Shop:
+    """PLATFORM or SERVICE registers a shop; its account opens at zero in both buckets."""
+    actor.require(Role.PLATFORM, Role.SERVICE)
+    shop = Shop(name=bounded_text(name, field=("input", "name"), max_len=100, min_len=1), created_at=clock.now())
+    async with uow:
+        await uow.shops.add(shop)
+        await uow.accounts.add(ShopAccount(shop.id, Money.zero(), Money.zero()))
+        await uow.commit()
+    return shop
+
+
+async def credit_account(
+    uow: UnitOfWork, actor: Actor, clock: Clock, shop_id: int | None, bucket: LedgerBucket, amount: Money
+) -> ShopAccount:
+    """SERVICE reports a deposit top-up or settled payables: one append-only ledger entry."""
+    actor.require(Role.SERVICE)
+
+    async def work(uow: UnitOfWork) -> ShopAccount:
+        account = await uow.accounts.get(shop_id, lock=True) if shop_id is not None else None
+        if account is None:
+            raise NotFound("no such shop", ("input", "shopId"))
+        account.credit(bucket, amount, actor, clock.now())
+        await uow.accounts.save(account)
+        return account
+
+    return await in_transaction(uow, work)

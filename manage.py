@@ -1,0 +1,78 @@
+"""Operator commands: ``python manage.py migrate | demo | token | schema``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from domain.shared.actor import Role
+from schema.auth import mint_token
+from settings import ROOT, Settings
+
+
+def cmd_migrate(settings: Settings, _args) -> None:
+    from persistence.migrate import upgrade
+
+    _ensure_sqlite_folder(settings)
+    upgrade(settings.database_url)
+    print("database migrated to head")
+
+
+def cmd_schema(_settings: Settings, args) -> None:
+    from schema import sdl
+
+    Path(args.output).write_text(sdl())
+    print(f"wrote {args.output}")
+
+
+def cmd_token(settings: Settings, args) -> None:
+    role = Role(args.role)
+    print(mint_token(settings.secret_key, sub=args.sub, role=role, shop=args.shop, ttl=timedelta(hours=args.hours)))
+
+
+def cmd_demo(settings: Settings, args) -> None:
+    from demo import seed_if_empty
+
+    _ensure_sqlite_folder(settings)
+    shop_id = asyncio.run(seed_if_empty(settings.database_url))
+    ttl = timedelta(hours=args.hours)
+    print(f"\nReady tokens (valid {args.hours} h). In GraphiQL, open Headers and paste e.g.\n"
+          '  {"Authorization": "Bearer <token>"}\n')
+    for role, sub, shop in [(Role.BUYER, "buyer-demo", None), (Role.MERCHANT, "merchant-demo", shop_id),
+                            (Role.AGENT, "agent-demo", shop_id), (Role.PLATFORM, "ops-demo", None),
+                            (Role.STREAMER, "streamer-demo", None), (Role.SERVICE, "order-service", None)]:
+        print(f"{role.value:<9} {mint_token(settings.secret_key, sub=sub, role=role, shop=shop, ttl=ttl)}")
+    print()
+
+
+def _ensure_sqlite_folder(settings: Settings) -> None:
+    if settings.database_url.startswith("sqlite"):
+        (ROOT / "var").mkdir(exist_ok=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="manage.py", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="migrate DATABASE_URL to the newest revision")
+    demo = commands.add_parser("demo", help="load demo data when the database is empty and print a token per role")
+    demo.add_argument("--hours", type=int, default=12)
+    token = commands.add_parser("token", help="mint a token for local use")
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
+    token.add_argument("--sub", required=True, help="the user id")
+    token.add_argument("--shop", help="the Shop's global ID (MERCHANT and AGENT)")
+    token.add_argument("--hours", type=int, default=12)
+    out = commands.add_parser("schema", help="print the served schema into schema.graphql")
+    out.add_argument("--output", default=str(ROOT / "schema.graphql"))
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ValueError as error:
+        sys.exit(f"configuration: {error}")
+    {"migrate": cmd_migrate, "demo": cmd_demo, "token": cmd_token, "schema": cmd_schema}[args.command](settings, args)
+
+
+if __name__ == "__main__":
+    main()

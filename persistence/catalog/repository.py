@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.catalog.model import Product
+from domain.shared.errors import AlreadyExists
+from domain.shared.money import Money
+from persistence.catalog.tables import ProductRow
+from persistence.shared.errors import unique_violation_as
+
+
+class SqlProductRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, product: Product) -> Product:
+        row = ProductRow(shop_id=product.shop_id, sku=product.sku, name=product.name,
+                         price_fen=product.price.fen, fresh=product.fresh, created_at=product.created_at)
+        async with unique_violation_as(AlreadyExists("the shop already has a product with that SKU", ("input", "sku"))):
+            self.session.add(row)
+            await self.session.flush()
+        product.id = row.id
+        return product
+
+    async def get_many(self, ids: list[int]) -> dict[int, Product]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(ProductRow).where(ProductRow.id.in_(set(ids))))
+        return {
+            r.id: Product(r.shop_id, r.sku, r.name, Money(r.price_fen), r.fresh, r.created_at, r.id)
+            for r in rows.scalars()
+        }

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.orders.model import QUANTITY_PLACES, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.shared.errors import ConcurrentUpdate
+from domain.shared.money import Money
+from persistence.orders.tables import OrderLineRow, OrderRow
+
+_STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark")
+
+
+def _line(row: OrderLineRow) -> OrderLine:
+    return OrderLine(
+        product_id=row.product_id, quantity=(Decimal(row.quantity_milli) / 1000).quantize(QUANTITY_PLACES),
+        unit_price=Money(row.unit_price_fen), discount=Money(row.discount_fen), id=row.id, order_id=row.order_id,
+    )
+
+
+def _order(row: OrderRow, lines: list[OrderLine]) -> Order:
+    return Order(
+        buyer_id=row.buyer_id, shop_id=row.shop_id, payment_method=PaymentMethod(row.payment_method), lines=lines,
+        shipping_fee=Money(row.shipping_fee_fen), placed_at=row.placed_at,
+        live_room_streamer_id=row.live_room_streamer_id, status=OrderStatus(row.status), paid_at=row.paid_at,
+        signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, version=row.version, id=row.id,
+    )
+
+
+def _state(order: Order) -> dict:
+    values = {name: getattr(order, name) for name in _STATE_FIELDS}
+    values["status"] = order.status.value
+    return values
+
+
+class SqlOrderRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, order: Order) -> Order:
+        row = OrderRow(
+            buyer_id=order.buyer_id, shop_id=order.shop_id, payment_method=order.payment_method.value,
+            shipping_fee_fen=order.shipping_fee.fen, live_room_streamer_id=order.live_room_streamer_id,
+            placed_at=order.placed_at, version=order.version, **_state(order),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        order.id = row.id
+        line_rows = [
+            OrderLineRow(order_id=row.id, product_id=line.product_id, quantity_milli=int(line.quantity * 1000),
+                         unit_price_fen=line.unit_price.fen, discount_fen=line.discount.fen)
+            for line in order.lines
+        ]
+        self.session.add_all(line_rows)
+        await self.session.flush()
+        for line, line_row in zip(order.lines, line_rows):
+            line.id, line.order_id = line_row.id, row.id
+        return order
+
+    async def get(self, order_id: int, *, lock: bool = False) -> Order | None:
+        return (await self.get_many([order_id], lock=lock)).get(order_id)
+
+    async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Order]:
+        if not ids:
+            return {}
+        query = select(OrderRow).where(OrderRow.id.in_(set(ids)))
+        rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
+        lines: dict[int, list[OrderLine]] = defaultdict(list)
+        if rows:
+            line_rows = await self.session.execute(
+                select(OrderLineRow).where(OrderLineRow.order_id.in_([r.id for r in rows])).order_by(OrderLineRow.id)
+            )
+            for line_row in line_rows.scalars():
+                lines[line_row.order_id].append(_line(line_row))
+        return {r.id: _order(r, lines[r.id]) for r in rows}
+
+    async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(OrderLineRow).where(OrderLineRow.id.in_(set(ids))))
+        return {r.id: _line(r) for r in rows.scalars()}
+
+    async def update(self, order: Order) -> None:
+        result = await self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order.id, OrderRow.version == order.version)
+            .values(version=order.version + 1, **_state(order))
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("order")
+        order.version += 1

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.shared.actor import Role
+from domain.shared.errors import ConcurrentUpdate, InvalidState
+from domain.shared.money import Money
+from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop, ShopAccount
+from persistence.shared.errors import unique_violation_as
+from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
+
+
+class SqlShopRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, shop: Shop) -> Shop:
+        row = ShopRow(name=shop.name, created_at=shop.created_at)
+        self.session.add(row)
+        await self.session.flush()
+        shop.id = row.id
+        return shop
+
+    async def get_many(self, ids: list[int]) -> dict[int, Shop]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(ShopRow).where(ShopRow.id.in_(set(ids))))
+        return {r.id: Shop(name=r.name, created_at=r.created_at, id=r.id) for r in rows.scalars()}
+
+
+def _entry(row: LedgerEntryRow) -> LedgerEntry:
+    return LedgerEntry(
+        shop_id=row.shop_id, kind=LedgerEntryKind(row.kind), bucket=LedgerBucket(row.bucket),
+        amount=Money(row.amount_fen), created_at=row.created_at, actor_role=Role(row.actor_role),
+        actor_id=row.actor_id, claim_id=row.claim_id, reverses_id=row.reverses_id, id=row.id,
+    )
+
+
+class SqlAccountRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, account: ShopAccount) -> None:
+        self.session.add(ShopAccountRow(shop_id=account.shop_id, deposit_fen=account.deposit.fen,
+                                        payables_fen=account.payables.fen, version=account.version))
+        await self.session.flush()
+
+    async def get(self, shop_id: int, *, lock: bool = False) -> ShopAccount | None:
+        return (await self.get_many([shop_id], lock=lock)).get(shop_id)
+
+    async def get_many(self, shop_ids: list[int], *, lock: bool = False) -> dict[int, ShopAccount]:
+        if not shop_ids:
+            return {}
+        query = select(ShopAccountRow).where(ShopAccountRow.shop_id.in_(set(shop_ids)))
+        rows = await self.session.execute(query.with_for_update() if lock else query)
+        return {
+            r.shop_id: ShopAccount(r.shop_id, Money(r.deposit_fen), Money(r.payables_fen), r.version)
+            for r in rows.scalars()
+        }
+
+    async def save(self, account: ShopAccount) -> list[LedgerEntry]:
+        """Conditional on the version read: two transactions moving one shop's money cannot both win."""
+        result = await self.session.execute(
+            update(ShopAccountRow)
+            .where(ShopAccountRow.shop_id == account.shop_id, ShopAccountRow.version == account.version)
+            .values(deposit_fen=account.deposit.fen, payables_fen=account.payables.fen,
+                    version=account.version + 1)
+        )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("shop account")
+        account.version += 1
+        saved = []
+        async with unique_violation_as(InvalidState("that ledger entry was already reversed")):
+            for entry in account.pending:
+                row = LedgerEntryRow(
+                    shop_id=entry.shop_id, kind=entry.kind.value, bucket=entry.bucket.value,
+                    amount_fen=entry.amount.fen, created_at=entry.created_at, actor_role=entry.actor_role.value,
+                    actor_id=entry.actor_id, claim_id=entry.claim_id, reverses_id=entry.reverses_id,
+                )
+                self.session.add(row)
+                await self.session.flush()
+                saved.append(_entry(row))
+        account.pending.clear()
+        return saved
+
+    async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
+        query = select(LedgerEntryRow).where(LedgerEntryRow.shop_id == shop_id)
+        if after_id is not None:
+            query = query.where(LedgerEntryRow.id > after_id)
+        rows = await self.session.execute(query.order_by(LedgerEntryRow.id).limit(limit))
+        return [_entry(r) for r in rows.scalars()]
+
+    async def count_entries(self, shop_id: int) -> int:
+        return (await self.session.execute(
+            select(func.count()).select_from(LedgerEntryRow).where(LedgerEntryRow.shop_id == shop_id)
+        )).scalar_one()
+
+    async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(LedgerEntryRow).where(LedgerEntryRow.id.in_(set(ids))))
+        return {r.id: _entry(r) for r in rows.scalars()}
+
+    async def sums_by_shop(self) -> dict[tuple[int, str], int]:
+        """For reconciliation: the sum of every shop's entries per bucket."""
+        rows = await self.session.execute(
+            select(LedgerEntryRow.shop_id, LedgerEntryRow.bucket, func.sum(LedgerEntryRow.amount_fen))
+            .group_by(LedgerEntryRow.shop_id, LedgerEntryRow.bucket)
+        )
+        return {(shop_id, bucket): int(total) for shop_id, bucket, total in rows}

@@ -1,0 +1,16 @@
+"""Every table, so that ``SQLModel.metadata`` is complete for Alembic and the tests."""
+
+from sqlmodel import SQLModel
+
+from persistence.catalog.tables import ProductRow
+from persistence.orders.tables import OrderLineRow, OrderRow
+from persistence.reviews.tables import ReviewRow
+from persistence.shared.audit import AuditEventRow
+from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AuditEventRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",
+    "ShopRow", "metadata",
+]

@@ -1,0 +1,35 @@
+"""The GraphQL layer: Strawberry types and thin resolvers over ``domain``. Built once, imported everywhere."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from schema.catalog.operations import CatalogMutations
+from schema.catalog.types import Product
+from schema.common.scalars import SCALAR_MAP
+from schema.extensions import AuthenticationGate, ErrorCodes
+from schema.orders.operations import OrderMutations, OrderQueries
+from schema.orders.types import Order, OrderLine
+from schema.reviews.operations import ReviewMutations
+from schema.reviews.types import Review
+from schema.shops.operations import ShopMutations, ShopQueries
+from schema.shops.types import LedgerEntry, Shop
+from schema.viewer import CoreQueries
+
+Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries))
+Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review],
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    extensions=[AuthenticationGate, ErrorCodes],
+)
+
+
+def sdl() -> str:
+    """The served schema as committed in ``schema.graphql``."""
+    return schema.as_str() + "\n"

@@ -1,0 +1,50 @@
+"""Bearer JWTs (HS256): ``sub`` user id, ``role`` one of Role, ``shop`` the Shop's global ID (MERCHANT and AGENT),
+``exp`` required."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from domain.shared.actor import SHOP_ROLES, Actor, Role
+from schema.common.ids import decode_id
+
+ALGORITHM = "HS256"
+
+
+def authenticate(header: str | None, secret: str) -> tuple[Actor | None, str | None]:
+    """(actor, None) for a valid token, (None, None) without one, (None, problem) for a bad one."""
+    if not header:
+        return None, None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, "the Authorization header must be 'Bearer <token>'"
+    try:
+        claims = jwt.decode(token.strip(), secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "role"]})
+    except jwt.ExpiredSignatureError:
+        return None, "the token has expired"
+    except jwt.InvalidTokenError as error:
+        return None, f"the token is not valid: {error}"
+    try:
+        role = Role(claims["role"])
+    except ValueError:
+        return None, f"unknown role {claims['role']!r}"
+    sub = claims["sub"]
+    if not isinstance(sub, str) or not sub or len(sub) > 128:
+        return None, "the token's sub must be a user id of 1 to 128 characters"
+    shop_id = None
+    if role in SHOP_ROLES:
+        shop_id = decode_id(claims.get("shop"), "Shop")
+        if shop_id is None:
+            return None, f"a {role.value} token needs a 'shop' claim holding a Shop ID"
+    return Actor(user_id=sub, role=role, shop_id=shop_id), None
+
+
+def mint_token(secret: str, *, sub: str, role: Role, shop: str | None = None, ttl: timedelta = timedelta(hours=12),
+               now: datetime | None = None) -> str:
+    issued = now or datetime.now(UTC)
+    claims = {"sub": sub, "role": role.value, "iat": issued, "exp": issued + ttl}
+    if shop is not None:
+        claims["shop"] = shop
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)

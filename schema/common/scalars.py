@@ -1,0 +1,71 @@
+"""Strict scalars (STACK-NOTES): Decimal is a string both ways, floats refused; DateTime needs an offset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+
+import strawberry
+from graphql import StringValueNode
+
+
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
+
+
+def _parse_decimal(value: object) -> decimal.Decimal:
+    if not isinstance(value, str):
+        raise ValueError('Decimal is written as a string, e.g. "12.30"; numbers are refused to keep amounts exact')
+    if not _PLAIN_DECIMAL.fullmatch(value):
+        raise ValueError(f"{value!r} is not a plain decimal number such as \"12.30\" or \"-1.5\"")
+    return decimal.Decimal(value)
+
+
+def _serialize_decimal(value: decimal.Decimal) -> str:
+    return format(value, "f")
+
+
+def _parse_datetime(value: object) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError("DateTime is an ISO 8601 string with an offset, e.g. 2026-11-23T10:00:00+08:00")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"{value!r} has no offset; write it as e.g. {value}+08:00 or {value}Z (G2)")
+    return parsed.astimezone(dt.UTC)
+
+
+def _serialize_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("refusing to print a naive date-time")
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _literal(parse):
+    def parse_literal(node, _variables=None):
+        if not isinstance(node, StringValueNode):
+            raise ValueError("expected a string literal")
+        return parse(node.value)
+
+    return parse_literal
+
+
+DecimalScalar = strawberry.scalar(
+    name="Decimal",
+    description='An exact decimal number written as a string, e.g. "12.30". Numbers are refused.',
+    serialize=_serialize_decimal,
+    parse_value=_parse_decimal,
+    parse_literal=_literal(_parse_decimal),
+)
+
+DateTimeScalar = strawberry.scalar(
+    name="DateTime",
+    description="An ISO 8601 instant with an offset, e.g. 2026-11-23T10:00:00+08:00. Printed in UTC (…Z).",
+    serialize=_serialize_datetime,
+    parse_value=_parse_datetime,
+    parse_literal=_literal(_parse_datetime),
+)
+
+SCALAR_MAP = {decimal.Decimal: DecimalScalar, dt.datetime: DateTimeScalar}

@@ -1,0 +1,38 @@
+"""The typed per-request context: who acts, what time it is, storage, loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from domain.shared.actor import Actor
+from domain.shared.clock import Clock
+from domain.shared.errors import Unauthenticated
+from domain.shared.uow import UnitOfWorkFactory
+from schema.loaders import Loaders
+
+
+@dataclass
+class Context:
+    uow: UnitOfWorkFactory
+    clock: Clock
+    actor_or_none: Actor | None = None
+    auth_problem: str | None = None
+    request: Any = None
+    response: Any = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.uow)
+
+    @property
+    def actor(self) -> Actor:
+        """The authenticated actor; the authentication gate guarantees one outside introspection."""
+        if self.actor_or_none is None:
+            raise Unauthenticated(self.auth_problem or "authentication required")
+        return self.actor_or_none
+
+
+Info = StrawberryInfo[Context, None]

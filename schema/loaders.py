@@ -1,0 +1,36 @@
+"""Per-request DataLoaders (``<Target>By<Key>``). Each batch opens its own short read session, so concurrent
+resolvers never share one. Statements per query stay constant as lists grow."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
+
+
+class Loaders:
+    def __init__(self, uow: UnitOfWorkFactory):
+        self._uow = uow
+        self.shop_by_id = self._by_key(lambda u, ids: u.shops.get_many(ids))
+        self.account_by_shop = self._by_key(lambda u, ids: u.accounts.get_many(ids))
+        self.product_by_id = self._by_key(lambda u, ids: u.products.get_many(ids))
+        self.order_by_id = self._by_key(lambda u, ids: u.orders.get_many(ids))
+        self.order_line_by_id = self._by_key(lambda u, ids: u.orders.lines_by_ids(ids))
+        self.ledger_entry_by_id = self._by_key(lambda u, ids: u.accounts.entries_by_ids(ids))
+        self.review_by_id = self._by_key(lambda u, ids: u.reviews.get_many(ids))
+
+    def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:
+        async def load(keys: list) -> list:
+            async with self._uow(write=False) as uow:
+                found = await fetch(uow, list(keys))
+            return [found.get(key) for key in keys]
+
+        return DataLoader(load_fn=load)
+
+    async def read(self, fetch: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+        """A one-off read (a page of a list) in its own short session."""
+        async with self._uow(write=False) as uow:
+            return await fetch(uow)

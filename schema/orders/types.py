@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+
+from domain.orders import model
+from domain.orders.model import can_see_shop_remarks, can_view_order
+from schema.catalog.types import Product, load_product
+from schema.common.ids import encode_id
+from schema.common.money import Money
+from schema.common.node import Node, register_node
+from schema.context import Info
+from schema.shops.types import Shop, load_shop
+
+OrderStatus = strawberry.enum(model.OrderStatus, name="OrderStatus")
+PaymentMethod = strawberry.enum(model.PaymentMethod, name="PaymentMethod")
+
+
+def _quantity(value: Decimal) -> Decimal:
+    """2.000 → 2, 1.500 → 1.5 (exact, never in exponent form)."""
+    normalised = value.normalize()
+    return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
+
+
+@strawberry.type
+class OrderLine(Node):
+    id: strawberry.ID
+    quantity: Decimal
+    unit_price: Money
+    subtotal: Money = strawberry.field(description="Unit price × quantity, half-up to the fen.")
+    discount: Money = strawberry.field(description="This line's share of the order's discounts.")
+    paid_amount: Money = strawberry.field(description="Line subtotal minus its share of the order's discounts (C4's P).")
+    line: strawberry.Private[model.OrderLine]
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product:
+        return await load_product(info, self.line.product_id)
+
+    @staticmethod
+    def of(line: model.OrderLine) -> OrderLine:
+        return OrderLine(
+            id=encode_id("OrderLine", line.id), quantity=_quantity(line.quantity), unit_price=Money.of(line.unit_price),
+            subtotal=Money.of(line.subtotal), discount=Money.of(line.discount), paid_amount=Money.of(line.paid_amount),
+            line=line,
+        )
+
+
+@strawberry.type
+class Order(Node):
+    id: strawberry.ID
+    buyer_id: str
+    status: OrderStatus
+    payment_method: PaymentMethod
+    goods_total: Money
+    shipping_fee: Money
+    discount_total: Money
+    payable: Money = strawberry.field(description="Goods after discounts plus shipping.")
+    live_room_streamer_id: str | None
+    placed_at: datetime
+    paid_at: datetime | None
+    signed_at: datetime | None
+    cancelled_at: datetime | None
+    order: strawberry.Private[model.Order]
+
+    @strawberry.field
+    async def shop(self, info: Info) -> Shop:
+        return await load_shop(info, self.order.shop_id)
+
+    @strawberry.field
+    def lines(self) -> list[OrderLine]:
+        return [OrderLine.of(line) for line in self.order.lines]
+
+    @strawberry.field(description="N2: shop-visible only.")
+    def remark(self, info: Info) -> str | None:
+        return self.order.remark if can_see_shop_remarks(info.context.actor, self.order.shop_id) else None
+
+    @staticmethod
+    def of(order: model.Order) -> Order:
+        return Order(
+            id=encode_id("Order", order.id), buyer_id=order.buyer_id, status=order.status,
+            payment_method=order.payment_method, goods_total=Money.of(order.goods_total),
+            shipping_fee=Money.of(order.shipping_fee), discount_total=Money.of(order.discount_total),
+            payable=Money.of(order.payable), live_room_streamer_id=order.live_room_streamer_id,
+            placed_at=order.placed_at, paid_at=order.paid_at, signed_at=order.signed_at,
+            cancelled_at=order.cancelled_at, order=order,
+        )
+
+
+async def load_order(info: Info, pk: int) -> Order | None:
+    order = await info.context.loaders.order_by_id.load(pk)
+    return Order.of(order) if order and can_view_order(info.context.actor, order) else None
+
+
+async def load_order_line(info: Info, pk: int) -> OrderLine | None:
+    line = await info.context.loaders.order_line_by_id.load(pk)
+    return OrderLine.of(line) if line and await load_order(info, line.order_id) else None
+
+
+register_node("Order", load_order)
+register_node("OrderLine", load_order_line)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain.reviews import model
+from domain.reviews.services import can_view_review
+from schema.common.ids import encode_id
+from schema.common.node import Node, register_node
+from schema.context import Info
+from schema.orders.types import Order
+
+ReviewVisibility = strawberry.enum(model.ReviewVisibility, name="ReviewVisibility")
+
+
+@strawberry.type
+class Review(Node):
+    id: strawberry.ID
+    rating: int
+    content: str
+    created_at: datetime
+    visibility: ReviewVisibility
+    counts_toward_score: bool
+    review: strawberry.Private[model.Review]
+
+    @strawberry.field
+    async def order(self, info: Info) -> Order:
+        return Order.of(await info.context.loaders.order_by_id.load(self.review.order_id))
+
+    @staticmethod
+    def of(review: model.Review) -> Review:
+        return Review(
+            id=encode_id("Review", review.id), rating=review.rating, content=review.content,
+            created_at=review.created_at, visibility=review.visibility,
+            counts_toward_score=review.counts_toward_score, review=review,
+        )
+
+
+async def load_review(info: Info, pk: int) -> Review | None:
+    review = await info.context.loaders.review_by_id.load(pk)
+    return Review.of(review) if review and can_view_review(info.context.actor, review) else None
+
+
+register_node("Review", load_review)

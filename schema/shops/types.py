@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from domain.shared.actor import Role as DomainRole
+from domain.shops import model
+from domain.shops.model import can_see_account
+from schema.common.ids import encode_cursor, encode_id
+from schema.common.money import Money
+from schema.common.node import Node, register_node
+from schema.common.pagination import PageInfo, after_key, page_info, page_size
+from schema.context import Info
+
+Role = strawberry.enum(DomainRole, name="Role")
+LedgerEntryKind = strawberry.enum(model.LedgerEntryKind, name="LedgerEntryKind")
+LedgerBucket = strawberry.enum(model.LedgerBucket, name="LedgerBucket")
+
+
+@strawberry.type
+class LedgerEntry(Node):
+    id: strawberry.ID
+    kind: LedgerEntryKind
+    bucket: LedgerBucket
+    amount: Money = strawberry.field(description="Signed: negative takes money out of the shop.")
+    created_at: datetime
+    actor_role: Role = strawberry.field(description="G5: who made the movement.")
+    actor_id: str
+    entry: strawberry.Private[model.LedgerEntry]
+
+    @strawberry.field(description="For REVERSAL: the entry it reverses.")
+    async def reverses(self, info: Info) -> LedgerEntry | None:
+        if self.entry.reverses_id is None:
+            return None
+        return LedgerEntry.of(await info.context.loaders.ledger_entry_by_id.load(self.entry.reverses_id))
+
+    @staticmethod
+    def of(entry: model.LedgerEntry) -> LedgerEntry:
+        return LedgerEntry(
+            id=encode_id("LedgerEntry", entry.id), kind=entry.kind, bucket=entry.bucket,
+            amount=Money.of(entry.amount), created_at=entry.created_at, actor_role=entry.actor_role,
+            actor_id=entry.actor_id, entry=entry,
+        )
+
+
+@strawberry.type
+class LedgerEntryEdge:
+    node: LedgerEntry
+    cursor: str
+
+
+@strawberry.type
+class LedgerEntryConnection:
+    edges: list[LedgerEntryEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class ShopAccount:
+    deposit: Money = strawberry.field(description="May be negative: arrears after a collection (C7).")
+    payables: Money
+    shop_id: strawberry.Private[int]
+
+    @strawberry.field(description="The append-only ledger, oldest first; balances equal the sum of entries.")
+    async def entries(self, info: Info, first: int | None = None, after: str | None = None) -> LedgerEntryConnection:
+        limit, key = page_size(first), after_key(after)
+        rows = await info.context.loaders.read(
+            lambda uow: uow.accounts.entries_page(self.shop_id, key[0] if key else None, limit + 1)
+        )
+        edges = [LedgerEntryEdge(node=LedgerEntry.of(e), cursor=encode_cursor(e.id)) for e in rows[:limit]]
+        return LedgerEntryConnection(edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit,
+                                                                      key is not None))
+
+    @staticmethod
+    def of(account: model.ShopAccount) -> ShopAccount:
+        return ShopAccount(deposit=Money.of(account.deposit), payables=Money.of(account.payables),
+                           shop_id=account.shop_id)
+
+
+@strawberry.type
+class Shop(Node):
+    id: strawberry.ID
+    name: str
+    created_at: datetime
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="MERCHANT of the shop and PLATFORM only; null for others.")
+    async def account(self, info: Info) -> ShopAccount | None:
+        if not can_see_account(info.context.actor, self.pk):
+            return None
+        account = await info.context.loaders.account_by_shop.load(self.pk)
+        return ShopAccount.of(account) if account else None
+
+    @staticmethod
+    def of(shop: model.Shop) -> Shop:
+        return Shop(id=encode_id("Shop", shop.id), name=shop.name, created_at=shop.created_at, pk=shop.id)
+
+
+async def load_shop(info: Info, pk: int) -> Shop | None:
+    shop = await info.context.loaders.shop_by_id.load(pk)
+    return Shop.of(shop) if shop else None
+
+
+async def load_ledger_entry(info: Info, pk: int) -> LedgerEntry | None:
+    entry = await info.context.loaders.ledger_entry_by_id.load(pk)
+    return LedgerEntry.of(entry) if entry and can_see_account(info.context.actor, entry.shop_id) else None
+
+
+register_node("Shop", load_shop)
+register_node("LedgerEntry", load_ledger_entry)
+
+ShopRef = Annotated["Shop", strawberry.lazy("schema.shops.types")]

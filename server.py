@@ -1,0 +1,90 @@
+"""The Starlette app, ``server:app``: POST/GET /graphql (GraphiQL in a browser), GET /health.
+
+This is the composition root: the only module that joins ``schema`` to ``persistence``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from domain.shared.clock import FixedClock, SystemClock
+from domain.shared.errors import DomainError
+from domain.shared.uow import UnitOfWorkFactory
+from persistence.db import Database, is_sqlite
+from persistence.migrate import upgrade
+from persistence.uow import SqlUnitOfWorkFactory
+from schema import schema
+from schema.auth import authenticate
+from schema.context import Context
+from settings import Settings
+
+log = logging.getLogger("aftersales")
+SYSTEM_CLOCK = SystemClock()
+
+
+class GraphQLApp(GraphQL):
+    def __init__(self, settings: Settings, uow: UnitOfWorkFactory):
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+        self.settings, self.uow = settings, uow
+
+    def clock(self, request: Request):
+        """G3: the system clock; with APP_ENV=test an ``X-Now`` header fixes "now" for this request."""
+        header = request.headers.get("x-now")
+        if not header or not self.settings.is_test:
+            return SYSTEM_CLOCK
+        try:
+            return FixedClock(datetime.fromisoformat(header))
+        except (ValueError, DomainError):
+            raise HTTPException(400, "X-Now must be an ISO 8601 instant with an offset") from None
+
+    async def get_context(self, request: Request, response) -> Context:
+        actor, problem = authenticate(request.headers.get("authorization"), self.settings.secret_key)
+        return Context(uow=self.uow, clock=self.clock(request), actor_or_none=actor, auth_problem=problem,
+                       request=request, response=response)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    database = Database(settings.database_url)
+    if is_sqlite(database.url):
+        (settings.upload_dir.parent).mkdir(parents=True, exist_ok=True)
+        path = database.engine.url.database
+        if path and path != ":memory:":
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    async def health(_request: Request) -> JSONResponse:
+        try:
+            await asyncio.wait_for(database.ping(), timeout=2)
+        except Exception as error:  # noqa: BLE001  (any failure means unhealthy)
+            log.warning("health check failed: %s", error)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette):
+        if settings.migrate_on_start:
+            await asyncio.to_thread(upgrade, database.url)
+        yield
+        await database.dispose()
+
+    graphql = GraphQLApp(settings, SqlUnitOfWorkFactory(database))
+    app = Starlette(
+        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])],
+        lifespan=lifespan,
+    )
+    app.state.settings, app.state.database = settings, database
+    return app
+
+
+app = create_app()

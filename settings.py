@@ -1,0 +1,57 @@
+"""Configuration from environment variables (README: Configuration)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # 42 bytes: long enough for HS256
+ENVIRONMENTS = ("dev", "test", "prod")
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str
+    database_url: str
+    secret_key: str
+    upload_dir: Path
+    migrate_on_start: bool
+    graphiql: bool
+
+    @property
+    def is_test(self) -> bool:
+        return self.app_env == "test"
+
+    @staticmethod
+    def from_env() -> Settings:
+        app_env = os.environ.get("APP_ENV", "dev")
+        if app_env not in ENVIRONMENTS:
+            raise ValueError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
+        secret = os.environ.get("SECRET_KEY", "")
+        if not secret:
+            if app_env == "prod":
+                raise ValueError("SECRET_KEY must be set when APP_ENV=prod")
+            secret = DEV_SECRET
+        if len(secret.encode()) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 bytes (HS256)")
+        return Settings(
+            app_env=app_env,
+            database_url=os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{ROOT / 'var' / 'app.db'}",
+            secret_key=secret,
+            upload_dir=Path(os.environ.get("UPLOAD_DIR") or ROOT / "var" / "uploads"),
+            migrate_on_start=_flag("MIGRATE_ON_START", True),
+            graphiql=_flag("GRAPHIQL", app_env != "prod"),
+        )

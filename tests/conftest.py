@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+os.environ.setdefault("APP_ENV", "test")
+
+from persistence.migrate import upgrade  # noqa: E402
+from settings import Settings  # noqa: E402
+from tests.api.client import Api  # noqa: E402
+from tests.database import drop_everything, empty_tables, sync_engine, test_database_url  # noqa: E402
+
+START = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = test_database_url()
+    drop_everything(url)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url, tmp_path_factory) -> Settings:
+    base = Settings.from_env()
+    return replace(base, app_env="test", database_url=database_url, migrate_on_start=False,
+                   upload_dir=Path(tmp_path_factory.mktemp("uploads")))
+
+
+@pytest.fixture(scope="session")
+def reset_engine(database_url):
+    engine = sync_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def app(settings):
+    from server import create_app
+
+    application = create_app(settings)
+    yield application
+    await application.state.database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_tables(reset_engine):
+    empty_tables(reset_engine)
+
+
+@pytest.fixture
+async def api(app, settings) -> Api:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        client_api = Api(client, settings.secret_key)
+        client_api.now = START
+        yield client_api
