@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -22,10 +23,12 @@ from domain.shared.uow import UnitOfWorkFactory
 from persistence.db import Database, is_sqlite
 from persistence.migrate import upgrade
 from persistence.uow import SqlUnitOfWorkFactory
+from persistence.uploads.repository import LocalBlobStore
 from schema import schema
 from schema.auth import authenticate
 from schema.context import Context
 from settings import Settings
+from web.uploads import upload_routes
 
 log = logging.getLogger("aftersales")
 SYSTEM_CLOCK = SystemClock()
@@ -48,20 +51,15 @@ class GraphQLApp(GraphQL):
 
     async def get_context(self, request: Request, response) -> Context:
         actor, problem = authenticate(request.headers.get("authorization"), self.settings.secret_key)
-        return Context(uow=self.uow, clock=self.clock(request), actor_or_none=actor, auth_problem=problem,
-                       request=request, response=response)
+        return Context(uow=self.uow, clock=self.clock(request), claim_policy=self.settings.claim_policy,
+                       actor_or_none=actor, auth_problem=problem, request=request, response=response)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     database = Database(settings.database_url)
-    if is_sqlite(database.url):
-        (settings.upload_dir.parent).mkdir(parents=True, exist_ok=True)
-        path = database.engine.url.database
-        if path and path != ":memory:":
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if is_sqlite(database.url) and database.engine.url.database not in (None, "", ":memory:"):
+        Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
     async def health(_request: Request) -> JSONResponse:
         try:
@@ -78,9 +76,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await database.dispose()
 
-    graphql = GraphQLApp(settings, SqlUnitOfWorkFactory(database))
+    uow = SqlUnitOfWorkFactory(database)
+    graphql = GraphQLApp(settings, uow)
+    blobs = LocalBlobStore(settings.upload_dir)
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/health", health, methods=["GET"])],
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+            *upload_routes(settings.secret_key, uow, blobs, graphql.clock),
+        ],
         lifespan=lifespan,
     )
     app.state.settings, app.state.database = settings, database

@@ -22,6 +22,15 @@ def _flag(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
+def _positive_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    if not value.isdigit() or int(value) <= 0:
+        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str
@@ -30,6 +39,15 @@ class Settings:
     upload_dir: Path
     migrate_on_start: bool
     graphiql: bool
+    merchant_response_hours: int = 48
+
+    @property
+    def claim_policy(self):
+        from datetime import timedelta
+
+        from domain.claims.services import ClaimPolicy
+
+        return ClaimPolicy(merchant_response_time=timedelta(hours=self.merchant_response_hours))
 
     @property
     def is_test(self) -> bool:
@@ -54,4 +72,5 @@ class Settings:
             upload_dir=Path(os.environ.get("UPLOAD_DIR") or ROOT / "var" / "uploads"),
             migrate_on_start=_flag("MIGRATE_ON_START", True),
             graphiql=_flag("GRAPHIQL", app_env != "prod"),
+            merchant_response_hours=_positive_int("MERCHANT_RESPONSE_HOURS", 48),
         )

@@ -3,14 +3,16 @@
 from sqlmodel import SQLModel
 
 from persistence.catalog.tables import ProductRow
+from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.audit import AuditEventRow
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
+from persistence.uploads.tables import UploadRow
 
 metadata = SQLModel.metadata
 
 __all__ = [
-    "AuditEventRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",
+    "AuditEventRow", "ClaimRow", "EvidenceRow", "UploadRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",
     "ShopRow", "metadata",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from persistence.catalog.repository import SqlProductRepository
+from persistence.claims.repository import SqlClaimRepository
 from persistence.db import Database
 from persistence.orders.repository import SqlOrderRepository
 from persistence.reviews.repository import SqlReviewRepository
 from persistence.shared.audit import SqlAuditLog
 from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
+from persistence.uploads.repository import SqlUploadRepository
 
 
 class SqlUnitOfWork:
@@ -24,6 +26,8 @@ class SqlUnitOfWork:
         self.products = SqlProductRepository(session)
         self.orders = SqlOrderRepository(session)
         self.reviews = SqlReviewRepository(session)
+        self.uploads = SqlUploadRepository(session)
+        self.claims = SqlClaimRepository(session)
         self.audit = SqlAuditLog(session)
         return self
 

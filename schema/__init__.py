@@ -8,6 +8,8 @@ from strawberry.tools import merge_types
 
 from schema.catalog.operations import CatalogMutations
 from schema.catalog.types import Product
+from schema.claims.operations import ClaimMutations, ClaimQueries
+from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
 from schema.extensions import AuthenticationGate, ErrorCodes
 from schema.orders.operations import OrderMutations, OrderQueries
@@ -18,13 +20,13 @@ from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
 
-Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries))
-Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations))
+Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries))
+Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review],
+    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[AuthenticationGate, ErrorCodes],
 )

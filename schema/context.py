@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from domain.claims.services import ClaimPolicy
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
@@ -18,6 +19,7 @@ from schema.loaders import Loaders
 class Context:
     uow: UnitOfWorkFactory
     clock: Clock
+    claim_policy: ClaimPolicy = field(default_factory=ClaimPolicy)
     actor_or_none: Actor | None = None
     auth_problem: str | None = None
     request: Any = None

@@ -21,6 +21,12 @@ class Loaders:
         self.order_line_by_id = self._by_key(lambda u, ids: u.orders.lines_by_ids(ids))
         self.ledger_entry_by_id = self._by_key(lambda u, ids: u.accounts.entries_by_ids(ids))
         self.review_by_id = self._by_key(lambda u, ids: u.reviews.get_many(ids))
+        self.upload_by_id = self._by_key(lambda u, ids: u.uploads.get_many(ids))
+        self.claim_by_id = self._by_key(lambda u, ids: u.claims.get_many(ids))
+        self.evidence_by_id = self._by_key(lambda u, ids: u.claims.evidence_by_ids(ids))
+        self.claim_ids_by_sha256 = self._by_key(lambda u, digests: u.claims.claim_ids_by_sha256(digests))
+        self.ledger_entries_by_claim = self._by_key(lambda u, ids: u.accounts.entries_for_claims(ids))
+        self.claim_events_by_claim = self._by_key(lambda u, ids: u.audit.for_subjects("claim", ids))
 
     def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:
         async def load(keys: list) -> list:

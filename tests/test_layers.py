@@ -10,10 +10,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "domain": {"schema", "persistence", "server", "settings", "strawberry", "sqlmodel", "sqlalchemy", "starlette",
+    "domain": {"schema", "web", "persistence", "PIL", "server", "settings", "strawberry", "sqlmodel", "sqlalchemy", "starlette",
                "alembic", "psycopg", "aiosqlite", "httpx", "jwt", "graphql", "uvicorn"},
-    "schema": {"persistence", "server", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "aiosqlite"},
-    "persistence": {"schema", "server", "strawberry", "graphql", "starlette"},
+    "schema": {"persistence", "web", "server", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "aiosqlite"},
+    "persistence": {"schema", "web", "server", "strawberry", "graphql", "starlette"},
+    "web": {"persistence", "server", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "aiosqlite"},
 }
 
 

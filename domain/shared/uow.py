@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from domain.catalog.ports import ProductRepository
+    from domain.claims.ports import ClaimRepository
     from domain.orders.ports import OrderRepository
     from domain.reviews.ports import ReviewRepository
     from domain.shared.events import AuditEvent
     from domain.shops.ports import AccountRepository, ShopRepository
+    from domain.uploads.model import UploadRepository
 
 
 class AuditLog(Protocol):
@@ -26,6 +28,8 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     orders: OrderRepository
     reviews: ReviewRepository
+    uploads: UploadRepository
+    claims: ClaimRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

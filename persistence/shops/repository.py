@@ -102,6 +102,16 @@ class SqlAccountRepository:
         rows = await self.session.execute(select(LedgerEntryRow).where(LedgerEntryRow.id.in_(set(ids))))
         return {r.id: _entry(r) for r in rows.scalars()}
 
+    async def entries_for_claims(self, claim_ids: list[int]) -> dict[int, list[LedgerEntry]]:
+        found: dict[int, list[LedgerEntry]] = {claim_id: [] for claim_id in claim_ids}
+        if claim_ids:
+            rows = await self.session.execute(
+                select(LedgerEntryRow).where(LedgerEntryRow.claim_id.in_(set(claim_ids))).order_by(LedgerEntryRow.id)
+            )
+            for row in rows.scalars():
+                found[row.claim_id].append(_entry(row))
+        return found
+
     async def sums_by_shop(self) -> dict[tuple[int, str], int]:
         """For reconciliation: the sum of every shop's entries per bucket."""
         rows = await self.session.execute(

@@ -41,5 +41,5 @@ class LedgerEntryRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     actor_role: str = Field(max_length=16)
     actor_id: str = Field(max_length=128)
-    claim_id: int | None = Field(default=None, index=True)
+    claim_id: int | None = Field(default=None, foreign_key="claims.id", index=True)
     reverses_id: int | None = Field(default=None, foreign_key="ledger_entries.id", unique=True)

@@ -18,7 +18,7 @@ OrderStatus = strawberry.enum(model.OrderStatus, name="OrderStatus")
 PaymentMethod = strawberry.enum(model.PaymentMethod, name="PaymentMethod")
 
 
-def _quantity(value: Decimal) -> Decimal:
+def quantity_out(value: Decimal) -> Decimal:
     """2.000 → 2, 1.500 → 1.5 (exact, never in exponent form)."""
     normalised = value.normalize()
     return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
@@ -41,7 +41,7 @@ class OrderLine(Node):
     @staticmethod
     def of(line: model.OrderLine) -> OrderLine:
         return OrderLine(
-            id=encode_id("OrderLine", line.id), quantity=_quantity(line.quantity), unit_price=Money.of(line.unit_price),
+            id=encode_id("OrderLine", line.id), quantity=quantity_out(line.quantity), unit_price=Money.of(line.unit_price),
             subtotal=Money.of(line.subtotal), discount=Money.of(line.discount), paid_amount=Money.of(line.paid_amount),
             line=line,
         )

@@ -36,6 +36,14 @@ class LedgerEntry(Node):
             return None
         return LedgerEntry.of(await info.context.loaders.ledger_entry_by_id.load(self.entry.reverses_id))
 
+    @strawberry.field(description="The claim this movement belongs to, if the viewer may see it.")
+    async def claim(self, info: Info) -> Annotated["Claim", strawberry.lazy("schema.claims.types")] | None:
+        if self.entry.claim_id is None:
+            return None
+        from schema.claims.types import load_claim
+
+        return await load_claim(info, self.entry.claim_id)
+
     @staticmethod
     def of(entry: model.LedgerEntry) -> LedgerEntry:
         return LedgerEntry(
@@ -110,5 +118,3 @@ async def load_ledger_entry(info: Info, pk: int) -> LedgerEntry | None:
 
 register_node("Shop", load_shop)
 register_node("LedgerEntry", load_ledger_entry)
-
-ShopRef = Annotated["Shop", strawberry.lazy("schema.shops.types")]

@@ -1,0 +1,119 @@
+"""Bad-order compensation claims (SPEC C1–C8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+from domain.shared.actor import Actor, Role
+from domain.shared.money import Money
+
+
+class ClaimReason(str, Enum):
+    ROTTEN_OR_SPOILED = "ROTTEN_OR_SPOILED"
+    DAMAGED = "DAMAGED"
+    QUALITY_ISSUE = "QUALITY_ISSUE"
+    NOT_AS_DESCRIBED = "NOT_AS_DESCRIBED"
+    OTHER = "OTHER"
+
+
+GUARANTEE_REASONS = frozenset({ClaimReason.ROTTEN_OR_SPOILED, ClaimReason.DAMAGED})
+
+
+class ClaimStatus(str, Enum):
+    AWAITING_MERCHANT = "AWAITING_MERCHANT"
+    REFUNDED = "REFUNDED"
+    REJECTED = "REJECTED"
+    ESCALATED = "ESCALATED"
+    RULED = "RULED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+OPEN_STATUSES = frozenset({ClaimStatus.AWAITING_MERCHANT, ClaimStatus.REJECTED, ClaimStatus.ESCALATED})
+
+
+class EvidenceKind(str, Enum):
+    DAMAGE_DETAIL = "DAMAGE_DETAIL"
+    WAYBILL = "WAYBILL"
+    OVERALL = "OVERALL"
+    COURIER_CERTIFICATE = "COURIER_CERTIFICATE"
+    CHAT_RECORD = "CHAT_RECORD"
+    OTHER = "OTHER"
+
+
+class RulingOutcome(str, Enum):
+    BUYER_WINS = "BUYER_WINS"
+    FORCE_MAJEURE = "FORCE_MAJEURE"
+    MERCHANT_WINS = "MERCHANT_WINS"
+
+
+class MerchantWinsReason(str, Enum):
+    EVIDENCE_INVALID = "EVIDENCE_INVALID"
+    EVIDENCE_INSUFFICIENT = "EVIDENCE_INSUFFICIENT"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    ABUSE = "ABUSE"
+
+
+@dataclass
+class Evidence:
+    kind: EvidenceKind
+    upload_id: str
+    sha256: str
+    uploaded_at: datetime
+    added_by: str
+    invalidated: bool = False
+    invalid_reason: str | None = None
+    invalidated_at: datetime | None = None
+    invalidated_by: str | None = None
+    claim_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class Ruling:
+    outcome: RulingOutcome
+    merchant_wins_reason: MerchantWinsReason | None
+    refund: Money
+    penalty: Money
+    decided_at: datetime
+    decided_by: str
+    withdrawn_at: datetime | None = None
+
+
+@dataclass
+class Claim:
+    order_id: int
+    order_line_id: int
+    shop_id: int
+    buyer_id: str
+    reason: ClaimReason
+    covered: bool
+    damaged_quantity: Decimal
+    description: str | None
+    submitted_at: datetime
+    merchant_response_due_at: datetime
+    standard_refund: Money
+    standard_penalty: Money
+    status: ClaimStatus = ClaimStatus.AWAITING_MERCHANT
+    refunded: Money = field(default_factory=Money.zero)
+    merchant_reject_reason: str | None = None
+    ruling: Ruling | None = None
+    counts_toward_return_rate: bool = True
+    evidence: list[Evidence] = field(default_factory=list)
+    version: int = 0
+    id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+def can_view_claim(actor: Actor, claim: Claim) -> bool:
+    """G6: the buyer their own, the shop's merchants and agents theirs, the platform all."""
+    if actor.role is Role.PLATFORM:
+        return True
+    if actor.role is Role.BUYER:
+        return claim.buyer_id == actor.user_id
+    return actor.acts_for_shop(claim.shop_id)

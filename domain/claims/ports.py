@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.claims.model import Claim, ClaimStatus, Evidence
+
+
+@dataclass(frozen=True)
+class ClaimQuery:
+    """A claims list, already narrowed to what the actor may see."""
+
+    statuses: frozenset[ClaimStatus] | None = None
+    shop_id: int | None = None
+    buyer_id: str | None = None
+    nothing: bool = False  # a filter that contradicts the actor's scope
+
+
+class ClaimRepository(Protocol):
+    async def add(self, claim: Claim) -> Claim:
+        """Raises ``DomainError(CLAIM_ALREADY_OPEN)`` when the line already has an open claim (a unique constraint)."""
+        ...
+
+    async def get(self, claim_id: int, *, lock: bool = False) -> Claim | None: ...
+
+    async def get_many(self, ids: list[int]) -> dict[int, Claim]: ...
+
+    async def update(self, claim: Claim) -> None:
+        """Write state and evidence, conditional on ``version``; raises ``ConcurrentUpdate`` on a lost race."""
+        ...
+
+    async def for_line(self, order_line_id: int) -> list[Claim]: ...
+
+    async def page(self, query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
+        """Newest first (descending id)."""
+        ...
+
+    async def count(self, query: ClaimQuery) -> int: ...
+
+    async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]: ...
+
+    async def claim_ids_by_sha256(self, digests: list[str]) -> dict[str, set[int]]: ...
+
+    async def shops_referencing_upload(self, upload_id: str) -> set[int]: ...

@@ -1,0 +1,307 @@
+"""Claim operations (SPEC C1–C8). Each runs in one transaction; money moves in the same transaction as the
+state change that causes it (C7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from domain.claims import rules
+from domain.claims.model import (
+    Claim,
+    ClaimReason,
+    ClaimStatus,
+    Evidence,
+    EvidenceKind,
+    MerchantWinsReason,
+    Ruling,
+    RulingOutcome,
+    can_view_claim,
+)
+from domain.claims.ports import ClaimQuery
+from domain.claims.transitions import TRANSITIONS, Action
+from domain.orders.model import OrderStatus, parse_quantity
+from domain.shared.actor import Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
+from domain.shared.events import AuditEvent
+from domain.shared.money import Money
+from domain.shared.text import bounded_text
+from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shops.model import LedgerBucket, LedgerEntryKind
+
+MAX_EVIDENCE_PER_CALL = 20
+MAX_DESCRIPTION = 1000
+MAX_REASON = 500
+DEPOSIT_FIRST = (LedgerBucket.DEPOSIT, LedgerBucket.PAYABLES)
+PAYABLES_FIRST = (LedgerBucket.PAYABLES, LedgerBucket.DEPOSIT)
+
+
+@dataclass(frozen=True)
+class ClaimPolicy:
+    """Platform settings for claims."""
+
+    merchant_response_time: timedelta = timedelta(hours=48)  # C5 default, a platform setting
+
+
+@dataclass(frozen=True)
+class EvidenceRequest:
+    kind: EvidenceKind
+    upload_id: str
+
+
+@dataclass(frozen=True)
+class SubmitClaim:
+    order_line_id: int | None
+    reason: ClaimReason
+    damaged_quantity: Decimal | str
+    description: str | None
+    evidence: list[EvidenceRequest]
+
+
+@dataclass(frozen=True)
+class RuleClaim:
+    claim_id: int | None
+    outcome: RulingOutcome
+    merchant_wins_reason: MerchantWinsReason | None = None
+    agreed_penalty: Money | None = None
+
+
+def _transition(claim: Claim, action: Action, actor: Actor) -> None:
+    allowed = TRANSITIONS[action]
+    if actor.role is not allowed.role:
+        raise Forbidden(f"only {allowed.role.value} may do this")
+    if claim.status not in allowed.sources:
+        raise InvalidState(f"the claim is {claim.status.value}; that is not possible now", ("input", "claimId"))
+    if allowed.target is not None:
+        claim.status = allowed.target
+
+
+async def _evidence(uow: UnitOfWork, actor: Actor, requests: list[EvidenceRequest], at: datetime) -> list[Evidence]:
+    """Evidence from the actor's own uploads; someone else's upload reads as not found."""
+    if len(requests) > MAX_EVIDENCE_PER_CALL:
+        raise InvalidInput(f"at most {MAX_EVIDENCE_PER_CALL} evidence files at once", ("input", "evidence"))
+    uploads = await uow.uploads.get_many([r.upload_id for r in requests])
+    items = []
+    for i, request in enumerate(requests):
+        upload = uploads.get(request.upload_id)
+        if upload is None or upload.owner_id != actor.user_id or upload.owner_role is not actor.role:
+            raise NotFound("no such upload of yours", ("input", "evidence", i, "uploadId"))
+        items.append(Evidence(request.kind, upload.id, upload.facts.sha256, at, actor.user_id))
+    return items
+
+
+async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: ClaimPolicy, request: SubmitClaim) -> Claim:
+    """BUYER files a claim on a line of their delivered order (C1–C4)."""
+    actor.require(Role.BUYER)
+    now = clock.now()
+    description = request.description
+    if description is not None:
+        description = bounded_text(description, field=("input", "description"), max_len=MAX_DESCRIPTION) or None
+    damaged = parse_quantity(request.damaged_quantity, ("input", "damagedQuantity"))
+
+    async def work(uow: UnitOfWork) -> Claim:
+        line_id = request.order_line_id
+        line = (await uow.orders.lines_by_ids([line_id])).get(line_id) if line_id is not None else None
+        order = await uow.orders.get(line.order_id) if line is not None else None
+        if order is None or order.buyer_id != actor.user_id:
+            raise NotFound("no such order line", ("input", "orderLineId"))
+        if order.signed_at is None:
+            raise DomainError("the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED)
+        if order.status is not OrderStatus.DELIVERED:
+            raise InvalidState(f"the order is {order.status.value}", ("input", "orderLineId"))
+        if damaged > line.quantity:
+            raise InvalidInput(f"at most the line's quantity, {line.quantity.normalize()}", ("input", "damagedQuantity"))
+        product = (await uow.products.get_many([line.product_id]))[line.product_id]
+        covered = rules.covered_by_guarantee(product.fresh, request.reason)
+        if covered and not rules.within_window(order.signed_at, now):
+            raise DomainError("a guarantee claim is due within 24 hours of the sign-off (C2)", ("input", "orderLineId"),
+                              ErrorCode.CLAIM_WINDOW_CLOSED)
+        evidence = await _evidence(uow, actor, request.evidence, now)
+        if covered and not rules.evidence_complete(evidence):
+            raise DomainError("a guarantee claim needs DAMAGE_DETAIL, WAYBILL and OVERALL photos, or a "
+                              "COURIER_CERTIFICATE (C3)", ("input", "evidence"), ErrorCode.EVIDENCE_INCOMPLETE)
+        earlier = await uow.claims.for_line(line.id)
+        if any(c.is_open for c in earlier):
+            raise DomainError("this line already has an open claim", ("input", "orderLineId"), ErrorCode.CLAIM_ALREADY_OPEN)
+        if any(c.refunded.fen > 0 for c in earlier):
+            raise InvalidState("this line was already compensated", ("input", "orderLineId"))
+        paid = line.paid_amount
+        claim = Claim(
+            order_id=order.id, order_line_id=line.id, shop_id=order.shop_id, buyer_id=actor.user_id,
+            reason=request.reason, covered=covered, damaged_quantity=damaged, description=description,
+            submitted_at=now, merchant_response_due_at=now + policy.merchant_response_time,
+            standard_refund=rules.standard_refund(paid, damaged, line.quantity),
+            standard_penalty=rules.standard_penalty(paid) if covered else Money.zero(), evidence=evidence,
+        )
+        await uow.claims.add(claim)
+        await uow.audit.record(AuditEvent.of("claim", claim.id, Action.SUBMIT.value, now, actor))
+        return claim
+
+    return await in_transaction(uow, work)
+
+
+async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Action, change, now: datetime) -> Claim:
+    """Load the claim the actor may see (others read as not found), apply ``change``, write it conditionally."""
+
+    async def work(uow: UnitOfWork) -> Claim:
+        claim = await uow.claims.get(claim_id, lock=True) if claim_id is not None else None
+        if claim is None or not can_view_claim(actor, claim):
+            raise NotFound("no such claim", ("input", "claimId"))
+        await change(uow, claim)
+        await uow.claims.update(claim)
+        await uow.audit.record(AuditEvent.of("claim", claim.id, action.value, now, actor))
+        return claim
+
+    return await in_transaction(uow, work)
+
+
+async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None) -> Claim:
+    """MERCHANT refunds voluntarily: the C4 amount, paid from payables first, then the deposit (C7)."""
+    actor.require(Role.MERCHANT)
+    now = clock.now()
+
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.ACCEPT, actor)
+        account = await uow.accounts.get(claim.shop_id, lock=True)
+        account.collect(claim.standard_refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
+        await uow.accounts.save(account)
+        claim.refunded = claim.refunded + claim.standard_refund
+
+    return await _act(uow, actor, claim_id, Action.ACCEPT, change, now)
+
+
+async def reject_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None, reason: str) -> Claim:
+    actor.require(Role.MERCHANT)
+    text = bounded_text(reason, field=("input", "reason"), max_len=MAX_REASON, min_len=1)
+
+    async def change(_uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.REJECT, actor)
+        claim.merchant_reject_reason = text
+
+    return await _act(uow, actor, claim_id, Action.REJECT, change, clock.now())
+
+
+async def escalate_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None) -> Claim:
+    """C5: after a rejection, or once the merchant's response time has passed; guarantee claims only."""
+    actor.require(Role.BUYER)
+    now = clock.now()
+
+    async def change(_uow: UnitOfWork, claim: Claim) -> None:
+        if not claim.covered:
+            raise DomainError("only bad-order guarantee claims can be escalated to the platform (C1)",
+                              ("input", "claimId"), ErrorCode.CLAIM_NOT_COVERED)
+        if claim.status is ClaimStatus.AWAITING_MERCHANT and not rules.merchant_may_be_bypassed(
+                now, claim.merchant_response_due_at):
+            raise InvalidState("the merchant may still answer until merchantResponseDueAt", ("input", "claimId"))
+        _transition(claim, Action.ESCALATE, actor)
+
+    return await _act(uow, actor, claim_id, Action.ESCALATE, change, now)
+
+
+async def withdraw_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None) -> Claim:
+    actor.require(Role.BUYER)
+
+    async def change(_uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.WITHDRAW, actor)
+        claim.counts_toward_return_rate = False  # A5: withdrawn claims do not count
+
+    return await _act(uow, actor, claim_id, Action.WITHDRAW, change, clock.now())
+
+
+async def add_evidence(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None,
+                       requests: list[EvidenceRequest]) -> Claim:
+    """C5: during escalation the buyer may add evidence."""
+    actor.require(Role.BUYER)
+    now = clock.now()
+    if not requests:
+        raise InvalidInput("add at least one evidence file", ("input", "evidence"))
+
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.ADD_EVIDENCE, actor)
+        claim.evidence.extend(await _evidence(uow, actor, requests, now))
+
+    return await _act(uow, actor, claim_id, Action.ADD_EVIDENCE, change, now)
+
+
+async def invalidate_evidence(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None,
+                              evidence_id: int | None, reason: str) -> Claim:
+    """C3: the platform marks an item as edited or tampered; it no longer counts toward a complete set."""
+    actor.require(Role.PLATFORM)
+    now = clock.now()
+    text = bounded_text(reason, field=("input", "reason"), max_len=MAX_REASON, min_len=1)
+
+    async def change(_uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.INVALIDATE_EVIDENCE, actor)
+        item = next((e for e in claim.evidence if e.id == evidence_id), None)
+        if item is None:
+            raise NotFound("no such evidence on this claim", ("input", "evidenceId"))
+        if item.invalidated:
+            raise InvalidState("that evidence is already invalidated", ("input", "evidenceId"))
+        item.invalidated, item.invalid_reason, item.invalidated_at, item.invalidated_by = True, text, now, actor.user_id
+
+    return await _act(uow, actor, claim_id, Action.INVALIDATE_EVIDENCE, change, now)
+
+
+def _ruling_amounts(claim: Claim, request: RuleClaim) -> tuple[Money, Money]:
+    """C6: what the merchant pays under each outcome."""
+    if request.outcome is RulingOutcome.MERCHANT_WINS:
+        return Money.zero(), Money.zero()
+    if not rules.evidence_complete(claim.evidence):
+        raise DomainError("the valid evidence no longer makes a complete set (C3); rule MERCHANT_WINS with "
+                          "EVIDENCE_INVALID or EVIDENCE_INSUFFICIENT", ("input", "outcome"), ErrorCode.EVIDENCE_INCOMPLETE)
+    if request.outcome is RulingOutcome.FORCE_MAJEURE:
+        return claim.standard_refund, Money.zero()
+    penalty = claim.standard_penalty
+    if request.agreed_penalty is not None:
+        if request.agreed_penalty < penalty:
+            raise DomainError(f"an agreed penalty may not be below the platform amount {penalty}",
+                              ("input", "agreedPenalty"), ErrorCode.PENALTY_BELOW_MINIMUM)
+        penalty = request.agreed_penalty
+    return claim.standard_refund, penalty
+
+
+def _check_ruling_input(request: RuleClaim) -> None:
+    wins = request.outcome is RulingOutcome.MERCHANT_WINS
+    if wins and request.merchant_wins_reason is None:
+        raise InvalidInput("MERCHANT_WINS needs a merchantWinsReason", ("input", "merchantWinsReason"))
+    if not wins and request.merchant_wins_reason is not None:
+        raise InvalidInput("merchantWinsReason goes with MERCHANT_WINS only", ("input", "merchantWinsReason"))
+    if request.agreed_penalty is not None and request.outcome is not RulingOutcome.BUYER_WINS:
+        raise InvalidInput("an agreed penalty goes with BUYER_WINS only", ("input", "agreedPenalty"))
+
+
+async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleClaim) -> Claim:
+    """C6/C7: the platform rules on an escalated claim and collects in the same transaction: deposit first, then
+    payables, the rest as arrears on the deposit; one ledger entry per movement, tied to the claim."""
+    actor.require(Role.PLATFORM)
+    _check_ruling_input(request)
+    now = clock.now()
+
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.RULE, actor)
+        refund, penalty = _ruling_amounts(claim, request)
+        if refund.fen or penalty.fen:
+            account = await uow.accounts.get(claim.shop_id, lock=True)
+            account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
+            account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
+            await uow.accounts.save(account)
+        claim.refunded = claim.refunded + refund
+        claim.ruling = Ruling(request.outcome, request.merchant_wins_reason, refund, penalty, now, actor.user_id)
+
+    return await _act(uow, actor, request.claim_id, Action.RULE, change, now)
+
+
+def claims_scope(actor: Actor, statuses, shop_id: int | None, buyer_id: str | None, shop_id_given: bool) -> ClaimQuery:
+    """G6 for lists: buyers see their own, shop staff their shop's, the platform all (with its filters)."""
+    status_set = frozenset(statuses) if statuses else None
+    if actor.role is Role.PLATFORM:
+        return ClaimQuery(status_set, shop_id, buyer_id, nothing=shop_id_given and shop_id is None)
+    if actor.role is Role.BUYER:
+        contradicts = (buyer_id not in (None, actor.user_id)) or shop_id_given and shop_id is None
+        return ClaimQuery(status_set, shop_id, actor.user_id, nothing=contradicts)
+    if actor.role in (Role.MERCHANT, Role.AGENT):
+        contradicts = shop_id_given and shop_id != actor.shop_id
+        return ClaimQuery(status_set, actor.shop_id, buyer_id, nothing=contradicts)
+    raise Forbidden("claims are listed for buyers, shop staff and the platform")

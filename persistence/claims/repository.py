@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.claims.model import (
+    Claim,
+    ClaimReason,
+    ClaimStatus,
+    Evidence,
+    EvidenceKind,
+    MerchantWinsReason,
+    Ruling,
+    RulingOutcome,
+)
+from domain.claims.ports import ClaimQuery
+from domain.orders.model import QUANTITY_PLACES
+from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
+from domain.shared.money import Money
+from persistence.claims.tables import ClaimRow, EvidenceRow
+from persistence.shared.errors import unique_violation_as
+
+
+def _state(claim: Claim) -> dict:
+    ruling = claim.ruling
+    return dict(
+        status=claim.status.value, open_line_id=claim.order_line_id if claim.is_open else None,
+        refunded_fen=claim.refunded.fen, merchant_reject_reason=claim.merchant_reject_reason,
+        counts_toward_return_rate=claim.counts_toward_return_rate,
+        ruling_outcome=ruling.outcome.value if ruling else None,
+        ruling_reason=ruling.merchant_wins_reason.value if ruling and ruling.merchant_wins_reason else None,
+        ruling_refund_fen=ruling.refund.fen if ruling else None,
+        ruling_penalty_fen=ruling.penalty.fen if ruling else None,
+        ruled_at=ruling.decided_at if ruling else None, ruled_by=ruling.decided_by if ruling else None,
+        ruling_withdrawn_at=ruling.withdrawn_at if ruling else None,
+    )
+
+
+def _evidence(row: EvidenceRow) -> Evidence:
+    return Evidence(EvidenceKind(row.kind), row.upload_id, row.sha256, row.uploaded_at, row.added_by, row.invalidated,
+                    row.invalid_reason, row.invalidated_at, row.invalidated_by, row.claim_id, row.id)
+
+
+def _claim(row: ClaimRow, evidence: list[Evidence]) -> Claim:
+    ruling = None
+    if row.ruling_outcome:
+        ruling = Ruling(
+            RulingOutcome(row.ruling_outcome),
+            MerchantWinsReason(row.ruling_reason) if row.ruling_reason else None,
+            Money(row.ruling_refund_fen), Money(row.ruling_penalty_fen), row.ruled_at, row.ruled_by,
+            row.ruling_withdrawn_at,
+        )
+    return Claim(
+        order_id=row.order_id, order_line_id=row.order_line_id, shop_id=row.shop_id, buyer_id=row.buyer_id,
+        reason=ClaimReason(row.reason), covered=row.covered,
+        damaged_quantity=(Decimal(row.damaged_quantity_milli) / 1000).quantize(QUANTITY_PLACES),
+        description=row.description, submitted_at=row.submitted_at,
+        merchant_response_due_at=row.merchant_response_due_at, standard_refund=Money(row.standard_refund_fen),
+        standard_penalty=Money(row.standard_penalty_fen), status=ClaimStatus(row.status),
+        refunded=Money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
+        counts_toward_return_rate=row.counts_toward_return_rate, evidence=evidence, version=row.version, id=row.id,
+    )
+
+
+class SqlClaimRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, claim: Claim) -> Claim:
+        row = ClaimRow(
+            order_id=claim.order_id, order_line_id=claim.order_line_id, shop_id=claim.shop_id,
+            buyer_id=claim.buyer_id, reason=claim.reason.value, covered=claim.covered,
+            damaged_quantity_milli=int(claim.damaged_quantity * 1000), description=claim.description,
+            submitted_at=claim.submitted_at, merchant_response_due_at=claim.merchant_response_due_at,
+            standard_refund_fen=claim.standard_refund.fen, standard_penalty_fen=claim.standard_penalty.fen,
+            version=claim.version, **_state(claim),
+        )
+        already_open = DomainError("this line already has an open claim", ("input", "orderLineId"),
+                                   ErrorCode.CLAIM_ALREADY_OPEN)
+        async with unique_violation_as(already_open):
+            self.session.add(row)
+            await self.session.flush()
+        claim.id = row.id
+        await self._write_evidence(claim)
+        return claim
+
+    async def _write_evidence(self, claim: Claim) -> None:
+        for item in claim.evidence:
+            if item.id is None:
+                row = EvidenceRow(claim_id=claim.id, upload_id=item.upload_id, kind=item.kind.value, sha256=item.sha256,
+                                  uploaded_at=item.uploaded_at, added_by=item.added_by)
+                self.session.add(row)
+                await self.session.flush()
+                item.id, item.claim_id = row.id, claim.id
+            elif item.invalidated:
+                await self.session.execute(
+                    update(EvidenceRow).where(EvidenceRow.id == item.id, EvidenceRow.invalidated.is_(False))
+                    .values(invalidated=True, invalid_reason=item.invalid_reason, invalidated_at=item.invalidated_at,
+                            invalidated_by=item.invalidated_by)
+                )
+
+    async def get(self, claim_id: int, *, lock: bool = False) -> Claim | None:
+        query = select(ClaimRow).where(ClaimRow.id == claim_id)
+        rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
+        return (await self._hydrate(rows)).get(claim_id)
+
+    async def get_many(self, ids: list[int]) -> dict[int, Claim]:
+        if not ids:
+            return {}
+        rows = (await self.session.execute(select(ClaimRow).where(ClaimRow.id.in_(set(ids))))).scalars().all()
+        return await self._hydrate(rows)
+
+    async def _hydrate(self, rows: list[ClaimRow]) -> dict[int, Claim]:
+        evidence: dict[int, list[Evidence]] = defaultdict(list)
+        if rows:
+            found = await self.session.execute(
+                select(EvidenceRow).where(EvidenceRow.claim_id.in_([r.id for r in rows])).order_by(EvidenceRow.id)
+            )
+            for item in found.scalars():
+                evidence[item.claim_id].append(_evidence(item))
+        return {r.id: _claim(r, evidence[r.id]) for r in rows}
+
+    async def update(self, claim: Claim) -> None:
+        already_open = DomainError("this line already has an open claim", None, ErrorCode.CLAIM_ALREADY_OPEN)
+        async with unique_violation_as(already_open):
+            result = await self.session.execute(
+                update(ClaimRow).where(ClaimRow.id == claim.id, ClaimRow.version == claim.version)
+                .values(version=claim.version + 1, **_state(claim))
+            )
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("claim")
+        claim.version += 1
+        await self._write_evidence(claim)
+
+    async def for_line(self, order_line_id: int) -> list[Claim]:
+        rows = (await self.session.execute(select(ClaimRow).where(ClaimRow.order_line_id == order_line_id))).scalars().all()
+        return list((await self._hydrate(rows)).values())
+
+    def _filtered(self, query, claim_query: ClaimQuery):
+        if claim_query.nothing:
+            return query.where(False)
+        if claim_query.statuses:
+            query = query.where(ClaimRow.status.in_([s.value for s in claim_query.statuses]))
+        if claim_query.shop_id is not None:
+            query = query.where(ClaimRow.shop_id == claim_query.shop_id)
+        if claim_query.buyer_id is not None:
+            query = query.where(ClaimRow.buyer_id == claim_query.buyer_id)
+        return query
+
+    async def page(self, claim_query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
+        query = self._filtered(select(ClaimRow), claim_query)
+        if after_id is not None:
+            query = query.where(ClaimRow.id < after_id)
+        rows = (await self.session.execute(query.order_by(ClaimRow.id.desc()).limit(limit))).scalars().all()
+        hydrated = await self._hydrate(rows)
+        return [hydrated[r.id] for r in rows]
+
+    async def count(self, claim_query: ClaimQuery) -> int:
+        query = self._filtered(select(func.count()).select_from(ClaimRow), claim_query)
+        return (await self.session.execute(query)).scalar_one()
+
+    async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(EvidenceRow).where(EvidenceRow.id.in_(set(ids))))
+        return {r.id: _evidence(r) for r in rows.scalars()}
+
+    async def claim_ids_by_sha256(self, digests: list[str]) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {digest: set() for digest in digests}
+        if digests:
+            rows = await self.session.execute(
+                select(EvidenceRow.sha256, EvidenceRow.claim_id).where(EvidenceRow.sha256.in_(set(digests)))
+            )
+            for digest, claim_id in rows:
+                found[digest].add(claim_id)
+        return found
+
+    async def shops_referencing_upload(self, upload_id: str) -> set[int]:
+        rows = await self.session.execute(
+            select(ClaimRow.shop_id).join(EvidenceRow, EvidenceRow.claim_id == ClaimRow.id)
+            .where(EvidenceRow.upload_id == upload_id)
+        )
+        return {shop_id for (shop_id,) in rows}

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+
+from domain.claims import services
+from domain.shared.money import Money as DomainMoney
+from schema.claims.types import (
+    Claim,
+    ClaimConnection,
+    ClaimEdge,
+    ClaimReason,
+    ClaimStatus,
+    EvidenceKind,
+    MerchantWinsReason,
+    RulingOutcome,
+    load_claim,
+)
+from schema.common.errors import UserError
+from schema.common.ids import decode_id, encode_cursor
+from schema.common.mutations import attempt
+from schema.common.pagination import after_key, page_info, page_size
+from schema.context import Info
+
+
+@strawberry.input
+class EvidenceInput:
+    kind: EvidenceKind
+    upload_id: str = strawberry.field(description="An upload token returned by POST /uploads.")
+
+    def to_request(self) -> services.EvidenceRequest:
+        return services.EvidenceRequest(self.kind, self.upload_id)
+
+
+@strawberry.input
+class SubmitClaimInput:
+    order_line_id: strawberry.ID
+    reason: ClaimReason
+    damaged_quantity: Decimal
+    description: str | None = None
+    evidence: list[EvidenceInput]
+
+    def to_request(self) -> services.SubmitClaim:
+        return services.SubmitClaim(decode_id(self.order_line_id, "OrderLine"), self.reason, self.damaged_quantity,
+                                    self.description, [e.to_request() for e in self.evidence])
+
+
+@strawberry.input
+class AddClaimEvidenceInput:
+    claim_id: strawberry.ID
+    evidence: list[EvidenceInput]
+
+
+@strawberry.input
+class AcceptClaimInput:
+    claim_id: strawberry.ID
+
+
+@strawberry.input
+class RejectClaimInput:
+    claim_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class EscalateClaimInput:
+    claim_id: strawberry.ID
+
+
+@strawberry.input
+class WithdrawClaimInput:
+    claim_id: strawberry.ID
+
+
+@strawberry.input
+class InvalidateEvidenceInput:
+    claim_id: strawberry.ID
+    evidence_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class RuleClaimInput:
+    claim_id: strawberry.ID
+    outcome: RulingOutcome
+    merchant_wins_reason: MerchantWinsReason | None = None
+    agreed_penalty: Decimal | None = strawberry.field(
+        default=None, description="C6: a penalty the parties agreed on; not below the platform amount.")
+
+    def to_request(self) -> services.RuleClaim:
+        agreed = self.agreed_penalty
+        return services.RuleClaim(
+            decode_id(self.claim_id, "Claim"), self.outcome, self.merchant_wins_reason,
+            DomainMoney.of(agreed, ("input", "agreedPenalty")) if agreed is not None else None,
+        )
+
+
+@strawberry.input
+class ClaimFilter:
+    status: list[ClaimStatus] | None = None
+    shop_id: strawberry.ID | None = None
+    buyer_id: str | None = None
+
+
+@strawberry.type
+class ClaimPayload:
+    claim: Claim | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _claim(claim) -> dict:
+    return {"claim": Claim.of(claim)}
+
+
+def _id(value: strawberry.ID) -> int | None:
+    return decode_id(value, "Claim")
+
+
+@strawberry.type
+class ClaimQueries:
+    @strawberry.field
+    async def claim(self, info: Info, id: strawberry.ID) -> Claim | None:
+        info.context.actor  # noqa: B018  (authenticated callers only)
+        pk = _id(id)
+        return await load_claim(info, pk) if pk else None
+
+    @strawberry.field(description="Buyer: own claims. Merchant/agent: own shop's. Platform: all. Newest first.")
+    async def claims(self, info: Info, filter: ClaimFilter | None = None, first: int | None = None,
+                     after: str | None = None) -> ClaimConnection:
+        wanted = filter or ClaimFilter()
+        shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
+        query = services.claims_scope(info.context.actor, wanted.status, shop_id, wanted.buyer_id,
+                                      shop_id_given=wanted.shop_id is not None)
+        limit, key = page_size(first), after_key(after)
+
+        async def read(uow):
+            return await uow.claims.page(query, key[0] if key else None, limit + 1), await uow.claims.count(query)
+
+        rows, total = await info.context.loaders.read(read)
+        for claim in rows:
+            info.context.loaders.claim_by_id.prime(claim.id, claim)
+        edges = [ClaimEdge(node=Claim.of(c), cursor=encode_cursor(c.id)) for c in rows[:limit]]
+        return ClaimConnection(edges=edges, total_count=total,
+                               page_info=page_info([e.cursor for e in edges], len(rows) > limit, key is not None))
+
+
+@strawberry.type
+class ClaimMutations:
+    @strawberry.mutation(description="BUYER")
+    async def submit_claim(self, info: Info, input: SubmitClaimInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.submit_claim(
+            ctx.uow(), ctx.actor, ctx.clock, ctx.claim_policy, input.to_request()), _claim)
+
+    @strawberry.mutation(description="BUYER, while escalated.")
+    async def add_claim_evidence(self, info: Info, input: AddClaimEvidenceInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.add_evidence(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), [e.to_request() for e in input.evidence]), _claim)
+
+    @strawberry.mutation(description="MERCHANT: refund the C4 amount, from payables first (C7).")
+    async def accept_claim(self, info: Info, input: AcceptClaimInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.accept_claim(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id)), _claim)
+
+    @strawberry.mutation(description="MERCHANT")
+    async def reject_claim(self, info: Info, input: RejectClaimInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.reject_claim(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), input.reason), _claim)
+
+    @strawberry.mutation(description="BUYER")
+    async def escalate_claim(self, info: Info, input: EscalateClaimInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.escalate_claim(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id)), _claim)
+
+    @strawberry.mutation(description="BUYER")
+    async def withdraw_claim(self, info: Info, input: WithdrawClaimInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.withdraw_claim(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id)), _claim)
+
+    @strawberry.mutation(description="PLATFORM")
+    async def invalidate_evidence(self, info: Info, input: InvalidateEvidenceInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.invalidate_evidence(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), decode_id(input.evidence_id, "Evidence"),
+            input.reason), _claim)
+
+    @strawberry.mutation(description="PLATFORM: rule and collect in one transaction (C6, C7).")
+    async def rule_claim(self, info: Info, input: RuleClaimInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.rule_claim(
+            ctx.uow(), ctx.actor, ctx.clock, input.to_request()), _claim)

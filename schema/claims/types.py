@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+
+from domain.claims import model
+from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode, evidence_warnings
+from domain.claims.model import can_view_claim
+from domain.shared.actor import Role as DomainRole
+from domain.shops.model import can_see_account
+from schema.common.ids import encode_id
+from schema.common.money import Money
+from schema.common.node import Node, register_node
+from schema.common.pagination import PageInfo
+from schema.context import Info
+from schema.orders.types import Order, OrderLine, quantity_out
+from schema.shops.types import LedgerEntry, Role, Shop, load_shop
+
+ClaimReason = strawberry.enum(model.ClaimReason, name="ClaimReason")
+ClaimStatus = strawberry.enum(model.ClaimStatus, name="ClaimStatus")
+EvidenceKind = strawberry.enum(model.EvidenceKind, name="EvidenceKind")
+RulingOutcome = strawberry.enum(model.RulingOutcome, name="RulingOutcome")
+MerchantWinsReason = strawberry.enum(model.MerchantWinsReason, name="MerchantWinsReason")
+EvidenceWarningCode = strawberry.enum(DomainWarningCode, name="EvidenceWarningCode")
+
+
+@strawberry.type(description="A hint for the platform reviewer (C3); never an automatic refusal.")
+class EvidenceWarning:
+    code: EvidenceWarningCode
+    message: str
+
+
+@strawberry.type
+class Evidence(Node):
+    id: strawberry.ID
+    kind: EvidenceKind
+    sha256: str = strawberry.field(description="SHA-256 of the file, hex.")
+    url: str
+    uploaded_at: datetime
+    invalidated: bool
+    invalid_reason: str | None
+    item: strawberry.Private[model.Evidence]
+
+    @strawberry.field(description="Recognised from the content at upload, e.g. image/jpeg.")
+    async def content_type(self, info: Info) -> str:
+        return (await info.context.loaders.upload_by_id.load(self.item.upload_id)).facts.content_type
+
+    @strawberry.field(description="Platform and the shop's staff only; empty for others.")
+    async def warnings(self, info: Info) -> list[EvidenceWarning]:
+        actor = info.context.actor
+        loaders = info.context.loaders
+        claim = await loaders.claim_by_id.load(self.item.claim_id)
+        if not (actor.role is DomainRole.PLATFORM or actor.acts_for_shop(claim.shop_id)):
+            return []
+        upload = await loaders.upload_by_id.load(self.item.upload_id)
+        order = await loaders.order_by_id.load(claim.order_id)
+        others = await loaders.claim_ids_by_sha256.load(self.item.sha256)
+        found = evidence_warnings(upload.facts, claim.submitted_at, order.placed_at, len(others - {claim.id}))
+        return [EvidenceWarning(code=w.code, message=w.message) for w in found]
+
+    @staticmethod
+    def of(item: model.Evidence) -> Evidence:
+        return Evidence(
+            id=encode_id("Evidence", item.id), kind=item.kind, sha256=item.sha256, url=f"/uploads/{item.upload_id}",
+            uploaded_at=item.uploaded_at, invalidated=item.invalidated, invalid_reason=item.invalid_reason, item=item,
+        )
+
+
+@strawberry.type
+class Ruling:
+    outcome: RulingOutcome
+    merchant_wins_reason: MerchantWinsReason | None
+    refund: Money
+    penalty: Money
+    decided_at: datetime
+    withdrawn_at: datetime | None = strawberry.field(description="Set when an approved appeal withdrew the ruling (A5).")
+
+    @staticmethod
+    def of(ruling: model.Ruling) -> Ruling:
+        return Ruling(outcome=ruling.outcome, merchant_wins_reason=ruling.merchant_wins_reason,
+                      refund=Money.of(ruling.refund), penalty=Money.of(ruling.penalty), decided_at=ruling.decided_at,
+                      withdrawn_at=ruling.withdrawn_at)
+
+
+@strawberry.type
+class ClaimEvent:
+    type: str
+    at: datetime
+    actor_role: Role
+    actor_id: str
+
+
+@strawberry.type
+class Claim(Node):
+    id: strawberry.ID
+    buyer_id: str
+    reason: ClaimReason
+    covered_by_guarantee: bool = strawberry.field(description="C1: fresh product and a rot/damage reason.")
+    status: ClaimStatus
+    damaged_quantity: Decimal
+    description: str | None
+    submitted_at: datetime
+    merchant_response_due_at: datetime
+    standard_refund: Money = strawberry.field(description="C4 for this claim.")
+    standard_penalty: Money = strawberry.field(description="C6 platform penalty for this claim (what BUYER_WINS would cost).")
+    refunded: Money = strawberry.field(description="Money actually refunded so far.")
+    merchant_reject_reason: str | None
+    counts_toward_return_rate: bool
+    claim: strawberry.Private[model.Claim]
+
+    @strawberry.field
+    async def order(self, info: Info) -> Order:
+        return Order.of(await info.context.loaders.order_by_id.load(self.claim.order_id))
+
+    @strawberry.field
+    async def order_line(self, info: Info) -> OrderLine:
+        return OrderLine.of(await info.context.loaders.order_line_by_id.load(self.claim.order_line_id))
+
+    @strawberry.field
+    async def shop(self, info: Info) -> Shop:
+        return await load_shop(info, self.claim.shop_id)
+
+    @strawberry.field
+    def evidence(self) -> list[Evidence]:
+        return [Evidence.of(item) for item in self.claim.evidence]
+
+    @strawberry.field
+    def ruling(self) -> Ruling | None:
+        return Ruling.of(self.claim.ruling) if self.claim.ruling else None
+
+    @strawberry.field(description="G5: every state change with who did it and when, oldest first.")
+    async def events(self, info: Info) -> list[ClaimEvent]:
+        events = await info.context.loaders.claim_events_by_claim.load(self.claim.id) or []
+        return [ClaimEvent(type=e.type, at=e.at, actor_role=e.actor_role, actor_id=e.actor_id) for e in events]
+
+    @strawberry.field(description="C7 movements for this claim; the shop's merchant and the platform only.")
+    async def ledger_entries(self, info: Info) -> list[LedgerEntry]:
+        if not can_see_account(info.context.actor, self.claim.shop_id):
+            return []
+        entries = await info.context.loaders.ledger_entries_by_claim.load(self.claim.id) or []
+        return [LedgerEntry.of(e) for e in entries]
+
+    @staticmethod
+    def of(claim: model.Claim) -> Claim:
+        return Claim(
+            id=encode_id("Claim", claim.id), buyer_id=claim.buyer_id, reason=claim.reason,
+            covered_by_guarantee=claim.covered, status=claim.status, damaged_quantity=quantity_out(claim.damaged_quantity),
+            description=claim.description, submitted_at=claim.submitted_at,
+            merchant_response_due_at=claim.merchant_response_due_at, standard_refund=Money.of(claim.standard_refund),
+            standard_penalty=Money.of(claim.standard_penalty), refunded=Money.of(claim.refunded),
+            merchant_reject_reason=claim.merchant_reject_reason,
+            counts_toward_return_rate=claim.counts_toward_return_rate, claim=claim,
+        )
+
+
+@strawberry.type
+class ClaimEdge:
+    node: Claim
+    cursor: str
+
+
+@strawberry.type
+class ClaimConnection:
+    edges: list[ClaimEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+async def load_claim(info: Info, pk: int) -> Claim | None:
+    claim = await info.context.loaders.claim_by_id.load(pk)
+    return Claim.of(claim) if claim and can_view_claim(info.context.actor, claim) else None
+
+
+async def load_evidence(info: Info, pk: int) -> Evidence | None:
+    item = await info.context.loaders.evidence_by_id.load(pk)
+    return Evidence.of(item) if item and await load_claim(info, item.claim_id) else None
+
+
+register_node("Claim", load_claim)
+register_node("Evidence", load_evidence)
