@@ -112,6 +112,12 @@ class SqlAccountRepository:
                 found[row.claim_id].append(_entry(row))
         return found
 
+    async def all_balances(self) -> dict[int, tuple[int, int]]:
+        """For reconciliation: every shop's cached (deposit, payables) in fen."""
+        rows = await self.session.execute(
+            select(ShopAccountRow.shop_id, ShopAccountRow.deposit_fen, ShopAccountRow.payables_fen))
+        return {shop_id: (deposit, payables) for shop_id, deposit, payables in rows}
+
     async def sums_by_shop(self) -> dict[tuple[int, str], int]:
         """For reconciliation: the sum of every shop's entries per bucket."""
         rows = await self.session.execute(

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.reconcile import assert_ledgers_reconcile
+
 from tests.api.world import World
 
 
@@ -13,3 +15,10 @@ def claims(world):
     from tests.api.claims_world import Claims
 
     return Claims(world)
+
+
+@pytest.fixture(autouse=True)
+async def ledgers_reconcile_after_every_test(app):
+    """Issue 3: ledger balances equal the sum of their entries after every test."""
+    yield
+    await assert_ledgers_reconcile(app.state.database)
