@@ -52,6 +52,7 @@ class GraphQLApp(GraphQL):
     async def get_context(self, request: Request, response) -> Context:
         actor, problem = authenticate(request.headers.get("authorization"), self.settings.secret_key)
         return Context(uow=self.uow, clock=self.clock(request), claim_policy=self.settings.claim_policy,
+                       appeal_policy=self.settings.appeal_policy,
                        actor_or_none=actor, auth_problem=problem, request=request, response=response)
 
 

@@ -40,6 +40,15 @@ class Settings:
     migrate_on_start: bool
     graphiql: bool
     merchant_response_hours: int = 48
+    appeal_anomaly_threshold: int = 3
+    appeal_auto_limit: int = 1
+
+    @property
+    def appeal_policy(self):
+        from domain.appeals.services import AppealPolicy
+
+        return AppealPolicy(anomaly_threshold=self.appeal_anomaly_threshold,
+                            auto_limit_per_30_days=self.appeal_auto_limit)
 
     @property
     def claim_policy(self):
@@ -73,4 +82,6 @@ class Settings:
             migrate_on_start=_flag("MIGRATE_ON_START", True),
             graphiql=_flag("GRAPHIQL", app_env != "prod"),
             merchant_response_hours=_positive_int("MERCHANT_RESPONSE_HOURS", 48),
+            appeal_anomaly_threshold=_positive_int("APPEAL_ANOMALY_THRESHOLD", 3),
+            appeal_auto_limit=_positive_int("APPEAL_AUTO_LIMIT", 1),
         )

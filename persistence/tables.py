@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.orders.tables import OrderLineRow, OrderRow
@@ -13,6 +14,7 @@ from persistence.uploads.tables import UploadRow
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AppealEvidenceRow", "AppealRestrictionRow", "AppealRow", "WorkingCalendarRow",
     "AuditEventRow", "ClaimRow", "EvidenceRow", "UploadRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",
     "ShopRow", "metadata",
 ]

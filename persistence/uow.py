@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
 from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
 from persistence.db import Database
@@ -28,6 +29,8 @@ class SqlUnitOfWork:
         self.reviews = SqlReviewRepository(session)
         self.uploads = SqlUploadRepository(session)
         self.claims = SqlClaimRepository(session)
+        self.appeals = SqlAppealRepository(session)
+        self.calendar = SqlCalendarRepository(session)
         self.audit = SqlAuditLog(session)
         return self
 

@@ -6,6 +6,8 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.appeals.operations import AppealMutations, AppealQueries
+from schema.appeals.types import Appeal
 from schema.catalog.operations import CatalogMutations
 from schema.catalog.types import Product
 from schema.claims.operations import ClaimMutations, ClaimQueries
@@ -20,13 +22,13 @@ from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
 
-Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries))
-Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations))
+Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries))
+Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence],
+    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[AuthenticationGate, ErrorCodes],
 )

@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from domain.appeals.services import AppealPolicy
 from domain.claims.services import ClaimPolicy
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
@@ -20,6 +21,7 @@ class Context:
     uow: UnitOfWorkFactory
     clock: Clock
     claim_policy: ClaimPolicy = field(default_factory=ClaimPolicy)
+    appeal_policy: AppealPolicy = field(default_factory=AppealPolicy)
     actor_or_none: Actor | None = None
     auth_problem: str | None = None
     request: Any = None

@@ -26,6 +26,10 @@ class Loaders:
         self.evidence_by_id = self._by_key(lambda u, ids: u.claims.evidence_by_ids(ids))
         self.claim_ids_by_sha256 = self._by_key(lambda u, digests: u.claims.claim_ids_by_sha256(digests))
         self.ledger_entries_by_claim = self._by_key(lambda u, ids: u.accounts.entries_for_claims(ids))
+        self.appeal_by_id = self._by_key(lambda u, ids: u.appeals.get_many(ids))
+        self.appeal_id_by_evidence = self._by_key(lambda u, ids: u.appeals.appeal_ids_of_evidence(ids))
+        self.appeal_restriction_by_shop = self._by_key(lambda u, ids: u.appeals.restrictions(ids))
+        self.score_facts_by_shop = self._by_key(lambda u, ids: u.appeals.score_facts(ids))
         self.claim_events_by_claim = self._by_key(lambda u, ids: u.audit.for_subjects("claim", ids))
 
     def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:

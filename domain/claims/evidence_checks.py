@@ -25,13 +25,17 @@ class EvidenceWarning:
     message: str
 
 
-def evidence_warnings(facts: FileFacts, claim_submitted_at: datetime, order_placed_at: datetime,
-                      other_claims: int) -> list[EvidenceWarning]:
-    warnings = []
+def editing_warnings(facts: FileFacts) -> list[EvidenceWarning]:
     software = (facts.editing_software or "").strip()
     if software and any(editor in software.lower() for editor in EDITORS):
-        warnings.append(EvidenceWarning(EvidenceWarningCode.EDITING_SOFTWARE,
-                                        f"the image metadata names editing software: {software[:80]}"))
+        return [EvidenceWarning(EvidenceWarningCode.EDITING_SOFTWARE,
+                                f"the image metadata names editing software: {software[:80]}")]
+    return []
+
+
+def evidence_warnings(facts: FileFacts, claim_submitted_at: datetime, order_placed_at: datetime,
+                      other_claims: int) -> list[EvidenceWarning]:
+    warnings = editing_warnings(facts)
     if facts.captured_at is not None:
         if facts.captured_at > claim_submitted_at:
             warnings.append(EvidenceWarning(EvidenceWarningCode.CAPTURED_AFTER_CLAIM,

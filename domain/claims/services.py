@@ -78,7 +78,7 @@ def _transition(claim: Claim, action: Action, actor: Actor) -> None:
         claim.status = allowed.target
 
 
-async def _evidence(uow: UnitOfWork, actor: Actor, requests: list[EvidenceRequest], at: datetime) -> list[Evidence]:
+async def evidence_from_uploads(uow: UnitOfWork, actor: Actor, requests: list[EvidenceRequest], at: datetime) -> list[Evidence]:
     """Evidence from the actor's own uploads; someone else's upload reads as not found."""
     if len(requests) > MAX_EVIDENCE_PER_CALL:
         raise InvalidInput(f"at most {MAX_EVIDENCE_PER_CALL} evidence files at once", ("input", "evidence"))
@@ -118,7 +118,7 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
         if covered and not rules.within_window(order.signed_at, now):
             raise DomainError("a guarantee claim is due within 24 hours of the sign-off (C2)", ("input", "orderLineId"),
                               ErrorCode.CLAIM_WINDOW_CLOSED)
-        evidence = await _evidence(uow, actor, request.evidence, now)
+        evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
         if covered and not rules.evidence_complete(evidence):
             raise DomainError("a guarantee claim needs DAMAGE_DETAIL, WAYBILL and OVERALL photos, or a "
                               "COURIER_CERTIFICATE (C3)", ("input", "evidence"), ErrorCode.EVIDENCE_INCOMPLETE)
@@ -220,7 +220,7 @@ async def add_evidence(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: in
 
     async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.ADD_EVIDENCE, actor)
-        claim.evidence.extend(await _evidence(uow, actor, requests, now))
+        claim.evidence.extend(await evidence_from_uploads(uow, actor, requests, now))
 
     return await _act(uow, actor, claim_id, Action.ADD_EVIDENCE, change, now)
 

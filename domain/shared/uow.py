@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from domain.appeals.ports import AppealRepository, CalendarRepository
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
     from domain.orders.ports import OrderRepository
@@ -30,6 +31,8 @@ class UnitOfWork(Protocol):
     reviews: ReviewRepository
     uploads: UploadRepository
     claims: ClaimRepository
+    appeals: AppealRepository
+    calendar: CalendarRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

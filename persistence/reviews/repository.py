@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.reviews.model import Review, ReviewVisibility
-from domain.shared.errors import AlreadyExists
+from domain.shared.errors import AlreadyExists, ConcurrentUpdate
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.errors import unique_violation_as
 
@@ -34,3 +34,12 @@ class SqlReviewRepository:
                          ReviewVisibility(r.visibility), r.counts_toward_score, r.version, r.id)
             for r in rows.scalars()
         }
+
+    async def update(self, review: Review) -> None:
+        result = await self.session.execute(
+            update(ReviewRow).where(ReviewRow.id == review.id, ReviewRow.version == review.version)
+            .values(version=review.version + 1, visibility=review.visibility.value,
+                    counts_toward_score=review.counts_toward_score))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("review")
+        review.version += 1

@@ -6,7 +6,7 @@ from decimal import Decimal
 import strawberry
 
 from domain.claims import model
-from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode, evidence_warnings
+from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode, editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
 from domain.shared.actor import Role as DomainRole
 from domain.shops.model import can_see_account
@@ -42,6 +42,8 @@ class Evidence(Node):
     invalidated: bool
     invalid_reason: str | None
     item: strawberry.Private[model.Evidence]
+    claim_id: strawberry.Private[int | None]
+    shop_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Recognised from the content at upload, e.g. image/jpeg.")
     async def content_type(self, info: Info) -> str:
@@ -51,19 +53,22 @@ class Evidence(Node):
     async def warnings(self, info: Info) -> list[EvidenceWarning]:
         actor = info.context.actor
         loaders = info.context.loaders
-        claim = await loaders.claim_by_id.load(self.item.claim_id)
-        if not (actor.role is DomainRole.PLATFORM or actor.acts_for_shop(claim.shop_id)):
+        if not (actor.role is DomainRole.PLATFORM or actor.acts_for_shop(self.shop_id)):
             return []
         upload = await loaders.upload_by_id.load(self.item.upload_id)
-        order = await loaders.order_by_id.load(claim.order_id)
-        others = await loaders.claim_ids_by_sha256.load(self.item.sha256)
-        found = evidence_warnings(upload.facts, claim.submitted_at, order.placed_at, len(others - {claim.id}))
+        if self.claim_id is None:  # an appeal's evidence: only what the file itself says
+            found = editing_warnings(upload.facts)
+        else:
+            claim = await loaders.claim_by_id.load(self.claim_id)
+            order = await loaders.order_by_id.load(claim.order_id)
+            others = await loaders.claim_ids_by_sha256.load(self.item.sha256)
+            found = evidence_warnings(upload.facts, claim.submitted_at, order.placed_at, len(others - {claim.id}))
         return [EvidenceWarning(code=w.code, message=w.message) for w in found]
 
     @staticmethod
-    def of(item: model.Evidence) -> Evidence:
+    def of(item: model.Evidence, shop_id: int, type_name: str = "Evidence") -> Evidence:
         return Evidence(
-            id=encode_id("Evidence", item.id), kind=item.kind, sha256=item.sha256, url=f"/uploads/{item.upload_id}",
+            id=encode_id(type_name, item.id), claim_id=item.claim_id, shop_id=shop_id, kind=item.kind, sha256=item.sha256, url=f"/uploads/{item.upload_id}",
             uploaded_at=item.uploaded_at, invalidated=item.invalidated, invalid_reason=item.invalid_reason, item=item,
         )
 
@@ -124,7 +129,7 @@ class Claim(Node):
 
     @strawberry.field
     def evidence(self) -> list[Evidence]:
-        return [Evidence.of(item) for item in self.claim.evidence]
+        return [Evidence.of(item, self.claim.shop_id) for item in self.claim.evidence]
 
     @strawberry.field
     def ruling(self) -> Ruling | None:
@@ -175,7 +180,8 @@ async def load_claim(info: Info, pk: int) -> Claim | None:
 
 async def load_evidence(info: Info, pk: int) -> Evidence | None:
     item = await info.context.loaders.evidence_by_id.load(pk)
-    return Evidence.of(item) if item and await load_claim(info, item.claim_id) else None
+    claim = await load_claim(info, item.claim_id) if item else None
+    return Evidence.of(item, claim.claim.shop_id) if claim else None
 
 
 register_node("Claim", load_claim)

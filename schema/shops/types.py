@@ -101,6 +101,23 @@ class Shop(Node):
         account = await info.context.loaders.account_by_shop.load(self.pk)
         return ShopAccount.of(account) if account else None
 
+    @strawberry.field
+    async def experience_score(self, info: Info) -> Annotated["ExperienceScore", strawberry.lazy("schema.appeals.types")]:
+        from schema.appeals.types import shop_experience_score
+
+        return await shop_experience_score(info, self.pk)
+
+    @strawberry.field(description="A7: the shop's MERCHANT and the PLATFORM only; null when never restricted.")
+    async def appeal_restriction(
+        self, info: Info
+    ) -> Annotated["AppealRestriction", strawberry.lazy("schema.appeals.types")] | None:
+        from schema.appeals.types import AppealRestriction
+
+        if not can_see_account(info.context.actor, self.pk):
+            return None
+        restriction = await info.context.loaders.appeal_restriction_by_shop.load(self.pk)
+        return AppealRestriction.of(restriction) if restriction else None
+
     @staticmethod
     def of(shop: model.Shop) -> Shop:
         return Shop(id=encode_id("Shop", shop.id), name=shop.name, created_at=shop.created_at, pk=shop.id)

@@ -22,3 +22,10 @@ async def ledgers_reconcile_after_every_test(app):
     """Issue 3: ledger balances equal the sum of their entries after every test."""
     yield
     await assert_ledgers_reconcile(app.state.database)
+
+
+@pytest.fixture
+def appeals(world, claims):
+    from tests.api.appeals_world import Appeals
+
+    return Appeals(world, claims)

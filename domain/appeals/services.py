@@ -1,0 +1,310 @@
+"""Appeal operations (SPEC A1–A7). Filing changes nothing but the appeal; only an approval takes effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.appeals import rules
+from domain.appeals.model import (
+    Appeal,
+    AppealKind,
+    AppealRestriction,
+    AppealStatus,
+    RestrictionMode,
+    ReviewAppealGround,
+    ReviewAppealOutcome,
+)
+from domain.appeals.ports import AppealQuery
+from domain.calendar.services import load_calendar
+from domain.claims.model import Claim, RulingOutcome
+from domain.claims.services import EvidenceRequest, evidence_from_uploads
+from domain.reviews.model import ReviewVisibility
+from domain.shared.actor import Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
+from domain.shared.events import AuditEvent
+from domain.shared.text import bounded_text
+from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shops.model import LedgerEntryKind
+
+MAX_STATEMENT = 1000
+MAX_NOTE = 1000
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class AppealPolicy:
+    """A7 platform settings: auto-limit after K evidence anomalies within 30 days."""
+
+    anomaly_threshold: int = 3
+    auto_limit_per_30_days: int = 1
+    auto_limit_for: timedelta | None = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class FileAppeal:
+    kind: AppealKind
+    subject_id: int | None
+    statement: str
+    evidence: list[EvidenceRequest]
+    ground: ReviewAppealGround | None = None
+
+
+@dataclass(frozen=True)
+class DecideAppeal:
+    appeal_id: int | None
+    approve: bool
+    note: str | None = None
+    review_outcomes: list[ReviewAppealOutcome] | None = None
+    evidence_anomaly: bool | None = None
+
+
+@dataclass(frozen=True)
+class RestrictAppeals:
+    shop_id: int | None
+    mode: RestrictionMode
+    reason: str
+    max_per_30_days: int | None = None
+    until: datetime | None = None
+
+
+SUBJECT = ("input", "subjectId")
+
+
+async def _window_start(uow: UnitOfWork, actor: Actor, request: FileAppeal) -> datetime:
+    """A1/A3: the subject must be the merchant's shop's, and in a state that can be appealed."""
+    if request.kind is AppealKind.REVIEW:
+        review = (await uow.reviews.get_many([request.subject_id])).get(request.subject_id) if request.subject_id else None
+        if review is None or review.shop_id != actor.shop_id:
+            raise NotFound("no such review of your shop", SUBJECT)
+        return review.created_at
+    claim: Claim | None = await uow.claims.get(request.subject_id) if request.subject_id else None
+    if claim is None or claim.shop_id != actor.shop_id:
+        raise NotFound("no such claim of your shop", SUBJECT)
+    if request.kind is AppealKind.RETURN_RATE:
+        if not claim.counts_toward_return_rate:
+            raise InvalidState("this claim does not count toward the return rate", SUBJECT)
+        return claim.submitted_at
+    ruling = claim.ruling
+    if ruling is None or ruling.withdrawn_at is not None:
+        raise InvalidState("the claim has no ruling in force", SUBJECT)
+    if request.kind is AppealKind.ARBITRATION and ruling.outcome is RulingOutcome.MERCHANT_WINS:
+        raise InvalidState("the ruling went the shop's way; there is nothing to appeal", SUBJECT)
+    if request.kind is AppealKind.COMPENSATION and not (ruling.refund.fen or ruling.penalty.fen):
+        raise InvalidState("nothing was deducted for this claim", SUBJECT)
+    return ruling.decided_at
+
+
+async def _check_restriction(uow: UnitOfWork, shop_id: int, now: datetime) -> None:
+    """A7: CLOSED refuses; LIMITED counts the rolling 30 days. Bumping the restriction's version makes concurrent
+    filings of one shop serialise on it, so the limit holds under any concurrency."""
+    restriction = await uow.appeals.get_restriction(shop_id, lock=True)
+    if restriction is None or not restriction.in_force(now):
+        return
+    if restriction.mode is RestrictionMode.CLOSED:
+        raise DomainError(f"the shop may not file appeals: {restriction.reason}", None, ErrorCode.APPEALS_CLOSED)
+    if await uow.appeals.filed_since(shop_id, now - rules.ROLLING) >= restriction.max_per_30_days:
+        raise DomainError(f"the shop may file {restriction.max_per_30_days} appeal(s) per 30 days: {restriction.reason}",
+                          None, ErrorCode.APPEAL_LIMIT_REACHED)
+    await uow.appeals.save_restriction(restriction)
+
+
+async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: FileAppeal) -> Appeal:
+    """MERCHANT files for their own shop: once per kind and subject (A2), within the window (A3), with a statement
+    and evidence (A6), unless restricted (A7). The decision under appeal stays in force (A5)."""
+    actor.require(Role.MERCHANT)
+    now = clock.now()
+    statement = bounded_text(request.statement, field=("input", "statement"), max_len=MAX_STATEMENT, min_len=1)
+    if request.kind is AppealKind.REVIEW and request.ground is None:
+        raise InvalidInput("a review appeal names its ground", ("input", "ground"))
+    if request.kind is not AppealKind.REVIEW and request.ground is not None:
+        raise InvalidInput("a ground goes with REVIEW appeals only", ("input", "ground"))
+    if not request.evidence:
+        raise InvalidInput("an appeal carries at least one evidence file (A6)", ("input", "evidence"))
+
+    async def work(uow: UnitOfWork) -> Appeal:
+        start = await _window_start(uow, actor, request)
+        if not rules.within_window(request.kind, start, now):
+            days = rules.WINDOWS[request.kind].days
+            raise DomainError(f"a {request.kind.value} appeal is due within {days} days (A3)", SUBJECT,
+                              ErrorCode.APPEAL_WINDOW_CLOSED)
+        await _check_restriction(uow, actor.shop_id, now)
+        evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
+        calendar = await load_calendar(uow, rules.years_for_deadline(now))
+        due, estimated = rules.due_at(now, calendar)
+        appeal = Appeal(request.kind, actor.shop_id, request.subject_id, statement, now, due, estimated,
+                        actor.user_id, request.ground, evidence)
+        await uow.appeals.add(appeal)
+        await uow.audit.record(AuditEvent.of("appeal", appeal.id, "FILED", now, actor))
+        return appeal
+
+    return await in_transaction(uow, work)
+
+
+def _check_decision(request: DecideAppeal, appeal: Appeal) -> tuple[ReviewAppealOutcome, ...]:
+    if request.evidence_anomaly and request.approve:
+        raise InvalidInput("only a rejection may be marked as an evidence anomaly", ("input", "evidenceAnomaly"))
+    outcomes = request.review_outcomes
+    if outcomes is not None and appeal.kind is not AppealKind.REVIEW:
+        raise InvalidInput("review outcomes go with REVIEW appeals only", ("input", "reviewOutcomes"))
+    if outcomes is not None and not request.approve:
+        raise InvalidInput("review outcomes go with an approval only", ("input", "reviewOutcomes"))
+    if outcomes is not None and not outcomes:
+        raise InvalidInput("choose at least one outcome, or leave it out for the ground's default", ("input", "reviewOutcomes"))
+    if appeal.kind is AppealKind.REVIEW and request.approve:
+        return tuple(dict.fromkeys(outcomes)) if outcomes else (rules.DEFAULT_OUTCOME[appeal.ground],)
+    return ()
+
+
+async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datetime) -> None:
+    """A5: what an approval changes."""
+    if appeal.kind is AppealKind.REVIEW:
+        review = (await uow.reviews.get_many([appeal.subject_id]))[appeal.subject_id]
+        if ReviewAppealOutcome.SELF_VISIBLE in appeal.review_outcomes:
+            review.visibility = ReviewVisibility.SELF_VISIBLE
+        if ReviewAppealOutcome.EXCLUDED_FROM_SCORE in appeal.review_outcomes:
+            review.counts_toward_score = False
+        await uow.reviews.update(review)
+        return
+    claim = await uow.claims.get(appeal.subject_id, lock=True)
+    if appeal.kind is AppealKind.RETURN_RATE:
+        claim.counts_toward_return_rate = False
+    elif claim.ruling is not None and claim.ruling.withdrawn_at is None:
+        claim.ruling.withdrawn_at = now  # the platform bears it; the buyer keeps the money
+        entries = (await uow.accounts.entries_for_claims([claim.id]))[claim.id]
+        reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
+        due = [e for e in entries if e.kind is not LedgerEntryKind.REVERSAL and e.id not in reversed_ids]
+        if due:
+            account = await uow.accounts.get(claim.shop_id, lock=True)
+            for entry in due:
+                account.reverse(entry, actor, now)
+            await uow.accounts.save(account)
+    await uow.claims.update(claim)
+
+
+async def _auto_limit(uow: UnitOfWork, policy: AppealPolicy, shop_id: int, actor: Actor, now: datetime) -> None:
+    """A7: K evidence-anomaly rejections within 30 days limit the shop automatically."""
+    if await uow.appeals.anomalies_since(shop_id, now - rules.ROLLING) < policy.anomaly_threshold:
+        return
+    current = await uow.appeals.get_restriction(shop_id, lock=True)
+    if current is not None and current.in_force(now) and (
+            current.mode is RestrictionMode.CLOSED or current.max_per_30_days <= policy.auto_limit_per_30_days):
+        return  # already at least as strict
+    restriction = current or AppealRestriction(shop_id, RestrictionMode.NONE, "", now, actor.user_id)
+    restriction.mode, restriction.max_per_30_days = RestrictionMode.LIMITED, policy.auto_limit_per_30_days
+    restriction.until = now + policy.auto_limit_for if policy.auto_limit_for else None
+    restriction.reason = f"automatic: {policy.anomaly_threshold} evidence anomalies within 30 days"
+    restriction.set_at, restriction.set_by, restriction.automatic = now, actor.user_id, True
+    await uow.appeals.save_restriction(restriction)
+
+
+async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: AppealPolicy,
+                        request: DecideAppeal) -> Appeal:
+    """PLATFORM approves (the effects of A5 happen now, atomically) or rejects (optionally an evidence anomaly)."""
+    actor.require(Role.PLATFORM)
+    now = clock.now()
+    note = request.note
+    if note is not None:
+        note = bounded_text(note, field=("input", "note"), max_len=MAX_NOTE) or None
+
+    async def work(uow: UnitOfWork) -> Appeal:
+        appeal = await uow.appeals.get(request.appeal_id, lock=True) if request.appeal_id else None
+        if appeal is None:
+            raise NotFound("no such appeal", ("input", "appealId"))
+        if appeal.status is not AppealStatus.PENDING:
+            raise InvalidState(f"the appeal was already {appeal.status.value}", ("input", "appealId"))
+        appeal.review_outcomes = _check_decision(request, appeal)
+        appeal.status = AppealStatus.APPROVED if request.approve else AppealStatus.REJECTED
+        appeal.decided_at, appeal.decided_by, appeal.decision_note = now, actor.user_id, note
+        appeal.evidence_anomaly = bool(request.evidence_anomaly)
+        await uow.appeals.update(appeal)
+        if request.approve:
+            await _take_effect(uow, actor, appeal, now)
+        elif appeal.evidence_anomaly:
+            await _auto_limit(uow, policy, appeal.shop_id, actor, now)
+        await uow.audit.record(AuditEvent.of("appeal", appeal.id, appeal.status.value, now, actor))
+        return appeal
+
+    return await in_transaction(uow, work)
+
+
+async def restrict_appeals(uow: UnitOfWork, actor: Actor, clock: Clock, request: RestrictAppeals) -> AppealRestriction:
+    """PLATFORM sets a shop's restriction (A7); NONE lifts it."""
+    actor.require(Role.PLATFORM)
+    now = clock.now()
+    reason = bounded_text(request.reason, field=("input", "reason"), max_len=MAX_REASON, min_len=1)
+    limited = request.mode is RestrictionMode.LIMITED
+    if limited and (request.max_per_30_days is None or not 1 <= request.max_per_30_days <= 1000):
+        raise InvalidInput("LIMITED needs maxPer30Days between 1 and 1000", ("input", "maxPer30Days"))
+    if not limited and request.max_per_30_days is not None:
+        raise InvalidInput("maxPer30Days goes with LIMITED only", ("input", "maxPer30Days"))
+    if request.until is not None and request.until <= now:
+        raise InvalidInput("until must be in the future", ("input", "until"))
+
+    async def work(uow: UnitOfWork) -> AppealRestriction:
+        if request.shop_id is None or not await uow.shops.get_many([request.shop_id]):
+            raise NotFound("no such shop", ("input", "shopId"))
+        restriction = await uow.appeals.get_restriction(request.shop_id, lock=True) or AppealRestriction(
+            request.shop_id, request.mode, reason, now, actor.user_id)
+        restriction.mode, restriction.reason, restriction.max_per_30_days = request.mode, reason, request.max_per_30_days
+        restriction.until, restriction.set_at, restriction.set_by, restriction.automatic = request.until, now, actor.user_id, False
+        await uow.appeals.save_restriction(restriction)
+        await uow.audit.record(AuditEvent.of("shop", request.shop_id, f"APPEALS_{request.mode.value}", now, actor))
+        return restriction
+
+    return await in_transaction(uow, work)
+
+
+async def recompute_estimated_deadlines(uow: UnitOfWork) -> int:
+    """After a calendar year is loaded, pending appeals whose deadline was estimated get the exact one (G4)."""
+    changed = 0
+    for appeal in await uow.appeals.pending_estimated():
+        calendar = await load_calendar(uow, rules.years_for_deadline(appeal.submitted_at))
+        due, estimated = rules.due_at(appeal.submitted_at, calendar)
+        if (due, estimated) != (appeal.due_at, appeal.due_estimated):
+            appeal.due_at, appeal.due_estimated = due, estimated
+            await uow.appeals.update(appeal)
+            changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class AppealListRequest:
+    statuses: list[AppealStatus] | None = None
+    kinds: list[AppealKind] | None = None
+    shop_id: int | None = None
+    shop_id_given: bool = False
+    overdue: bool | None = None
+
+
+def appeals_scope(actor: Actor, request: AppealListRequest, now: datetime) -> AppealQuery:
+    """Merchants see their shop's appeals, the platform all; the PENDING queue is ordered by deadline (A4)."""
+    if actor.role not in (Role.MERCHANT, Role.PLATFORM):
+        raise Forbidden("appeals are listed for merchants and the platform")
+    shop_id, nothing = request.shop_id, request.shop_id_given and request.shop_id is None
+    if actor.role is Role.MERCHANT:
+        nothing = nothing or (request.shop_id_given and request.shop_id != actor.shop_id)
+        shop_id = actor.shop_id
+    statuses = frozenset(request.statuses) if request.statuses else None
+    return AppealQuery(statuses, frozenset(request.kinds) if request.kinds else None, shop_id, request.overdue, now,
+                       queue_order=statuses == {AppealStatus.PENDING}, nothing=nothing)
+
+
+@dataclass(frozen=True)
+class ExperienceScore:
+    review_rating: float | None
+    counted_reviews: int
+    return_rate: float
+    counted_claims: int
+    delivered_orders: int
+
+
+def experience_score(rating_sum: int, counted_reviews: int, counted_claims: int, delivered_orders: int) -> ExperienceScore:
+    """A5: average rating of counted reviews; return rate = counted non-withdrawn claims ÷ delivered orders."""
+    return ExperienceScore(
+        review_rating=round(rating_sum / counted_reviews, 4) if counted_reviews else None,
+        counted_reviews=counted_reviews,
+        return_rate=round(counted_claims / delivered_orders, 6) if delivered_orders else 0.0,
+        counted_claims=counted_claims, delivered_orders=delivered_orders,
+    )

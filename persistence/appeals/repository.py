@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.appeals.model import (
+    Appeal,
+    AppealKind,
+    AppealRestriction,
+    AppealStatus,
+    RestrictionMode,
+    ReviewAppealGround,
+    ReviewAppealOutcome,
+)
+from domain.appeals.ports import AppealQuery, ShopScoreFacts
+from domain.calendar.model import YearCalendar
+from domain.claims.model import Evidence, EvidenceKind
+from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
+from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
+from persistence.claims.tables import ClaimRow
+from persistence.orders.tables import OrderRow
+from persistence.reviews.tables import ReviewRow
+from persistence.shared.errors import unique_violation_as
+
+_PENDING = AppealStatus.PENDING.value
+
+
+def _state(appeal: Appeal) -> dict:
+    return dict(
+        status=appeal.status.value, decided_at=appeal.decided_at, decided_by=appeal.decided_by,
+        decision_note=appeal.decision_note, review_outcomes=",".join(o.value for o in appeal.review_outcomes),
+        evidence_anomaly=appeal.evidence_anomaly, due_at=appeal.due_at, due_estimated=appeal.due_estimated,
+    )
+
+
+def _appeal(row: AppealRow, evidence: list[Evidence]) -> Appeal:
+    return Appeal(
+        kind=AppealKind(row.kind), shop_id=row.shop_id, subject_id=row.subject_id, statement=row.statement,
+        submitted_at=row.submitted_at, due_at=row.due_at, due_estimated=row.due_estimated, filed_by=row.filed_by,
+        ground=ReviewAppealGround(row.ground) if row.ground else None, evidence=evidence,
+        status=AppealStatus(row.status), decided_at=row.decided_at, decided_by=row.decided_by,
+        decision_note=row.decision_note,
+        review_outcomes=tuple(ReviewAppealOutcome(o) for o in row.review_outcomes.split(",") if o),
+        evidence_anomaly=row.evidence_anomaly, version=row.version, id=row.id,
+    )
+
+
+def _restriction(row: AppealRestrictionRow) -> AppealRestriction:
+    return AppealRestriction(row.shop_id, RestrictionMode(row.mode), row.reason, row.set_at, row.set_by,
+                             row.max_per_30_days, row.until, row.automatic, row.version)
+
+
+class SqlAppealRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, appeal: Appeal) -> Appeal:
+        row = AppealRow(kind=appeal.kind.value, shop_id=appeal.shop_id, subject_type=appeal.subject_type,
+                        subject_id=appeal.subject_id, ground=appeal.ground.value if appeal.ground else None,
+                        statement=appeal.statement, submitted_at=appeal.submitted_at, filed_by=appeal.filed_by,
+                        version=appeal.version, **_state(appeal))
+        filed = DomainError("an appeal of this kind was already filed for this subject (A2: one chance)",
+                            ("input", "subjectId"), ErrorCode.APPEAL_ALREADY_FILED)
+        async with unique_violation_as(filed):
+            self.session.add(row)
+            await self.session.flush()
+        appeal.id = row.id
+        for item in appeal.evidence:
+            evidence_row = AppealEvidenceRow(appeal_id=row.id, upload_id=item.upload_id, kind=item.kind.value,
+                                             sha256=item.sha256, uploaded_at=item.uploaded_at, added_by=item.added_by)
+            self.session.add(evidence_row)
+            await self.session.flush()
+            item.id = evidence_row.id
+        return appeal
+
+    async def get(self, appeal_id: int, *, lock: bool = False) -> Appeal | None:
+        query = select(AppealRow).where(AppealRow.id == appeal_id)
+        rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
+        return (await self._hydrate(rows)).get(appeal_id)
+
+    async def get_many(self, ids: list[int]) -> dict[int, Appeal]:
+        if not ids:
+            return {}
+        rows = (await self.session.execute(select(AppealRow).where(AppealRow.id.in_(set(ids))))).scalars().all()
+        return await self._hydrate(rows)
+
+    async def _hydrate(self, rows) -> dict[int, Appeal]:
+        evidence: dict[int, list[Evidence]] = defaultdict(list)
+        if rows:
+            found = await self.session.execute(
+                select(AppealEvidenceRow).where(AppealEvidenceRow.appeal_id.in_([r.id for r in rows]))
+                .order_by(AppealEvidenceRow.id))
+            for e in found.scalars():
+                evidence[e.appeal_id].append(
+                    Evidence(EvidenceKind(e.kind), e.upload_id, e.sha256, e.uploaded_at, e.added_by, id=e.id))
+        return {r.id: _appeal(r, evidence[r.id]) for r in rows}
+
+    async def appeal_ids_of_evidence(self, ids: list[int]) -> dict[int, int]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(AppealEvidenceRow.id, AppealEvidenceRow.appeal_id).where(AppealEvidenceRow.id.in_(set(ids))))
+        return dict(tuple(r) for r in rows)
+
+    async def update(self, appeal: Appeal) -> None:
+        result = await self.session.execute(
+            update(AppealRow).where(AppealRow.id == appeal.id, AppealRow.version == appeal.version)
+            .values(version=appeal.version + 1, **_state(appeal)))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("appeal")
+        appeal.version += 1
+
+    def _filtered(self, query, q: AppealQuery):
+        if q.nothing:
+            return query.where(False)
+        if q.statuses:
+            query = query.where(AppealRow.status.in_([s.value for s in q.statuses]))
+        if q.kinds:
+            query = query.where(AppealRow.kind.in_([k.value for k in q.kinds]))
+        if q.shop_id is not None:
+            query = query.where(AppealRow.shop_id == q.shop_id)
+        if q.overdue is not None:
+            late = and_(AppealRow.status == _PENDING, AppealRow.due_at < q.now)
+            query = query.where(late if q.overdue else ~late)
+        return query
+
+    async def page(self, q: AppealQuery, after: list | None, limit: int) -> list[Appeal]:
+        query = self._filtered(select(AppealRow), q)
+        if q.queue_order:
+            if after is not None:
+                due, last_id = datetime.fromisoformat(after[0]), after[1]
+                query = query.where(or_(AppealRow.due_at > due, and_(AppealRow.due_at == due, AppealRow.id > last_id)))
+            query = query.order_by(AppealRow.due_at, AppealRow.id)
+        else:
+            if after is not None:
+                query = query.where(AppealRow.id < after[1])
+            query = query.order_by(AppealRow.id.desc())
+        rows = (await self.session.execute(query.limit(limit))).scalars().all()
+        hydrated = await self._hydrate(rows)
+        return [hydrated[r.id] for r in rows]
+
+    async def count(self, q: AppealQuery) -> int:
+        return (await self.session.execute(self._filtered(select(func.count()).select_from(AppealRow), q))).scalar_one()
+
+    async def filed_since(self, shop_id: int, since: datetime) -> int:
+        return (await self.session.execute(select(func.count()).select_from(AppealRow).where(
+            AppealRow.shop_id == shop_id, AppealRow.submitted_at > since))).scalar_one()
+
+    async def anomalies_since(self, shop_id: int, since: datetime) -> int:
+        return (await self.session.execute(select(func.count()).select_from(AppealRow).where(
+            AppealRow.shop_id == shop_id, AppealRow.evidence_anomaly.is_(True), AppealRow.decided_at > since))).scalar_one()
+
+    async def pending_estimated(self) -> list[Appeal]:
+        rows = (await self.session.execute(select(AppealRow).where(
+            AppealRow.status == _PENDING, AppealRow.due_estimated.is_(True)))).scalars().all()
+        return list((await self._hydrate(rows)).values())
+
+    async def get_restriction(self, shop_id: int, *, lock: bool = False) -> AppealRestriction | None:
+        query = select(AppealRestrictionRow).where(AppealRestrictionRow.shop_id == shop_id)
+        row = (await self.session.execute(query.with_for_update() if lock else query)).scalars().first()
+        return _restriction(row) if row else None
+
+    async def restrictions(self, shop_ids: list[int]) -> dict[int, AppealRestriction]:
+        if not shop_ids:
+            return {}
+        rows = await self.session.execute(
+            select(AppealRestrictionRow).where(AppealRestrictionRow.shop_id.in_(set(shop_ids))))
+        return {r.shop_id: _restriction(r) for r in rows.scalars()}
+
+    async def save_restriction(self, r: AppealRestriction) -> None:
+        values = dict(mode=r.mode.value, max_per_30_days=r.max_per_30_days, until=r.until, reason=r.reason,
+                      set_at=r.set_at, set_by=r.set_by, automatic=r.automatic)
+        if r.version == 0:  # new: rows start at version 1
+            async with unique_violation_as(ConcurrentUpdate("appeal restriction")):
+                self.session.add(AppealRestrictionRow(shop_id=r.shop_id, version=1, **values))
+                await self.session.flush()
+            r.version = 1
+            return
+        result = await self.session.execute(
+            update(AppealRestrictionRow)
+            .where(AppealRestrictionRow.shop_id == r.shop_id, AppealRestrictionRow.version == r.version)
+            .values(version=r.version + 1, **values))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("appeal restriction")
+        r.version += 1
+
+    async def score_facts(self, shop_ids: list[int]) -> dict[int, ShopScoreFacts]:
+        if not shop_ids:
+            return {}
+        ids = set(shop_ids)
+        reviews = dict((s, (int(total or 0), n)) for s, total, n in await self.session.execute(
+            select(ReviewRow.shop_id, func.sum(ReviewRow.rating), func.count()).where(
+                ReviewRow.shop_id.in_(ids), ReviewRow.counts_toward_score.is_(True)).group_by(ReviewRow.shop_id)))
+        claims = dict(tuple(r) for r in await self.session.execute(
+            select(ClaimRow.shop_id, func.count()).where(
+                ClaimRow.shop_id.in_(ids), ClaimRow.counts_toward_return_rate.is_(True)).group_by(ClaimRow.shop_id)))
+        delivered = dict(tuple(r) for r in await self.session.execute(
+            select(OrderRow.shop_id, func.count()).where(
+                OrderRow.shop_id.in_(ids), OrderRow.signed_at.is_not(None)).group_by(OrderRow.shop_id)))
+        return {
+            s: ShopScoreFacts(reviews.get(s, (0, 0))[0], reviews.get(s, (0, 0))[1], claims.get(s, 0), delivered.get(s, 0))
+            for s in ids
+        }
+
+
+def _dates(text: str) -> frozenset[date]:
+    return frozenset(date.fromisoformat(d) for d in text.split(",") if d)
+
+
+class SqlCalendarRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def put(self, calendar: YearCalendar, set_by: str, at: datetime) -> None:
+        values = dict(holidays=",".join(sorted(d.isoformat() for d in calendar.holidays)),
+                      workdays=",".join(sorted(d.isoformat() for d in calendar.workdays)), set_by=set_by, set_at=at)
+        existing = await self.session.get(WorkingCalendarRow, calendar.year, with_for_update=True)
+        if existing is None:
+            self.session.add(WorkingCalendarRow(year=calendar.year, **values))
+        else:
+            for name, value in values.items():
+                setattr(existing, name, value)
+        await self.session.flush()
+
+    async def get_years(self, years: list[int]) -> dict[int, YearCalendar]:
+        if not years:
+            return {}
+        rows = await self.session.execute(select(WorkingCalendarRow).where(WorkingCalendarRow.year.in_(set(years))))
+        return {r.year: YearCalendar(r.year, _dates(r.holidays), _dates(r.workdays)) for r in rows.scalars()}

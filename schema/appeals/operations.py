@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from domain.appeals import services
+from domain.calendar import services as calendar_services
+from domain.shared.actor import Role
+from schema.appeals.types import (
+    Appeal,
+    AppealConnection,
+    AppealEdge,
+    AppealKind,
+    AppealRestrictionMode,
+    AppealStatus,
+    ReviewAppealGround,
+    ReviewAppealOutcome,
+    WorkingCalendarYear,
+    load_appeal,
+)
+from schema.claims.operations import EvidenceInput
+from schema.common.errors import UserError
+from schema.common.ids import decode_id, encode_cursor
+from schema.common.mutations import attempt
+from schema.common.pagination import after_key, page_info, page_size
+from schema.context import Info
+from schema.shops.types import Shop
+
+
+@strawberry.input
+class FileAppealInput:
+    kind: AppealKind
+    subject_id: strawberry.ID = strawberry.field(description="A Review ID for REVIEW, a Claim ID for the other kinds.")
+    ground: ReviewAppealGround | None = None
+    statement: str
+    evidence: list[EvidenceInput]
+
+    def to_request(self) -> services.FileAppeal:
+        subject_type = "Review" if self.kind is AppealKind.REVIEW else "Claim"
+        return services.FileAppeal(self.kind, decode_id(self.subject_id, subject_type), self.statement,
+                                   [e.to_request() for e in self.evidence], self.ground)
+
+
+@strawberry.input
+class DecideAppealInput:
+    appeal_id: strawberry.ID
+    approve: bool
+    note: str | None = None
+    review_outcomes: list[ReviewAppealOutcome] | None = strawberry.field(
+        default=None, description="REVIEW only; defaults per ground (A5).")
+    evidence_anomaly: bool | None = None
+
+
+@strawberry.input
+class RestrictAppealsInput:
+    shop_id: strawberry.ID
+    mode: AppealRestrictionMode
+    max_per_30_days: int | None = None
+    until: datetime | None = None
+    reason: str
+
+
+@strawberry.input
+class SetWorkingCalendarInput:
+    year: int
+    holidays: list[date] = strawberry.field(description="Every official day off of the year, weekends included.")
+    workdays: list[date] = strawberry.field(description="Weekend days worked in lieu (调休).")
+
+
+@strawberry.input
+class AppealFilter:
+    status: list[AppealStatus] | None = None
+    kind: list[AppealKind] | None = None
+    shop_id: strawberry.ID | None = None
+    overdue: bool | None = None
+
+
+@strawberry.type
+class AppealPayload:
+    appeal: Appeal | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RestrictAppealsPayload:
+    shop: Shop | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class WorkingCalendarPayload:
+    calendar: WorkingCalendarYear | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _appeal(appeal) -> dict:
+    return {"appeal": Appeal.of(appeal)}
+
+
+def _calendar(calendar) -> WorkingCalendarYear:
+    return WorkingCalendarYear(year=calendar.year, holidays=sorted(calendar.holidays), workdays=sorted(calendar.workdays))
+
+
+@strawberry.type
+class AppealQueries:
+    @strawberry.field
+    async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:
+        info.context.actor  # noqa: B018  (authenticated callers only)
+        pk = decode_id(id, "Appeal")
+        return await load_appeal(info, pk) if pk else None
+
+    @strawberry.field(description="Merchant: own shop's. Platform: all; with status PENDING, overdue first then by "
+                                  "dueAt (A4). Otherwise newest first.")
+    async def appeals(self, info: Info, filter: AppealFilter | None = None, first: int | None = None,
+                      after: str | None = None) -> AppealConnection:
+        wanted = filter or AppealFilter()
+        ctx = info.context
+        request = services.AppealListRequest(
+            wanted.status, wanted.kind, decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None,
+            wanted.shop_id is not None, wanted.overdue)
+        query = services.appeals_scope(ctx.actor, request, ctx.clock.now())
+        limit, key = page_size(first), after_key(after, arity=2)
+
+        async def read(uow):
+            return await uow.appeals.page(query, key, limit + 1), await uow.appeals.count(query)
+
+        rows, total = await ctx.loaders.read(read)
+        edges = [AppealEdge(node=Appeal.of(a), cursor=encode_cursor(a.due_at.isoformat(), a.id)) for a in rows[:limit]]
+        return AppealConnection(edges=edges, total_count=total,
+                                page_info=page_info([e.cursor for e in edges], len(rows) > limit, key is not None))
+
+    @strawberry.field(description="PLATFORM: a year's calendar as loaded with setWorkingCalendar; null if not loaded.")
+    async def working_calendar(self, info: Info, year: int) -> WorkingCalendarYear | None:
+        info.context.actor.require(Role.PLATFORM)
+        found = await info.context.loaders.read(lambda uow: uow.calendar.get_years([year]))
+        return _calendar(found[year]) if year in found else None
+
+
+@strawberry.type
+class AppealMutations:
+    @strawberry.mutation(description="MERCHANT")
+    async def file_appeal(self, info: Info, input: FileAppealInput) -> AppealPayload:
+        ctx = info.context
+        return await attempt(AppealPayload, lambda: services.file_appeal(
+            ctx.uow(), ctx.actor, ctx.clock, input.to_request()), _appeal)
+
+    @strawberry.mutation(description="PLATFORM")
+    async def decide_appeal(self, info: Info, input: DecideAppealInput) -> AppealPayload:
+        ctx = info.context
+        request = services.DecideAppeal(decode_id(input.appeal_id, "Appeal"), input.approve, input.note,
+                                        input.review_outcomes, input.evidence_anomaly)
+        return await attempt(AppealPayload, lambda: services.decide_appeal(
+            ctx.uow(), ctx.actor, ctx.clock, ctx.appeal_policy, request), _appeal)
+
+    @strawberry.mutation(description="PLATFORM")
+    async def restrict_appeals(self, info: Info, input: RestrictAppealsInput) -> RestrictAppealsPayload:
+        ctx = info.context
+        shop_id = decode_id(input.shop_id, "Shop")
+        request = services.RestrictAppeals(shop_id, input.mode, input.reason, input.max_per_30_days, input.until)
+
+        async def run():
+            await services.restrict_appeals(ctx.uow(), ctx.actor, ctx.clock, request)
+            return (await ctx.loaders.read(lambda uow: uow.shops.get_many([shop_id])))[shop_id]
+
+        return await attempt(RestrictAppealsPayload, run, lambda shop: {"shop": Shop.of(shop)})
+
+    @strawberry.mutation(description="PLATFORM: load a year's official holidays and adjusted working days (G4); they "
+                                     "take precedence over the bundled calendar.")
+    async def set_working_calendar(self, info: Info, input: SetWorkingCalendarInput) -> WorkingCalendarPayload:
+        ctx = info.context
+        return await attempt(WorkingCalendarPayload, lambda: calendar_services.set_working_calendar(
+            ctx.uow(), ctx.actor, ctx.clock, input.year, input.holidays, input.workdays),
+            lambda calendar: {"calendar": _calendar(calendar)})
