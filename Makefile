@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test schema migrate token contract clean
+.PHONY: run test schema migrate token contract clean bench-quote
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 
 contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql
 	$(BIN)/python ../shared/tools/check-contract schema.graphql
+
+bench-quote: $(STAMP)  ## W10: checkout quote time for wallets of 10, 100 and 1,000 coupons
+	$(BIN)/python -m bench.checkout_quote
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate

@@ -53,6 +53,7 @@ class GraphQLApp(GraphQL):
         actor, problem = authenticate(request.headers.get("authorization"), self.settings.secret_key)
         return Context(uow=self.uow, clock=self.clock(request), claim_policy=self.settings.claim_policy,
                        appeal_policy=self.settings.appeal_policy,
+                       coupon_policy=self.settings.coupon_policy,
                        actor_or_none=actor, auth_problem=problem, request=request, response=response)
 
 

@@ -42,6 +42,15 @@ class Settings:
     merchant_response_hours: int = 48
     appeal_anomaly_threshold: int = 3
     appeal_auto_limit: int = 1
+    payment_timeout_minutes: int = 15
+
+    @property
+    def coupon_policy(self):
+        from datetime import timedelta
+
+        from domain.coupons.services import CouponPolicy
+
+        return CouponPolicy(payment_timeout=timedelta(minutes=self.payment_timeout_minutes))
 
     @property
     def appeal_policy(self):
@@ -84,4 +93,5 @@ class Settings:
             merchant_response_hours=_positive_int("MERCHANT_RESPONSE_HOURS", 48),
             appeal_anomaly_threshold=_positive_int("APPEAL_ANOMALY_THRESHOLD", 3),
             appeal_auto_limit=_positive_int("APPEAL_AUTO_LIMIT", 1),
+            payment_timeout_minutes=_positive_int("PAYMENT_TIMEOUT_MINUTES", 15),
         )

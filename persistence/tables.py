@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
+from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.audit import AuditEventRow
@@ -14,6 +15,7 @@ from persistence.uploads.tables import UploadRow
 metadata = SQLModel.metadata
 
 __all__ = [
+    "CouponRow", "CouponTemplateRow", "OrderCouponRow",
     "AppealEvidenceRow", "AppealRestrictionRow", "AppealRow", "WorkingCalendarRow",
     "AuditEventRow", "ClaimRow", "EvidenceRow", "UploadRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",
     "ShopRow", "metadata",

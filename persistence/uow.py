@@ -5,6 +5,7 @@ from __future__ import annotations
 from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
 from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
+from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
 from persistence.orders.repository import SqlOrderRepository
 from persistence.reviews.repository import SqlReviewRepository
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
         self.claims = SqlClaimRepository(session)
         self.appeals = SqlAppealRepository(session)
         self.calendar = SqlCalendarRepository(session)
+        self.coupons = SqlCouponRepository(session)
         self.audit = SqlAuditLog(session)
         return self
 

@@ -13,6 +13,8 @@ from schema.catalog.types import Product
 from schema.claims.operations import ClaimMutations, ClaimQueries
 from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
+from schema.coupons.operations import CouponMutations, CouponQueries
+from schema.coupons.types import Coupon, CouponTemplate
 from schema.extensions import AuthenticationGate, ErrorCodes
 from schema.orders.operations import OrderMutations, OrderQueries
 from schema.orders.types import Order, OrderLine
@@ -22,13 +24,13 @@ from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
 
-Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries))
-Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations))
+Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries))
+Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations, CouponMutations))
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal],
+    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[AuthenticationGate, ErrorCodes],
 )

@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.appeals.services import AppealPolicy
 from domain.claims.services import ClaimPolicy
+from domain.coupons.services import CouponPolicy
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
@@ -22,6 +23,7 @@ class Context:
     clock: Clock
     claim_policy: ClaimPolicy = field(default_factory=ClaimPolicy)
     appeal_policy: AppealPolicy = field(default_factory=AppealPolicy)
+    coupon_policy: CouponPolicy = field(default_factory=CouponPolicy)
     actor_or_none: Actor | None = None
     auth_problem: str | None = None
     request: Any = None

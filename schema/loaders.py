@@ -30,6 +30,8 @@ class Loaders:
         self.appeal_id_by_evidence = self._by_key(lambda u, ids: u.appeals.appeal_ids_of_evidence(ids))
         self.appeal_restriction_by_shop = self._by_key(lambda u, ids: u.appeals.restrictions(ids))
         self.score_facts_by_shop = self._by_key(lambda u, ids: u.appeals.score_facts(ids))
+        self.coupon_by_id = self._by_key(lambda u, ids: u.coupons.get_many(ids))
+        self.coupon_template_by_id = self._by_key(lambda u, ids: u.coupons.templates(ids))
         self.claim_events_by_claim = self._by_key(lambda u, ids: u.audit.for_subjects("claim", ids))
 
     def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:

@@ -4,7 +4,7 @@ AWAITING_PAYMENT → PAID → DELIVERED, or to CANCELLED."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
@@ -74,6 +74,7 @@ class Order:
     signed_at: datetime | None = None
     cancelled_at: datetime | None = None
     remark: str | None = None
+    coupons: list = field(default_factory=list)  # AppliedCoupon, as priced at placement (W5)
     version: int = 0
     id: int | None = None
 
@@ -96,14 +97,21 @@ class Order:
             raise InvalidInput("that moment is before the order's previous step", field)
         return at
 
-    def record_payment(self, succeeded: bool, at: datetime, now: datetime) -> str:
+    def payment_due_at(self, timeout: timedelta) -> datetime:
+        return self.placed_at + timeout
+
+    def record_payment(self, succeeded: bool, at: datetime, now: datetime, timeout: timedelta) -> str:
         """A payment outcome. Cash-on-delivery orders are paid at delivery, so they get none.
-        A failed payment cancels the order (decision: the buyer places a new one; W6 returns its coupons)."""
+        A failed payment cancels the order (decision: the buyer places a new one; W6 returns its coupons).
+        A success reported after the payment timeout is refused: the order's coupons were already released (W6)."""
         if self.payment_method is PaymentMethod.CASH_ON_DELIVERY:
             raise InvalidState("a cash-on-delivery order is paid at delivery", ("input", "orderId"))
         if self.status is not OrderStatus.AWAITING_PAYMENT:
             raise InvalidState(f"the order is {self.status.value}, not awaiting payment", ("input", "orderId"))
         at = self._moment(at, now, self.placed_at, ("input", "at"))
+        if succeeded and at > self.payment_due_at(timeout):
+            raise InvalidState(f"the payment window closed at {self.payment_due_at(timeout).isoformat()}",
+                               ("input", "at"))
         if succeeded:
             self.status, self.paid_at = OrderStatus.PAID, at
             return "PAID"

@@ -18,6 +18,10 @@ class OrderRepository(Protocol):
 
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]: ...
 
+    async def has_orders(self, buyer_id: str) -> bool:
+        """W8: whether the buyer has placed any order on the platform."""
+        ...
+
     async def update(self, order: Order) -> None:
         """Write the order's state, conditional on ``version``; raises ``ConcurrentUpdate`` when it lost a race."""
         ...

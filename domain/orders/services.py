@@ -6,7 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from domain.orders.model import Order, OrderLine, PaymentMethod, can_view_order, parse_quantity
+from domain.coupons.model import APPLICATION_ORDER
+from domain.coupons.pricing import Ineligibility
+from domain.coupons.services import (
+    CouponPolicy,
+    QuoteLine,
+    build_draft,
+    invalidate_new_user_coupons,
+    lock_for_order,
+    price,
+    return_order_coupons,
+    settle_order_coupons,
+)
+from domain.orders.model import Order, OrderLine, PaymentMethod, can_view_order
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound
@@ -35,46 +47,64 @@ class OrderRequest:
     coupon_ids: list[int | None] | None = None
 
 
-async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: OrderRequest) -> Order:
-    """BUYER places an order; unit prices come from the catalogue, never from the client."""
+async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: OrderRequest,
+                      policy: CouponPolicy = CouponPolicy()) -> Order:
+    """BUYER places an order; unit prices come from the catalogue, never from the client. Chosen coupons are
+    checked as the checkout quote checks them, priced (W5) and locked (W6); nothing changes on an error."""
     actor.require(Role.BUYER)
-    if request.coupon_ids:
-        raise DomainError("coupons cannot be applied to orders yet", ("input", "couponIds"),
-                          ErrorCode.COUPON_NOT_APPLICABLE)
     if not 1 <= len(request.lines) <= MAX_LINES:
         raise InvalidInput(f"an order has 1 to {MAX_LINES} lines", ("input", "lines"))
     if not 0 <= request.shipping_fee.fen <= MAX_SHIPPING.fen:
         raise InvalidInput(f"shipping is between ¥0.00 and {MAX_SHIPPING}", ("input", "shippingFee"))
+    if request.coupon_ids is not None and len(request.coupon_ids) > len(APPLICATION_ORDER):
+        raise DomainError("at most one coupon of each issuer kind", ("input", "couponIds"),
+                          ErrorCode.COUPON_STACKING_CONFLICT)
     streamer = request.live_room_streamer_id
     if streamer is not None:
         streamer = bounded_text(streamer, field=("input", "liveRoomStreamerId"), max_len=64, min_len=1)
-    quantities = [parse_quantity(line.quantity, ("input", "lines", i, "quantity")) for i, line in enumerate(request.lines)]
-    async with uow:
-        shops = await uow.shops.get_many([request.shop_id] if request.shop_id is not None else [])
-        if request.shop_id not in shops:
-            raise NotFound("no such shop", ("input", "shopId"))
-        ids = [line.product_id for line in request.lines if line.product_id is not None]
-        products = await uow.products.get_many(ids)
-        lines, seen = [], set()
-        for i, (line, quantity) in enumerate(zip(request.lines, quantities)):
-            field = ("input", "lines", i, "productId")
-            product = products.get(line.product_id)
-            if product is None:
-                raise NotFound("no such product", field)
-            if product.shop_id != request.shop_id:
-                raise InvalidInput("that product is not sold by this shop", field)
-            if product.id in seen:
-                raise InvalidInput("each product appears on one line only", field)
-            seen.add(product.id)
-            lines.append(OrderLine(product_id=product.id, quantity=quantity, unit_price=product.price))
+    now = clock.now()
+
+    async def work(uow: UnitOfWork) -> Order:
+        lines = [QuoteLine(line.product_id, line.quantity) for line in request.lines]
+        draft, resolved = await build_draft(uow, actor, request.shop_id, lines, request.payment_method, streamer)
+        quote = None
+        if request.coupon_ids:
+            quote = await price(uow, actor, now, policy, draft, request.shop_id, request.coupon_ids)
+            _refuse_unusable(quote, request.coupon_ids)
+        discounts = quote.stack.line_discounts if quote else [0] * len(resolved)
         order = Order(
-            buyer_id=actor.user_id, shop_id=request.shop_id, payment_method=request.payment_method, lines=lines,
-            shipping_fee=request.shipping_fee, placed_at=clock.now(), live_room_streamer_id=streamer,
+            buyer_id=actor.user_id, shop_id=request.shop_id, payment_method=request.payment_method,
+            lines=[OrderLine(product.id, quantity, product.price, Money(discount))
+                   for (product, quantity), discount in zip(resolved, discounts)],
+            shipping_fee=request.shipping_fee, placed_at=now, live_room_streamer_id=streamer,
+            coupons=quote.stack.applied if quote else [],
         )
         await uow.orders.add(order)
-        await uow.audit.record(AuditEvent.of("order", order.id, "PLACED", order.placed_at, actor))
-        await uow.commit()
-    return order
+        if quote:
+            await lock_for_order(uow, quote, order.id, now)
+        if draft.first_order:
+            await invalidate_new_user_coupons(uow, actor.user_id, {c.coupon.id for c in quote.chosen} if quote else set())
+        await uow.audit.record(AuditEvent.of("order", order.id, "PLACED", now, actor))
+        return order
+
+    return await in_transaction(uow, work)
+
+
+def _refuse_unusable(quote, coupon_ids: list) -> None:
+    """W4/W10 for explicit coupons: the first one that cannot be used is the error."""
+    position = {cid: i for i, cid in enumerate(coupon_ids)}
+    if quote.unknown:
+        raise DomainError("that is not one of your coupons", ("input", "couponIds", quote.unknown[0]),
+                          ErrorCode.COUPON_NOT_APPLICABLE)
+    for coupon, _template, reasons in sorted(quote.ineligible, key=lambda item: position[item[0].id]):
+        field = ("input", "couponIds", position[coupon.id])
+        if reasons == [Ineligibility.SAME_KIND_ALREADY_CHOSEN]:
+            raise DomainError("at most one coupon of each issuer kind per order (W4)", field,
+                              ErrorCode.COUPON_STACKING_CONFLICT)
+        raise DomainError("this coupon cannot be used here: " + ", ".join(r.value for r in reasons), field,
+                          ErrorCode.COUPON_NOT_APPLICABLE)
+    if len(coupon_ids) != len(set(coupon_ids)):
+        raise DomainError("a coupon is used once per order", ("input", "couponIds"), ErrorCode.COUPON_STACKING_CONFLICT)
 
 
 async def _change(uow: UnitOfWork, actor: Actor, order_id: int | None, change, event: str | None, at: datetime) -> Order:
@@ -83,7 +113,7 @@ async def _change(uow: UnitOfWork, actor: Actor, order_id: int | None, change, e
         order = await uow.orders.get(order_id, lock=True) if order_id is not None else None
         if order is None or not can_view_order(actor, order):
             raise NotFound("no such order", ("input", "orderId"))
-        happened = change(order) or event
+        happened = await change(uow, order) or event
         await uow.orders.update(order)
         await uow.audit.record(AuditEvent.of("order", order.id, happened, at, actor))
         return order
@@ -92,23 +122,37 @@ async def _change(uow: UnitOfWork, actor: Actor, order_id: int | None, change, e
 
 
 async def record_payment(
-    uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, succeeded: bool, at: datetime | None
+    uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, succeeded: bool, at: datetime | None,
+    policy: CouponPolicy = CouponPolicy(),
 ) -> Order:
-    """SERVICE: the payment outcome (W6)."""
+    """SERVICE: the payment outcome (W6): success uses the order's coupons, failure returns them."""
     actor.require(Role.SERVICE)
     now = clock.now()
-    return await _change(uow, actor, order_id, lambda o: o.record_payment(succeeded, at or now, now), None, now)
+
+    async def change(uow: UnitOfWork, order: Order) -> str:
+        happened = order.record_payment(succeeded, at or now, now, policy.payment_timeout)
+        await settle_order_coupons(uow, order.id, succeeded, now)
+        return happened
+
+    return await _change(uow, actor, order_id, change, None, now)
 
 
 async def record_delivery(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, signed_at: datetime) -> Order:
     """SERVICE: the logistics sign-off (C2)."""
     actor.require(Role.SERVICE)
     now = clock.now()
-    return await _change(uow, actor, order_id, lambda o: o.record_delivery(signed_at, now), "DELIVERED", now)
+    async def change(_uow: UnitOfWork, order: Order) -> None:
+        order.record_delivery(signed_at, now)
+
+    return await _change(uow, actor, order_id, change, "DELIVERED", now)
 
 
 async def cancel_order(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None) -> Order:
     """BUYER (own order, before delivery) or SERVICE: a full cancellation (W7)."""
     actor.require(Role.BUYER, Role.SERVICE)
     now = clock.now()
-    return await _change(uow, actor, order_id, lambda o: o.cancel(actor, now), "CANCELLED", now)
+    async def change(uow: UnitOfWork, order: Order) -> None:
+        order.cancel(actor, now)
+        await return_order_coupons(uow, order.id, now)
+
+    return await _change(uow, actor, order_id, change, "CANCELLED", now)

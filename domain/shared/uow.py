@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from domain.appeals.ports import AppealRepository, CalendarRepository
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
+    from domain.coupons.ports import CouponRepository
     from domain.orders.ports import OrderRepository
     from domain.reviews.ports import ReviewRepository
     from domain.shared.events import AuditEvent
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     claims: ClaimRepository
     appeals: AppealRepository
     calendar: CalendarRepository
+    coupons: CouponRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.orders.model import QUANTITY_PLACES, Order, OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.money import Money
+from persistence.coupons.repository import applied, encode_shares
+from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 
 _STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark")
@@ -58,6 +60,12 @@ class SqlOrderRepository:
         await self.session.flush()
         for line, line_row in zip(order.lines, line_rows):
             line.id, line.order_id = line_row.id, row.id
+        self.session.add_all([
+            OrderCouponRow(order_id=row.id, coupon_id=c.coupon_id, template_id=c.template_id, kind=c.kind.value,
+                           amount_fen=c.amount.fen, shares=encode_shares(c.shares))
+            for c in order.coupons
+        ])
+        await self.session.flush()
         return order
 
     async def get(self, order_id: int, *, lock: bool = False) -> Order | None:
@@ -69,13 +77,25 @@ class SqlOrderRepository:
         query = select(OrderRow).where(OrderRow.id.in_(set(ids)))
         rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
         lines: dict[int, list[OrderLine]] = defaultdict(list)
+        coupons: dict[int, list] = defaultdict(list)
         if rows:
+            ids = [r.id for r in rows]
             line_rows = await self.session.execute(
-                select(OrderLineRow).where(OrderLineRow.order_id.in_([r.id for r in rows])).order_by(OrderLineRow.id)
-            )
+                select(OrderLineRow).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.id))
             for line_row in line_rows.scalars():
                 lines[line_row.order_id].append(_line(line_row))
-        return {r.id: _order(r, lines[r.id]) for r in rows}
+            coupon_rows = await self.session.execute(
+                select(OrderCouponRow).where(OrderCouponRow.order_id.in_(ids)).order_by(OrderCouponRow.id))
+            for coupon_row in coupon_rows.scalars():
+                coupons[coupon_row.order_id].append(applied(coupon_row))
+        found = {r.id: _order(r, lines[r.id]) for r in rows}
+        for order_id, order in found.items():
+            order.coupons = coupons[order_id]
+        return found
+
+    async def has_orders(self, buyer_id: str) -> bool:
+        found = await self.session.execute(select(OrderRow.id).where(OrderRow.buyer_id == buyer_id).limit(1))
+        return found.first() is not None
 
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         if not ids:

@@ -101,7 +101,8 @@ class OrderMutations:
     async def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
         ctx = info.context
         return await attempt(
-            PlaceOrderPayload, lambda: services.place_order(ctx.uow(), ctx.actor, ctx.clock, input.to_request()), _order
+            PlaceOrderPayload,
+            lambda: services.place_order(ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.coupon_policy), _order
         )
 
     @strawberry.mutation(description="SERVICE: payment outcome (W6). A failed payment cancels the order.")
@@ -110,7 +111,7 @@ class OrderMutations:
         return await attempt(
             RecordPaymentPayload,
             lambda: services.record_payment(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.order_id, "Order"),
-                                            input.succeeded, input.at),
+                                            input.succeeded, input.at, ctx.coupon_policy),
             _order,
         )
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -71,6 +72,12 @@ class Order(Node):
     @strawberry.field
     def lines(self) -> list[OrderLine]:
         return [OrderLine.of(line) for line in self.order.lines]
+
+    @strawberry.field(description="W5: the coupons applied, what each took and who bears it.")
+    def coupons(self) -> list[Annotated["AppliedCoupon", strawberry.lazy("schema.coupons.types")]]:
+        from schema.coupons.types import AppliedCoupon
+
+        return [AppliedCoupon.of(applied) for applied in self.order.coupons]
 
     @strawberry.field(description="N2: shop-visible only.")
     def remark(self, info: Info) -> str | None:

@@ -59,7 +59,7 @@ async def test_unknown_and_foreign_products(api, world):
     assert data["userErrors"][0]["code"] == "INVALID_INPUT"
 
 
-async def test_coupons_are_refused_until_wallets_exist(api, world):
+async def test_a_coupon_that_is_not_the_buyers_is_refused(api, world):
     shop = await world.shop()
     data = await world.place(shop, {"bowl": "1"}, couponIds=["Q291cG9uOjE"])
     assert data["userErrors"][0]["code"] == "COUPON_NOT_APPLICABLE" and data["order"] is None

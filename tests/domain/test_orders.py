@@ -12,6 +12,7 @@ from domain.shared.money import Money
 
 T0 = datetime(2026, 11, 2, 2, tzinfo=UTC)
 BUYER = Actor("b1", Role.BUYER)
+TIMEOUT = timedelta(minutes=15)
 
 
 def order(method=PaymentMethod.ONLINE) -> Order:
@@ -26,10 +27,10 @@ def test_totals():
 def test_pay_deliver_and_the_moments_checked():
     o = order()
     with pytest.raises(InvalidInput):
-        o.record_payment(True, T0 + timedelta(hours=1), now=T0)  # in the future
-    assert o.record_payment(True, T0, now=T0) == "PAID"
+        o.record_payment(True, T0 + timedelta(hours=1), now=T0, timeout=TIMEOUT)  # in the future
+    assert o.record_payment(True, T0, now=T0, timeout=TIMEOUT) == "PAID"
     with pytest.raises(InvalidState):
-        o.record_payment(True, T0, now=T0)
+        o.record_payment(True, T0, now=T0, timeout=TIMEOUT)
     with pytest.raises(InvalidInput):
         o.record_delivery(T0 - timedelta(seconds=1), now=T0)
     o.record_delivery(T0, now=T0)
@@ -38,7 +39,7 @@ def test_pay_deliver_and_the_moments_checked():
 
 def test_buyer_cannot_cancel_a_delivered_order_but_the_service_can():
     o = order()
-    o.record_payment(True, T0, T0)
+    o.record_payment(True, T0, T0, TIMEOUT)
     o.record_delivery(T0, T0)
     with pytest.raises(InvalidState):
         o.cancel(BUYER, T0)
@@ -57,3 +58,10 @@ def test_visibility_g6():
     assert can_view_order(BUYER, o) and not can_view_order(Actor("b2", Role.BUYER), o)
     assert can_view_order(Actor("m", Role.MERCHANT, 1), o) and not can_view_order(Actor("m", Role.MERCHANT, 2), o)
     assert not can_view_order(Actor("s", Role.STREAMER), o)
+
+
+def test_w6_a_success_after_the_payment_timeout_is_refused():
+    o = order()
+    with pytest.raises(InvalidState):
+        o.record_payment(True, T0 + timedelta(minutes=15, seconds=1), now=T0 + timedelta(hours=1), timeout=TIMEOUT)
+    assert o.record_payment(True, T0 + timedelta(minutes=15), now=T0 + timedelta(hours=1), timeout=TIMEOUT) == "PAID"

@@ -1,0 +1,111 @@
+"""Coupon templates and coupons (SPEC W1–W9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+
+from domain.shared.money import Money
+
+
+class IssuerKind(str, Enum):
+    PLATFORM = "PLATFORM"
+    STREAMER = "STREAMER"
+    MERCHANT = "MERCHANT"
+
+
+APPLICATION_ORDER = (IssuerKind.MERCHANT, IssuerKind.STREAMER, IssuerKind.PLATFORM)  # W5
+
+
+class CouponStatus(str, Enum):
+    AVAILABLE = "AVAILABLE"
+    LOCKED = "LOCKED"
+    USED = "USED"
+    EXPIRED = "EXPIRED"
+    INVALIDATED = "INVALIDATED"
+
+
+@dataclass
+class CouponTemplate:
+    issuer_kind: IssuerKind
+    issuer_id: str | None  # shop pk (as text) for MERCHANT, streamer user id for STREAMER, None for PLATFORM
+    name: str
+    face_value: Money
+    total_stock: int
+    per_user_limit: int
+    created_at: datetime
+    created_by: str
+    threshold: Money | None = None
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    valid_days_after_claim: int | None = None
+    new_user_only: bool = False
+    shop_ids: frozenset[int] = frozenset()
+    product_ids: frozenset[int] = frozenset()
+    platform_share: Decimal = Decimal(0)
+    claimed_count: int = 0
+    id: int | None = None
+
+    @property
+    def shop_id(self) -> int | None:
+        return int(self.issuer_id) if self.issuer_kind is IssuerKind.MERCHANT else None
+
+    def window_for(self, claimed_at: datetime) -> tuple[datetime, datetime]:
+        """W3: a claimed coupon copies its validity at claim time: the fixed window, or N×24 h from claiming."""
+        if self.valid_days_after_claim is not None:
+            return claimed_at, claimed_at + timedelta(days=self.valid_days_after_claim)
+        return self.valid_from, self.valid_until
+
+    def in_scope(self, shop_id: int, product_id: int) -> bool:
+        """W2: which goods the coupon applies to."""
+        if self.issuer_kind is IssuerKind.MERCHANT:
+            return shop_id == self.shop_id and (not self.product_ids or product_id in self.product_ids)
+        if self.issuer_kind is IssuerKind.STREAMER:
+            return not self.product_ids or product_id in self.product_ids
+        if not self.shop_ids and not self.product_ids:
+            return True
+        return shop_id in self.shop_ids or product_id in self.product_ids  # listed shops and/or listed products
+
+
+@dataclass
+class Coupon:
+    template_id: int
+    owner_id: str
+    seq: int  # the owner's n-th coupon of this template: (template, owner, seq) is unique (W3 per-user limit)
+    claimed_at: datetime
+    valid_from: datetime
+    valid_until: datetime
+    status: CouponStatus = CouponStatus.AVAILABLE
+    order_id: int | None = None
+    locked_at: datetime | None = None
+    used_at: datetime | None = None
+    version: int = 0
+    id: int | None = None
+
+    def effective_status(self, now: datetime, payment_timeout: timedelta) -> CouponStatus:
+        """W6: a lock past the payment timeout reads as released; an available coupon past its window reads as
+        expired. Statuses read correctly at any "now"."""
+        status = self.status
+        if status is CouponStatus.LOCKED and self.locked_at is not None and now > self.locked_at + payment_timeout:
+            status = CouponStatus.AVAILABLE
+        if status is CouponStatus.AVAILABLE and now > self.valid_until:
+            return CouponStatus.EXPIRED
+        return status
+
+
+@dataclass(frozen=True)
+class CostShare:
+    bearer: IssuerKind
+    bearer_id: str | None
+    amount: Money
+
+
+@dataclass
+class AppliedCoupon:
+    coupon_id: int
+    template_id: int
+    kind: IssuerKind
+    amount: Money
+    shares: tuple[CostShare, ...] = field(default_factory=tuple)

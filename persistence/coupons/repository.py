@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.coupons.model import AppliedCoupon, CostShare, Coupon, CouponStatus, CouponTemplate, IssuerKind
+from domain.shared.errors import ConcurrentUpdate
+from domain.shared.money import Money
+from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
+from persistence.orders.tables import OrderRow
+from persistence.shared.errors import unique_violation_as
+
+
+TEMPLATES = CouponTemplateRow.__table__
+COUPONS = CouponRow.__table__
+
+
+def _ids(text: str) -> frozenset[int]:
+    return frozenset(int(v) for v in text.split(",") if v)
+
+
+def _template(r) -> CouponTemplate:
+    return CouponTemplate(
+        issuer_kind=IssuerKind(r.issuer_kind), issuer_id=r.issuer_id, name=r.name, face_value=Money(r.face_value_fen),
+        total_stock=r.total_stock, per_user_limit=r.per_user_limit, created_at=r.created_at, created_by=r.created_by,
+        threshold=Money(r.threshold_fen) if r.threshold_fen is not None else None, valid_from=r.valid_from,
+        valid_until=r.valid_until, valid_days_after_claim=r.valid_days_after_claim, new_user_only=r.new_user_only,
+        shop_ids=_ids(r.shop_ids), product_ids=_ids(r.product_ids), platform_share=Decimal(r.platform_share),
+        claimed_count=r.claimed_count, id=r.id,
+    )
+
+
+def _coupon(r) -> Coupon:
+    return Coupon(r.template_id, r.owner_id, r.seq, r.claimed_at, r.valid_from, r.valid_until, CouponStatus(r.status),
+                  r.order_id, r.locked_at, r.used_at, r.version, r.id)
+
+
+def encode_shares(shares) -> str:
+    return ";".join(f"{s.bearer.value}:{s.bearer_id or ''}:{s.amount.fen}" for s in shares)
+
+
+def decode_shares(text: str) -> tuple[CostShare, ...]:
+    shares = []
+    for part in filter(None, text.split(";")):
+        kind, bearer, fen = part.split(":")
+        shares.append(CostShare(IssuerKind(kind), bearer or None, Money(int(fen))))
+    return tuple(shares)
+
+
+def applied(row: OrderCouponRow) -> AppliedCoupon:
+    return AppliedCoupon(row.coupon_id, row.template_id, IssuerKind(row.kind), Money(row.amount_fen),
+                         decode_shares(row.shares))
+
+
+class SqlCouponRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add_template(self, t: CouponTemplate) -> CouponTemplate:
+        row = CouponTemplateRow(
+            issuer_kind=t.issuer_kind.value, issuer_id=t.issuer_id, name=t.name, face_value_fen=t.face_value.fen,
+            threshold_fen=t.threshold.fen if t.threshold else None, valid_from=t.valid_from, valid_until=t.valid_until,
+            valid_days_after_claim=t.valid_days_after_claim, total_stock=t.total_stock, claimed_count=t.claimed_count,
+            per_user_limit=t.per_user_limit, new_user_only=t.new_user_only,
+            shop_ids=",".join(map(str, sorted(t.shop_ids))), product_ids=",".join(map(str, sorted(t.product_ids))),
+            platform_share=str(t.platform_share), created_at=t.created_at, created_by=t.created_by,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        t.id = row.id
+        return t
+
+    async def templates(self, ids: list[int]) -> dict[int, CouponTemplate]:
+        if not ids:
+            return {}
+        # Core rows, not ORM instances: a 1,000-coupon checkout reads 1,000 templates (hydration dominated it)
+        rows = await self.session.execute(select(TEMPLATES).where(TEMPLATES.c.id.in_(set(ids))))
+        return {r.id: _template(r) for r in rows}
+
+    async def take_stock(self, template_id: int) -> bool:
+        result = await self.session.execute(
+            update(CouponTemplateRow)
+            .where(CouponTemplateRow.id == template_id, CouponTemplateRow.claimed_count < CouponTemplateRow.total_stock)
+            .values(claimed_count=CouponTemplateRow.claimed_count + 1))
+        return result.rowcount == 1
+
+    async def add(self, coupon: Coupon) -> Coupon:
+        row = CouponRow(template_id=coupon.template_id, owner_id=coupon.owner_id, seq=coupon.seq,
+                        claimed_at=coupon.claimed_at, valid_from=coupon.valid_from, valid_until=coupon.valid_until,
+                        status=coupon.status.value, version=coupon.version)
+        async with unique_violation_as(ConcurrentUpdate("coupon wallet")):
+            self.session.add(row)
+            await self.session.flush()
+        coupon.id = row.id
+        return coupon
+
+    async def count_owned(self, template_id: int, owner_id: str) -> int:
+        return (await self.session.execute(select(func.count()).select_from(CouponRow).where(
+            CouponRow.template_id == template_id, CouponRow.owner_id == owner_id))).scalar_one()
+
+    async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
+        if not ids:
+            return {}
+        rows = await self.session.execute(select(COUPONS).where(COUPONS.c.id.in_(set(ids))))
+        return {r.id: _coupon(r) for r in rows}
+
+    async def wallet(self, owner_id: str) -> list[Coupon]:
+        rows = await self.session.execute(
+            select(COUPONS).where(COUPONS.c.owner_id == owner_id).order_by(COUPONS.c.id.desc()))
+        return [_coupon(r) for r in rows]
+
+    async def for_order(self, order_id: int) -> list[Coupon]:
+        rows = await self.session.execute(
+            select(CouponRow).where(CouponRow.order_id == order_id).order_by(CouponRow.id).with_for_update())
+        return [_coupon(r) for r in rows.scalars()]
+
+    async def update(self, c: Coupon) -> None:
+        result = await self.session.execute(
+            update(CouponRow).where(CouponRow.id == c.id, CouponRow.version == c.version)
+            .values(status=c.status.value, order_id=c.order_id, locked_at=c.locked_at, used_at=c.used_at,
+                    version=c.version + 1))
+        if result.rowcount != 1:
+            raise ConcurrentUpdate("coupon")
+        c.version += 1
+
+    async def used_for_shop(self, shop_id: int, start: datetime, end: datetime) -> list[AppliedCoupon]:
+        rows = await self.session.execute(
+            select(OrderCouponRow)
+            .join(CouponRow, (CouponRow.id == OrderCouponRow.coupon_id) & (CouponRow.order_id == OrderCouponRow.order_id))
+            .join(OrderRow, OrderRow.id == OrderCouponRow.order_id)
+            .where(OrderRow.shop_id == shop_id, CouponRow.status == CouponStatus.USED.value,
+                   CouponRow.used_at >= start, CouponRow.used_at < end)
+            .order_by(OrderCouponRow.id))
+        return [applied(r) for r in rows.scalars()]
