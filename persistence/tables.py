@@ -2,6 +2,15 @@
 
 from sqlmodel import SQLModel
 
+from persistence.annotations.tables import (
+    AfterSaleRemarkRow,
+    ContactRow,
+    CustomerRemarkRow,
+    RemarkHistoryRow,
+    ShortcutRow,
+    StarCounterRow,
+    StarRow,
+)
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
@@ -15,6 +24,8 @@ from persistence.uploads.tables import UploadRow
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AfterSaleRemarkRow", "ContactRow", "CustomerRemarkRow", "RemarkHistoryRow", "ShortcutRow", "StarCounterRow",
+    "StarRow",
     "CouponRow", "CouponTemplateRow", "OrderCouponRow",
     "AppealEvidenceRow", "AppealRestrictionRow", "AppealRow", "WorkingCalendarRow",
     "AuditEventRow", "ClaimRow", "EvidenceRow", "UploadRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",

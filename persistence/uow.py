@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from persistence.annotations.repository import SqlAnnotationRepository
 from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
 from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
         self.appeals = SqlAppealRepository(session)
         self.calendar = SqlCalendarRepository(session)
         self.coupons = SqlCouponRepository(session)
+        self.annotations = SqlAnnotationRepository(session)
         self.audit = SqlAuditLog(session)
         return self
 

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.annotations.operations import AnnotationMutations, AnnotationQueries
 from schema.appeals.operations import AppealMutations, AppealQueries
 from schema.appeals.types import Appeal
 from schema.catalog.operations import CatalogMutations
@@ -24,8 +25,8 @@ from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
 
-Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries))
-Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations, CouponMutations))
+Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries))
+Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations, CouponMutations, AnnotationMutations))
 
 schema = strawberry.Schema(
     query=Query,

@@ -32,6 +32,7 @@ class Loaders:
         self.score_facts_by_shop = self._by_key(lambda u, ids: u.appeals.score_facts(ids))
         self.coupon_by_id = self._by_key(lambda u, ids: u.coupons.get_many(ids))
         self.coupon_template_by_id = self._by_key(lambda u, ids: u.coupons.templates(ids))
+        self.after_sale_remarks_by_claim = self._by_key(lambda u, ids: u.annotations.after_sale_remarks(ids))
         self.claim_events_by_claim = self._by_key(lambda u, ids: u.audit.for_subjects("claim", ids))
 
     def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from domain.annotations.ports import AnnotationRepository
     from domain.appeals.ports import AppealRepository, CalendarRepository
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
@@ -35,6 +36,7 @@ class UnitOfWork(Protocol):
     appeals: AppealRepository
     calendar: CalendarRepository
     coupons: CouponRepository
+    annotations: AnnotationRepository
     audit: AuditLog
 
     async def __aenter__(self) -> UnitOfWork: ...

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -134,6 +135,14 @@ class Claim(Node):
     @strawberry.field
     def ruling(self) -> Ruling | None:
         return Ruling.of(self.claim.ruling) if self.claim.ruling else None
+
+    @strawberry.field(description="N2: the shop's after-sale remarks, oldest first; empty for anyone else.")
+    async def after_sale_remarks(self, info: Info) -> list[Annotated["Remark", strawberry.lazy("schema.annotations.types")]]:
+        from schema.annotations.types import Remark
+
+        if not info.context.actor.acts_for_shop(self.claim.shop_id):
+            return []
+        return [Remark.of(r) for r in await info.context.loaders.after_sale_remarks_by_claim.load(self.claim.id)]
 
     @strawberry.field(description="G5: every state change with who did it and when, oldest first.")
     async def events(self, info: Info) -> list[ClaimEvent]:

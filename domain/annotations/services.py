@@ -1,0 +1,218 @@
+"""Annotation operations (SPEC N1–N6). Remarks belong to the shop; stars, contacts and shortcuts to the agent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.annotations.model import (
+    DEFAULT_SHORTCUTS,
+    MAX_STARS,
+    Contact,
+    CustomerRemark,
+    Remark,
+    Star,
+    StarColor,
+    customer_id as checked_customer,
+    normalise_binding,
+    remark_text,
+    shortcut_action,
+)
+from domain.claims.model import Claim
+from domain.orders.model import Order
+from domain.shared.actor import SHOP_ROLES, Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound
+from domain.shared.events import AuditEvent
+from domain.shared.uow import UnitOfWork, in_transaction
+
+TEXT = ("input", "text")
+
+
+async def set_customer_remark(uow: UnitOfWork, actor: Actor, clock: Clock, customer: str, text: str) -> CustomerRemark:
+    """N1: the shop's one description of a customer; empty text clears it; every change goes to the history."""
+    actor.require(*SHOP_ROLES)
+    customer, value, now = checked_customer(customer), remark_text(text, TEXT), clock.now()
+
+    async def work(uow: UnitOfWork) -> CustomerRemark:
+        remark = await uow.annotations.customer_remark(actor.shop_id, customer, lock=True)
+        if remark is None:
+            remark = CustomerRemark(actor.shop_id, customer, value, now, actor.user_id)
+        else:
+            remark.text, remark.updated_at, remark.updated_by = value, now, actor.user_id
+        await uow.annotations.save_customer_remark(remark)
+        return remark
+
+    return await in_transaction(uow, work)
+
+
+async def set_order_remark(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, text: str) -> Order:
+    """N2: an order-level remark of the shop (never shown to the buyer); empty text clears it."""
+    actor.require(*SHOP_ROLES)
+    value, now = remark_text(text, TEXT), clock.now()
+
+    async def work(uow: UnitOfWork) -> Order:
+        order = await uow.orders.get(order_id, lock=True) if order_id is not None else None
+        if order is None or order.shop_id != actor.shop_id:
+            raise NotFound("no such order of your shop", ("input", "orderId"))
+        order.remark = value or None
+        await uow.orders.update(order)
+        await uow.audit.record(AuditEvent.of("order", order.id, "REMARK_SET" if value else "REMARK_CLEARED", now, actor))
+        return order
+
+    return await in_transaction(uow, work)
+
+
+async def add_after_sale_remark(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None, text: str) -> Claim:
+    """N2: after-sale remarks belong to a claim, are kept in order, and are seen by the shop only."""
+    actor.require(*SHOP_ROLES)
+    value, now = remark_text(text, TEXT), clock.now()
+    if not value:
+        raise InvalidInput("a remark needs some text", TEXT)
+
+    async def work(uow: UnitOfWork) -> Claim:
+        claim = await uow.claims.get(claim_id) if claim_id is not None else None
+        if claim is None or claim.shop_id != actor.shop_id:
+            raise NotFound("no such claim of your shop", ("input", "claimId"))
+        await uow.annotations.add_after_sale_remark(claim.id, Remark(value, actor.user_id, now))
+        await uow.audit.record(AuditEvent.of("claim", claim.id, "REMARK_ADDED", now, actor))
+        return claim
+
+    return await in_transaction(uow, work)
+
+
+@dataclass(frozen=True)
+class Starred:
+    star: Star
+    evicted: Star | None
+
+
+async def star_customer(uow: UnitOfWork, actor: Actor, clock: Clock, customer: str, color: StarColor) -> Starred:
+    """N3: starring again changes only the colour; the 101st star evicts the earliest, atomically: every new star of
+    an agent goes through a conditional update of the agent's counter row, so concurrent stars queue or retry."""
+    actor.require(Role.AGENT)
+    customer, now = checked_customer(customer), clock.now()
+
+    async def work(uow: UnitOfWork) -> Starred:
+        existing = (await uow.annotations.star_of(actor.user_id, [customer])).get(customer)
+        if existing is not None:
+            existing.color = color
+            await uow.annotations.recolour_star(existing)
+            return Starred(existing, None)
+        await uow.annotations.claim_star_slot(actor.user_id)
+        stars = await uow.annotations.stars(actor.user_id)
+        evicted = None
+        if len(stars) >= MAX_STARS:
+            evicted = await uow.annotations.remove_star(actor.user_id, stars[-1].customer_id)
+        star = await uow.annotations.add_star(Star(actor.user_id, customer, color, now))
+        await uow.audit.record(AuditEvent.of("agent_star", star.id, "STARRED", now, actor))
+        return Starred(star, evicted)
+
+    return await in_transaction(uow, work)
+
+
+async def unstar_customer(uow: UnitOfWork, actor: Actor, clock: Clock, customer: str) -> Star:
+    """N4: remove one star; the customer stays in the recent contacts."""
+    actor.require(Role.AGENT)
+    customer = checked_customer(customer)
+
+    async def work(uow: UnitOfWork) -> Star:
+        removed = await uow.annotations.remove_star(actor.user_id, customer)
+        if removed is None:
+            raise NotFound("that customer is not starred", ("input", "customerId"))
+        await uow.audit.record(AuditEvent.of("agent_star", removed.id, "UNSTARRED", clock.now(), actor))
+        return removed
+
+    return await in_transaction(uow, work)
+
+
+async def clear_stars(uow: UnitOfWork, actor: Actor, clock: Clock) -> int:
+    """N4: every star of the agent, in one call."""
+    actor.require(Role.AGENT)
+
+    async def work(uow: UnitOfWork) -> int:
+        await uow.annotations.claim_star_slot(actor.user_id)
+        return await uow.annotations.clear_stars(actor.user_id)
+
+    return await in_transaction(uow, work)
+
+
+async def record_contact(uow: UnitOfWork, actor: Actor, clock: Clock, customer: str, agent_id: str | None,
+                         at: datetime | None) -> Contact:
+    """N5: the chat service (with the agent's id) or the agent records a contact."""
+    actor.require(Role.AGENT, Role.SERVICE)
+    now = clock.now()
+    customer = checked_customer(customer)
+    if actor.role is Role.SERVICE:
+        if not agent_id:
+            raise InvalidInput("the chat service names the agent", ("input", "agentId"))
+        agent = checked_customer(agent_id, ("input", "agentId"))
+    else:
+        if agent_id not in (None, actor.user_id):
+            raise InvalidInput("an agent records their own contacts", ("input", "agentId"))
+        agent = actor.user_id
+    moment = at or now
+    if moment > now:
+        raise InvalidInput("that moment is in the future", ("input", "at"))
+
+    async def work(uow: UnitOfWork) -> Contact:
+        latest = await uow.annotations.record_contact(agent, customer, moment, actor.user_id)
+        star = (await uow.annotations.star_of(agent, [customer])).get(customer)
+        return Contact(customer, latest, star)
+
+    return await in_transaction(uow, work)
+
+
+async def set_shortcut(uow: UnitOfWork, actor: Actor, clock: Clock, action: str, keys: str) -> tuple[str, str]:
+    """N6: a binding is one or more modifiers plus one key; two actions of one agent never share a binding."""
+    actor.require(Role.AGENT)
+    action, binding = shortcut_action(action), normalise_binding(keys)
+
+    async def work(uow: UnitOfWork) -> tuple[str, str]:
+        bindings = {**DEFAULT_SHORTCUTS, **await uow.annotations.shortcuts(actor.user_id)}
+        holder = next((a for a, k in bindings.items() if k == binding and a != action), None)
+        if holder is not None:
+            raise DomainError(f"{binding} is already bound to {holder}", ("input", "keys"), ErrorCode.SHORTCUT_CONFLICT)
+        bindings[action] = binding
+        await uow.annotations.save_shortcuts(actor.user_id, bindings, action)
+        await uow.audit.record(AuditEvent.of("agent_shortcut", 0, f"SET:{action}", clock.now(), actor))
+        return action, binding
+
+    return await in_transaction(uow, work)
+
+
+# ---------------------------------------------------------------- reads
+
+
+def require_shop_staff(actor: Actor) -> None:
+    """N1: a shop's merchants and agents; nobody else (buyers included) sees annotations."""
+    actor.require(*SHOP_ROLES)
+
+
+def require_agent(actor: Actor) -> None:
+    actor.require(Role.AGENT)
+
+
+async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list | None,
+                          limit: int) -> tuple[list[tuple[Contact, list]], bool]:
+    """N5: starred customers first (newest star first), then the others by last contact, newest first. Each row
+    comes with its key for the next page: ["S", starred-at ISO, star id] or ["C", last-contact ISO, customer id]."""
+    async with uow:
+        stars = await uow.annotations.stars(agent_id)
+        starred = {s.customer_id for s in stars}
+        rows: list[tuple[Contact, list]] = []
+        contact_after = None
+        if after is None or after[0] == "S":
+            if after is not None:
+                mark = (datetime.fromisoformat(after[1]), int(after[2]))
+                stars = [s for s in stars if (s.starred_at, s.id) < mark]
+            page = stars[:limit + 1]
+            times = await uow.annotations.contact_times(agent_id, [s.customer_id for s in page])
+            rows = [(Contact(s.customer_id, times.get(s.customer_id), s), ["S", s.starred_at.isoformat(), s.id])
+                    for s in page]
+        else:
+            contact_after = (datetime.fromisoformat(after[1]), str(after[2]))
+        if len(rows) <= limit:
+            more = await uow.annotations.contacts(agent_id, starred, contact_after, limit + 1 - len(rows))
+            rows += [(Contact(customer, at, None), ["C", at.isoformat(), customer]) for customer, at in more]
+    return rows[:limit], len(rows) > limit
