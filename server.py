@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -19,15 +19,17 @@ from strawberry.asgi import GraphQL
 
 from domain.shared.clock import FixedClock, SystemClock
 from domain.shared.errors import DomainError
-from domain.shared.uow import UnitOfWorkFactory
-from persistence.db import Database, is_sqlite
+from persistence.db import Database, is_sqlite, is_unavailable
 from persistence.migrate import upgrade
+from persistence.idempotency.store import SqlIdempotencyStore
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import schema
 from schema.auth import authenticate
 from schema.context import Context
+from schema.limits import Limits
 from settings import Settings
+from web.idempotency import Idempotency
 from web.uploads import upload_routes
 
 log = logging.getLogger("aftersales")
@@ -35,9 +37,11 @@ SYSTEM_CLOCK = SystemClock()
 
 
 class GraphQLApp(GraphQL):
-    def __init__(self, settings: Settings, uow: UnitOfWorkFactory):
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
+                         allow_queries_via_get=settings.graphql_get)
         self.settings, self.uow = settings, uow
+        self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
 
     def clock(self, request: Request):
         """G3: the system clock; with APP_ENV=test an ``X-Now`` header fixes "now" for this request."""
@@ -50,11 +54,16 @@ class GraphQLApp(GraphQL):
             raise HTTPException(400, "X-Now must be an ISO 8601 instant with an offset") from None
 
     async def get_context(self, request: Request, response) -> Context:
-        actor, problem = authenticate(request.headers.get("authorization"), self.settings.secret_key)
-        return Context(uow=self.uow, clock=self.clock(request), claim_policy=self.settings.claim_policy,
-                       appeal_policy=self.settings.appeal_policy,
-                       coupon_policy=self.settings.coupon_policy,
-                       actor_or_none=actor, auth_problem=problem, request=request, response=response)
+        settings = self.settings
+        actor, problem = authenticate(request.headers.get("authorization"), settings.secret_key)
+        claim = getattr(request.state, "idempotency", None)
+        context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), claim_policy=settings.claim_policy,
+                          appeal_policy=settings.appeal_policy, coupon_policy=settings.coupon_policy,
+                          actor_or_none=actor, auth_problem=problem, request=request, response=response,
+                          production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
+                          is_unavailable=is_unavailable)
+        response.headers["X-Request-Id"] = context.request_id
+        return context
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -83,13 +92,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     blobs = LocalBlobStore(settings.upload_dir)
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
+                                          timedelta(hours=settings.idempotency_ttl_hours)),
+                  methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
             Route("/health", health, methods=["GET"]),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),
         ],
         lifespan=lifespan,
     )
-    app.state.settings, app.state.database = settings, database
+    app.state.settings, app.state.database, app.state.graphql = settings, database, graphql
     return app
 
 

@@ -43,6 +43,17 @@ class Settings:
     appeal_anomaly_threshold: int = 3
     appeal_auto_limit: int = 1
     payment_timeout_minutes: int = 15
+    introspection: bool = True
+    graphql_get: bool = True
+    max_depth: int = 10
+    max_aliases: int = 30
+    max_cost: int = 25_000
+    max_body_bytes: int = 1_000_000
+    idempotency_ttl_hours: int = 24
+
+    @property
+    def is_prod(self) -> bool:
+        return self.app_env == "prod"
 
     @property
     def coupon_policy(self):
@@ -94,4 +105,11 @@ class Settings:
             appeal_anomaly_threshold=_positive_int("APPEAL_ANOMALY_THRESHOLD", 3),
             appeal_auto_limit=_positive_int("APPEAL_AUTO_LIMIT", 1),
             payment_timeout_minutes=_positive_int("PAYMENT_TIMEOUT_MINUTES", 15),
+            introspection=_flag("INTROSPECTION", app_env != "prod"),
+            graphql_get=_flag("GRAPHQL_GET", app_env != "prod"),
+            max_depth=_positive_int("GRAPHQL_MAX_DEPTH", 10),
+            max_aliases=_positive_int("GRAPHQL_MAX_ALIASES", 30),
+            max_cost=_positive_int("GRAPHQL_MAX_COST", 25_000),
+            max_body_bytes=_positive_int("GRAPHQL_MAX_BODY_BYTES", 1_000_000),
+            idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
         )

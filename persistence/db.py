@@ -8,6 +8,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 2
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """The database cannot be reached, or (SQLite) stayed locked past the busy timeout: a retryable condition,
+    reported as SERVICE_UNAVAILABLE rather than an internal error."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+
+    if isinstance(error, (OperationalError, InterfaceError, PoolTimeout, ConnectionError, TimeoutError)):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def async_url(url: str) -> str:
@@ -45,7 +56,8 @@ def sqlite_pragmas(dbapi_connection) -> None:
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     url = async_url(url)
     if not is_sqlite(url):
-        return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                                   pool_timeout=CONNECT_TIMEOUT_S, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
     engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine.sync_engine, "connect")

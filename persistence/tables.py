@@ -14,6 +14,7 @@ from persistence.annotations.tables import (
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
+from persistence.idempotency.store import IdempotencyRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
@@ -24,6 +25,7 @@ from persistence.uploads.tables import UploadRow
 metadata = SQLModel.metadata
 
 __all__ = [
+    "IdempotencyRow",
     "AfterSaleRemarkRow", "ContactRow", "CustomerRemarkRow", "RemarkHistoryRow", "ShortcutRow", "StarCounterRow",
     "StarRow",
     "CouponRow", "CouponTemplateRow", "OrderCouponRow",

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from domain.shared.errors import DomainError, ErrorCode
+from domain.shared.idempotency import IdempotencyClaim, IdempotencyTaken
 from persistence.annotations.repository import SqlAnnotationRepository
 from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
 from persistence.catalog.repository import SqlProductRepository
+from persistence.idempotency.store import IdempotencyRow
+from persistence.shared.errors import unique_violation_as
 from persistence.claims.repository import SqlClaimRepository
 from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
@@ -16,9 +22,10 @@ from persistence.uploads.repository import SqlUploadRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, database: Database, write: bool = True):
+    def __init__(self, database: Database, write: bool = True, idempotency: IdempotencyClaim | None = None):
         self._sessions = database.write_sessions if write else database.read_sessions
         self.session = None
+        self.idempotency = idempotency
 
     async def __aenter__(self) -> SqlUnitOfWork:
         if self.session is not None:
@@ -46,15 +53,33 @@ class SqlUnitOfWork:
             self.session = None  # may be entered again (a retried transaction)
 
     async def commit(self) -> None:
+        claim = self.idempotency
+        if claim is not None and not claim.recorded:
+            try:
+                async with unique_violation_as(IdempotencyTaken()):
+                    self.session.add(IdempotencyRow(scope_key=claim.scope_key, request_hash=claim.request_hash,
+                                                    status="PENDING", created_at=datetime.now(UTC),
+                                                    expires_at=claim.expires_at))
+                    await self.session.flush()
+            except IdempotencyTaken:
+                claim.taken = True
+                raise DomainError("another request with this Idempotency-Key was processed first",
+                                  None, ErrorCode.IDEMPOTENCY_CONFLICT) from None
         await self.session.commit()
+        if claim is not None:
+            claim.recorded = True
 
     async def rollback(self) -> None:
         await self.session.rollback()
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, idempotency: IdempotencyClaim | None = None):
         self.database = database
+        self.idempotency = idempotency
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database, write)
+        return SqlUnitOfWork(self.database, write, self.idempotency if write else None)
+
+    def with_idempotency(self, claim: IdempotencyClaim | None) -> SqlUnitOfWorkFactory:
+        return SqlUnitOfWorkFactory(self.database, claim) if claim is not None else self

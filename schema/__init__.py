@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -16,7 +17,8 @@ from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
-from schema.extensions import AuthenticationGate, ErrorCodes
+from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
+from schema.limits import QueryLimits
 from schema.orders.operations import OrderMutations, OrderQueries
 from schema.orders.types import Order, OrderLine
 from schema.reviews.operations import ReviewMutations
@@ -28,12 +30,21 @@ from schema.viewer import CoreQueries
 Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries))
 Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations, CouponMutations, AnnotationMutations))
 
-schema = strawberry.Schema(
+class ApiSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        """Logged by ErrorCodes, once, with codes and the request id, and never with the document."""
+
+
+MAX_TOKENS = 5_000
+
+schema = ApiSchema(
     query=Query,
     mutation=Mutation,
     types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[AuthenticationGate, ErrorCodes],
+    extensions=[
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
+    ],
 )
 
 

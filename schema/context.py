@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,7 @@ from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
 from domain.shared.uow import UnitOfWorkFactory
+from schema.limits import Limits
 from schema.loaders import Loaders
 
 
@@ -28,6 +31,11 @@ class Context:
     auth_problem: str | None = None
     request: Any = None
     response: Any = None
+    production: bool = False
+    introspection: bool = True
+    limits: Limits = field(default_factory=Limits)
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    is_unavailable: Callable[[BaseException], bool] = lambda _error: False
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 
 from graphql import (
@@ -13,10 +15,13 @@ from graphql import (
     SelectionSetNode,
 )
 from graphql.utilities import get_operation_ast
+from graphql.validation import NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import SchemaExtension
 
 from domain.shared.errors import DomainError, Forbidden, Unauthenticated
 from schema.common.errors import TopLevelCode
+
+log = logging.getLogger("aftersales.graphql")
 
 
 def _introspection_only(selection_set: SelectionSetNode, fragments: dict) -> bool:
@@ -52,7 +57,7 @@ class AuthenticationGate(SchemaExtension):
         yield
 
 
-def _code(error: GraphQLError) -> str:
+def _code(error: GraphQLError, ctx) -> str:
     original = error.original_error
     if isinstance(original, Forbidden):
         return TopLevelCode.FORBIDDEN.value
@@ -60,17 +65,60 @@ def _code(error: GraphQLError) -> str:
         return TopLevelCode.UNAUTHENTICATED.value
     if isinstance(original, DomainError):
         return original.code.value
+    if original is not None and ctx is not None and ctx.is_unavailable(original):
+        return TopLevelCode.SERVICE_UNAVAILABLE.value
     if error.path is None:
         return TopLevelCode.BAD_USER_INPUT.value if original is not None else TopLevelCode.GRAPHQL_VALIDATION_FAILED.value
     return TopLevelCode.INTERNAL_SERVER_ERROR.value
 
 
+SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+
+
 class ErrorCodes(SchemaExtension):
-    """Every top-level error carries ``extensions.code`` (contract conventions)."""
+    """Every top-level error carries ``extensions.code`` (contract conventions). Unexpected errors are logged with
+    the request id and, in production, masked; "did you mean" suggestions are dropped there too. The log never
+    carries the document, so a hostile one is not copied into it."""
 
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        for error in (result.errors if result is not None else None) or []:
-            if not (error.extensions or {}).get("code"):
-                error.extensions = {**(error.extensions or {}), "code": _code(error)}
+        if result is None or not result.errors:
+            return
+        ctx = self.execution_context.context
+        production = bool(ctx is not None and ctx.production)
+        request_id = getattr(ctx, "request_id", None)
+        kept = []
+        for error in result.errors:
+            code = (error.extensions or {}).get("code") or _code(error, ctx)
+            if code == TopLevelCode.INTERNAL_SERVER_ERROR.value:
+                log.error("unexpected error (request %s, path %s)", request_id, error.path,
+                          exc_info=error.original_error)
+                if production:
+                    error = GraphQLError("Internal server error", path=error.path, nodes=error.nodes,
+                                         extensions={"code": code, "requestId": request_id})
+            else:
+                log.info("graphql %s (request %s): %.160s", code, request_id, error.message)
+                if production and SUGGESTION.search(error.message):
+                    error = GraphQLError(SUGGESTION.sub("", error.message), nodes=error.nodes, path=error.path,
+                                         extensions=error.extensions)
+            error.extensions = {**(error.extensions or {}), "code": code}
+            if code == TopLevelCode.SERVICE_UNAVAILABLE.value:
+                error.message = "the database is unavailable or busy; retry shortly"
+                error.extensions["retryable"] = True
+            kept.append(error)
+        result.errors = kept
+
+
+class ProductionPosture(SchemaExtension):
+    """APP_ENV=prod: no introspection unless enabled."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        ctx = context.context
+        if ctx is not None and not ctx.introspection and context.graphql_document is not None and not context.result:
+            errors = validate(context.schema._schema, context.graphql_document, [NoSchemaIntrospectionCustomRule])
+            if errors:
+                context.result = ExecutionResult(data=None, errors=[GraphQLError(
+                    "introspection is disabled here", extensions={"code": "INTROSPECTION_DISABLED"})])
+        yield

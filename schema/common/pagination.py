@@ -22,8 +22,8 @@ class PageInfo:
 def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
-    if not 0 <= first <= MAX_PAGE:
-        raise bad_input(f"first must be between 0 and {MAX_PAGE}")
+    if not 1 <= first <= MAX_PAGE:
+        raise bad_input(f"first must be between 1 and {MAX_PAGE}")
     return first
 
 

@@ -262,7 +262,7 @@ async def test_c5_evidence_is_added_during_escalation_only(api, world, claims):
 async def test_c5_the_merchant_response_time_is_a_setting(api, world, claims, settings, app):
     from dataclasses import replace
 
-    graphql = next(r.app for r in app.routes if getattr(r, "path", "") == "/graphql")
+    graphql = app.state.graphql
     original = graphql.settings
     graphql.settings = replace(settings, merchant_response_hours=24)
     try:

@@ -100,7 +100,7 @@ async def test_ledger_pages_with_cursors(api, world):
     assert seen == ["1.00", "2.00", "3.00", "4.00", "5.00"]
 
 
-@pytest.mark.parametrize("first", [-1, 101])
+@pytest.mark.parametrize("first", [-1, 0, 101])
 async def test_page_size_is_bounded(api, world, first):
     shop = await world.shop()
     reply = await api.gql("query($id: ID!, $f: Int) { shop(id: $id) { account { entries(first: $f) { edges { cursor } } } } }",

@@ -1,0 +1,151 @@
+"""Query limits, checked after parsing and before anything runs: depth, aliases (through fragments) and a
+GitHub-style cost (items requested multiplied through nesting, variables priced at their worst case)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+from schema.common.pagination import DEFAULT_PAGE, MAX_PAGE
+
+LIST_GUESS = 10  # a plain list (order lines, evidence, events) is priced as this many items
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int = 10
+    max_aliases: int = 30
+    max_cost: int = 25_000
+
+
+@dataclass
+class Measure:
+    depth: int = 0
+    aliases: int = 0
+    cost: int = 0
+
+
+class _Walker:
+    def __init__(self, schema: GraphQLSchema, fragments: dict[str, FragmentDefinitionNode], variables: dict):
+        self.schema, self.fragments, self.variables = schema, fragments, variables
+        self.measure = Measure()
+
+    def _first(self, field: FieldNode) -> int | None:
+        for argument in field.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                return given if isinstance(given, int) else MAX_PAGE  # worst case
+            return MAX_PAGE
+        return None
+
+    def walk(self, selection_set: SelectionSetNode | None, parent, depth: int, multiplier: int, seen: frozenset) -> None:
+        if selection_set is None:
+            return
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                self._field(selection, parent, depth, multiplier, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                self.walk(selection.selection_set, target or parent, depth, multiplier, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue  # unknown or cyclic: validation reports it
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                self.walk(fragment.selection_set, target or parent, depth, multiplier, seen | {name})
+
+    def _field(self, field: FieldNode, parent, depth: int, multiplier: int, seen: frozenset) -> None:
+        name = field.name.value
+        if name.startswith("__"):
+            return  # introspection has its own switch
+        if field.alias is not None:
+            self.measure.aliases += 1
+        self.measure.depth = max(self.measure.depth, depth + 1)
+        self.measure.cost += multiplier
+        definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) or hasattr(parent, "fields") else None
+        if definition is None:
+            return
+        kind, is_list = definition.type, False
+        while isinstance(kind, (GraphQLNonNull, GraphQLList)):
+            is_list |= isinstance(kind, GraphQLList)
+            kind = kind.of_type
+        first = self._first(field)
+        if first is not None:
+            items = first
+        elif "first" in definition.args:
+            items = DEFAULT_PAGE
+        elif name == "edges" and parent.name.endswith("Connection"):
+            items = 1  # the page size was counted on the connection field
+        else:
+            items = LIST_GUESS if is_list else 1
+        self.walk(field.selection_set, kind, depth + 1, multiplier * max(items, 1), seen)
+
+
+def measure(schema: GraphQLSchema, document, operation_name: str | None, variables: dict | None) -> Measure | None:
+    operation = get_operation_ast(document, operation_name)
+    if not isinstance(operation, OperationDefinitionNode):
+        return None
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    root = schema.get_root_type(operation.operation)
+    walker = _Walker(schema, fragments, variables or {})
+    walker.walk(operation.selection_set, root, 0, 1, frozenset())
+    return walker.measure
+
+
+class QueryLimits(SchemaExtension):
+    """Refuses, before execution, a document too deep, with too many aliases or too costly; reports the cost of
+    every request in ``extensions.cost``."""
+
+    def __init__(self, *, execution_context=None):
+        self.result: Measure | None = None
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        limits: Limits = getattr(context.context, "limits", None) or Limits()
+        document = context.graphql_document
+        if document is not None:
+            self.result = measure(context.schema._schema, document, context.operation_name, context.variables)
+        problem = None
+        if self.result is not None:
+            if self.result.depth > limits.max_depth:
+                problem = ("QUERY_TOO_DEEP", f"the query is {self.result.depth} levels deep; at most {limits.max_depth}")
+            elif self.result.aliases > limits.max_aliases:
+                problem = ("TOO_MANY_ALIASES", f"the query uses {self.result.aliases} aliases; at most {limits.max_aliases}")
+            elif self.result.cost > limits.max_cost:
+                problem = ("QUERY_TOO_COSTLY", f"the query may touch {self.result.cost} items; at most {limits.max_cost}")
+        if problem is not None and not context.result:
+            context.result = ExecutionResult(data=None, errors=[GraphQLError(problem[1], extensions={"code": problem[0]})])
+        yield
+
+    def get_results(self) -> dict:
+        if self.result is None:
+            return {}
+        limits = getattr(self.execution_context.context, "limits", None) or Limits()
+        return {"cost": {"requested": self.result.cost, "limit": limits.max_cost, "depth": self.result.depth,
+                         "aliases": self.result.aliases}}

@@ -1,0 +1,210 @@
+"""Issue 7: query limits, the production posture, and a database that is down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from domain.shared.actor import Role
+
+DEEP = "{ claims { edges { node { order { shop { account { entries { edges { node { %s } } } } } } } } } }"
+
+
+async def test_depth_is_limited(api, world):
+    ten = await api.gql(DEEP % "id", token=world.platform)  # id is the 10th level
+    assert ten.errors == [] and ten.body["extensions"]["cost"]["depth"] == 10
+    reply = await api.gql(DEEP % "claim { id }", token=world.platform)
+    assert reply.codes == ["QUERY_TOO_DEEP"] and reply.data is None
+
+
+async def test_aliases_are_counted_through_fragments(api, world):
+    fields = " ".join(f"a{i}: userId" for i in range(16))
+    ok = await api.gql(f"query {{ viewer {{ ...F }} }} fragment F on Viewer {{ {fields} }}", token=world.platform)
+    assert ok.errors == []
+    twice = await api.gql(f"query {{ viewer {{ ...F }} again: viewer {{ ...F }} }} fragment F on Viewer {{ {fields} }}",
+                          token=world.platform)
+    assert twice.codes == ["TOO_MANY_ALIASES"]
+
+
+async def test_cost_is_estimated_before_execution_and_reported(api, world):
+    cheap = await api.gql("{ viewer { userId } }", token=world.platform)
+    assert cheap.body["extensions"]["cost"]["requested"] == 2
+    costly = """query($n: Int) { claims(first: $n) { edges { node { evidence { id } events { type }
+      ledgerEntries { claim { evidence { id sha256 url } } } } } } }"""
+    assert (await api.gql(costly, {"n": 5}, token=world.platform)).errors == []
+    reply = await api.gql(costly, {"n": None}, token=world.platform)  # a variable is priced at its worst case
+    assert reply.codes == ["QUERY_TOO_COSTLY"] and reply.data is None
+    assert reply.body["extensions"]["cost"]["requested"] > reply.body["extensions"]["cost"]["limit"]
+
+
+async def test_tokens_and_body_size_are_limited(api, world):
+    many = "{ viewer { " + " ".join(["userId"] * 6000) + " } }"
+    reply = await api.gql(many, token=world.platform)
+    assert reply.data is None and reply.codes and reply.codes[0]
+    huge = await api.client.post("/graphql", content=b'{"query": "' + b" " * 1_100_000 + b'{ viewer { userId } }"}',
+                                 headers={"Authorization": f"Bearer {world.platform}", "Content-Type": "application/json"})
+    assert huge.status_code == 413
+
+
+async def test_rejections_do_not_copy_the_document_into_the_log(api, world, caplog):
+    marker = "hostile_marker_7c1f"
+    caplog.set_level(logging.DEBUG)
+    reply = await api.gql(DEEP % f"{marker}: claim {{ id }}", token=world.platform)
+    assert reply.codes == ["QUERY_TOO_DEEP"]
+    assert marker not in caplog.text
+
+
+# ---------------------------------------------------------------- production posture
+
+
+@pytest.fixture
+async def prod(settings):
+    from server import create_app
+
+    app = create_app(replace(settings, app_env="prod", graphiql=False, introspection=False, graphql_get=False))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://prod") as client:
+        yield client
+    await app.state.database.dispose()
+
+
+def bearer(api, role=Role.PLATFORM, **kw):
+    return {"Authorization": f"Bearer {api.token(role, **kw)}"}
+
+
+async def test_prod_refuses_introspection_graphiql_and_get(api, prod):
+    reply = (await prod.post("/graphql", json={"query": "{ __schema { types { name } } }"}, headers=bearer(api))).json()
+    assert reply["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED" and reply.get("data") is None
+    page = await prod.get("/graphql", headers={"Accept": "text/html"})
+    assert "graphiql" not in page.text.lower()
+    get = await prod.get("/graphql", params={"query": "{ viewer { userId } }"}, headers=bearer(api))
+    assert get.status_code in (400, 405) or "errors" in get.json()
+    assert "viewer" not in get.text or get.json().get("data") is None
+
+
+async def test_prod_drops_suggestions(api, prod):
+    reply = (await prod.post("/graphql", json={"query": "{ viewr { userId } }"}, headers=bearer(api))).json()
+    assert "Did you mean" not in reply["errors"][0]["message"]
+    assert reply["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_prod_masks_unexpected_errors_with_a_request_id(api, prod, monkeypatch, caplog):
+    from domain.shops import services
+
+    async def broken(*_args, **_kw):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(services, "register_shop", broken)
+    caplog.set_level(logging.ERROR)
+    response = await prod.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
+                               headers=bearer(api))
+    error = response.json()["errors"][0]
+    assert error["message"] == "Internal server error" and "secret" not in response.text
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["extensions"]["requestId"] == response.headers["X-Request-Id"]
+    assert error["extensions"]["requestId"] in caplog.text and "secret internals" in caplog.text
+
+
+async def test_prod_lets_typed_errors_through(api, prod):
+    forbidden = (await prod.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
+                                 headers=bearer(api, Role.BUYER))).json()
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    user_error = (await prod.post("/graphql", json={"query": 'mutation { registerShop(input: {name: ""}) { userErrors { code } } }'},
+                                  headers=bearer(api))).json()
+    assert user_error["data"]["registerShop"]["userErrors"] == [{"code": "INVALID_INPUT"}]
+
+
+def test_prod_needs_a_secret(monkeypatch):
+    from settings import Settings
+
+    monkeypatch.setenv("APP_ENV", "prod")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ValueError):
+        Settings.from_env()
+
+
+# ---------------------------------------------------------------- the database is down
+
+
+class Proxy:
+    """A loopback TCP forwarder to the PostgreSQL server that a test can stop and start."""
+
+    def __init__(self, target_port: int):
+        self.target_port, self.server, self.port, self.links = target_port, None, None, set()
+
+    async def _pipe(self, reader, writer):
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, reader, writer):
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        tasks = {asyncio.ensure_future(self._pipe(reader, up_writer)), asyncio.ensure_future(self._pipe(up_reader, writer))}
+        self.links |= tasks | {writer, up_writer}
+
+    async def start(self):
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port or 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self):
+        self.server.close()
+        await self.server.wait_closed()
+        for link in list(self.links):
+            if isinstance(link, asyncio.Future):
+                link.cancel()
+            else:
+                link.close()
+        self.links.clear()
+
+
+def _postgres_available() -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", 5432)) == 0
+
+
+@pytest.mark.skipif(not _postgres_available(), reason="needs the PostgreSQL server on 127.0.0.1:5432")
+async def test_database_down_is_a_clean_retryable_error_and_recovers(api, settings):
+    from persistence.migrate import upgrade
+    from server import create_app
+
+    proxy = Proxy(5432)
+    await proxy.start()
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/test"
+    await asyncio.to_thread(upgrade, url)
+    app = create_app(replace(settings, database_url=url))
+    headers = {"Authorization": f"Bearer {api.token(Role.PLATFORM)}"}
+    query = {"query": "{ claims { totalCount } }"}
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://down") as client:
+            assert (await client.post("/graphql", json=query, headers=headers)).json()["data"] is not None
+            await proxy.stop()
+            started = time.monotonic()
+            health = await client.get("/health")
+            reply = (await client.post("/graphql", json=query, headers=headers)).json()
+            elapsed = time.monotonic() - started
+            assert health.status_code == 503
+            assert reply["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryable": True}
+            assert elapsed < 4.5  # two calls, each within 2 s
+            await proxy.start()
+            assert (await client.get("/health")).status_code == 200
+            assert (await client.post("/graphql", json=query, headers=headers)).json().get("errors") is None
+    finally:
+        await app.state.database.dispose()
+        if proxy.server is not None and proxy.server.is_serving():
+            await proxy.stop()

@@ -1,0 +1,77 @@
+"""Issue 7: Idempotency-Key on mutation requests."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+SHOP = 'mutation($n: String!) { registerShop(input: {name: $n}) { shop { id name } userErrors { code } } }'
+SHOPS = "{ claims { totalCount } }"
+
+
+async def post(api, token, query, variables, key=None, now=None):
+    headers = {"Authorization": f"Bearer {token}", "X-Now": (now or api.now).isoformat()}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    return await api.client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+
+
+async def shop_count(api) -> int:
+    database = api.client._transport.app.state.database
+    from sqlalchemy import func, select
+
+    from persistence.shops.tables import ShopRow
+
+    async with database.read_sessions() as session:
+        return (await session.execute(select(func.count()).select_from(ShopRow))).scalar_one()
+
+
+async def test_a_replay_returns_the_stored_response_and_changes_nothing(api, world):
+    first = await post(api, world.platform, SHOP, {"n": "Once"}, key="k-1")
+    again = await post(api, world.platform, SHOP, {"n": "Once"}, key="k-1")
+    assert first.json() == again.json() and again.headers.get("Idempotent-Replayed") == "true"
+    assert await shop_count(api) == 1
+    third = await post(api, world.platform, SHOP, {"n": "Once"})  # no key: a new effect
+    assert third.json()["data"]["registerShop"]["shop"]["id"] != first.json()["data"]["registerShop"]["shop"]["id"]
+
+
+async def test_the_same_key_for_another_request_is_a_conflict(api, world):
+    await post(api, world.platform, SHOP, {"n": "A"}, key="k-2")
+    other = await post(api, world.platform, SHOP, {"n": "B"}, key="k-2")
+    assert other.status_code == 409 and other.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_CONFLICT"
+    assert await shop_count(api) == 1
+
+
+async def test_keys_belong_to_their_caller(api, world):
+    from domain.shared.actor import Role
+
+    await post(api, world.platform, SHOP, {"n": "A"}, key="shared")
+    other_ops = api.token(Role.PLATFORM, "ops-2")
+    reply = await post(api, other_ops, SHOP, {"n": "A"}, key="shared")
+    assert reply.json()["data"]["registerShop"]["shop"] and await shop_count(api) == 2
+
+
+async def test_concurrent_requests_with_one_key_make_one_effect(api, world):
+    replies = await asyncio.gather(*[post(api, world.platform, SHOP, {"n": "Race"}, key="k-race") for _ in range(8)])
+    bodies = [r.json() for r in replies]
+    assert await shop_count(api) == 1
+    assert all(b == bodies[0] for b in bodies) and bodies[0]["data"]["registerShop"]["shop"]["name"] == "Race"
+
+
+async def test_keys_expire_after_a_day(api, world):
+    await post(api, world.platform, SHOP, {"n": "Old"}, key="k-old")
+    later = api.now + timedelta(hours=24, seconds=1)
+    await post(api, world.platform, SHOP, {"n": "Old"}, key="k-old", now=later)
+    assert await shop_count(api) == 2
+
+
+async def test_a_failed_mutation_records_no_key(api, world):
+    bad = await post(api, world.platform, SHOP, {"n": ""}, key="k-bad")
+    assert bad.json()["data"]["registerShop"]["userErrors"] == [{"code": "INVALID_INPUT"}]
+    good = await post(api, world.platform, SHOP, {"n": ""}, key="k-bad")
+    assert good.headers.get("Idempotent-Replayed") is None  # nothing was stored: it ran again
+
+
+async def test_queries_ignore_the_header(api, world):
+    reply = await post(api, world.platform, SHOPS, {}, key="k-q")
+    assert reply.json()["data"]["claims"]["totalCount"] == 0 and reply.headers.get("Idempotent-Replayed") is None

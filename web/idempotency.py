@@ -1,0 +1,128 @@
+"""Idempotency keys on mutation requests (as Stripe does): ``Idempotency-Key: <key>``.
+
+The key is recorded by the mutation's own unit of work, in the same transaction as the effect. A replay with the
+same key and the same request returns the stored response; the same key with another request is a top-level
+IDEMPOTENCY_CONFLICT; concurrent requests with one key produce one effect (the others wait for, then return, the
+first one's response). Keys are per caller and expire (IDEMPOTENCY_TTL_HOURS)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from graphql import OperationType, parse
+from graphql.error import GraphQLSyntaxError
+from graphql.utilities import get_operation_ast
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from domain.shared.idempotency import IdempotencyClaim
+from schema.auth import authenticate
+
+MAX_KEY = 200
+WAIT_FOR_PEER_S = 10.0
+
+
+class KeyStore(Protocol):
+    async def find(self, scope_key: str, now) -> Any: ...
+
+    async def complete(self, scope_key: str, status: int, body: str) -> None: ...
+
+
+def _problem(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+def _is_mutation(payload: dict) -> bool:
+    try:
+        document = parse(payload.get("query") or "", max_tokens=10_000)
+    except GraphQLSyntaxError:
+        return False
+    operation = get_operation_ast(document, payload.get("operationName"))
+    return operation is not None and operation.operation is OperationType.MUTATION
+
+
+class Idempotency:
+    """ASGI wrapper around the GraphQL endpoint."""
+
+    def __init__(self, app: ASGIApp, store: KeyStore, secret: str, clock_for: Callable, ttl: timedelta):
+        self.app, self.store, self.secret, self.clock_for, self.ttl = app, store, secret, clock_for, ttl
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or [])
+        key = headers.get(b"idempotency-key")
+        if scope["type"] != "http" or scope["method"] != "POST" or key is None:
+            return await self.app(scope, receive, send)
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+
+        async def replay() -> dict:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        actor, _ = authenticate(headers.get(b"authorization", b"").decode("latin-1"), self.secret)
+        if not isinstance(payload, dict) or actor is None or not _is_mutation(payload):
+            return await self.app(scope, replay, send)
+        text = key.decode("latin-1").strip()
+        if not text or len(text) > MAX_KEY:
+            return await _problem(400, "BAD_USER_INPUT", f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
+        from starlette.requests import Request
+
+        now = self.clock_for(Request(scope)).now()
+        scope_key = f"{actor.role.value}:{actor.user_id}:{text}"
+        digest = hashlib.sha256(json.dumps(
+            [payload.get("query"), payload.get("variables"), payload.get("operationName")], sort_keys=True,
+            separators=(",", ":")).encode()).hexdigest()
+        stored = await self.store.find(scope_key, now)
+        if stored is not None:
+            if stored.request_hash == digest and not stored.done:  # the first request is finishing: wait for it
+                return await (await self._wait_for_peer(scope_key, digest, now))(scope, replay, send)
+            return await self._answer_from(stored, digest, scope_key, now)(scope, replay, send)
+        claim = IdempotencyClaim(scope_key, digest, now + self.ttl)
+        scope.setdefault("state", {})["idempotency"] = claim
+        captured: list[dict] = []
+
+        async def capture(message: dict) -> None:
+            captured.append(message)
+
+        await self.app(scope, replay, capture)
+        if claim.taken:  # a concurrent request with this key committed first: answer with its response
+            response = await self._wait_for_peer(scope_key, digest, now)
+            return await response(scope, replay, send)
+        if claim.recorded:
+            status = next(m["status"] for m in captured if m["type"] == "http.response.start")
+            content = b"".join(m.get("body", b"") for m in captured if m["type"] == "http.response.body")
+            await self.store.complete(scope_key, status, content.decode())
+        for message in captured:
+            await send(message)
+
+    def _answer_from(self, stored, digest: str, scope_key: str, now) -> Response:
+        if stored.request_hash != digest:
+            return _problem(409, "IDEMPOTENCY_CONFLICT", "this Idempotency-Key was used for a different request")
+        if not stored.done:
+            return _problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being "
+                                                             "processed; retry shortly")
+        return Response(stored.body, status_code=stored.status, media_type="application/json",
+                        headers={"Idempotent-Replayed": "true"})
+
+    async def _wait_for_peer(self, scope_key: str, digest: str, now) -> Response:
+        waited = 0.0
+        while waited < WAIT_FOR_PEER_S:
+            stored = await self.store.find(scope_key, now)
+            if stored is not None and (stored.done or stored.request_hash != digest):
+                return self._answer_from(stored, digest, scope_key, now)
+            await asyncio.sleep(0.05)
+            waited += 0.05
+        return _problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being processed; "
+                                                        "retry shortly")
