@@ -1,4 +1,4 @@
-"""Operator commands: ``python manage.py migrate | demo | token | schema``."""
+"""Operator commands: ``python manage.py migrate | demo | token | schema | reconcile``."""
 
 from __future__ import annotations
 
@@ -48,6 +48,24 @@ def cmd_demo(settings: Settings, args) -> None:
     print()
 
 
+def cmd_reconcile(settings: Settings, _args) -> None:
+    from persistence.db import Database
+    from persistence.reconcile import reconcile
+
+    async def run() -> list[str]:
+        database = Database(settings.database_url)
+        try:
+            return await reconcile(database)
+        finally:
+            await database.dispose()
+
+    problems = asyncio.run(run())
+    for problem in problems:
+        print(problem)
+    print("ledgers reconcile" if not problems else f"{len(problems)} discrepancies")
+    sys.exit(1 if problems else 0)
+
+
 def _ensure_sqlite_folder(settings: Settings) -> None:
     if settings.database_url.startswith("sqlite"):
         (ROOT / "var").mkdir(exist_ok=True)
@@ -64,6 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--sub", required=True, help="the user id")
     token.add_argument("--shop", help="the Shop's global ID (MERCHANT and AGENT)")
     token.add_argument("--hours", type=int, default=12)
+    commands.add_parser("reconcile", help="prove every shop's balances equal its entries; exit 1 otherwise")
     out = commands.add_parser("schema", help="print the served schema into schema.graphql")
     out.add_argument("--output", default=str(ROOT / "schema.graphql"))
     args = parser.parse_args(argv)
@@ -71,7 +90,8 @@ def main(argv: list[str] | None = None) -> None:
         settings = Settings.from_env()
     except ValueError as error:
         sys.exit(f"configuration: {error}")
-    {"migrate": cmd_migrate, "demo": cmd_demo, "token": cmd_token, "schema": cmd_schema}[args.command](settings, args)
+    {"migrate": cmd_migrate, "demo": cmd_demo, "token": cmd_token, "schema": cmd_schema,
+     "reconcile": cmd_reconcile}[args.command](settings, args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,39 @@
+"""Ledger reconciliation (G5): every shop's cached balances equal the sum of its entries, and every reversal
+mirrors the entry it reverses. ``manage.py reconcile`` runs it; the tests run it after every scenario."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from persistence.db import Database
+from persistence.shops.tables import LedgerEntryRow, ShopAccountRow
+
+
+async def reconcile(database: Database) -> list[str]:
+    """Every discrepancy found, as a sentence; an empty list means the books balance."""
+    problems: list[str] = []
+    async with database.read_sessions() as session:
+        sums = {(shop, bucket): int(total) for shop, bucket, total in await session.execute(
+            select(LedgerEntryRow.shop_id, LedgerEntryRow.bucket, func.sum(LedgerEntryRow.amount_fen))
+            .group_by(LedgerEntryRow.shop_id, LedgerEntryRow.bucket))}
+        accounts = {shop: (deposit, payables) for shop, deposit, payables in await session.execute(
+            select(ShopAccountRow.shop_id, ShopAccountRow.deposit_fen, ShopAccountRow.payables_fen))}
+        original = aliased(LedgerEntryRow)
+        reversals = (await session.execute(
+            select(LedgerEntryRow, original).outerjoin(original, original.id == LedgerEntryRow.reverses_id)
+            .where(LedgerEntryRow.kind == "REVERSAL"))).all()
+    for shop, (deposit, payables) in sorted(accounts.items()):
+        for bucket, cached in (("DEPOSIT", deposit), ("PAYABLES", payables)):
+            if cached != sums.get((shop, bucket), 0):
+                problems.append(f"shop {shop}: {bucket} is {cached} fen but its entries sum to {sums.get((shop, bucket), 0)}")
+    for shop, bucket in sorted(set(sums) - {(s, b) for s in accounts for b in ("DEPOSIT", "PAYABLES")}):
+        problems.append(f"shop {shop}: {bucket} entries without an account")
+    for reversal, reversed_entry in reversals:
+        if reversed_entry is None:
+            problems.append(f"entry {reversal.id}: a reversal of nothing")
+        elif (reversed_entry.shop_id, reversed_entry.bucket, reversed_entry.claim_id, -reversed_entry.amount_fen) != (
+                reversal.shop_id, reversal.bucket, reversal.claim_id, reversal.amount_fen) or \
+                reversed_entry.kind == "REVERSAL":
+            problems.append(f"entry {reversal.id}: does not mirror entry {reversed_entry.id}")
+    return problems

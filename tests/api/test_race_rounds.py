@@ -1,0 +1,163 @@
+"""Issue 7: every change that can race, 50 parallel attempts × 20 rounds, exactly the allowed number of successes
+every round — and a deliberately naive read-check-write variant that this harness must catch losing."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from sqlalchemy import text
+
+from domain.shared.actor import Role
+from tests.api.claims_world import MUTATIONS as CLAIM_MUTATIONS
+from tests.api.appeals_world import FILE
+from tests.api.test_coupons import CLAIM as CLAIM_COUPON, TEMPLATE
+from tests.api.world import PLACE
+
+PARALLEL = 50
+ROUNDS = int(os.environ.get("RACE_ROUNDS", "20"))
+
+
+async def rounds(setup, attempt, allowed: int, rounds: int = ROUNDS) -> list[str]:
+    """Runs ``rounds`` rounds of PARALLEL concurrent attempts; returns the rounds that broke the rule."""
+    violations = []
+    for number in range(rounds):
+        state = await setup(number)
+        outcomes = await asyncio.gather(*[attempt(state, i) for i in range(PARALLEL)])
+        won = sum(1 for ok in outcomes if ok)
+        if won != allowed:
+            violations.append(f"round {number}: {won} successes, {allowed} allowed")
+    return violations
+
+
+async def template_id(api, world, **fields) -> str:
+    payload = {"issuerKind": "PLATFORM", "name": "race", "faceValue": "1.00", "totalStock": 10,
+               "validDaysAfterClaim": 30, **fields}
+    return (await api.gql(TEMPLATE, {"input": payload}, token=world.platform)).payload(
+        "createCouponTemplate")["template"]["id"]
+
+
+async def test_coupon_stock_is_never_oversold(api, world):
+    async def setup(n):
+        return await template_id(api, world, totalStock=10)
+
+    async def attempt(template, i):
+        reply = await api.gql(CLAIM_COUPON, {"id": template}, token=api.token(Role.BUYER, f"stock-{template}-{i}"))
+        return reply.payload("claimCoupon")["coupon"] is not None
+
+    assert await rounds(setup, attempt, allowed=10) == []
+
+
+async def test_the_per_user_limit_holds(api, world):
+    async def setup(n):
+        return await template_id(api, world, totalStock=1000, perUserLimit=3)
+
+    async def attempt(template, i):
+        reply = await api.gql(CLAIM_COUPON, {"id": template}, token=api.token(Role.BUYER, f"limit-{template}"))
+        return reply.payload("claimCoupon")["coupon"] is not None
+
+    assert await rounds(setup, attempt, allowed=3) == []
+
+
+async def test_a_coupon_is_locked_by_one_order(api, world):
+    shop = await world.shop()
+
+    async def setup(n):
+        template = await template_id(api, world)
+        buyer = api.token(Role.BUYER, f"lock-{n}")
+        coupon = (await api.gql(CLAIM_COUPON, {"id": template}, token=buyer)).payload("claimCoupon")["coupon"]["id"]
+        return buyer, coupon
+
+    async def attempt(state, i):
+        buyer, coupon = state
+        payload = {"shopId": shop.id, "shippingFee": "0", "paymentMethod": "ONLINE", "couponIds": [coupon],
+                   "lines": [{"productId": shop.products["bowl"]["id"], "quantity": "1"}]}
+        return (await api.gql(PLACE, {"input": payload}, token=buyer)).payload("placeOrder")["order"] is not None
+
+    assert await rounds(setup, attempt, allowed=1) == []
+
+
+async def test_a_claim_is_refunded_once(api, world, claims):
+    shop = await world.shop()
+    await world.credit(shop, "PAYABLES", "100000.00")
+
+    async def setup(n):
+        _, line = await claims.delivered_line(shop)
+        return (await claims.submit(line, quantity="1"))["claim"]["id"]
+
+    async def attempt(claim_id, i):
+        reply = await api.gql(CLAIM_MUTATIONS["acceptClaim"], {"input": {"claimId": claim_id}}, token=shop.merchant)
+        return reply.payload("acceptClaim")["claim"] is not None
+
+    assert await rounds(setup, attempt, allowed=1) == []
+    account = await world.account(shop)
+    assert account["payables"]["amount"] == f"{100000 - 88 * ROUNDS:.2f}"  # exactly one refund per round
+
+
+async def test_one_appeal_per_subject(api, world, appeals, claims):
+    shop = await world.shop()
+    evidence = await claims.evidence(("OTHER",), token=shop.merchant)
+
+    async def setup(n):
+        return await appeals.review(shop)
+
+    async def attempt(review, i):
+        reply = await api.gql(FILE, {"input": {"kind": "REVIEW", "subjectId": review, "ground": "EXTORTION",
+                                               "statement": "race", "evidence": evidence}}, token=shop.merchant)
+        return reply.payload("fileAppeal")["appeal"] is not None
+
+    assert await rounds(setup, attempt, allowed=1) == []
+
+
+async def test_the_star_cap_holds(api, world):
+    shop = await world.shop()
+    star = 'mutation($c: String!) { starCustomer(input: {customerId: $c}) { star { customerId } } }'
+    count = "{ starredCustomers { totalCount } }"
+
+    async def setup(n):
+        agent = api.token(Role.AGENT, f"agent-race-{n}", shop=shop.id)
+        for i in range(90):
+            await api.gql(star, {"c": f"old-{i}"}, token=agent)
+        return agent
+
+    async def attempt(agent, i):
+        await api.gql(star, {"c": f"new-{i}"}, token=agent)
+        return True
+
+    async def checked_setup(n):
+        return await setup(n)
+
+    violations = []
+    for number in range(max(ROUNDS // 4, 2)):  # each round first stars 90 customers one by one
+        agent = await checked_setup(number)
+        await asyncio.gather(*[attempt(agent, i) for i in range(PARALLEL)])
+        total = (await api.gql(count, token=agent)).data["starredCustomers"]["totalCount"]
+        if total != 100:
+            violations.append(f"round {number}: {total} stars")
+    assert violations == []
+
+
+async def test_the_harness_catches_a_naive_read_check_write(api, world, reset_engine, app):
+    """The same rounds against a claim that reads the stock, checks it, and writes it back in a second step."""
+    database = app.state.database
+
+    async def setup(n):
+        template = await template_id(api, world, totalStock=10)
+        from schema.common.ids import split_id
+
+        return split_id(template)[1]
+
+    async def naive_claim(template_pk, i):
+        async with database.read_sessions() as session:
+            claimed, total = (await session.execute(text(
+                "SELECT claimed_count, total_stock FROM coupon_templates WHERE id = :t"), {"t": template_pk})).one()
+        if claimed >= total:
+            return False
+        await asyncio.sleep(0)  # anything at all between the check and the write
+        async with database.write_sessions() as session, session.begin():
+            await session.execute(text("UPDATE coupon_templates SET claimed_count = :c WHERE id = :t"),
+                                  {"c": claimed + 1, "t": template_pk})
+        return True
+
+    violations = await rounds(setup, naive_claim, allowed=10, rounds=3)
+    assert violations, "the naive variant was never caught overselling: the race harness cannot fail"
