@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxTokensLimiter
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -43,7 +43,8 @@ schema = ApiSchema(
     types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
     ],
 )
 

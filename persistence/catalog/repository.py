@@ -26,8 +26,6 @@ class SqlProductRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Product]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(ProductRow).where(ProductRow.id.in_(set(ids))))
-        return {
-            r.id: Product(r.shop_id, r.sku, r.name, Money(r.price_fen), r.fresh, r.created_at, r.id)
-            for r in rows.scalars()
-        }
+        table = ProductRow.__table__
+        rows = await self.session.execute(select(table).where(table.c.id.in_(set(ids))))
+        return {r.id: Product(r.shop_id, r.sku, r.name, Money(r.price_fen), r.fresh, r.created_at, r.id) for r in rows}

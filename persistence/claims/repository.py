@@ -39,12 +39,15 @@ def _state(claim: Claim) -> dict:
     )
 
 
-def _evidence(row: EvidenceRow) -> Evidence:
+CLAIMS, EVIDENCE = ClaimRow.__table__, EvidenceRow.__table__
+
+
+def _evidence(row) -> Evidence:
     return Evidence(EvidenceKind(row.kind), row.upload_id, row.sha256, row.uploaded_at, row.added_by, row.invalidated,
                     row.invalid_reason, row.invalidated_at, row.invalidated_by, row.claim_id, row.id)
 
 
-def _claim(row: ClaimRow, evidence: list[Evidence]) -> Claim:
+def _claim(row, evidence: list[Evidence]) -> Claim:
     ruling = None
     if row.ruling_outcome:
         ruling = Ruling(
@@ -103,23 +106,22 @@ class SqlClaimRepository:
                 )
 
     async def get(self, claim_id: int, *, lock: bool = False) -> Claim | None:
-        query = select(ClaimRow).where(ClaimRow.id == claim_id)
-        rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
+        query = select(CLAIMS).where(CLAIMS.c.id == claim_id)
+        rows = (await self.session.execute(query.with_for_update() if lock else query)).all()
         return (await self._hydrate(rows)).get(claim_id)
 
     async def get_many(self, ids: list[int]) -> dict[int, Claim]:
         if not ids:
             return {}
-        rows = (await self.session.execute(select(ClaimRow).where(ClaimRow.id.in_(set(ids))))).scalars().all()
+        rows = (await self.session.execute(select(CLAIMS).where(CLAIMS.c.id.in_(set(ids))))).all()
         return await self._hydrate(rows)
 
     async def _hydrate(self, rows: list[ClaimRow]) -> dict[int, Claim]:
         evidence: dict[int, list[Evidence]] = defaultdict(list)
         if rows:
             found = await self.session.execute(
-                select(EvidenceRow).where(EvidenceRow.claim_id.in_([r.id for r in rows])).order_by(EvidenceRow.id)
-            )
-            for item in found.scalars():
+                select(EVIDENCE).where(EVIDENCE.c.claim_id.in_([r.id for r in rows])).order_by(EVIDENCE.c.id))
+            for item in found:
                 evidence[item.claim_id].append(_evidence(item))
         return {r.id: _claim(r, evidence[r.id]) for r in rows}
 
@@ -136,7 +138,7 @@ class SqlClaimRepository:
         await self._write_evidence(claim)
 
     async def for_line(self, order_line_id: int) -> list[Claim]:
-        rows = (await self.session.execute(select(ClaimRow).where(ClaimRow.order_line_id == order_line_id))).scalars().all()
+        rows = (await self.session.execute(select(CLAIMS).where(CLAIMS.c.order_line_id == order_line_id))).all()
         return list((await self._hydrate(rows)).values())
 
     def _filtered(self, query, claim_query: ClaimQuery):
@@ -151,10 +153,10 @@ class SqlClaimRepository:
         return query
 
     async def page(self, claim_query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
-        query = self._filtered(select(ClaimRow), claim_query)
+        query = self._filtered(select(CLAIMS), claim_query)
         if after_id is not None:
             query = query.where(ClaimRow.id < after_id)
-        rows = (await self.session.execute(query.order_by(ClaimRow.id.desc()).limit(limit))).scalars().all()
+        rows = (await self.session.execute(query.order_by(ClaimRow.id.desc()).limit(limit))).all()
         hydrated = await self._hydrate(rows)
         return [hydrated[r.id] for r in rows]
 
@@ -165,8 +167,8 @@ class SqlClaimRepository:
     async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(EvidenceRow).where(EvidenceRow.id.in_(set(ids))))
-        return {r.id: _evidence(r) for r in rows.scalars()}
+        rows = await self.session.execute(select(EVIDENCE).where(EVIDENCE.c.id.in_(set(ids))))
+        return {r.id: _evidence(r) for r in rows}
 
     async def claim_ids_by_sha256(self, digests: list[str]) -> dict[str, set[int]]:
         found: dict[str, set[int]] = {digest: set() for digest in digests}

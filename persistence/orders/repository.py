@@ -13,17 +13,18 @@ from persistence.coupons.repository import applied, encode_shares
 from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 
+ORDERS, LINES, ORDER_COUPONS = OrderRow.__table__, OrderLineRow.__table__, OrderCouponRow.__table__
 _STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark")
 
 
-def _line(row: OrderLineRow) -> OrderLine:
+def _line(row) -> OrderLine:
     return OrderLine(
         product_id=row.product_id, quantity=(Decimal(row.quantity_milli) / 1000).quantize(QUANTITY_PLACES),
         unit_price=Money(row.unit_price_fen), discount=Money(row.discount_fen), id=row.id, order_id=row.order_id,
     )
 
 
-def _order(row: OrderRow, lines: list[OrderLine]) -> Order:
+def _order(row, lines: list[OrderLine]) -> Order:
     return Order(
         buyer_id=row.buyer_id, shop_id=row.shop_id, payment_method=PaymentMethod(row.payment_method), lines=lines,
         shipping_fee=Money(row.shipping_fee_fen), placed_at=row.placed_at,
@@ -74,19 +75,19 @@ class SqlOrderRepository:
     async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Order]:
         if not ids:
             return {}
-        query = select(OrderRow).where(OrderRow.id.in_(set(ids)))
-        rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
+        query = select(ORDERS).where(ORDERS.c.id.in_(set(ids)))  # Core rows: no ORM hydration on the read path
+        rows = (await self.session.execute(query.with_for_update() if lock else query)).all()
         lines: dict[int, list[OrderLine]] = defaultdict(list)
         coupons: dict[int, list] = defaultdict(list)
         if rows:
             ids = [r.id for r in rows]
             line_rows = await self.session.execute(
-                select(OrderLineRow).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.id))
-            for line_row in line_rows.scalars():
+                select(LINES).where(LINES.c.order_id.in_(ids)).order_by(LINES.c.id))
+            for line_row in line_rows:
                 lines[line_row.order_id].append(_line(line_row))
             coupon_rows = await self.session.execute(
-                select(OrderCouponRow).where(OrderCouponRow.order_id.in_(ids)).order_by(OrderCouponRow.id))
-            for coupon_row in coupon_rows.scalars():
+                select(ORDER_COUPONS).where(ORDER_COUPONS.c.order_id.in_(ids)).order_by(ORDER_COUPONS.c.id))
+            for coupon_row in coupon_rows:
                 coupons[coupon_row.order_id].append(applied(coupon_row))
         found = {r.id: _order(r, lines[r.id]) for r in rows}
         for order_id, order in found.items():
@@ -100,8 +101,8 @@ class SqlOrderRepository:
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(OrderLineRow).where(OrderLineRow.id.in_(set(ids))))
-        return {r.id: _line(r) for r in rows.scalars()}
+        rows = await self.session.execute(select(LINES).where(LINES.c.id.in_(set(ids))))
+        return {r.id: _line(r) for r in rows}
 
     async def update(self, order: Order) -> None:
         result = await self.session.execute(

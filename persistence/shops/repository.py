@@ -25,11 +25,12 @@ class SqlShopRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Shop]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(ShopRow).where(ShopRow.id.in_(set(ids))))
-        return {r.id: Shop(name=r.name, created_at=r.created_at, id=r.id) for r in rows.scalars()}
+        table = ShopRow.__table__
+        rows = await self.session.execute(select(table).where(table.c.id.in_(set(ids))))
+        return {r.id: Shop(name=r.name, created_at=r.created_at, id=r.id) for r in rows}
 
 
-def _entry(row: LedgerEntryRow) -> LedgerEntry:
+def _entry(row) -> LedgerEntry:
     return LedgerEntry(
         shop_id=row.shop_id, kind=LedgerEntryKind(row.kind), bucket=LedgerBucket(row.bucket),
         amount=Money(row.amount_fen), created_at=row.created_at, actor_role=Role(row.actor_role),
