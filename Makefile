@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test schema migrate token contract clean bench-quote
+.PHONY: run test schema migrate token contract clean bench bench-quote
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 
 contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql
 	$(BIN)/python ../shared/tools/check-contract schema.graphql
+
+bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
+	$(BIN)/python -m bench.run
 
 bench-quote: $(STAMP)  ## W10: checkout quote time for wallets of 10, 100 and 1,000 coupons
 	$(BIN)/python -m bench.checkout_quote

@@ -47,7 +47,7 @@ class Settings:
     graphql_get: bool = True
     max_depth: int = 10
     max_aliases: int = 30
-    max_cost: int = 25_000
+    max_cost: int = 50_000
     max_body_bytes: int = 1_000_000
     idempotency_ttl_hours: int = 24
 
@@ -109,7 +109,7 @@ class Settings:
             graphql_get=_flag("GRAPHQL_GET", app_env != "prod"),
             max_depth=_positive_int("GRAPHQL_MAX_DEPTH", 10),
             max_aliases=_positive_int("GRAPHQL_MAX_ALIASES", 30),
-            max_cost=_positive_int("GRAPHQL_MAX_COST", 25_000),
+            max_cost=_positive_int("GRAPHQL_MAX_COST", 50_000),
             max_body_bytes=_positive_int("GRAPHQL_MAX_BODY_BYTES", 1_000_000),
             idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
         )

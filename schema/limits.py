@@ -34,7 +34,7 @@ LIST_GUESS = 10  # a plain list (order lines, evidence, events) is priced as thi
 class Limits:
     max_depth: int = 10
     max_aliases: int = 30
-    max_cost: int = 25_000
+    max_cost: int = 50_000
 
 
 @dataclass

@@ -11,29 +11,43 @@ from strawberry.dataloader import DataLoader
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
 
 
+_FETCHES: dict[str, Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]] = {
+    "shop_by_id": lambda u, ids: u.shops.get_many(ids),
+    "account_by_shop": lambda u, ids: u.accounts.get_many(ids),
+    "product_by_id": lambda u, ids: u.products.get_many(ids),
+    "order_by_id": lambda u, ids: u.orders.get_many(ids),
+    "order_line_by_id": lambda u, ids: u.orders.lines_by_ids(ids),
+    "ledger_entry_by_id": lambda u, ids: u.accounts.entries_by_ids(ids),
+    "review_by_id": lambda u, ids: u.reviews.get_many(ids),
+    "upload_by_id": lambda u, ids: u.uploads.get_many(ids),
+    "claim_by_id": lambda u, ids: u.claims.get_many(ids),
+    "evidence_by_id": lambda u, ids: u.claims.evidence_by_ids(ids),
+    "claim_ids_by_sha256": lambda u, digests: u.claims.claim_ids_by_sha256(digests),
+    "ledger_entries_by_claim": lambda u, ids: u.accounts.entries_for_claims(ids),
+    "appeal_by_id": lambda u, ids: u.appeals.get_many(ids),
+    "appeal_id_by_evidence": lambda u, ids: u.appeals.appeal_ids_of_evidence(ids),
+    "appeal_restriction_by_shop": lambda u, ids: u.appeals.restrictions(ids),
+    "score_facts_by_shop": lambda u, ids: u.appeals.score_facts(ids),
+    "coupon_by_id": lambda u, ids: u.coupons.get_many(ids),
+    "coupon_template_by_id": lambda u, ids: u.coupons.templates(ids),
+    "after_sale_remarks_by_claim": lambda u, ids: u.annotations.after_sale_remarks(ids),
+    "claim_events_by_claim": lambda u, ids: u.audit.for_subjects("claim", ids),
+}
+
+
 class Loaders:
+    """Made on first use: a request pays only for the loaders it touches."""
+
     def __init__(self, uow: UnitOfWorkFactory):
         self._uow = uow
-        self.shop_by_id = self._by_key(lambda u, ids: u.shops.get_many(ids))
-        self.account_by_shop = self._by_key(lambda u, ids: u.accounts.get_many(ids))
-        self.product_by_id = self._by_key(lambda u, ids: u.products.get_many(ids))
-        self.order_by_id = self._by_key(lambda u, ids: u.orders.get_many(ids))
-        self.order_line_by_id = self._by_key(lambda u, ids: u.orders.lines_by_ids(ids))
-        self.ledger_entry_by_id = self._by_key(lambda u, ids: u.accounts.entries_by_ids(ids))
-        self.review_by_id = self._by_key(lambda u, ids: u.reviews.get_many(ids))
-        self.upload_by_id = self._by_key(lambda u, ids: u.uploads.get_many(ids))
-        self.claim_by_id = self._by_key(lambda u, ids: u.claims.get_many(ids))
-        self.evidence_by_id = self._by_key(lambda u, ids: u.claims.evidence_by_ids(ids))
-        self.claim_ids_by_sha256 = self._by_key(lambda u, digests: u.claims.claim_ids_by_sha256(digests))
-        self.ledger_entries_by_claim = self._by_key(lambda u, ids: u.accounts.entries_for_claims(ids))
-        self.appeal_by_id = self._by_key(lambda u, ids: u.appeals.get_many(ids))
-        self.appeal_id_by_evidence = self._by_key(lambda u, ids: u.appeals.appeal_ids_of_evidence(ids))
-        self.appeal_restriction_by_shop = self._by_key(lambda u, ids: u.appeals.restrictions(ids))
-        self.score_facts_by_shop = self._by_key(lambda u, ids: u.appeals.score_facts(ids))
-        self.coupon_by_id = self._by_key(lambda u, ids: u.coupons.get_many(ids))
-        self.coupon_template_by_id = self._by_key(lambda u, ids: u.coupons.templates(ids))
-        self.after_sale_remarks_by_claim = self._by_key(lambda u, ids: u.annotations.after_sale_remarks(ids))
-        self.claim_events_by_claim = self._by_key(lambda u, ids: u.audit.for_subjects("claim", ids))
+
+    def __getattr__(self, name: str) -> DataLoader:
+        fetch = _FETCHES.get(name)
+        if fetch is None:
+            raise AttributeError(name)
+        loader = self._by_key(fetch)
+        setattr(self, name, loader)
+        return loader
 
     def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:
         async def load(keys: list) -> list:

@@ -114,6 +114,8 @@ class Claim(Node):
     refunded: Money = strawberry.field(description="Money actually refunded so far.")
     merchant_reject_reason: str | None
     counts_toward_return_rate: bool
+    evidence: list[Evidence]
+    ruling: Ruling | None
     claim: strawberry.Private[model.Claim]
 
     @strawberry.field
@@ -127,14 +129,6 @@ class Claim(Node):
     @strawberry.field
     async def shop(self, info: Info) -> Shop:
         return await load_shop(info, self.claim.shop_id)
-
-    @strawberry.field
-    def evidence(self) -> list[Evidence]:
-        return [Evidence.of(item, self.claim.shop_id) for item in self.claim.evidence]
-
-    @strawberry.field
-    def ruling(self) -> Ruling | None:
-        return Ruling.of(self.claim.ruling) if self.claim.ruling else None
 
     @strawberry.field(description="N2: the shop's after-sale remarks, oldest first; empty for anyone else.")
     async def after_sale_remarks(self, info: Info) -> list[Annotated["Remark", strawberry.lazy("schema.annotations.types")]]:
@@ -165,7 +159,9 @@ class Claim(Node):
             merchant_response_due_at=claim.merchant_response_due_at, standard_refund=Money.of(claim.standard_refund),
             standard_penalty=Money.of(claim.standard_penalty), refunded=Money.of(claim.refunded),
             merchant_reject_reason=claim.merchant_reject_reason,
-            counts_toward_return_rate=claim.counts_toward_return_rate, claim=claim,
+            counts_toward_return_rate=claim.counts_toward_return_rate,
+            evidence=[Evidence.of(item, claim.shop_id) for item in claim.evidence],
+            ruling=Ruling.of(claim.ruling) if claim.ruling else None, claim=claim,
         )
 
 

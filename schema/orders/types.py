@@ -63,15 +63,12 @@ class Order(Node):
     paid_at: datetime | None
     signed_at: datetime | None
     cancelled_at: datetime | None
+    lines: list[OrderLine]
     order: strawberry.Private[model.Order]
 
     @strawberry.field
     async def shop(self, info: Info) -> Shop:
         return await load_shop(info, self.order.shop_id)
-
-    @strawberry.field
-    def lines(self) -> list[OrderLine]:
-        return [OrderLine.of(line) for line in self.order.lines]
 
     @strawberry.field(description="W5: the coupons applied, what each took and who bears it.")
     def coupons(self) -> list[Annotated["AppliedCoupon", strawberry.lazy("schema.coupons.types")]]:
@@ -91,7 +88,7 @@ class Order(Node):
             shipping_fee=Money.of(order.shipping_fee), discount_total=Money.of(order.discount_total),
             payable=Money.of(order.payable), live_room_streamer_id=order.live_room_streamer_id,
             placed_at=order.placed_at, paid_at=order.paid_at, signed_at=order.signed_at,
-            cancelled_at=order.cancelled_at, order=order,
+            cancelled_at=order.cancelled_at, lines=[OrderLine.of(line) for line in order.lines], order=order,
         )
 
 

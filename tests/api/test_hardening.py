@@ -35,7 +35,7 @@ async def test_cost_is_estimated_before_execution_and_reported(api, world):
     cheap = await api.gql("{ viewer { userId } }", token=world.platform)
     assert cheap.body["extensions"]["cost"]["requested"] == 2
     costly = """query($n: Int) { claims(first: $n) { edges { node { evidence { id } events { type }
-      ledgerEntries { claim { evidence { id sha256 url } } } } } } }"""
+      ledgerEntries { claim { evidence { id sha256 url } events { type at actorId } } } } } } }"""
     assert (await api.gql(costly, {"n": 5}, token=world.platform)).errors == []
     reply = await api.gql(costly, {"n": None}, token=world.platform)  # a variable is priced at its worst case
     assert reply.codes == ["QUERY_TOO_COSTLY"] and reply.data is None
