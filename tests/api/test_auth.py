@@ -121,3 +121,17 @@ def test_x_now_is_ignored_outside_test(settings):
 
     assert isinstance(GraphQLApp(replace(settings, app_env="dev"), None).clock(FakeRequest()), SystemClock)
     assert not isinstance(GraphQLApp(settings, None).clock(FakeRequest()), SystemClock)
+
+
+def test_a_cached_token_still_expires(monkeypatch, settings):
+    """Verified tokens are cached; their expiry is checked on every use."""
+    import time as real_time
+
+    from schema import auth
+
+    token = auth.mint_token(settings.secret_key, sub="cache", role=Role.PLATFORM, ttl=timedelta(hours=1))
+    assert auth.authenticate(f"Bearer {token}", settings.secret_key)[0] is not None
+    later = real_time.time() + 2 * 3600
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    actor, problem = auth.authenticate(f"Bearer {token}", settings.secret_key)
+    assert actor is None and "expired" in problem
