@@ -31,6 +31,7 @@ from schema.auth import authenticate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
+from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
 from web.uploads import upload_routes
 
@@ -48,11 +49,15 @@ class GraphQLApp(GraphQL):
     async def process_result(self, request: Request, result) -> dict:
         """A safety net: an error that reached here without a code (a syntax error from the parser cache) gets one."""
         response = await super().process_result(request, result)
-        for error in response.get("errors") or []:
+        errors = response.get("errors") or []
+        for error in errors:
             extensions = error.setdefault("extensions", {})
             if not extensions.get("code"):
                 syntax = str(error.get("message", "")).startswith("Syntax Error")
                 extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "BAD_REQUEST"
+        if errors and response.get("data") is None and all("path" not in e for e in errors):
+            response.pop("data", None)  # a request error: nothing was executed, so there is no data entry
+            request.state.graphql_request_error = errors[0]["extensions"]["code"]
         return response
 
     def encode_json(self, data: object) -> bytes:
@@ -109,8 +114,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     blobs = LocalBlobStore(settings.upload_dir)
     app = Starlette(
         routes=[
-            Route("/graphql", Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
-                                          timedelta(hours=settings.idempotency_ttl_hours)),
+            Route("/graphql", GraphQLOverHTTP(Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
+                                          timedelta(hours=settings.idempotency_ttl_hours))),
                   methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
             Route("/health", health, methods=["GET"]),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),

@@ -1,0 +1,76 @@
+"""GraphQL over HTTP (the current draft): ``application/graphql-response+json`` when the client accepts it, with
+4xx statuses for request errors (400 unparsable, 422 invalid, 401 unauthenticated), 405 for a mutation over GET,
+415 for an unsupported body type. ``application/json`` keeps the legacy 200 for well-formed requests."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from graphql import OperationType, parse
+from graphql.error import GraphQLSyntaxError
+from graphql.utilities import get_operation_ast
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+ACCEPTED_BODIES = ("application/json",)
+STATUS = {"GRAPHQL_PARSE_FAILED": 400, "GRAPHQL_VALIDATION_FAILED": 422, "BAD_USER_INPUT": 400,
+          "UNAUTHENTICATED": 401, "QUERY_TOO_DEEP": 400, "TOO_MANY_ALIASES": 400, "QUERY_TOO_COSTLY": 400,
+          "INTROSPECTION_DISABLED": 400, "BAD_REQUEST": 400}
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers") or []:
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _is_mutation(query: str, operation_name: str | None) -> bool:
+    try:
+        operation = get_operation_ast(parse(query, max_tokens=10_000), operation_name)
+    except GraphQLSyntaxError:
+        return False
+    return operation is not None and operation.operation is OperationType.MUTATION
+
+
+class GraphQLOverHTTP:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        method = scope["method"]
+        if method == "POST":
+            body_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+            if body_type not in ACCEPTED_BODIES:
+                response = JSONResponse({"errors": [{"message": f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}",
+                                                     "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"}}]}, 415)
+                return await response(scope, receive, send)
+        elif method == "GET":
+            params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            query = (params.get("query") or [""])[0]
+            if query and _is_mutation(query, (params.get("operationName") or [None])[0]):
+                response = JSONResponse({"errors": [{"message": "mutations are sent with POST",
+                                                     "extensions": {"code": "METHOD_NOT_ALLOWED"}}]}, 405,
+                                        headers={"Allow": "POST"})
+                return await response(scope, receive, send)
+        wants_graphql_response = GRAPHQL_RESPONSE in _header(scope, b"accept")
+        state = scope.setdefault("state", {})
+
+        async def reply(message: dict) -> None:
+            if message["type"] == "http.response.start" and message.get("status") == 200:
+                outcome = state.get("graphql_request_error")
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-type",
+                                                                                            b"content-length")]
+                content_type = b"application/json"
+                if wants_graphql_response:
+                    content_type = b"application/graphql-response+json; charset=utf-8"
+                    if outcome:
+                        message = {**message, "status": STATUS.get(outcome, 400)}
+                length = [(k, v) for k, v in message.get("headers", []) if k.lower() == b"content-length"]
+                message = {**message, "headers": [*headers, *length, (b"content-type", content_type)]}
+            await send(message)
+
+        await self.app(scope, receive, reply)
