@@ -109,31 +109,40 @@ async def test_one_appeal_per_subject(api, world, appeals, claims):
     assert await rounds(setup, attempt, allowed=1) == []
 
 
-async def test_the_star_cap_holds(api, world):
+async def test_the_star_cap_holds(api, world, app):
+    """An agent at 90 stars; 50 new stars race: 100 remain, 40 evicted, every round."""
+    from datetime import timedelta
+
+    from domain.annotations.model import Star, StarColor
+    from persistence.uow import SqlUnitOfWork
+
     shop = await world.shop()
-    star = 'mutation($c: String!) { starCustomer(input: {customerId: $c}) { star { customerId } } }'
+    star = 'mutation($c: String!) { starCustomer(input: {customerId: $c}) { star { customerId } evicted { customerId } } }'
     count = "{ starredCustomers { totalCount } }"
 
     async def setup(n):
-        agent = api.token(Role.AGENT, f"agent-race-{n}", shop=shop.id)
-        for i in range(90):
-            await api.gql(star, {"c": f"old-{i}"}, token=agent)
-        return agent
+        agent_id = f"agent-race-{n}"
+        async with SqlUnitOfWork(app.state.database) as uow:  # 90 existing stars, written directly
+            for i in range(90):
+                await uow.annotations.add_star(Star(agent_id, f"old-{i}", StarColor.RED, api.now - timedelta(minutes=90 - i)))
+            await uow.commit()
+        return api.token(Role.AGENT, agent_id, shop=shop.id)
+
+    evictions = []
 
     async def attempt(agent, i):
-        await api.gql(star, {"c": f"new-{i}"}, token=agent)
-        return True
-
-    async def checked_setup(n):
-        return await setup(n)
+        reply = (await api.gql(star, {"c": f"new-{i}"}, token=agent)).payload("starCustomer")
+        evictions.append(reply["evicted"] is not None)
+        return reply["star"] is not None
 
     violations = []
-    for number in range(max(ROUNDS // 4, 2)):  # each round first stars 90 customers one by one
-        agent = await checked_setup(number)
-        await asyncio.gather(*[attempt(agent, i) for i in range(PARALLEL)])
+    for number in range(ROUNDS):
+        agent = await setup(number)
+        evictions.clear()
+        outcomes = await asyncio.gather(*[attempt(agent, i) for i in range(PARALLEL)])
         total = (await api.gql(count, token=agent)).data["starredCustomers"]["totalCount"]
-        if total != 100:
-            violations.append(f"round {number}: {total} stars")
+        if not all(outcomes) or total != 100 or sum(evictions) != 40:
+            violations.append(f"round {number}: {total} stars, {sum(evictions)} evicted")
     assert violations == []
 
 
