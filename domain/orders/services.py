@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from domain.coupons.model import APPLICATION_ORDER
 from domain.coupons.pricing import Ineligibility
@@ -31,10 +30,7 @@ MAX_LINES = 50
 MAX_SHIPPING = Money(100_000)  # ¥1,000.00
 
 
-@dataclass(frozen=True)
-class LineRequest:
-    product_id: int | None  # None: the id did not decode
-    quantity: Decimal | str
+LineRequest = QuoteLine  # a line of an order is a line of its checkout draft
 
 
 @dataclass(frozen=True)
@@ -65,8 +61,7 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
     now = clock.now()
 
     async def work(uow: UnitOfWork) -> Order:
-        lines = [QuoteLine(line.product_id, line.quantity) for line in request.lines]
-        draft, resolved = await build_draft(uow, actor, request.shop_id, lines, request.payment_method, streamer)
+        draft, resolved = await build_draft(uow, actor, request.shop_id, request.lines, request.payment_method, streamer)
         quote = None
         if request.coupon_ids:
             quote = await price(uow, actor, now, policy, draft, request.shop_id, request.coupon_ids)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.annotations.model import CustomerRemark, Remark, Star, StarColor
@@ -178,10 +178,6 @@ class SqlAnnotationRepository:
         rows = await self.session.execute(select(ContactRow.customer_id, ContactRow.last_contact_at).where(
             ContactRow.agent_id == agent_id, ContactRow.customer_id.in_(set(customer_ids))))
         return dict(tuple(r) for r in rows)
-
-    async def count_stars(self, agent_id: str) -> int:
-        return (await self.session.execute(select(func.count()).select_from(StarRow).where(
-            StarRow.agent_id == agent_id))).scalar_one()
 
     # ------------------------------------------------------------ shortcuts
 

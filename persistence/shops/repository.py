@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.shared.actor import Role
@@ -92,11 +92,6 @@ class SqlAccountRepository:
         rows = await self.session.execute(query.order_by(LedgerEntryRow.id).limit(limit))
         return [_entry(r) for r in rows.scalars()]
 
-    async def count_entries(self, shop_id: int) -> int:
-        return (await self.session.execute(
-            select(func.count()).select_from(LedgerEntryRow).where(LedgerEntryRow.shop_id == shop_id)
-        )).scalar_one()
-
     async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]:
         if not ids:
             return {}
@@ -112,17 +107,3 @@ class SqlAccountRepository:
             for row in rows.scalars():
                 found[row.claim_id].append(_entry(row))
         return found
-
-    async def all_balances(self) -> dict[int, tuple[int, int]]:
-        """For reconciliation: every shop's cached (deposit, payables) in fen."""
-        rows = await self.session.execute(
-            select(ShopAccountRow.shop_id, ShopAccountRow.deposit_fen, ShopAccountRow.payables_fen))
-        return {shop_id: (deposit, payables) for shop_id, deposit, payables in rows}
-
-    async def sums_by_shop(self) -> dict[tuple[int, str], int]:
-        """For reconciliation: the sum of every shop's entries per bucket."""
-        rows = await self.session.execute(
-            select(LedgerEntryRow.shop_id, LedgerEntryRow.bucket, func.sum(LedgerEntryRow.amount_fen))
-            .group_by(LedgerEntryRow.shop_id, LedgerEntryRow.bucket)
-        )
-        return {(shop_id, bucket): int(total) for shop_id, bucket, total in rows}

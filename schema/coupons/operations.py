@@ -28,7 +28,7 @@ from schema.coupons.types import (
     InvoiceObligation,
     issuer_gid,
 )
-from schema.orders.operations import CheckoutLineInput
+from schema.orders.operations import CheckoutLineInput, decode_coupons, decode_lines
 from schema.orders.types import PaymentMethod
 
 
@@ -48,10 +48,9 @@ class CheckoutInput:
 
     def to_request(self) -> services.QuoteRequest:
         return services.QuoteRequest(
-            decode_id(self.shop_id, "Shop"),
-            [services.QuoteLine(decode_id(line.product_id, "Product"), line.quantity) for line in self.lines],
+            decode_id(self.shop_id, "Shop"), decode_lines(self.lines),
             DomainMoney.of(self.shipping_fee, ("input", "shippingFee")), self.payment_method, self.live_room_streamer_id,
-            [decode_id(c, "Coupon") for c in self.coupon_ids] if self.coupon_ids is not None else None,
+            decode_coupons(self.coupon_ids),
         )
 
 

@@ -20,6 +20,14 @@ class CheckoutLineInput:
     quantity: Decimal
 
 
+def decode_lines(lines: list[CheckoutLineInput]) -> list[services.LineRequest]:
+    return [services.LineRequest(decode_id(line.product_id, "Product"), line.quantity) for line in lines]
+
+
+def decode_coupons(ids: list[strawberry.ID] | None) -> list[int | None] | None:
+    return [decode_id(c, "Coupon") for c in ids] if ids is not None else None
+
+
 @strawberry.input
 class PlaceOrderInput:
     shop_id: strawberry.ID
@@ -32,11 +40,11 @@ class PlaceOrderInput:
     def to_request(self) -> services.OrderRequest:
         return services.OrderRequest(
             shop_id=decode_id(self.shop_id, "Shop"),
-            lines=[services.LineRequest(decode_id(line.product_id, "Product"), line.quantity) for line in self.lines],
+            lines=decode_lines(self.lines),
             shipping_fee=DomainMoney.of(self.shipping_fee, ("input", "shippingFee")),
             payment_method=self.payment_method,
             live_room_streamer_id=self.live_room_streamer_id,
-            coupon_ids=[decode_id(c, "Coupon") for c in self.coupon_ids] if self.coupon_ids is not None else None,
+            coupon_ids=decode_coupons(self.coupon_ids),
         )
 
 
