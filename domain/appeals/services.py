@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.appeals import rules
 from domain.appeals.model import (
@@ -16,7 +16,8 @@ from domain.appeals.model import (
     ReviewAppealOutcome,
 )
 from domain.appeals.ports import AppealQuery
-from domain.calendar.services import load_calendar
+from domain.calendar.model import YearCalendar
+from domain.calendar.services import load_calendar, year_calendar
 from domain.claims.model import Claim, RulingOutcome
 from domain.claims.services import EvidenceRequest, evidence_from_uploads
 from domain.reviews.model import ReviewVisibility
@@ -267,6 +268,23 @@ async def recompute_estimated_deadlines(uow: UnitOfWork) -> int:
             await uow.appeals.update(appeal)
             changed += 1
     return changed
+
+
+async def set_working_calendar(uow: UnitOfWork, actor: Actor, clock: Clock, year: int, holidays: list[date],
+                               workdays: list[date]) -> YearCalendar:
+    """PLATFORM loads a year's official calendar; it takes precedence over the package, and pending appeals whose
+    deadline was estimated are recomputed (G4, A4)."""
+    actor.require(Role.PLATFORM)
+    calendar = year_calendar(year, holidays, workdays)
+    now = clock.now()
+
+    async def work(uow: UnitOfWork) -> YearCalendar:
+        await uow.calendar.put(calendar, actor.user_id, now)
+        await uow.audit.record(AuditEvent.of("calendar", year, "SET", now, actor))
+        await recompute_estimated_deadlines(uow)
+        return calendar
+
+    return await in_transaction(uow, work)
 
 
 @dataclass(frozen=True)

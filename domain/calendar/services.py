@@ -2,12 +2,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.calendar.model import YearCalendar
-from domain.shared.actor import Actor, Role
-from domain.shared.clock import Clock
+from domain.calendar.model import WorkingCalendar, YearCalendar
 from domain.shared.errors import InvalidInput
-from domain.shared.events import AuditEvent
-from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shared.uow import UnitOfWork
 
 MIN_YEAR, MAX_YEAR = 2004, 2100
 
@@ -27,26 +24,5 @@ def year_calendar(year: int, holidays: list[date], workdays: list[date]) -> Year
     return YearCalendar(year, frozenset(holidays), frozenset(workdays))
 
 
-async def set_working_calendar(uow: UnitOfWork, actor: Actor, clock: Clock, year: int, holidays: list[date],
-                               workdays: list[date]) -> YearCalendar:
-    """PLATFORM loads a year's official calendar; it takes precedence over the package, and pending appeals whose
-    deadline was estimated are recomputed (G4, A4)."""
-    actor.require(Role.PLATFORM)
-    calendar = year_calendar(year, holidays, workdays)
-    now = clock.now()
-
-    async def work(uow: UnitOfWork) -> YearCalendar:
-        await uow.calendar.put(calendar, actor.user_id, now)
-        await uow.audit.record(AuditEvent.of("calendar", year, "SET", now, actor))
-        from domain.appeals.services import recompute_estimated_deadlines
-
-        await recompute_estimated_deadlines(uow)
-        return calendar
-
-    return await in_transaction(uow, work)
-
-
-async def load_calendar(uow: UnitOfWork, years: set[int]):
-    from domain.calendar.model import WorkingCalendar
-
+async def load_calendar(uow: UnitOfWork, years: set[int]) -> WorkingCalendar:
     return WorkingCalendar(await uow.calendar.get_years(sorted(years)))

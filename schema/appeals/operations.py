@@ -5,7 +5,6 @@ from datetime import date, datetime
 import strawberry
 
 from domain.appeals import services
-from domain.calendar import services as calendar_services
 from domain.shared.actor import Role
 from schema.appeals.types import (
     Appeal,
@@ -169,6 +168,6 @@ class AppealMutations:
                                      "take precedence over the bundled calendar.")
     async def set_working_calendar(self, info: Info, input: SetWorkingCalendarInput) -> WorkingCalendarPayload:
         ctx = info.context
-        return await attempt(WorkingCalendarPayload, lambda: calendar_services.set_working_calendar(
+        return await attempt(WorkingCalendarPayload, lambda: services.set_working_calendar(
             ctx.uow(), ctx.actor, ctx.clock, input.year, input.holidays, input.workdays),
             lambda calendar: {"calendar": _calendar(calendar)})
