@@ -26,7 +26,7 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def _is_mutation(query: str, operation_name: str | None) -> bool:
+def is_mutation(query: str, operation_name: str | None) -> bool:
     try:
         operation = get_operation_ast(parse(query, max_tokens=10_000), operation_name)
     except GraphQLSyntaxError:
@@ -51,7 +51,7 @@ class GraphQLOverHTTP:
         elif method == "GET":
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             query = (params.get("query") or [""])[0]
-            if query and _is_mutation(query, (params.get("operationName") or [None])[0]):
+            if query and is_mutation(query, (params.get("operationName") or [None])[0]):
                 response = JSONResponse({"errors": [{"message": "mutations are sent with POST",
                                                      "extensions": {"code": "METHOD_NOT_ALLOWED"}}]}, 405,
                                         headers={"Allow": "POST"})

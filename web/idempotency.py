@@ -14,14 +14,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
-from graphql import OperationType, parse
-from graphql.error import GraphQLSyntaxError
-from graphql.utilities import get_operation_ast
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
 from schema.auth import authenticate
+from web.graphql_http import is_mutation
 
 MAX_KEY = 200
 WAIT_FOR_PEER_S = 10.0
@@ -35,15 +34,6 @@ class KeyStore(Protocol):
 
 def _problem(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
-
-
-def _is_mutation(payload: dict) -> bool:
-    try:
-        document = parse(payload.get("query") or "", max_tokens=10_000)
-    except GraphQLSyntaxError:
-        return False
-    operation = get_operation_ast(document, payload.get("operationName"))
-    return operation is not None and operation.operation is OperationType.MUTATION
 
 
 class Idempotency:
@@ -72,13 +62,12 @@ class Idempotency:
         except ValueError:
             payload = None
         actor, _ = authenticate(headers.get(b"authorization", b"").decode("latin-1"), self.secret)
-        if not isinstance(payload, dict) or actor is None or not _is_mutation(payload):
+        if not isinstance(payload, dict) or actor is None or \
+                not is_mutation(payload.get("query") or "", payload.get("operationName")):
             return await self.app(scope, replay, send)
         text = key.decode("latin-1").strip()
         if not text or len(text) > MAX_KEY:
             return await _problem(400, "BAD_USER_INPUT", f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
-        from starlette.requests import Request
-
         now = self.clock_for(Request(scope)).now()
         scope_key = f"{actor.role.value}:{actor.user_id}:{text}"
         digest = hashlib.sha256(json.dumps(

@@ -6,6 +6,7 @@ import strawberry
 
 from domain.annotations import services
 from domain.annotations.model import DEFAULT_SHORTCUTS, customer_id as checked_customer
+from domain.shared.actor import Role
 from schema.annotations.types import (
     Contact,
     ContactConnection,
@@ -115,7 +116,7 @@ async def _profile(info: Info, customer: str) -> CustomerProfile:
     async def read(uow):
         remark = (await uow.annotations.customer_remarks([key])).get(key)
         history = (await uow.annotations.remark_history([key]))[key]
-        star = (await uow.annotations.star_of(actor.user_id, [customer])).get(customer) if actor.role.value == "AGENT" \
+        star = (await uow.annotations.star_of(actor.user_id, [customer])).get(customer) if actor.role is Role.AGENT \
             else None
         return remark, history, star
 
