@@ -31,6 +31,7 @@ from schema.auth import authenticate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
+from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
 from web.uploads import upload_routes
@@ -59,6 +60,10 @@ class GraphQLApp(GraphQL):
             response.pop("data", None)  # a request error: nothing was executed, so there is no data entry
             request.state.graphql_request_error = errors[0]["extensions"]["code"]
         return response
+
+    async def render_graphql_ide(self, request: Request):
+        """Our own GraphiQL page, whose scripts are served from /graphiql/ rather than a CDN."""
+        return graphiql_response()
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -118,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                           timedelta(hours=settings.idempotency_ttl_hours))),
                   methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
             Route("/health", health, methods=["GET"]),
+            *([graphiql_assets()] if settings.graphiql else []),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),
         ],
         lifespan=lifespan,

@@ -26,6 +26,11 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+def _is_json(message: dict) -> bool:
+    """A GraphQL result, not the GraphiQL page."""
+    return any(k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in message.get("headers", []))
+
+
 def is_mutation(query: str, operation_name: str | None) -> bool:
     try:
         operation = get_operation_ast(parse(query, max_tokens=10_000), operation_name)
@@ -60,7 +65,7 @@ class GraphQLOverHTTP:
         state = scope.setdefault("state", {})
 
         async def reply(message: dict) -> None:
-            if message["type"] == "http.response.start" and message.get("status") == 200:
+            if message["type"] == "http.response.start" and message.get("status") == 200 and _is_json(message):
                 outcome = state.get("graphql_request_error")
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-type",
                                                                                             b"content-length")]

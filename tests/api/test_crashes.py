@@ -7,10 +7,6 @@ import asyncio
 import os
 import random
 import signal
-import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,39 +14,12 @@ import pytest
 from domain.shared.actor import Role
 from persistence.reconcile import reconcile
 from schema.auth import mint_token
+from tests.server_process import free_port, start, wait_healthy
 
-ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))
 CREDIT = """mutation($shop: ID!) { creditShopAccount(input: {shopId: $shop, bucket: DEPOSIT, amount: "1.00"}) {
   account { deposit { amount } } userErrors { code } } }"""
 SHOP = 'mutation($n: String!) { registerShop(input: {name: $n}) { shop { id } } }'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start(settings, port: int) -> subprocess.Popen:
-    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
-           "MIGRATE_ON_START": "false", "UPLOAD_DIR": str(settings.upload_dir)}
-    return subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-
-
-async def wait_healthy(client: httpx.AsyncClient, process: subprocess.Popen) -> None:
-    for _ in range(200):
-        if process.poll() is not None:
-            raise RuntimeError("the server exited during start-up")
-        try:
-            if (await client.get("/health")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.05)
-    raise RuntimeError("the server did not become healthy")
 
 
 @pytest.mark.skipif(os.environ.get("SKIP_CRASH_TESTS") == "1", reason="SKIP_CRASH_TESTS=1")

@@ -1,0 +1,89 @@
+"""Issue 9: GraphiQL works on a closed network. A real headless Chromium (Debian's ``chromium`` package) loads
+``/graphql`` from a real server, finds the documented example and the headers placeholder, runs a query with a
+token and finds its result on the page. Every request the page makes is checked: any that leaves the server is
+aborted and fails the test, so a CDN reference cannot slip back in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import httpx
+import pytest
+
+from domain.shared.actor import Role
+from schema.auth import mint_token
+from tests.server_process import free_port, start, wait_healthy
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason="Chromium is not installed (Debian: apt-get install chromium; .ci/run does it)")
+
+# The editors are CodeMirror 5 instances; the wrapper element keeps a reference to its editor.
+SET_HEADERS = """token => {
+  const editors = [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')].map(e => e.CodeMirror);
+  const headers = editors.find(cm => cm.getValue().includes('Authorization'));
+  headers.setValue(JSON.stringify({Authorization: 'Bearer ' + token}));
+}"""
+EDITOR_TEXT = "selector => document.querySelector(selector).CodeMirror.getValue()"
+
+
+@pytest.fixture
+async def server(settings):
+    port = free_port()
+    process = start(settings, port, GRAPHIQL="true")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=5) as client:
+            await wait_healthy(client, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def test_graphiql_runs_a_query_with_the_network_closed(server, settings):
+    from playwright.async_api import async_playwright
+
+    token = mint_token(settings.secret_key, sub="buyer-in-graphiql", role=Role.BUYER)
+    outside: list[str] = []
+
+    async def only_our_server(route):
+        if route.request.url.startswith(server + "/"):
+            await route.continue_()
+        else:
+            outside.append(route.request.url)
+            await route.abort()
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = await browser.new_page()
+            await page.route("**/*", only_our_server)
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            await page.goto(server + "/graphql")
+            await page.wait_for_selector(".graphiql-container .graphiql-execute-button", timeout=20_000)
+
+            query = await page.evaluate(EDITOR_TEXT, ".graphiql-query-editor .CodeMirror")
+            assert "query Explore" in query and "# Welcome to the after-sales API." in query
+            # The schema arrived: the docs can be built without a token (introspection only).
+            await page.wait_for_function("() => !document.querySelector('.graphiql-spinner')", timeout=20_000)
+
+            await page.evaluate(SET_HEADERS, token)
+            await page.click(".graphiql-execute-button")
+            await page.wait_for_function(
+                "() => document.querySelector('.result-window').innerText.includes('buyer-in-graphiql')",
+                timeout=20_000)
+            result = await page.inner_text(".result-window")
+        finally:
+            await browser.close()
+
+    assert '"role": "BUYER"' in result and '"claims"' in result
+    assert "errors" not in result
+    assert outside == [], f"the page asked for resources outside the server: {outside}"
+    assert problems == [], f"the page raised: {problems}"
+

@@ -1,0 +1,41 @@
+"""A real server for the tests that need one (crashes, a browser): uvicorn in a child process on a free port."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(settings, port: int, **environment: str) -> subprocess.Popen:
+    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
+           "MIGRATE_ON_START": "false", "UPLOAD_DIR": str(settings.upload_dir), **environment}
+    return subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
+                             "--log-level", "warning"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+async def wait_healthy(client: httpx.AsyncClient, process: subprocess.Popen) -> None:
+    for _ in range(200):
+        if process.poll() is not None:
+            raise RuntimeError("the server exited during start-up")
+        try:
+            if (await client.get("/health")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.05)
+    raise RuntimeError("the server did not become healthy")
