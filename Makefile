@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test schema migrate token contract clean bench bench-quote graphiql
+.PHONY: run test schema migrate token contract clean bench bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes 
 
 bench-quote: $(STAMP)  ## W10: checkout quote time for wallets of 10, 100 and 1,000 coupons
 	$(BIN)/python -m bench.checkout_quote
+
+operations: $(STAMP)  ## rewrite operations/manifest.json (trusted documents) from operations/*.graphql
+	$(BIN)/python manage.py operations
+
+frontend-check:  ## generate TypeScript types from schema.graphql + operations/ and type-check them (Node.js, npm)
+	cd frontend-check && npm ci --no-audit --no-fund && npm run check
 
 graphiql:  ## rebuild web/static/graphiql/ from the pinned graphiql npm package (needs Node.js and npm)
 	cd web/graphiql && npm ci --no-audit --no-fund && npm run build

@@ -1,4 +1,4 @@
-"""Operator commands: ``python manage.py migrate | demo | token | schema | reconcile``."""
+"""Operator commands: ``python manage.py migrate | demo | token | schema | operations | reconcile``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,16 @@ def cmd_schema(_settings: Settings, args) -> None:
 
     Path(args.output).write_text(sdl())
     print(f"wrote {args.output}")
+
+
+def cmd_operations(settings: Settings, args) -> None:
+    import orjson
+
+    from web.trusted_documents import build_manifest
+
+    manifest = build_manifest(Path(args.folder))
+    Path(args.output).write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
+    print(f"wrote {args.output}: {len(manifest['operations'])} trusted documents")
 
 
 def cmd_token(settings: Settings, args) -> None:
@@ -85,13 +95,16 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("reconcile", help="prove every shop's balances equal its entries; exit 1 otherwise")
     out = commands.add_parser("schema", help="print the served schema into schema.graphql")
     out.add_argument("--output", default=str(ROOT / "schema.graphql"))
+    operations = commands.add_parser("operations", help="rebuild the trusted-documents manifest from operations/")
+    operations.add_argument("--folder", default=str(ROOT / "operations"))
+    operations.add_argument("--output", default=str(ROOT / "operations" / "manifest.json"))
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
     except ValueError as error:
         sys.exit(f"configuration: {error}")
     {"migrate": cmd_migrate, "demo": cmd_demo, "token": cmd_token, "schema": cmd_schema,
-     "reconcile": cmd_reconcile}[args.command](settings, args)
+     "operations": cmd_operations, "reconcile": cmd_reconcile}[args.command](settings, args)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from settings import Settings
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
+from web.trusted_documents import TrustedDocuments, load_manifest
 from web.uploads import upload_routes
 
 log = logging.getLogger("aftersales")
@@ -117,11 +118,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     uow = SqlUnitOfWorkFactory(database)
     graphql = GraphQLApp(settings, uow)
     blobs = LocalBlobStore(settings.upload_dir)
+    idempotent = Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
+                             timedelta(hours=settings.idempotency_ttl_hours))
+    documents = load_manifest(settings.trusted_documents_manifest)
+    if settings.trusted_documents_only and not documents:
+        raise ValueError(f"TRUSTED_DOCUMENTS_ONLY=true but {settings.trusted_documents_manifest} holds no documents")
+    endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent), documents, settings.trusted_documents_only)
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLOverHTTP(Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
-                                          timedelta(hours=settings.idempotency_ttl_hours))),
-                  methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
+            Route("/graphql", endpoint, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
             Route("/health", health, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),

@@ -50,6 +50,8 @@ class Settings:
     max_cost: int = 50_000
     max_body_bytes: int = 1_000_000
     idempotency_ttl_hours: int = 24
+    trusted_documents_only: bool = False
+    trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
 
     @property
     def is_prod(self) -> bool:
@@ -112,4 +114,7 @@ class Settings:
             max_cost=_positive_int("GRAPHQL_MAX_COST", 50_000),
             max_body_bytes=_positive_int("GRAPHQL_MAX_BODY_BYTES", 1_000_000),
             idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
+            trusted_documents_only=_flag("TRUSTED_DOCUMENTS_ONLY", False),
+            trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
+                                            or ROOT / "operations" / "manifest.json"),
         )

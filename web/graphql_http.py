@@ -9,21 +9,15 @@ from urllib.parse import parse_qs
 from graphql import OperationType, parse
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-GRAPHQL_RESPONSE = "application/graphql-response+json"
+from web.asgi import header, problem
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"  # the draft's media type
 ACCEPTED_BODIES = ("application/json",)
 STATUS = {"GRAPHQL_PARSE_FAILED": 400, "GRAPHQL_VALIDATION_FAILED": 422, "BAD_USER_INPUT": 400,
           "UNAUTHENTICATED": 401, "QUERY_TOO_DEEP": 400, "TOO_MANY_ALIASES": 400, "QUERY_TOO_COSTLY": 400,
           "INTROSPECTION_DISABLED": 400, "BAD_REQUEST": 400}
-
-
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers") or []:
-        if key == name:
-            return value.decode("latin-1")
-    return ""
 
 
 def _is_json(message: dict) -> bool:
@@ -48,20 +42,17 @@ class GraphQLOverHTTP:
             return await self.app(scope, receive, send)
         method = scope["method"]
         if method == "POST":
-            body_type = _header(scope, b"content-type").split(";")[0].strip().lower()
+            body_type = header(scope, b"content-type").split(";")[0].strip().lower()
             if body_type not in ACCEPTED_BODIES:
-                response = JSONResponse({"errors": [{"message": f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}",
-                                                     "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"}}]}, 415)
+                response = problem(415, "UNSUPPORTED_MEDIA_TYPE", f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}")
                 return await response(scope, receive, send)
         elif method == "GET":
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             query = (params.get("query") or [""])[0]
             if query and is_mutation(query, (params.get("operationName") or [None])[0]):
-                response = JSONResponse({"errors": [{"message": "mutations are sent with POST",
-                                                     "extensions": {"code": "METHOD_NOT_ALLOWED"}}]}, 405,
-                                        headers={"Allow": "POST"})
+                response = problem(405, "METHOD_NOT_ALLOWED", "mutations are sent with POST", {"Allow": "POST"})
                 return await response(scope, receive, send)
-        wants_graphql_response = GRAPHQL_RESPONSE in _header(scope, b"accept")
+        wants_graphql_response = GRAPHQL_RESPONSE in header(scope, b"accept")
         state = scope.setdefault("state", {})
 
         async def reply(message: dict) -> None:

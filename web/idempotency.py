@@ -15,11 +15,12 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
 from schema.auth import authenticate
+from web.asgi import problem, read_body, replaying
 from web.graphql_http import is_mutation
 
 MAX_KEY = 200
@@ -30,10 +31,6 @@ class KeyStore(Protocol):
     async def find(self, scope_key: str, now) -> Any: ...
 
     async def complete(self, scope_key: str, status: int, body: str) -> None: ...
-
-
-def _problem(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
 
 
 class Idempotency:
@@ -47,16 +44,8 @@ class Idempotency:
         key = headers.get(b"idempotency-key")
         if scope["type"] != "http" or scope["method"] != "POST" or key is None:
             return await self.app(scope, receive, send)
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-
-        async def replay() -> dict:
-            return {"type": "http.request", "body": body, "more_body": False}
-
+        body = await read_body(receive)
+        replay = replaying(body)
         try:
             payload = json.loads(body)
         except ValueError:
@@ -67,7 +56,7 @@ class Idempotency:
             return await self.app(scope, replay, send)
         text = key.decode("latin-1").strip()
         if not text or len(text) > MAX_KEY:
-            return await _problem(400, "BAD_USER_INPUT", f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
+            return await problem(400, "BAD_USER_INPUT", f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
         now = self.clock_for(Request(scope)).now()
         scope_key = f"{actor.role.value}:{actor.user_id}:{text}"
         digest = hashlib.sha256(json.dumps(
@@ -98,9 +87,9 @@ class Idempotency:
 
     def _answer_from(self, stored, digest: str, scope_key: str, now) -> Response:
         if stored.request_hash != digest:
-            return _problem(409, "IDEMPOTENCY_CONFLICT", "this Idempotency-Key was used for a different request")
+            return problem(409, "IDEMPOTENCY_CONFLICT", "this Idempotency-Key was used for a different request")
         if not stored.done:
-            return _problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being "
+            return problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being "
                                                              "processed; retry shortly")
         return Response(stored.body, status_code=stored.status, media_type="application/json",
                         headers={"Idempotent-Replayed": "true"})
@@ -113,5 +102,5 @@ class Idempotency:
                 return self._answer_from(stored, digest, scope_key, now)
             await asyncio.sleep(0.05)
             waited += 0.05
-        return _problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being processed; "
+        return problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being processed; "
                                                         "retry shortly")

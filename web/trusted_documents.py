@@ -1,0 +1,164 @@
+"""Trusted documents (issue 9): the operations in ``operations/*.graphql``, each stored in a manifest under the
+SHA-256 of its text, can be sent by id instead of by text.
+
+- ``{"documentId": "sha256:<hex>"}`` (the GraphQL-over-HTTP persisted documents proposal; a bare hex is accepted),
+- ``{"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "<hex>"}}}`` (Apollo's persisted queries),
+over POST or GET. An unknown id is the request error ``PERSISTED_QUERY_NOT_FOUND``. With
+``TRUSTED_DOCUMENTS_ONLY=true`` (meant for prod) a document whose text is not in the manifest is refused with
+``PERSISTED_QUERY_ONLY``; the manifest's own texts are still accepted by value.
+
+The manifest is Apollo's persisted query manifest format, so client tooling can read it; ``manage.py operations``
+(``make operations``) rebuilds it and a test keeps the committed one current."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast
+from graphql.language import FragmentSpreadNode, Visitor, visit
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from web.asgi import header, problem, read_body, replaying
+from web.graphql_http import GRAPHQL_RESPONSE
+
+FORMAT = "apollo-persisted-query-manifest"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _spreads(node) -> set[str]:
+    names: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_fragment_spread(self, spread: FragmentSpreadNode, *_args) -> None:
+            names.add(spread.name.value)
+
+    visit(node, Collect())
+    return names
+
+
+def build_manifest(folder: Path) -> dict:
+    """One entry per operation: its text with the fragments it uses (transitively), printed canonically."""
+    sources = sorted(folder.glob("*.graphql"))
+    document = parse("\n".join(path.read_text(encoding="utf-8") for path in sources))
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = []
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        needed, pending = [], list(sorted(_spreads(definition)))
+        while pending:
+            name = pending.pop(0)
+            if name not in needed:
+                needed.append(name)
+                pending.extend(sorted(_spreads(fragments[name])))
+        used = [fragments[name] for name in fragments if name in needed]  # in source order
+        body = print_ast(DocumentNode(definitions=(definition, *used)))
+        operations.append({"id": sha256(body), "name": definition.name.value,
+                           "type": definition.operation.value, "body": body})
+    return {"format": FORMAT, "version": 1, "operations": operations}
+
+
+def load_manifest(path: Path) -> dict[str, str]:
+    """id → document text; every id is checked against its text."""
+    if not path.exists():
+        return {}
+    manifest = orjson.loads(path.read_bytes())
+    if manifest.get("format") != FORMAT or manifest.get("version") != 1:
+        raise ValueError(f"{path} is not an {FORMAT} (version 1)")
+    documents = {}
+    for operation in manifest["operations"]:
+        if sha256(operation["body"]) != operation["id"]:
+            raise ValueError(f"{path}: the id of {operation['name']} is not the SHA-256 of its body")
+        documents[operation["id"]] = operation["body"]
+    return documents
+
+
+class NotTrusted(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+class TrustedDocuments:
+    """ASGI wrapper: turns a document id into the document's text before the request goes on."""
+
+    def __init__(self, app: ASGIApp, documents: dict[str, str], only: bool):
+        self.app, self.documents, self.only = app, documents, only
+
+    def resolve(self, request: dict) -> dict:
+        """The request with ``query`` filled in from the manifest; raises NotTrusted."""
+        extensions = request.get("extensions")
+        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+        document_id = request.get("documentId")
+        if document_id is None and isinstance(persisted, dict):
+            document_id = persisted.get("sha256Hash")
+        query = request.get("query")
+        if document_id is None:
+            if self.only and isinstance(query, str) and sha256(query) not in self.documents:
+                raise NotTrusted("PERSISTED_QUERY_ONLY", "this server accepts only trusted documents: send the "
+                                                         "documentId of an operation in its manifest")
+            return request
+        if not isinstance(document_id, str):
+            raise NotTrusted("BAD_REQUEST", "documentId must be a string")
+        digest = document_id.removeprefix("sha256:")
+        if digest in self.documents:
+            if isinstance(query, str) and query and sha256(query) != digest:
+                raise NotTrusted("BAD_REQUEST", "the query text does not match its SHA-256 id")
+            resolved = {**request, "query": self.documents[digest]}
+            resolved.pop("documentId", None)
+            return resolved
+        if isinstance(query, str) and query and not self.only and persisted is not None:
+            return request  # Apollo's retry with the text after PERSISTED_QUERY_NOT_FOUND: run it as sent
+        raise NotTrusted("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound: no trusted document has this id")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
+            return await self.app(scope, receive, send)
+        if scope["method"] == "GET":
+            pairs = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+            request = dict(pairs)
+            if "extensions" in request:
+                try:
+                    request["extensions"] = orjson.loads(request["extensions"])
+                except orjson.JSONDecodeError:
+                    return await self.app(scope, receive, send)  # the endpoint reports the malformed parameter
+            try:
+                resolved = self.resolve(request)
+            except NotTrusted as refusal:
+                return await self._refuse(refusal, scope, receive, send)
+            if resolved is not request:
+                kept = [(k, v) for k, v in pairs if k not in ("documentId", "query")]
+                scope = {**scope, "query_string": urlencode([*kept, ("query", resolved["query"])]).encode()}
+            return await self.app(scope, receive, send)
+
+        body = await read_body(receive)
+        try:
+            request = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            request = None
+        if not isinstance(request, dict):  # not ours to judge: the endpoint answers malformed bodies
+            return await self.app(scope, replaying(body), send)
+        try:
+            resolved = self.resolve(request)
+        except NotTrusted as refusal:
+            return await self._refuse(refusal, scope, replaying(body), send)
+        if resolved is not request:
+            body = orjson.dumps(resolved)
+            headers = [(k, v) for k, v in scope.get("headers", []) if k != b"content-length"]
+            scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+        await self.app(scope, replaying(body), send)
+
+    async def _refuse(self, refusal: NotTrusted, scope: Scope, receive: Receive, send: Send) -> None:
+        """A request error: 400 for graphql-response+json, 200 for legacy application/json (Apollo's clients
+        read PERSISTED_QUERY_NOT_FOUND from a 200 and retry with the text)."""
+        strict = GRAPHQL_RESPONSE in header(scope, b"accept")
+        response = problem(400 if strict else 200, refusal.code, str(refusal))
+        if strict:
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
+        await response(scope, receive, send)
