@@ -6,6 +6,7 @@ and writes bench/results.json."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -173,6 +174,33 @@ async def drive(port: int, pid: int, body: dict, token: str, concurrency: int, s
             "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2), "errors": errors}
 
 
+async def measure_on(url: str, port: int, pid: int, body: dict, token: str, concurrencies=(1, 16)) -> dict:
+    row = {"sql_statements": await statements(url, body, token)}
+    for c in concurrencies:
+        row[f"c{c}"] = await drive(port, pid, body, token, c)
+    return row
+
+
+async def w1_postgresql(pg_url: str, port: int, platform: str) -> dict:
+    """W1 N=50 on PostgreSQL, batched (the real server) and one query per field (bench/naive.py), same data."""
+    from bench.naive import one_query_per_field
+
+    await seed(pg_url)
+    body = {"query": CLAIMS, "variables": {"n": 50}}
+    rows = {}
+    for label, app in (("batched", "server:app"), ("one query per field", "bench.naive:app")):
+        process = start(pg_url, port, app)
+        try:
+            await wait_ready(port)
+            with one_query_per_field() if app != "server:app" else contextlib.nullcontext():
+                rows[label] = await measure_on(pg_url, port, process.pid, body, platform)
+            rows[label]["peak_rss_mb"] = round(peak_rss_mb(process.pid), 1)
+        finally:
+            process.kill()
+            process.wait()
+    return rows
+
+
 async def statements(url: str, body: dict, token: str) -> int:
     """SQL statements for one request, counted in-process on the same database."""
     from dataclasses import replace
@@ -290,16 +318,16 @@ async def main() -> None:
     platform = mint_token(SECRET, sub="ops", role=Role.PLATFORM)
     port = 8765
     server = start(url, port)
-    results: dict = {"measured_at": datetime.now(UTC).isoformat(), "duration_s": DURATION, "workloads": {}}
+    from schema import FIELD_PATHS
+
+    results: dict = {"measured_at": datetime.now(UTC).isoformat(), "duration_s": DURATION, "workloads": {},
+                     "field_resolution_paths": FIELD_PATHS}
     try:
         await wait_ready(port)
         work = results["workloads"]
 
         async def measure(name, body, token, concurrencies=(1, 16)):
-            row = {"sql_statements": await statements(url, body, token)}
-            for c in concurrencies:
-                row[f"c{c}"] = await drive(port, server.pid, body, token, c)
-            work[name] = row
+            work[name] = await measure_on(url, port, server.pid, body, token, concurrencies)
 
         await measure("W0 trivial", {"query": TRIVIAL}, platform)
         for n in (10, 50, 100):
@@ -335,6 +363,12 @@ async def main() -> None:
             f"sqlite+aiosqlite:///{folder / 'quote.db'}") if r["wallet"] == 1000]
     finally:
         server.kill()
+    pg_url = postgres_url()
+    if pg_url is None:
+        results["W1 N=50 PostgreSQL"] = "no PostgreSQL server on 127.0.0.1:5432"
+    else:
+        print("W1 on PostgreSQL: seeding …", flush=True)
+        results["W1 N=50 PostgreSQL"] = await w1_postgresql(pg_url, port + 3, platform)
     storms = {}
     for label, storm_url in (("SQLite", url), ("PostgreSQL", postgres_url())):
         if storm_url is None:
@@ -373,6 +407,16 @@ def report(results: dict) -> None:
     print(f"bare Starlette (same bytes): {bare['rps']} req/s → W1 is {w1['rps'] / bare['rps']:.3f} of it")
     print(f"raw graphql-core (pre-built data): {raw['rps']} req/s → W1 is {w1['rps'] / raw['rps']:.3f} of it")
     print(f"W3 best-stack alone: {results['W3 best-stack alone (SQLite, in-process)']}")
+    pg = results["W1 N=50 PostgreSQL"]
+    if isinstance(pg, dict):
+        batched, naive = pg["batched"], pg["one query per field"]
+        print(f"W1 N=50 PostgreSQL: batched {batched['c16']['rps']} req/s ({batched['sql_statements']} SQL, "
+              f"{batched['c16']['cpu_ms_per_request']} ms CPU), one query per field {naive['c16']['rps']} req/s "
+              f"({naive['sql_statements']} SQL) → {batched['c16']['rps'] / naive['c16']['rps']:.2f}×; "
+              f"{batched['c16']['rps'] / raw['rps']:.3f} of raw graphql-core; "
+              f"c=1 p50 {batched['c1']['p50_ms']} ms, p99 {batched['c1']['p99_ms']} ms")
+    else:
+        print(f"W1 N=50 PostgreSQL: {pg}")
     for label, storm in results["W4 hot template claims"].items():
         print(f"W4 {label}: {storm}")
 

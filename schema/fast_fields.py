@@ -1,0 +1,64 @@
+"""Fewer layers per field (issue 8: "no resolver or permission wrapper on plain leaf fields").
+
+- A plain field (no resolver) gets, from Strawberry, a chain (``_get_basic_result`` → ``StrawberryField.get_result``
+  → the config's default resolver → ``getattr``); it becomes one closure doing the ``getattr``.
+- A resolver that takes only ``self`` and ``info`` and has no permission classes or field extensions is called
+  by graphql-core directly, without Strawberry's per-call ``Info`` object, argument conversion and extension chain.
+  Our resolvers read nothing from ``info`` but ``info.context``, which graphql-core's info carries too.
+Anything else (arguments, permissions, extensions) keeps Strawberry's resolver untouched."""
+
+from __future__ import annotations
+
+import inspect
+
+from graphql import GraphQLObjectType, GraphQLSchema
+
+DEFINITION = "strawberry-definition"
+
+
+def _reader(name: str):
+    def read(source, _info):
+        return getattr(source, name)
+
+    return read
+
+
+def _direct(function):
+    def call(source, info):
+        return function(source, info)
+
+    return call
+
+
+def _plain_method(field) -> object | None:
+    """The resolver's function when it is ``def name(self, info)`` (or ``self`` alone) and nothing wraps it."""
+    resolver = field.base_resolver
+    if resolver is None or field.extensions or field.permission_classes or field.arguments:
+        return None
+    function = resolver.wrapped_func
+    names = list(inspect.signature(function).parameters)
+    if names == ["self", "info"]:
+        return function
+    if names == ["self"]:
+        return lambda source, _info: function(source)
+    return None
+
+
+def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
+    counts = {"plain": 0, "direct": 0, "strawberry": 0}
+    for type_ in graphql_schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+            continue
+        for gql_field in type_.fields.values():
+            field = (gql_field.extensions or {}).get(DEFINITION)
+            if field is None:
+                continue
+            if getattr(gql_field.resolve, "_is_default", False) and field.is_basic_field:
+                gql_field.resolve = _reader(field.python_name)
+                counts["plain"] += 1
+            elif (function := _plain_method(field)) is not None:
+                gql_field.resolve = _direct(function)
+                counts["direct"] += 1
+            else:
+                counts["strawberry"] += 1
+    return counts
