@@ -3,7 +3,7 @@ resolvers never share one. Statements per query stay constant as lists grow."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -57,7 +57,24 @@ class Loaders:
 
         return DataLoader(load_fn=load)
 
+    def then(self, name: str, key: Hashable, transform: Callable[[Any], Any]) -> Any:
+        """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
+        graphql-core completes the field without scheduling anything; otherwise an awaitable of the same."""
+        loader = getattr(self, name)
+        future = loader.cache_map.get(key)
+        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+            return transform(future.result())
+        return _after(loader.load(key), transform)
+
+    async def prime(self, name: str, keys: Iterable[Hashable]) -> list:
+        """Load ``keys`` now, in one batch, so the fields below a list resolve synchronously."""
+        return await getattr(self, name).load_many(list(dict.fromkeys(keys)))
+
     async def read(self, fetch: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
         """A one-off read (a page of a list) in its own short session."""
         async with self._uow(write=False) as uow:
             return await fetch(uow)
+
+
+async def _after(pending: Awaitable, transform: Callable[[Any], Any]) -> Any:
+    return transform(await pending)

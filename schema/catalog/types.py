@@ -7,7 +7,7 @@ from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.context import Info
-from schema.shops.types import Shop, load_shop
+from schema.shops.types import Shop, shop_or_none
 
 
 @strawberry.type
@@ -20,8 +20,8 @@ class Product(Node):
     product: strawberry.Private[DomainProduct]
 
     @strawberry.field
-    async def shop(self, info: Info) -> Shop:
-        return await load_shop(info, self.product.shop_id)
+    def shop(self, info: Info) -> Shop:
+        return info.context.loaders.then("shop_by_id", self.product.shop_id, shop_or_none)
 
     @staticmethod
     def of(product: DomainProduct) -> Product:
@@ -29,9 +29,12 @@ class Product(Node):
                        price=Money.of(product.price), fresh=product.fresh, product=product)
 
 
-async def load_product(info: Info, pk: int) -> Product | None:
-    product = await info.context.loaders.product_by_id.load(pk)
+def product_or_none(product: DomainProduct | None) -> Product | None:
     return Product.of(product) if product else None
+
+
+async def load_product(info: Info, pk: int) -> Product | None:
+    return product_or_none(await info.context.loaders.product_by_id.load(pk))
 
 
 register_node("Product", load_product)

@@ -6,6 +6,7 @@ import strawberry
 
 from domain.claims import services
 from domain.shared.money import Money as DomainMoney
+from schema.claims.prefetch import prefetch_claim_page
 from schema.claims.types import (
     Claim,
     ClaimConnection,
@@ -140,6 +141,7 @@ class ClaimQueries:
         rows, total = await info.context.loaders.read(read)
         for claim in rows:
             info.context.loaders.claim_by_id.prime(claim.id, claim)
+        await prefetch_claim_page(info, rows[:limit])
         edges = [ClaimEdge(node=Claim.of(c), cursor=encode_cursor(c.id)) for c in rows[:limit]]
         return ClaimConnection(edges=edges, total_count=total,
                                page_info=page_info([e.cursor for e in edges], len(rows) > limit, key is not None))

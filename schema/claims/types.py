@@ -17,7 +17,7 @@ from schema.common.node import Node, register_node
 from schema.common.pagination import PageInfo
 from schema.context import Info
 from schema.orders.types import Order, OrderLine, quantity_out
-from schema.shops.types import LedgerEntry, Role, Shop, load_shop
+from schema.shops.types import LedgerEntry, Role, Shop, shop_or_none
 
 ClaimReason = strawberry.enum(model.ClaimReason, name="ClaimReason")
 ClaimStatus = strawberry.enum(model.ClaimStatus, name="ClaimStatus")
@@ -97,6 +97,10 @@ class ClaimEvent:
     actor_role: Role
     actor_id: str
 
+    @staticmethod
+    def all_of(events) -> list[ClaimEvent]:
+        return [ClaimEvent(type=e.type, at=e.at, actor_role=e.actor_role, actor_id=e.actor_id) for e in events or []]
+
 
 @strawberry.type
 class Claim(Node):
@@ -119,16 +123,16 @@ class Claim(Node):
     claim: strawberry.Private[model.Claim]
 
     @strawberry.field
-    async def order(self, info: Info) -> Order:
-        return Order.of(await info.context.loaders.order_by_id.load(self.claim.order_id))
+    def order(self, info: Info) -> Order:
+        return info.context.loaders.then("order_by_id", self.claim.order_id, Order.of)
 
     @strawberry.field
-    async def order_line(self, info: Info) -> OrderLine:
-        return OrderLine.of(await info.context.loaders.order_line_by_id.load(self.claim.order_line_id))
+    def order_line(self, info: Info) -> OrderLine:
+        return info.context.loaders.then("order_line_by_id", self.claim.order_line_id, OrderLine.of)
 
     @strawberry.field
-    async def shop(self, info: Info) -> Shop:
-        return await load_shop(info, self.claim.shop_id)
+    def shop(self, info: Info) -> Shop:
+        return info.context.loaders.then("shop_by_id", self.claim.shop_id, shop_or_none)
 
     @strawberry.field(description="N2: the shop's after-sale remarks, oldest first; empty for anyone else.")
     async def after_sale_remarks(self, info: Info) -> list[Annotated["Remark", strawberry.lazy("schema.annotations.types")]]:
@@ -139,9 +143,8 @@ class Claim(Node):
         return [Remark.of(r) for r in await info.context.loaders.after_sale_remarks_by_claim.load(self.claim.id)]
 
     @strawberry.field(description="G5: every state change with who did it and when, oldest first.")
-    async def events(self, info: Info) -> list[ClaimEvent]:
-        events = await info.context.loaders.claim_events_by_claim.load(self.claim.id) or []
-        return [ClaimEvent(type=e.type, at=e.at, actor_role=e.actor_role, actor_id=e.actor_id) for e in events]
+    def events(self, info: Info) -> list[ClaimEvent]:
+        return info.context.loaders.then("claim_events_by_claim", self.claim.id, ClaimEvent.all_of)
 
     @strawberry.field(description="C7 movements for this claim; the shop's merchant and the platform only.")
     async def ledger_entries(self, info: Info) -> list[LedgerEntry]:

@@ -14,6 +14,7 @@ from schema.common.ids import decode_id, encode_cursor
 from schema.common.money import Money
 from schema.common.mutations import attempt
 from schema.common.pagination import after_key, page_info, page_size
+from schema.common.selection import selected_paths
 from schema.context import Info
 from schema.coupons.types import (
     AppliedCoupon,
@@ -112,7 +113,10 @@ class Wallet:
         wanted = set(status or [])
         matching = [c for c in everything if not wanted or c.effective_status(now, timeout) in wanted]
         start = [c for c in matching if key is None or c.id < key[0]]
-        edges = [CouponEdge(node=Coupon.of(c), cursor=encode_cursor(c.id)) for c in start[:limit]]
+        page = start[:limit]
+        if "edges.node.template" in selected_paths(info):  # one batch now; each coupon's template then is at hand
+            await ctx.loaders.prime("coupon_template_by_id", (c.template_id for c in page))
+        edges = [CouponEdge(node=Coupon.of(c), cursor=encode_cursor(c.id)) for c in page]
         return CouponConnection(edges=edges, total_count=len(matching),
                                 page_info=page_info([e.cursor for e in edges], len(start) > limit, key is not None))
 

@@ -73,8 +73,8 @@ class Coupon(Node):
         return self.coupon.effective_status(info.context.clock.now(), info.context.coupon_policy.payment_timeout)
 
     @strawberry.field
-    async def template(self, info: Info) -> CouponTemplate:
-        return CouponTemplate.of(await info.context.loaders.coupon_template_by_id.load(self.coupon.template_id))
+    def template(self, info: Info) -> CouponTemplate:
+        return info.context.loaders.then("coupon_template_by_id", self.coupon.template_id, CouponTemplate.of)
 
     @strawberry.field(description="The order that locked or used it, if the viewer may see that order.")
     async def order(self, info: Info) -> Annotated["Order", strawberry.lazy("schema.orders.types")] | None:

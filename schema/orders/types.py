@@ -8,12 +8,12 @@ import strawberry
 
 from domain.orders import model
 from domain.orders.model import can_see_shop_remarks, can_view_order
-from schema.catalog.types import Product, load_product
+from schema.catalog.types import Product, product_or_none
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.context import Info
-from schema.shops.types import Shop, load_shop
+from schema.shops.types import Shop, shop_or_none
 
 OrderStatus = strawberry.enum(model.OrderStatus, name="OrderStatus")
 PaymentMethod = strawberry.enum(model.PaymentMethod, name="PaymentMethod")
@@ -36,8 +36,8 @@ class OrderLine(Node):
     line: strawberry.Private[model.OrderLine]
 
     @strawberry.field
-    async def product(self, info: Info) -> Product:
-        return await load_product(info, self.line.product_id)
+    def product(self, info: Info) -> Product:
+        return info.context.loaders.then("product_by_id", self.line.product_id, product_or_none)
 
     @staticmethod
     def of(line: model.OrderLine) -> OrderLine:
@@ -67,8 +67,8 @@ class Order(Node):
     order: strawberry.Private[model.Order]
 
     @strawberry.field
-    async def shop(self, info: Info) -> Shop:
-        return await load_shop(info, self.order.shop_id)
+    def shop(self, info: Info) -> Shop:
+        return info.context.loaders.then("shop_by_id", self.order.shop_id, shop_or_none)
 
     @strawberry.field(description="W5: the coupons applied, what each took and who bears it.")
     def coupons(self) -> list[Annotated["AppliedCoupon", strawberry.lazy("schema.coupons.types")]]:

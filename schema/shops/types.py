@@ -123,9 +123,12 @@ class Shop(Node):
         return Shop(id=encode_id("Shop", shop.id), name=shop.name, created_at=shop.created_at, pk=shop.id)
 
 
-async def load_shop(info: Info, pk: int) -> Shop | None:
-    shop = await info.context.loaders.shop_by_id.load(pk)
+def shop_or_none(shop: model.Shop | None) -> Shop | None:
     return Shop.of(shop) if shop else None
+
+
+async def load_shop(info: Info, pk: int) -> Shop | None:
+    return shop_or_none(await info.context.loaders.shop_by_id.load(pk))
 
 
 async def load_ledger_entry(info: Info, pk: int) -> LedgerEntry | None:

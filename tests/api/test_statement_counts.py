@@ -99,3 +99,33 @@ async def test_statements_do_not_grow_with_the_items_returned(api, app):
             counts[n] = counter.count
         assert counts[10] == counts[100], (name, counts)
         print(f"{name}: {counts[100]} statements for 10 or 100 items")
+
+
+
+async def test_a_claims_page_loads_only_the_relations_the_query_selects(api, app, monkeypatch):
+    """The page prefetch (schema/claims/prefetch.py) loads only the relations the query selects, and costs no
+    statement that the fields would not have cost on their own."""
+    await seed(app, 12)
+    token = api.token(Role.PLATFORM)
+
+    async def statements(query: str, variables: dict | None = None) -> int:
+        with Counter(app.state.database.engine) as counter:
+            reply = await api.gql(query, variables, token=token)
+        assert not reply.errors and len(reply.data["claims"]["edges"]) == 12, reply.errors
+        return counter.count
+
+    bare = await statements("{ claims { edges { node { id } } } }")
+    with_orders = await statements("{ claims { edges { node { id order { id } } } } }")
+    with_products = await statements("{ claims { edges { node { id order { id lines { product { name } } } } } } }")
+    through_fragment = await statements("""{ claims { edges { node { ...C } } } }
+        fragment C on Claim { id order { id lines { product { name } } } }""")
+    everything = await statements(CLAIMS, {"n": 12})
+    assert bare < with_orders < with_products == through_fragment
+
+    async def no_prefetch(_info, _claims):
+        return None
+
+    monkeypatch.setattr("schema.claims.operations.prefetch_claim_page", no_prefetch)
+    assert await statements("{ claims { edges { node { id order { id lines { product { name } } } } } } }") \
+        == with_products
+    assert await statements(CLAIMS, {"n": 12}) == everything

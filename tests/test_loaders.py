@@ -1,0 +1,43 @@
+"""Issue 8: ``Loaders.then`` hands a field its value synchronously once a list resolver primed the loader, and an
+awaitable otherwise; ``prime`` loads many keys in one batch."""
+
+from __future__ import annotations
+
+import inspect
+
+import schema.loaders as loaders_module
+from schema.loaders import Loaders
+
+
+class FakeUow:
+    def __init__(self, calls: list):
+        self.calls = calls
+
+    def __call__(self, write: bool = False):
+        return self
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return False
+
+
+async def test_then_is_synchronous_after_prime_and_awaitable_before(monkeypatch):
+    calls: list[list[int]] = []
+
+    async def fetch(_uow, keys):
+        calls.append(sorted(keys))
+        return {key: f"shop {key}" for key in keys}
+
+    monkeypatch.setitem(loaders_module._FETCHES, "shop_by_id", fetch)
+    loaders = Loaders(FakeUow(calls))
+
+    pending = loaders.then("shop_by_id", 7, str.upper)
+    assert inspect.isawaitable(pending) and await pending == "SHOP 7"
+
+    await loaders.prime("shop_by_id", [1, 2, 2, 3])
+    assert calls == [[7], [1, 2, 3]]  # one batch for the page, duplicates once
+    assert loaders.then("shop_by_id", 2, str.upper) == "SHOP 2"  # no awaitable: the value was at hand
+    assert loaders.then("shop_by_id", 7, str.upper) == "SHOP 7"
+    assert calls == [[7], [1, 2, 3]]
