@@ -11,6 +11,10 @@ from strawberry.dataloader import DataLoader
 from schema.loaders import Loaders
 
 
+async def _no_prefetch(self, name, keys) -> list:
+    return []  # the naive approach has no page prefetch: every field queries for itself
+
+
 def _one_at_a_time(self, fetch):
     async def load(keys: list) -> list:
         async with self._uow(write=False) as uow:
@@ -22,17 +26,17 @@ def _one_at_a_time(self, fetch):
 
 @contextlib.contextmanager
 def one_query_per_field():
-    batched = Loaders._by_key
-    Loaders._by_key = _one_at_a_time
+    batched, prime = Loaders._by_key, Loaders.prime
+    Loaders._by_key, Loaders.prime = _one_at_a_time, _no_prefetch
     try:
         yield
     finally:
-        Loaders._by_key = batched
+        Loaders._by_key, Loaders.prime = batched, prime
 
 
 def __getattr__(name: str):
     if name == "app":  # uvicorn bench.naive:app — this process serves only the naive variant
-        Loaders._by_key = _one_at_a_time
+        Loaders._by_key, Loaders.prime = _one_at_a_time, _no_prefetch
         from server import app
 
         return app

@@ -397,11 +397,12 @@ async def seed_minimal(url: str) -> None:
 def report(results: dict) -> None:
     w1 = results["workloads"]["W1 claims N=50"]["c16"]
     print(f"\n{'workload':<26} {'SQL':>4} {'c=1 p50':>8} {'c=1 p99':>8} {'c=16 req/s':>11} {'CPU ms/req':>11} "
-          f"{'c=16 p50':>9} {'c=16 p99':>9}")
+          f"{'c=16 p50':>9} {'c=16 p99':>9} {'errors':>7}")
     for name, row in results["workloads"].items():
         one, many = row["c1"], row["c16"]
         print(f"{name:<26} {row['sql_statements']:>4} {one['p50_ms']:>8} {one['p99_ms']:>8} {many['rps']:>11} "
-              f"{many['cpu_ms_per_request']:>11} {many['p50_ms']:>9} {many['p99_ms']:>9}")
+              f"{many['cpu_ms_per_request']:>11} {many['p50_ms']:>9} {many['p99_ms']:>9} "
+              f"{one['errors'] + many['errors']:>7}")
     bare, raw = results["reference_bare_starlette"], results["reference_raw_graphql_core"]
     print(f"\nW1 N=50 response: {results['response_bytes_w1_50']} bytes; peak RSS {results['peak_rss_mb']} MB")
     print(f"bare Starlette (same bytes): {bare['rps']} req/s → W1 is {w1['rps'] / bare['rps']:.3f} of it")
@@ -410,11 +411,14 @@ def report(results: dict) -> None:
     pg = results["W1 N=50 PostgreSQL"]
     if isinstance(pg, dict):
         batched, naive = pg["batched"], pg["one query per field"]
-        print(f"W1 N=50 PostgreSQL: batched {batched['c16']['rps']} req/s ({batched['sql_statements']} SQL, "
-              f"{batched['c16']['cpu_ms_per_request']} ms CPU), one query per field {naive['c16']['rps']} req/s "
-              f"({naive['sql_statements']} SQL) → {batched['c16']['rps'] / naive['c16']['rps']:.2f}×; "
-              f"{batched['c16']['rps'] / raw['rps']:.3f} of raw graphql-core; "
-              f"c=1 p50 {batched['c1']['p50_ms']} ms, p99 {batched['c1']['p99_ms']} ms")
+        one, naive_one = batched["c1"], naive["c1"]
+        print(f"W1 N=50 PostgreSQL, c=1: batched {one['rps']} req/s ({batched['sql_statements']} SQL, "
+              f"{one['cpu_ms_per_request']} ms CPU, {one['errors']} errors), one query per field {naive_one['rps']} "
+              f"req/s ({naive['sql_statements']} SQL, {naive_one['errors']} errors) → {one['rps'] / naive_one['rps']:.2f}×; "
+              f"p50 {one['p50_ms']} ms, p99 {one['p99_ms']} ms")
+        print(f"W1 N=50 PostgreSQL, c=16: batched {batched['c16']['rps']} req/s, {batched['c16']['cpu_ms_per_request']} "
+              f"ms CPU → {batched['c16']['rps'] / raw['rps']:.3f} of raw graphql-core; one query per field "
+              f"{naive['c16']['rps']} req/s with {naive['c16']['errors']} of {naive['c16']['requests']} requests failed")
     else:
         print(f"W1 N=50 PostgreSQL: {pg}")
     for label, storm in results["W4 hot template claims"].items():

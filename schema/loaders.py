@@ -61,7 +61,7 @@ class Loaders:
         """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
         graphql-core completes the field without scheduling anything; otherwise an awaitable of the same."""
         loader = getattr(self, name)
-        future = loader.cache_map.get(key)
+        future = loader.cache_map.get(key) if loader.cache else None
         if future is not None and future.done() and not future.cancelled() and future.exception() is None:
             return transform(future.result())
         return _after(loader.load(key), transform)

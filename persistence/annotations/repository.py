@@ -18,10 +18,11 @@ from persistence.annotations.tables import (
     StarRow,
 )
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.enums import member
 
 
 def _star(r: StarRow) -> Star:
-    return Star(r.agent_id, r.customer_id, StarColor(r.color), r.starred_at, r.id)
+    return Star(r.agent_id, r.customer_id, member(StarColor, r.color), r.starred_at, r.id)
 
 
 class SqlAnnotationRepository:

@@ -24,6 +24,7 @@ from persistence.claims.tables import ClaimRow
 from persistence.orders.tables import OrderRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.enums import member
 
 _PENDING = AppealStatus.PENDING.value
 
@@ -38,10 +39,10 @@ def _state(appeal: Appeal) -> dict:
 
 def _appeal(row: AppealRow, evidence: list[Evidence]) -> Appeal:
     return Appeal(
-        kind=AppealKind(row.kind), shop_id=row.shop_id, subject_id=row.subject_id, statement=row.statement,
+        kind=member(AppealKind, row.kind), shop_id=row.shop_id, subject_id=row.subject_id, statement=row.statement,
         submitted_at=row.submitted_at, due_at=row.due_at, due_estimated=row.due_estimated, filed_by=row.filed_by,
-        ground=ReviewAppealGround(row.ground) if row.ground else None, evidence=evidence,
-        status=AppealStatus(row.status), decided_at=row.decided_at, decided_by=row.decided_by,
+        ground=member(ReviewAppealGround, row.ground) if row.ground else None, evidence=evidence,
+        status=member(AppealStatus, row.status), decided_at=row.decided_at, decided_by=row.decided_by,
         decision_note=row.decision_note,
         review_outcomes=tuple(ReviewAppealOutcome(o) for o in row.review_outcomes.split(",") if o),
         evidence_anomaly=row.evidence_anomaly, version=row.version, id=row.id,

@@ -22,6 +22,7 @@ from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
 from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.enums import member
 
 
 def _state(claim: Claim) -> dict:
@@ -43,26 +44,26 @@ CLAIMS, EVIDENCE = ClaimRow.__table__, EvidenceRow.__table__
 
 
 def _evidence(row) -> Evidence:
-    return Evidence(EvidenceKind(row.kind), row.upload_id, row.sha256, row.uploaded_at, row.added_by, row.invalidated,
-                    row.invalid_reason, row.invalidated_at, row.invalidated_by, row.claim_id, row.id)
+    return Evidence(member(EvidenceKind, row.kind), row.upload_id, row.sha256, row.uploaded_at, row.added_by,
+                    row.invalidated, row.invalid_reason, row.invalidated_at, row.invalidated_by, row.claim_id, row.id)
 
 
 def _claim(row, evidence: list[Evidence]) -> Claim:
     ruling = None
     if row.ruling_outcome:
         ruling = Ruling(
-            RulingOutcome(row.ruling_outcome),
-            MerchantWinsReason(row.ruling_reason) if row.ruling_reason else None,
+            member(RulingOutcome, row.ruling_outcome),
+            member(MerchantWinsReason, row.ruling_reason) if row.ruling_reason else None,
             Money(row.ruling_refund_fen), Money(row.ruling_penalty_fen), row.ruled_at, row.ruled_by,
             row.ruling_withdrawn_at,
         )
     return Claim(
         order_id=row.order_id, order_line_id=row.order_line_id, shop_id=row.shop_id, buyer_id=row.buyer_id,
-        reason=ClaimReason(row.reason), covered=row.covered,
+        reason=member(ClaimReason, row.reason), covered=row.covered,
         damaged_quantity=(Decimal(row.damaged_quantity_milli) / 1000).quantize(QUANTITY_PLACES),
         description=row.description, submitted_at=row.submitted_at,
         merchant_response_due_at=row.merchant_response_due_at, standard_refund=Money(row.standard_refund_fen),
-        standard_penalty=Money(row.standard_penalty_fen), status=ClaimStatus(row.status),
+        standard_penalty=Money(row.standard_penalty_fen), status=member(ClaimStatus, row.status),
         refunded=Money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
         counts_toward_return_rate=row.counts_toward_return_rate, evidence=evidence, version=row.version, id=row.id,
     )

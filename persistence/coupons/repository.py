@@ -12,6 +12,7 @@ from domain.shared.money import Money
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.orders.tables import OrderRow
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.enums import member
 
 
 TEMPLATES = CouponTemplateRow.__table__
@@ -24,7 +25,8 @@ def _ids(text: str) -> frozenset[int]:
 
 def _template(r) -> CouponTemplate:
     return CouponTemplate(
-        issuer_kind=IssuerKind(r.issuer_kind), issuer_id=r.issuer_id, name=r.name, face_value=Money(r.face_value_fen),
+        issuer_kind=member(IssuerKind, r.issuer_kind), issuer_id=r.issuer_id, name=r.name,
+        face_value=Money(r.face_value_fen),
         total_stock=r.total_stock, per_user_limit=r.per_user_limit, created_at=r.created_at, created_by=r.created_by,
         threshold=Money(r.threshold_fen) if r.threshold_fen is not None else None, valid_from=r.valid_from,
         valid_until=r.valid_until, valid_days_after_claim=r.valid_days_after_claim, new_user_only=r.new_user_only,
@@ -34,8 +36,8 @@ def _template(r) -> CouponTemplate:
 
 
 def _coupon(r) -> Coupon:
-    return Coupon(r.template_id, r.owner_id, r.seq, r.claimed_at, r.valid_from, r.valid_until, CouponStatus(r.status),
-                  r.order_id, r.locked_at, r.used_at, r.version, r.id)
+    return Coupon(r.template_id, r.owner_id, r.seq, r.claimed_at, r.valid_from, r.valid_until,
+                  member(CouponStatus, r.status), r.order_id, r.locked_at, r.used_at, r.version, r.id)
 
 
 def encode_shares(shares) -> str:
@@ -51,7 +53,7 @@ def decode_shares(text: str) -> tuple[CostShare, ...]:
 
 
 def applied(row: OrderCouponRow) -> AppliedCoupon:
-    return AppliedCoupon(row.coupon_id, row.template_id, IssuerKind(row.kind), Money(row.amount_fen),
+    return AppliedCoupon(row.coupon_id, row.template_id, member(IssuerKind, row.kind), Money(row.amount_fen),
                          decode_shares(row.shares))
 
 

@@ -12,6 +12,7 @@ from domain.shared.money import Money
 from persistence.coupons.repository import applied, encode_shares
 from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
+from persistence.shared.enums import member
 
 ORDERS, LINES, ORDER_COUPONS = OrderRow.__table__, OrderLineRow.__table__, OrderCouponRow.__table__
 _STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark")
@@ -26,9 +27,10 @@ def _line(row) -> OrderLine:
 
 def _order(row, lines: list[OrderLine]) -> Order:
     return Order(
-        buyer_id=row.buyer_id, shop_id=row.shop_id, payment_method=PaymentMethod(row.payment_method), lines=lines,
+        buyer_id=row.buyer_id, shop_id=row.shop_id, payment_method=member(PaymentMethod, row.payment_method),
+        lines=lines,
         shipping_fee=Money(row.shipping_fee_fen), placed_at=row.placed_at,
-        live_room_streamer_id=row.live_room_streamer_id, status=OrderStatus(row.status), paid_at=row.paid_at,
+        live_room_streamer_id=row.live_room_streamer_id, status=member(OrderStatus, row.status), paid_at=row.paid_at,
         signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, version=row.version, id=row.id,
     )
 

@@ -7,6 +7,7 @@ from domain.reviews.model import Review, ReviewVisibility
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.enums import member
 
 
 class SqlReviewRepository:
@@ -31,7 +32,7 @@ class SqlReviewRepository:
         rows = await self.session.execute(select(ReviewRow).where(ReviewRow.id.in_(set(ids))))
         return {
             r.id: Review(r.order_id, r.shop_id, r.buyer_id, r.rating, r.content, r.created_at,
-                         ReviewVisibility(r.visibility), r.counts_toward_score, r.version, r.id)
+                         member(ReviewVisibility, r.visibility), r.counts_toward_score, r.version, r.id)
             for r in rows.scalars()
         }
 

@@ -9,6 +9,7 @@ from sqlmodel import Field, SQLModel
 
 from domain.shared.actor import Role
 from domain.shared.events import AuditEvent
+from persistence.shared.enums import member
 from persistence.shared.types import UTCDateTime
 
 
@@ -49,6 +50,6 @@ class SqlAuditLog:
         found: dict[int, list[AuditEvent]] = defaultdict(list)
         for row in rows.scalars():
             found[row.subject_id].append(
-                AuditEvent(row.subject_type, row.subject_id, row.type, row.at, Role(row.actor_role), row.actor_id)
+                AuditEvent(row.subject_type, row.subject_id, row.type, row.at, member(Role, row.actor_role), row.actor_id)
             )
         return found

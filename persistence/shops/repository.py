@@ -9,6 +9,7 @@ from domain.shared.money import Money
 from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop, ShopAccount
 from persistence.shared.errors import unique_violation_as
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
+from persistence.shared.enums import member
 
 
 class SqlShopRepository:
@@ -32,7 +33,7 @@ class SqlShopRepository:
 
 def _entry(row) -> LedgerEntry:
     return LedgerEntry(
-        shop_id=row.shop_id, kind=LedgerEntryKind(row.kind), bucket=LedgerBucket(row.bucket),
+        shop_id=row.shop_id, kind=member(LedgerEntryKind, row.kind), bucket=member(LedgerBucket, row.bucket),
         amount=Money(row.amount_fen), created_at=row.created_at, actor_role=Role(row.actor_role),
         actor_id=row.actor_id, claim_id=row.claim_id, reverses_id=row.reverses_id, id=row.id,
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 
 import strawberry
 
 
+@functools.lru_cache(maxsize=65_536)  # a page encodes the same shops and products many times over
 def encode_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
 
