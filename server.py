@@ -39,10 +39,6 @@ from web.uploads import upload_routes
 
 log = logging.getLogger("aftersales")
 SYSTEM_CLOCK = SystemClock()
-# A request builds tens of thousands of short-lived objects (a 50-claim page: ~4,000 fields); with the default
-# young-generation threshold (700) the collector ran many times per request. 100,000 cut W1's mean CPU by ~10 %
-# (bench, issue 8); the cyclic garbage that waits longer is a few MB at most.
-GC_THRESHOLDS = (100_000, 50, 100)
 
 
 class GraphQLApp(GraphQL):
@@ -116,7 +112,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await asyncio.to_thread(upgrade, database.url)
         gc.collect()
         gc.freeze()  # what start-up built stays out of every later collection: a shorter p99
-        gc.set_threshold(*GC_THRESHOLDS)
         yield
         await database.dispose()
 
