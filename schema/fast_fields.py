@@ -23,13 +23,6 @@ def _reader(name: str):
     return read
 
 
-def _direct(function):
-    def call(source, info):
-        return function(source, info)
-
-    return call
-
-
 def _plain_method(field) -> object | None:
     """The resolver's function when it is ``def name(self, info)`` (or ``self`` alone) and nothing wraps it."""
     resolver = field.base_resolver
@@ -57,7 +50,7 @@ def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
                 gql_field.resolve = _reader(field.python_name)
                 counts["plain"] += 1
             elif (function := _plain_method(field)) is not None:
-                gql_field.resolve = _direct(function)
+                gql_field.resolve = function  # graphql-core calls it as (source, info): self is the source
                 counts["direct"] += 1
             else:
                 counts["strawberry"] += 1
