@@ -38,6 +38,8 @@ _FETCHES: dict[str, Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]
 class Loaders:
     """Made on first use: a request pays only for the loaders it touches."""
 
+    loader_options: dict[str, Any] = {}  # DataLoader options; the bench's naive variant turns batching off
+
     def __init__(self, uow: UnitOfWorkFactory):
         self._uow = uow
 
@@ -55,7 +57,7 @@ class Loaders:
                 found = await fetch(uow, list(keys))
             return [found.get(key) for key in keys]
 
-        return DataLoader(load_fn=load)
+        return DataLoader(load_fn=load, **self.loader_options)
 
     def then(self, name: str, key: Hashable, transform: Callable[[Any], Any]) -> Any:
         """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
