@@ -34,12 +34,16 @@ def check(reply) -> None:
         assert code not in ("INTERNAL_SERVER_ERROR",), error
 
 
+def fuzz_token(api, role: Role) -> str:
+    return api.token(role, "fuzz", shop="U2hvcDox" if role in (Role.MERCHANT, Role.AGENT) else None)
+
+
 @FUZZ
 @given(data=st.data())
 async def test_generated_queries(api, world, data):
     query = data.draw(hypothesis_graphql.queries(SCHEMA, custom_scalars=SCALARS))
     role = data.draw(st.sampled_from(list(Role)))
-    reply = await api.gql(query, token=api.token(role, "fuzz", shop="U2hvcDox" if role in (Role.MERCHANT, Role.AGENT) else None))
+    reply = await api.gql(query, token=fuzz_token(api, role))
     check(reply)
 
 
@@ -48,7 +52,7 @@ async def test_generated_queries(api, world, data):
 async def test_generated_mutations(api, world, data):
     mutation = data.draw(hypothesis_graphql.mutations(SCHEMA, custom_scalars=SCALARS))
     role = data.draw(st.sampled_from(list(Role)))
-    reply = await api.gql(mutation, token=api.token(role, "fuzz", shop="U2hvcDox" if role in (Role.MERCHANT, Role.AGENT) else None))
+    reply = await api.gql(mutation, token=fuzz_token(api, role))
     check(reply)
 
 
