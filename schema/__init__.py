@@ -17,6 +17,7 @@ from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
+from schema.executor import ExecutionContext
 from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
 from schema.fast_fields import shortcut_fields
 from schema.limits import QueryLimits
@@ -43,6 +44,7 @@ schema = ApiSchema(
     mutation=Mutation,
     types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    execution_context_class=ExecutionContext,
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,

@@ -10,8 +10,11 @@ Anything else (arguments, permissions, extensions) keeps Strawberry's resolver u
 from __future__ import annotations
 
 import inspect
+from operator import attrgetter
 
 from graphql import GraphQLObjectType, GraphQLSchema
+
+from schema.executor import register_plain
 
 DEFINITION = "strawberry-definition"
 
@@ -38,17 +41,19 @@ def _plain_method(field) -> object | None:
 
 
 def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
-    counts = {"plain": 0, "direct": 0, "strawberry": 0}
+    counts = {"plain": 0, "leaf": 0, "object": 0, "direct": 0, "strawberry": 0}
     for type_ in graphql_schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
             continue
-        for gql_field in type_.fields.values():
+        for name, gql_field in type_.fields.items():
             field = (gql_field.extensions or {}).get(DEFINITION)
             if field is None:
                 continue
             if getattr(gql_field.resolve, "_is_default", False) and field.is_basic_field:
                 gql_field.resolve = _reader(field.python_name)
                 counts["plain"] += 1
+                if shortcut := register_plain(type_, name, attrgetter(field.python_name), gql_field.type):
+                    counts[shortcut] += 1
             elif (function := _plain_method(field)) is not None:
                 gql_field.resolve = function  # graphql-core calls it as (source, info): self is the source
                 counts["direct"] += 1

@@ -1,0 +1,212 @@
+"""Issue 8: ``schema/executor.py`` answers exactly as Strawberry's stock execution context does — the same data, the
+same errors with the same paths — for values that take its shortcuts and for every value that must not (a null
+in a NonNull field, a failing read, an unknown enum value, an object of the wrong type, an error below a plain
+object, synchronous and awaited). Also pins the graphql-core code it copies."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from enum import Enum
+
+import graphql
+import pytest
+import strawberry
+from graphql.execution.executor import Executor
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema import executor as fast
+from schema.fast_fields import shortcut_fields
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    colour: Colour
+    maybe: str | None
+    must: str
+
+    @strawberry.field
+    async def later(self) -> str:  # awaited: its error reaches the plain objects above it after they returned
+        return self.must
+
+
+@strawberry.interface
+class Thing:
+    id: strawberry.ID
+
+
+@strawberry.type
+class Box(Thing):
+    id: strawberry.ID
+    leaf: Leaf
+    optional_leaf: Leaf | None
+    things: list[Leaf]
+
+    @strawberry.field
+    def broken(self) -> int:
+        raise ValueError("broken on purpose")
+
+
+@strawberry.type
+class Holder:
+    box: Box | None
+    required_box: Box
+
+
+@strawberry.type
+class Query:
+    holders: list[Holder]
+
+
+def leaf(name="a", colour=Colour.RED, maybe=None, must="m") -> Leaf:
+    return Leaf(name=name, colour=colour, maybe=maybe, must=must)
+
+
+def box(**kw) -> Box:
+    values = dict(id="b1", leaf=leaf(), optional_leaf=None, things=[leaf("x"), leaf("y", Colour.GREEN)])
+    return Box(**{**values, **kw})
+
+
+HOLDERS = [
+    Holder(box=box(), required_box=box(id="b2")),
+    Holder(box=box(leaf=leaf(must=None)), required_box=box()),  # a null in a NonNull leaf under a nullable box
+    Holder(box=box(leaf=leaf(colour="blue")), required_box=box()),  # not an enum member at all
+    Holder(box=box(leaf=leaf(colour="GREEN")), required_box=box()),  # a name, not a value: refused too
+    Holder(box=box(leaf=leaf(name=ValueError("an exception as a value"))), required_box=box()),
+    Holder(box=box(leaf="not a leaf"), required_box=box()),  # no is_type_of: graphql-core reads it and fails
+    Holder(box="not a box", required_box=box()),  # Box implements Thing, so is_type_of refuses a string
+    Holder(box=box(optional_leaf=leaf(must=None)), required_box=box()),  # the error nulls optionalLeaf only
+    Holder(box=None, required_box=box(leaf=leaf(must=None))),  # propagates to the holder
+    Holder(box=box(leaf=leaf(name=12)), required_box=box()),  # a number in a String field
+]
+
+QUERIES = [
+    "{ holders { box { id leaf { name colour maybe must later } optionalLeaf { must } things { name colour } } } }",
+    "{ holders { requiredBox { id leaf { name must } } } }",
+    "{ holders { box { broken leaf { name } } requiredBox { leaf { later must } } } }",
+    "{ holders { box { leaf { later } optionalLeaf { later } } } }",  # errors found only when awaited
+    "{ holders { requiredBox { leaf { later } } } }",
+    "{ holders { b: box { l: leaf { n: name, n2: name, must } } box { __typename ... on Box { leaf { colour } } } } }",
+    "{ holders { box { ...F } } } fragment F on Thing { id ... on Box { optionalLeaf { name } leaf { maybe } } }",
+    "query { holders @include(if: true) { box { leaf { name @skip(if: true) must } } } }",
+]
+
+
+def toy_schema(context_class):
+    toy = strawberry.Schema(query=Query, types=[Box], execution_context_class=context_class)
+    shortcut_fields(toy._schema)
+    return toy
+
+
+STOCK, FAST = toy_schema(StrawberryGraphQLCoreExecutionContext), toy_schema(fast.ExecutionContext)
+
+
+def outcome(result) -> tuple:
+    errors = sorted((e.message, tuple(e.path or ()), tuple((l.line, l.column) for l in e.locations or ()))
+                    for e in result.errors or [])
+    return result.data, errors
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_the_shortcuts_answer_as_graphql_core_does(query):
+    stock = await STOCK.execute(query, root_value=Query(holders=HOLDERS))
+    quick = await FAST.execute(query, root_value=Query(holders=HOLDERS))
+    assert outcome(quick) == outcome(stock)
+    assert list(_walk(quick.data)) == list(_walk(stock.data))  # the same key order, as the JSON shows it
+
+
+def _walk(value, path=()):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield path + (key,)
+            yield from _walk(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, path + (index,))
+
+
+async def test_the_toy_data_does_reach_every_failure_the_shortcuts_hand_over():
+    """So the comparison above cannot pass by never meeting a bad value."""
+    stock = await STOCK.execute(QUERIES[0], root_value=Query(holders=HOLDERS))
+    messages = " | ".join(e.message for e in stock.errors)
+    for expected in ("Cannot return null for non-nullable field Leaf.must", "Enum 'Colour' cannot represent value: 'blue'",
+                     "an exception as a value", "'str' object has no attribute 'name'",
+                     "Expected value of type 'Box' but got: 'not a box'"):
+        assert expected in messages, messages
+    assert stock.data["holders"][0]["box"]["leaf"] == {"name": "a", "colour": "RED", "maybe": None, "must": "m", "later": "m"}
+    assert stock.data["holders"][3]["box"] is None and "cannot represent value: 'GREEN'" in messages
+    assert stock.data["holders"][-1]["box"]["leaf"]["name"] == "12"  # graphql-core prints a number in a String
+
+
+def test_the_shortcuts_are_taken():
+    leaves = fast._LEAVES[FAST._schema.type_map["Leaf"]]
+    assert {"name", "colour", "maybe", "must"} <= set(leaves) and "later" not in leaves
+    assert {"leaf", "optionalLeaf"} <= set(fast._OBJECTS[FAST._schema.type_map["Box"]])
+    assert "broken" not in fast._OBJECTS[FAST._schema.type_map["Box"]]
+
+
+def test_a_resolver_middleware_turns_the_shortcuts_off():
+    class Upper(strawberry.extensions.SchemaExtension):
+        def resolve(self, _next, root, info, *args, **kwargs):
+            value = _next(root, info, *args, **kwargs)
+            return value.upper() if isinstance(value, str) else value
+
+    toy = strawberry.Schema(query=Query, types=[Box], execution_context_class=fast.ExecutionContext, extensions=[Upper])
+    shortcut_fields(toy._schema)
+    result = toy.execute_sync("{ holders { requiredBox { id leaf { name } } } }", root_value=Query(holders=HOLDERS[:1]))
+    assert result.data == {"holders": [{"requiredBox": {"id": "B2", "leaf": {"name": "A"}}}]}
+
+
+def test_is_awaitable_agrees_with_graphql_core():
+    import asyncio
+
+    async def coroutine():
+        return 1
+
+    def generator():
+        yield 1
+
+    loop = asyncio.new_event_loop()
+    try:
+        pending = coroutine()
+        values = [1, "s", None, leaf(), pending, loop.create_future(), generator(), [1], {"a": 1}]
+        for value in values:
+            assert fast.is_awaitable(value) == graphql.pyutils.is_awaitable(value), value
+        pending.close()
+    finally:
+        loop.close()
+
+
+COPIED = {  # graphql-core's code that ExecutionContext.execute_fields and _complete_object restate
+    "execute_fields": "797f54fb",
+    "execute_field": "5281dc83",
+    "complete_value": "06c34f76",
+    "complete_object_value": "55e77f58",
+    "handle_field_error": "d33a6ee4",
+    "collect_and_execute_subfields": "98432d93",
+}
+
+
+def test_the_copied_graphql_core_code_is_the_one_it_was_written_against():
+    """A graphql-core upgrade that changes these must be read before this test is updated (schema/executor.py)."""
+    found = {name: hashlib.sha256(inspect.getsource(getattr(Executor, name)).encode()).hexdigest()[:8]
+             for name in COPIED}
+    assert found == COPIED, f"graphql-core {graphql.__version__}: re-read schema/executor.py against {found}"
+
+
+def test_the_served_schema_takes_the_shortcuts():
+    from schema import FIELD_PATHS, schema
+
+    types = schema._schema.type_map
+    assert FIELD_PATHS["leaf"] >= 100 and FIELD_PATHS["object"] >= 40, FIELD_PATHS
+    assert {"id", "status", "submittedAt"} <= set(fast._LEAVES[types["Claim"]])
+    assert {"standardRefund", "ruling"} <= set(fast._OBJECTS[types["Claim"]])
+    assert {"amount", "currency"} <= set(fast._LEAVES[types["Money"]])
+    assert schema.execution_context_class is fast.ExecutionContext
