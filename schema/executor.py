@@ -1,43 +1,52 @@
-"""A shorter walk over plain leaf fields (issue 8), as an ``execution_context_class`` for Strawberry.
+"""A shorter walk over plain fields (issue 8), as an ``execution_context_class`` for Strawberry.
 
 graphql-core completes every field the same way: a ``Path``, a ``GraphQLResolveInfo`` of fourteen entries, the
-resolver, two awaitable checks, and ``complete_value`` unwrapping NonNull before it serializes. A list of 50 claims
-holds about 3,000 leaves (ids, amounts, dates, enums) that are plain attributes of our Strawberry objects, and that
-walk is most of what a list response costs. Here such a leaf is read and serialized directly:
+resolver, two awaitable checks, and ``complete_value`` unwrapping NonNull before it serializes a leaf or walks an
+object. A list of 50 claims holds about 3,000 leaves (ids, amounts, dates, enums) and 800 objects (money, order,
+shop, product) that need none of that, and that walk was most of what a list response cost. Here a field that
+``fast_fields`` registered — read by an attribute, or by a synchronous resolver that takes ``self`` and at most
+``info.context`` — is read once and then:
 
-- only fields ``fast_fields`` made plain readers (no arguments, no permission, no field extension) and whose type is
-  a scalar or an enum (wrapped in NonNull or not) are taken, and only while no resolver middleware is installed;
-- a value that is ``None`` for a NonNull field, an exception, or anything the serializer refuses goes down
-  graphql-core's own path instead, which reads the attribute again and reports the error exactly as it always does;
-- everything else (objects, lists, resolvers with arguments, ``__typename``, introspection) is graphql-core's.
+- a scalar or enum value is serialized at once, a null in a nullable field is null;
+- an object value of the right type has its sub-fields executed at once, and an error below it is located and
+  propagated (or nulled) by graphql-core's ``handle_field_error``, as ``execute_field`` does;
+- anything else (an awaitable, a null in a NonNull field, an exception, a value the serializer refuses, an object
+  of the wrong type) is completed by graphql-core's own ``complete_value`` / ``complete_awaitable_value`` with a
+  real resolve info, which reports it exactly as it always does. Nothing is read twice.
 
-``tests/test_executor.py`` runs every operation in ``operations/`` and generated queries through this and through
-Strawberry's stock execution context and compares the responses, and pins the graphql-core code this copies."""
+Lists, abstract types, fields with arguments, ``__typename`` and introspection are graphql-core's throughout, and
+so is everything while a resolver middleware is installed.
+
+``tests/test_executor.py`` compares this with Strawberry's stock execution context on a schema built to reach
+every hand-over and pins the graphql-core code it restates; ``tests/api/test_executor_differential.py`` compares
+whole responses on real data."""
 
 from __future__ import annotations
 
 import asyncio
+import dis
 from collections.abc import Callable
 from enum import Enum
 from types import CoroutineType
-from typing import Any
+from typing import Any, NamedTuple
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLScalarType,
-)
-from graphql.execution.executor import gather_with_cancel
+from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
+from graphql.execution.executor import gather_with_cancel, to_nodes
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-Leaf = tuple[Callable[[Any], Any], Callable[[Any], Any], bool]  # read(source), serialize(value), non-null
-Plain = tuple[Callable[[Any], Any], GraphQLObjectType, bool, Callable | None]  # read, type, non-null, is_type_of
-_LEAVES: dict[GraphQLObjectType, dict[str, Leaf]] = {}
-_OBJECTS: dict[GraphQLObjectType, dict[str, Plain]] = {}
 
+class Plain(NamedTuple):
+    read: Callable[..., Any]  # read(source) or, when with_context, read(source, info-with-only-context)
+    with_context: bool
+    serialize: Callable[[Any], Any] | None  # a leaf's serializer; None for an object
+    object_type: GraphQLObjectType | None
+    non_null: bool
+    is_type_of: Callable[[Any, Any], bool] | None
+
+
+_PLAIN: dict[GraphQLObjectType, dict[str, Plain]] = {}
 _AWAITABLE: dict[type, bool] = {CoroutineType: True, asyncio.Future: True, asyncio.Task: True}
 
 
@@ -53,30 +62,49 @@ def is_awaitable(value: Any) -> bool:
     return known
 
 
-def register_plain(parent: GraphQLObjectType, field_name: str, read: Callable[[Any], Any], type_: Any) -> str | None:
-    """Called by ``fast_fields`` for each field it reads without Strawberry: ``read(source)`` must be a plain,
-    synchronous read with no side effect (it may run twice when a value goes down the general path).
-    Returns "leaf" or "object" when the field takes a shortcut, None when it stays with graphql-core."""
+def register(parent: GraphQLObjectType, field_name: str, read: Callable[..., Any], with_context: bool = False) -> str | None:
+    """Called by ``fast_fields``: ``read`` must be synchronous and read nothing of ``info`` but ``info.context``.
+    Returns "leaf" or "object" when the field takes the shortcut, None when it stays with graphql-core."""
+    type_ = parent.fields[field_name].type
     non_null = isinstance(type_, GraphQLNonNull)
     named = type_.of_type if non_null else type_
     if isinstance(named, GraphQLEnumType):
-        _LEAVES.setdefault(parent, {})[field_name] = (read, _enum_serializer(named), non_null)
-        return "leaf"
-    if isinstance(named, GraphQLScalarType):
-        _LEAVES.setdefault(parent, {})[field_name] = (read, named.coerce_output_value, non_null)
-        return "leaf"
-    if isinstance(named, GraphQLObjectType):
+        plain = Plain(read, with_context, _enum_serializer(named), None, non_null, None)
+    elif isinstance(named, GraphQLScalarType):
+        plain = Plain(read, with_context, named.coerce_output_value, None, non_null, None)
+    elif isinstance(named, GraphQLObjectType):
         is_type_of = named.is_type_of
         if is_type_of is not None and "_get_is_type_of" not in getattr(is_type_of, "__qualname__", ""):
-            return None  # a hand-written is_type_of may read info, which the shortcut does not build
-        _OBJECTS.setdefault(parent, {})[field_name] = (read, named, non_null, is_type_of)
-        return "object"
-    return None
+            return None  # a hand-written is_type_of may read the resolve info, which the shortcut does not build
+        plain = Plain(read, with_context, None, named, non_null, is_type_of)
+    else:
+        return None
+    _PLAIN.setdefault(parent, {})[field_name] = plain
+    return "object" if plain.object_type else "leaf"
+
+
+def reads_only_context(function: Callable[..., Any]) -> bool:
+    """True when the function's second parameter is used only as ``<it>.context``: checked on its bytecode, so a
+    resolver that starts reading anything else of ``info`` leaves the shortcut by itself."""
+    code = function.__code__
+    if code.co_argcount != 2 or code.co_varnames[1] in code.co_cellvars:
+        return False
+    name = code.co_varnames[1]
+    instructions = list(dis.get_instructions(function))
+    for at, instruction in enumerate(instructions):
+        uses = instruction.argval == name or (isinstance(instruction.argval, tuple) and name in instruction.argval)
+        if not uses or instruction.opname == "RESUME":
+            continue
+        following = instructions[at + 1] if at + 1 < len(instructions) else None
+        if instruction.opname != "LOAD_FAST" or following is None or following.opname != "LOAD_ATTR" \
+                or following.argval != "context":
+            return False
+    return True
 
 
 def _enum_serializer(enum_type: GraphQLEnumType) -> Callable[[Any], str]:
     """A dict lookup from the Python enum member to its GraphQL name; Strawberry's own serializer scans every
-    value of the enum for each field. A value not in the dict goes down the general path."""
+    value of the enum for each field. A value not in the dict goes down graphql-core's path, which judges it."""
     wrapped = getattr(enum_type, "wrapped_cls", None)
     names: dict[Any, str] = {}
     if isinstance(wrapped, type) and issubclass(wrapped, Enum):
@@ -87,61 +115,44 @@ def _enum_serializer(enum_type: GraphQLEnumType) -> Callable[[Any], str]:
     return names.__getitem__
 
 
+class ContextInfo(NamedTuple):
+    """What a context-only resolver is given in place of graphql-core's resolve info."""
+
+    context: Any
+
+
+_USE_GRAPHQL_CORE = object()
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = is_awaitable
         manager = self.middleware_manager  # Strawberry always passes one, empty unless an extension resolves
-        self.leaf_shortcut = manager is None or not manager.middlewares
+        self.shortcuts = manager is None or not manager.middlewares
+        self.context_info = ContextInfo(self.context_value)
 
     def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
-        """graphql-core's ``Executor.execute_fields`` with the shortcuts in front of ``execute_field``."""
-        leaves = _LEAVES.get(parent_type)
-        objects = _OBJECTS.get(parent_type)
-        if (leaves is None and objects is None) or not self.leaf_shortcut:
+        """graphql-core's ``Executor.execute_fields`` with the shortcut in front of ``execute_field``."""
+        plain_fields = _PLAIN.get(parent_type) if self.shortcuts else None
+        if plain_fields is None:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
-        leaves, objects = leaves or {}, objects or {}
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         try:
             for response_name, field_details_list in grouped_field_set.items():
-                name = field_details_list[0].node.name.value
-                leaf = leaves.get(name)
-                if leaf is not None:
-                    read, serialize, non_null = leaf
-                    try:
-                        value = read(source_value)
-                        if value is None:
-                            if not non_null:
-                                results[response_name] = None
-                                continue
-                        elif value is not Undefined and not isinstance(value, Exception):
-                            serialized = serialize(value)
-                            if serialized is not None and serialized is not Undefined:
-                                results[response_name] = serialized
-                                continue
-                    except Exception:  # noqa: BLE001, S110  (the general path below reports it)
-                        pass
-                elif (plain := objects.get(name)) is not None:
-                    read, object_type, non_null, is_type_of = plain
-                    value = _read_object(read, source_value, is_type_of)
-                    if value is None and not non_null:
-                        results[response_name] = None
+                plain = plain_fields.get(field_details_list[0].node.name.value)
+                if plain is None:
+                    result = self.execute_field(parent_type, source_value, field_details_list,
+                                                Path(path, response_name, parent_type.name), position_context)
+                    if result is Undefined:
                         continue
-                    if value is not None and value is not _REFUSED:
-                        result = self._complete_object(object_type, non_null, field_details_list,
-                                                       Path(path, response_name, parent_type.name), value,
-                                                       position_context)
-                        results[response_name] = result
-                        if is_awaitable(result):
-                            awaitable_fields.append(response_name)
-                        continue
-                result = self.execute_field(parent_type, source_value, field_details_list,
-                                            Path(path, response_name, parent_type.name), position_context)
-                if result is not Undefined:
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
+                else:
+                    result = self._plain_field(plain, parent_type, source_value, field_details_list, path,
+                                               response_name, position_context)
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
                 self.settle_in_background([results[field] for field in awaitable_fields])
@@ -150,45 +161,71 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return results
         return _gather(results, awaitable_fields)
 
-    def _complete_object(self, object_type, non_null, field_details_list, path, value, position_context):
-        """What ``execute_field`` and ``complete_object_value`` do for a plain object value, without the resolve
-        info: its sub-fields, and an error below it located and propagated (or nulled) the same way."""
+    def _plain_field(self, plain: Plain, parent_type, source, field_details_list, parent_path, response_name,
+                     position_context):
+        path = None
         try:
-            completed = self.collect_and_execute_subfields(object_type, field_details_list, path, value,
-                                                           position_context)
+            value = plain.read(source, self.context_info) if plain.with_context else plain.read(source)
+            if value is None:
+                if not plain.non_null:
+                    return None
+            elif value is not Undefined and not isinstance(value, Exception) and not is_awaitable(value):
+                if plain.serialize is not None:
+                    serialized = _serialize(plain.serialize, value)
+                    if serialized is not _USE_GRAPHQL_CORE:
+                        return serialized
+                elif plain.is_type_of is None or plain.is_type_of(value, None):
+                    path = Path(parent_path, response_name, parent_type.name)
+                    completed = self.collect_and_execute_subfields(plain.object_type, field_details_list, path,
+                                                                   value, position_context)
+                    if is_awaitable(completed):
+                        return self._await_completed(completed, parent_type, field_details_list, path)
+                    return completed
         except Exception as raw_error:
-            self.handle_field_error(raw_error, _output_type(object_type, non_null), field_details_list, path)
+            path = path or Path(parent_path, response_name, parent_type.name)
+            self.handle_field_error(raw_error, self._field_type(parent_type, field_details_list), field_details_list,
+                                    path)
             return None
-        if is_awaitable(completed):
-            return self._await_object(completed, object_type, non_null, field_details_list, path)
+        return self._complete_as_graphql_core(parent_type, field_details_list,
+                                              Path(parent_path, response_name, parent_type.name), value,
+                                              position_context)
+
+    def _complete_as_graphql_core(self, parent_type, field_details_list, path, result, position_context):
+        """The rest of ``execute_field`` for a value already read: with the real resolve info."""
+        field_def = parent_type.fields[field_details_list[0].node.name.value]
+        return_type = field_def.type
+        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+        try:
+            if is_awaitable(result):
+                return self.complete_awaitable_value(return_type, field_details_list, info, path, result,
+                                                     position_context)
+            completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
+            if is_awaitable(completed):
+                return self._await_completed(completed, parent_type, field_details_list, path)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
         return completed
 
-    async def _await_object(self, completed, object_type, non_null, field_details_list, path):
+    async def _await_completed(self, completed, parent_type, field_details_list, path):
         try:
             return await completed
         except Exception as raw_error:
-            self.handle_field_error(raw_error, _output_type(object_type, non_null), field_details_list, path)
+            self.handle_field_error(raw_error, self._field_type(parent_type, field_details_list), field_details_list,
+                                    path)
             return None
 
+    @staticmethod
+    def _field_type(parent_type, field_details_list):
+        return parent_type.fields[field_details_list[0].node.name.value].type
 
-_REFUSED = object()
 
-
-def _read_object(read: Callable[[Any], Any], source: Any, is_type_of: Callable | None) -> Any:
-    """The value, None, or _REFUSED when graphql-core's own path must take the field (it reports why)."""
+def _serialize(serialize: Callable[[Any], Any], value: Any) -> Any:
     try:
-        value = read(source)
-        if value is None:
-            return None
-        if value is Undefined or isinstance(value, Exception) or (is_type_of and not is_type_of(value, None)):
-            return _REFUSED
-        return value
-    except Exception:  # noqa: BLE001
-        return _REFUSED
-
-
-def _output_type(object_type: GraphQLObjectType, non_null: bool) -> Any:
-    return GraphQLNonNull(object_type) if non_null else object_type
+        serialized = serialize(value)
+    except Exception:  # noqa: BLE001  (graphql-core serializes it again and reports the error its own way)
+        return _USE_GRAPHQL_CORE
+    return _USE_GRAPHQL_CORE if serialized is None or serialized is Undefined else serialized
 
 
 async def _gather(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:

@@ -5,6 +5,9 @@
 - A resolver that takes only ``self`` and ``info`` and has no permission classes or field extensions is called
   by graphql-core directly, without Strawberry's per-call ``Info`` object, argument conversion and extension chain.
   Our resolvers read nothing from ``info`` but ``info.context``, which graphql-core's info carries too.
+- Both kinds, when synchronous and of a scalar, enum or object type, are also registered with ``schema.executor``,
+  which reads them without graphql-core's per-field walk (a ``(self, info)`` resolver only when its bytecode shows
+  it uses ``info`` for nothing but ``info.context``).
 Anything else (arguments, permissions, extensions) keeps Strawberry's resolver untouched."""
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from operator import attrgetter
 
 from graphql import GraphQLObjectType, GraphQLSchema
 
-from schema.executor import register_plain
+from schema.executor import reads_only_context, register
 
 DEFINITION = "strawberry-definition"
 
@@ -52,11 +55,22 @@ def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
             if getattr(gql_field.resolve, "_is_default", False) and field.is_basic_field:
                 gql_field.resolve = _reader(field.python_name)
                 counts["plain"] += 1
-                if shortcut := register_plain(type_, name, attrgetter(field.python_name), gql_field.type):
+                if shortcut := register(type_, name, attrgetter(field.python_name)):
                     counts[shortcut] += 1
             elif (function := _plain_method(field)) is not None:
                 gql_field.resolve = function  # graphql-core calls it as (source, info): self is the source
                 counts["direct"] += 1
+                written = field.base_resolver.wrapped_func
+                if inspect.iscoroutinefunction(written) or inspect.isasyncgenfunction(written):
+                    continue
+                if len(inspect.signature(written).parameters) == 1:
+                    shortcut = register(type_, name, written)
+                elif reads_only_context(written):
+                    shortcut = register(type_, name, written, with_context=True)
+                else:
+                    continue
+                if shortcut:
+                    counts[shortcut] += 1
             else:
                 counts["strawberry"] += 1
     return counts

@@ -53,6 +53,18 @@ class Box(Thing):
     def broken(self) -> int:
         raise ValueError("broken on purpose")
 
+    @strawberry.field
+    def greeting(self, info: strawberry.Info) -> str:  # reads only info.context: called with a stand-in info
+        return info.context["greeting"] + self.id
+
+    @strawberry.field
+    def path_name(self, info: strawberry.Info) -> str:  # reads more of info: stays with graphql-core
+        return str(info.path.key)
+
+    @strawberry.field
+    def soon(self, info: strawberry.Info) -> Leaf:  # synchronous, yet returns an awaitable: graphql-core awaits it
+        return _later(self.leaf, info.context["fail_soon"])
+
 
 @strawberry.type
 class Holder:
@@ -63,6 +75,12 @@ class Holder:
 @strawberry.type
 class Query:
     holders: list[Holder]
+
+
+async def _later(value, fail: bool):
+    if fail:
+        raise RuntimeError("failed when awaited")
+    return value
 
 
 def leaf(name="a", colour=Colour.RED, maybe=None, must="m") -> Leaf:
@@ -93,6 +111,7 @@ QUERIES = [
     "{ holders { box { broken leaf { name } } requiredBox { leaf { later must } } } }",
     "{ holders { box { leaf { later } optionalLeaf { later } } } }",  # errors found only when awaited
     "{ holders { requiredBox { leaf { later } } } }",
+    "{ holders { box { greeting pathName soon { name must later } } requiredBox { soon { must } } } }",
     "{ holders { b: box { l: leaf { n: name, n2: name, must } } box { __typename ... on Box { leaf { colour } } } } }",
     "{ holders { box { ...F } } } fragment F on Thing { id ... on Box { optionalLeaf { name } leaf { maybe } } }",
     "query { holders @include(if: true) { box { leaf { name @skip(if: true) must } } } }",
@@ -114,10 +133,12 @@ def outcome(result) -> tuple:
     return result.data, errors
 
 
+@pytest.mark.parametrize("fail_soon", [False, True])
 @pytest.mark.parametrize("query", QUERIES)
-async def test_the_shortcuts_answer_as_graphql_core_does(query):
-    stock = await STOCK.execute(query, root_value=Query(holders=HOLDERS))
-    quick = await FAST.execute(query, root_value=Query(holders=HOLDERS))
+async def test_the_shortcuts_answer_as_graphql_core_does(query, fail_soon):
+    context = {"greeting": "hello ", "fail_soon": fail_soon}
+    stock = await STOCK.execute(query, root_value=Query(holders=HOLDERS), context_value=context)
+    quick = await FAST.execute(query, root_value=Query(holders=HOLDERS), context_value=context)
     assert outcome(quick) == outcome(stock)
     assert list(_walk(quick.data)) == list(_walk(stock.data))  # the same key order, as the JSON shows it
 
@@ -134,7 +155,7 @@ def _walk(value, path=()):
 
 async def test_the_toy_data_does_reach_every_failure_the_shortcuts_hand_over():
     """So the comparison above cannot pass by never meeting a bad value."""
-    stock = await STOCK.execute(QUERIES[0], root_value=Query(holders=HOLDERS))
+    stock = await STOCK.execute(QUERIES[0], root_value=Query(holders=HOLDERS), context_value={})
     messages = " | ".join(e.message for e in stock.errors)
     for expected in ("Cannot return null for non-nullable field Leaf.must", "Enum 'Colour' cannot represent value: 'blue'",
                      "an exception as a value", "'str' object has no attribute 'name'",
@@ -146,10 +167,35 @@ async def test_the_toy_data_does_reach_every_failure_the_shortcuts_hand_over():
 
 
 def test_the_shortcuts_are_taken():
-    leaves = fast._LEAVES[FAST._schema.type_map["Leaf"]]
-    assert {"name", "colour", "maybe", "must"} <= set(leaves) and "later" not in leaves
-    assert {"leaf", "optionalLeaf"} <= set(fast._OBJECTS[FAST._schema.type_map["Box"]])
-    assert "broken" not in fast._OBJECTS[FAST._schema.type_map["Box"]]
+    leaves = fast._PLAIN[FAST._schema.type_map["Leaf"]]
+    assert {"name", "colour", "maybe", "must"} <= set(leaves) and "later" not in leaves  # async stays
+    box_fields = fast._PLAIN[FAST._schema.type_map["Box"]]
+    assert box_fields["leaf"].object_type.name == "Leaf" and box_fields["broken"].read.__name__ == "broken"
+    assert "things" not in box_fields  # lists are graphql-core's
+    assert box_fields["greeting"].with_context and "pathName" not in box_fields
+    assert box_fields["soon"].with_context
+
+
+def test_reads_only_context_is_decided_on_the_bytecode():
+    def context_only(self, info):
+        loaders = info.context.loaders
+        return loaders.get(self) if self else info.context
+
+    def more(self, info):
+        return info.context if self else info.field_name
+
+    def handed_on(self, info):
+        return str(info)
+
+    def captured(self, info):
+        return lambda: info.context
+
+    def renamed(self, info):
+        other = info
+        return other.context
+
+    assert fast.reads_only_context(context_only)
+    assert not any(fast.reads_only_context(f) for f in (more, handed_on, captured, renamed))
 
 
 def test_a_resolver_middleware_turns_the_shortcuts_off():
@@ -206,7 +252,8 @@ def test_the_served_schema_takes_the_shortcuts():
 
     types = schema._schema.type_map
     assert FIELD_PATHS["leaf"] >= 100 and FIELD_PATHS["object"] >= 40, FIELD_PATHS
-    assert {"id", "status", "submittedAt"} <= set(fast._LEAVES[types["Claim"]])
-    assert {"standardRefund", "ruling"} <= set(fast._OBJECTS[types["Claim"]])
-    assert {"amount", "currency"} <= set(fast._LEAVES[types["Money"]])
+    claim = fast._PLAIN[types["Claim"]]
+    assert {"id", "status", "submittedAt", "standardRefund", "ruling"} <= set(claim)
+    assert claim["order"].with_context and claim["order"].object_type.name == "Order"  # reads only info.context
+    assert {"amount", "currency"} <= set(fast._PLAIN[types["Money"]])
     assert schema.execution_context_class is fast.ExecutionContext
