@@ -8,11 +8,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from domain.shared.errors import InvalidInput
 
 CENT = Decimal("0.01")
+WHOLE = Decimal(1)
 
 
 def round_half_up_fen(yuan: Decimal) -> int:
     """G1: 四舍五入精确到分 — 0.005 yuan → 1 fen."""
-    return int((yuan * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int((yuan * 100).quantize(WHOLE, rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +39,8 @@ class Money:
 
     @property
     def yuan(self) -> Decimal:
-        return (Decimal(self.fen) / 100).quantize(CENT)
+        """Exact: the fen moved two places (1230 → 12.30, 100 → 1.00), with no division or rounding."""
+        return Decimal(self.fen).scaleb(-2)
 
     def __add__(self, other: Money) -> Money:
         return Money(self.fen + other.fen)
@@ -50,8 +52,9 @@ class Money:
         return Money(-self.fen)
 
     def times(self, factor: Decimal) -> Money:
-        """Multiply by an exact factor, half-up to the fen (G1)."""
-        return Money(round_half_up_fen(self.yuan * factor))
+        """Multiply by an exact factor, half-up to the fen (G1): fen × factor rounded to a whole fen, which is
+        yuan × factor rounded to the cent without the detour through yuan."""
+        return Money(int((Decimal(self.fen) * factor).quantize(WHOLE, rounding=ROUND_HALF_UP)))
 
     def __str__(self) -> str:
         return f"¥{self.yuan}"

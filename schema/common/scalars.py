@@ -38,9 +38,11 @@ def _parse_datetime(value: object) -> dt.datetime:
 
 
 def _serialize_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError("refusing to print a naive date-time")
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not dt.UTC:  # what the database layer hands over is already UTC: no conversion then
+        if value.tzinfo is None:
+            raise ValueError("refusing to print a naive date-time")
+        value = value.astimezone(dt.UTC)
+    return value.isoformat()[:-6] + "Z"  # an aware UTC instant always ends in +00:00
 
 
 def _literal(parse):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 from typing import Annotated
 
 import strawberry
@@ -25,14 +26,25 @@ def quantity_out(value: Decimal) -> Decimal:
     return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
 
 
+def _amount(owner: str, name: str, description: str | None = None):
+    """A Money field computed from the domain object when a query asks for it: a list that selects one amount
+    does not pay for the others (``Order.payable`` alone sums every line)."""
+    read = attrgetter(f"{owner}.{name}")
+
+    def amount(self) -> Money:
+        return Money.of(read(self))
+
+    return strawberry.field(resolver=amount, description=description)
+
+
 @strawberry.type
 class OrderLine(Node):
     id: strawberry.ID
     quantity: Decimal
-    unit_price: Money
-    subtotal: Money = strawberry.field(description="Unit price × quantity, half-up to the fen.")
-    discount: Money = strawberry.field(description="This line's share of the order's discounts.")
-    paid_amount: Money = strawberry.field(description="Line subtotal minus its share of the order's discounts (C4's P).")
+    unit_price: Money = _amount("line", "unit_price")
+    subtotal: Money = _amount("line", "subtotal", "Unit price × quantity, half-up to the fen.")
+    discount: Money = _amount("line", "discount", "This line's share of the order's discounts.")
+    paid_amount: Money = _amount("line", "paid_amount", "Line subtotal minus its share of the order's discounts (C4's P).")
     line: strawberry.Private[model.OrderLine]
 
     @strawberry.field
@@ -42,10 +54,7 @@ class OrderLine(Node):
     @staticmethod
     def of(line: model.OrderLine) -> OrderLine:
         return OrderLine(
-            id=encode_id("OrderLine", line.id), quantity=quantity_out(line.quantity), unit_price=Money.of(line.unit_price),
-            subtotal=Money.of(line.subtotal), discount=Money.of(line.discount), paid_amount=Money.of(line.paid_amount),
-            line=line,
-        )
+            id=encode_id("OrderLine", line.id), quantity=quantity_out(line.quantity), line=line)
 
 
 @strawberry.type
@@ -54,10 +63,10 @@ class Order(Node):
     buyer_id: str
     status: OrderStatus
     payment_method: PaymentMethod
-    goods_total: Money
-    shipping_fee: Money
-    discount_total: Money
-    payable: Money = strawberry.field(description="Goods after discounts plus shipping.")
+    goods_total: Money = _amount("order", "goods_total")
+    shipping_fee: Money = _amount("order", "shipping_fee")
+    discount_total: Money = _amount("order", "discount_total")
+    payable: Money = _amount("order", "payable", "Goods after discounts plus shipping.")
     live_room_streamer_id: str | None
     placed_at: datetime
     paid_at: datetime | None
@@ -84,9 +93,7 @@ class Order(Node):
     def of(order: model.Order) -> Order:
         return Order(
             id=encode_id("Order", order.id), buyer_id=order.buyer_id, status=order.status,
-            payment_method=order.payment_method, goods_total=Money.of(order.goods_total),
-            shipping_fee=Money.of(order.shipping_fee), discount_total=Money.of(order.discount_total),
-            payable=Money.of(order.payable), live_room_streamer_id=order.live_room_streamer_id,
+            payment_method=order.payment_method, live_room_streamer_id=order.live_room_streamer_id,
             placed_at=order.placed_at, paid_at=order.paid_at, signed_at=order.signed_at,
             cancelled_at=order.cancelled_at, lines=[OrderLine.of(line) for line in order.lines], order=order,
         )

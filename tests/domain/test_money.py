@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from domain.shared.errors import InvalidInput
 from domain.shared.money import Money, round_half_up_fen
@@ -27,3 +28,15 @@ def test_times_rounds_half_up():
     assert Money.of("33.33").times(Decimal("1.5")) == Money(5000)
     assert Money.of("0.01").times(Decimal("0.5")) == Money(1)
     assert Money.of("0.01").times(Decimal("0.49")) == Money(0)
+
+
+@settings(max_examples=2000, derandomize=True, database=None)
+@given(fen=st.integers(-10**12, 10**12), factor=st.one_of(
+    st.decimals(min_value=-1000, max_value=1000, places=6, allow_nan=False, allow_infinity=False),
+    st.tuples(st.integers(1, 10**6), st.integers(1, 10**6)).map(lambda q: Decimal(q[0]) / Decimal(q[1]))))
+def test_times_and_yuan_agree_with_the_definitions(fen, factor):
+    """G1 as first written: yuan is fen / 100 to the cent; times is yuan × factor, half-up to the fen (the
+    shorter arithmetic in Money must give the same answer, including for inexact ratios such as 1/3)."""
+    money = Money(fen)
+    assert money.yuan == (Decimal(fen) / 100).quantize(Decimal("0.01")) and money.yuan.as_tuple().exponent == -2
+    assert money.times(factor) == Money(round_half_up_fen(money.yuan * factor))

@@ -1,0 +1,29 @@
+"""G2: DateTime is printed as a UTC instant ending in Z, whatever offset it was held in; naive ones are refused.
+Decimal is printed exactly, never in exponent form."""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from schema.common.scalars import _serialize_datetime, _serialize_decimal
+
+
+@pytest.mark.parametrize("value, printed", [
+    (dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC), "2026-11-23T02:00:00Z"),
+    (dt.datetime(2026, 11, 23, 10, 0, 0, 250, tzinfo=ZoneInfo("Asia/Shanghai")), "2026-11-23T02:00:00.000250Z"),
+    (dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), "2026-11-23T02:00:00Z"),
+    (dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.timezone(dt.timedelta(0))), "2026-11-23T02:00:00Z"),
+])
+def test_datetimes_print_as_utc_instants(value, printed):
+    assert _serialize_datetime(value) == printed
+
+
+def test_a_naive_datetime_is_refused():
+    with pytest.raises(ValueError):
+        _serialize_datetime(dt.datetime(2026, 11, 23, 2, 0))
+
+
+def test_decimals_print_exactly():
+    assert [_serialize_decimal(Decimal(v)) for v in ("12.30", "1E+2", "-0.05", "0E-2")] == ["12.30", "100", "-0.05", "0.00"]
