@@ -30,7 +30,7 @@ from enum import Enum
 from types import CoroutineType
 from typing import Any, NamedTuple
 
-from graphql import GraphQLEnumType, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
+from graphql import GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
 from graphql.execution.executor import gather_with_cancel, to_nodes
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils import is_awaitable as graphql_is_awaitable
@@ -40,10 +40,11 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 class Plain(NamedTuple):
     read: Callable[..., Any]  # read(source) or, when with_context, read(source, info-with-only-context)
     with_context: bool
-    serialize: Callable[[Any], Any] | None  # a leaf's serializer; None for an object
-    object_type: GraphQLObjectType | None
+    serialize: Callable[[Any], Any] | None  # a leaf's serializer; None for an object or a list of objects
+    object_type: GraphQLObjectType | None  # the object, or the object of a list's items
     non_null: bool
     is_type_of: Callable[[Any, Any], bool] | None
+    item_type: Any = None  # for a list of objects: the items' type as the schema has it ([T!] → T!)
 
 
 _PLAIN: dict[GraphQLObjectType, dict[str, Plain]] = {}
@@ -68,6 +69,12 @@ def register(parent: GraphQLObjectType, field_name: str, read: Callable[..., Any
     type_ = parent.fields[field_name].type
     non_null = isinstance(type_, GraphQLNonNull)
     named = type_.of_type if non_null else type_
+    item_type = None
+    if isinstance(named, GraphQLList):
+        item_type = named.of_type
+        named = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if not isinstance(named, GraphQLObjectType):
+            return None  # lists of scalars stay with graphql-core
     if isinstance(named, GraphQLEnumType):
         plain = Plain(read, with_context, _enum_serializer(named), None, non_null, None)
     elif isinstance(named, GraphQLScalarType):
@@ -76,11 +83,11 @@ def register(parent: GraphQLObjectType, field_name: str, read: Callable[..., Any
         is_type_of = named.is_type_of
         if is_type_of is not None and "_get_is_type_of" not in getattr(is_type_of, "__qualname__", ""):
             return None  # a hand-written is_type_of may read the resolve info, which the shortcut does not build
-        plain = Plain(read, with_context, None, named, non_null, is_type_of)
+        plain = Plain(read, with_context, None, named, non_null, is_type_of, item_type)
     else:
         return None
     _PLAIN.setdefault(parent, {})[field_name] = plain
-    return "object" if plain.object_type else "leaf"
+    return "leaf" if plain.serialize else "list" if item_type is not None else "object"
 
 
 def reads_only_context(function: Callable[..., Any]) -> bool:
@@ -174,6 +181,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     serialized = _serialize(plain.serialize, value)
                     if serialized is not _USE_GRAPHQL_CORE:
                         return serialized
+                elif plain.item_type is not None:
+                    if _plain_items(value, plain.is_type_of) and not _has_directives(field_details_list):
+                        path = Path(parent_path, response_name, parent_type.name)
+                        completed = self._complete_items(plain, field_details_list, path, value, position_context)
+                        if is_awaitable(completed):
+                            return self._await_completed(completed, parent_type, field_details_list, path)
+                        return completed
                 elif plain.is_type_of is None or plain.is_type_of(value, None):
                     path = Path(parent_path, response_name, parent_type.name)
                     completed = self.collect_and_execute_subfields(plain.object_type, field_details_list, path,
@@ -207,6 +221,43 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         return completed
 
+    def _complete_items(self, plain: Plain, field_details_list, path, items, position_context):
+        """``complete_iterable_value`` for a list or tuple whose items were all checked to be plain objects of
+        the right type: each item's sub-fields at once, an item's error handled as ``complete_list_item_value``
+        handles it (null for that item, or propagated to the list)."""
+        object_type, item_type = plain.object_type, plain.item_type
+        results: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                item_path = Path(path, index, None)
+                try:
+                    completed = self.collect_and_execute_subfields(object_type, field_details_list, item_path, item,
+                                                                   position_context)
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    results.append(None)
+                    continue
+                if is_awaitable(completed):
+                    results.append(self._await_item(completed, item_type, field_details_list, item_path))
+                    awaitable_indices.append(index)
+                else:
+                    results.append(completed)
+        except Exception:
+            if awaitable_indices:
+                self.settle_in_background([results[index] for index in awaitable_indices])
+            raise
+        if not awaitable_indices:
+            return results
+        return _gather_items(results, awaitable_indices)
+
+    async def _await_item(self, completed, item_type, field_details_list, item_path):
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+            return None
+
     async def _await_completed(self, completed, parent_type, field_details_list, path):
         try:
             return await completed
@@ -220,12 +271,39 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return parent_type.fields[field_details_list[0].node.name.value].type
 
 
+def _plain_items(value: Any, is_type_of: Callable[[Any, Any], bool] | None) -> bool:
+    """A list or tuple of objects that are all there and of the type (else graphql-core completes the list)."""
+    if type(value) is not list and type(value) is not tuple:
+        return False
+    for item in value:
+        if item is None or isinstance(item, Exception) or is_awaitable(item) \
+                or (is_type_of is not None and not is_type_of(item, None)):
+            return False
+    return True
+
+
+def _has_directives(field_details_list) -> bool:
+    """@stream (and @skip/@include written on the list field itself): graphql-core's path reads them."""
+    return any(details.node.directives for details in field_details_list)
+
+
 def _serialize(serialize: Callable[[Any], Any], value: Any) -> Any:
     try:
         serialized = serialize(value)
     except Exception:  # noqa: BLE001  (graphql-core serializes it again and reports the error its own way)
         return _USE_GRAPHQL_CORE
     return _USE_GRAPHQL_CORE if serialized is None or serialized is Undefined else serialized
+
+
+async def _gather_items(results: list[Any], awaitable_indices: list[int]) -> list[Any]:
+    if len(awaitable_indices) == 1:
+        index = awaitable_indices[0]
+        results[index] = await results[index]
+    else:
+        awaited = await gather_with_cancel(*(results[index] for index in awaitable_indices))
+        for index, item in zip(awaitable_indices, awaited, strict=True):
+            results[index] = item
+    return results
 
 
 async def _gather(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def _plain_method(field) -> object | None:
 
 
 def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
-    counts = {"plain": 0, "leaf": 0, "object": 0, "direct": 0, "strawberry": 0}
+    counts = {"plain": 0, "leaf": 0, "object": 0, "list": 0, "direct": 0, "strawberry": 0}
     for type_ in graphql_schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
             continue

@@ -5,8 +5,10 @@ object, synchronous and awaited). Also pins the graphql-core code it copies."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
+import warnings
 from enum import Enum
 
 import graphql
@@ -70,6 +72,7 @@ class Box(Thing):
 class Holder:
     box: Box | None
     required_box: Box
+    boxes: list[Box | None] | None = None
 
 
 @strawberry.type
@@ -92,18 +95,24 @@ def box(**kw) -> Box:
     return Box(**{**values, **kw})
 
 
-HOLDERS = [
-    Holder(box=box(), required_box=box(id="b2")),
-    Holder(box=box(leaf=leaf(must=None)), required_box=box()),  # a null in a NonNull leaf under a nullable box
-    Holder(box=box(leaf=leaf(colour="blue")), required_box=box()),  # not an enum member at all
-    Holder(box=box(leaf=leaf(colour="GREEN")), required_box=box()),  # a name, not a value: refused too
-    Holder(box=box(leaf=leaf(name=ValueError("an exception as a value"))), required_box=box()),
-    Holder(box=box(leaf="not a leaf"), required_box=box()),  # no is_type_of: graphql-core reads it and fails
-    Holder(box="not a box", required_box=box()),  # Box implements Thing, so is_type_of refuses a string
-    Holder(box=box(optional_leaf=leaf(must=None)), required_box=box()),  # the error nulls optionalLeaf only
-    Holder(box=None, required_box=box(leaf=leaf(must=None))),  # propagates to the holder
-    Holder(box=box(leaf=leaf(name=12)), required_box=box()),  # a number in a String field
-]
+def holders() -> list[Holder]:  # fresh each time: an iterator is read once
+    return [
+        Holder(box=box(), required_box=box(id="b2")),
+        Holder(box=box(leaf=leaf(must=None)), required_box=box()),  # a null in a NonNull leaf under a nullable box
+        Holder(box=box(leaf=leaf(colour="blue")), required_box=box()),  # not an enum member at all
+        Holder(box=box(leaf=leaf(colour="GREEN")), required_box=box()),  # a name, not a value: refused too
+        Holder(box=box(leaf=leaf(name=ValueError("an exception as a value"))), required_box=box()),
+        Holder(box=box(leaf="not a leaf"), required_box=box()),  # no is_type_of: graphql-core reads it and fails
+        Holder(box="not a box", required_box=box()),  # Box implements Thing, so is_type_of refuses a string
+        Holder(box=box(optional_leaf=leaf(must=None)), required_box=box()),  # the error nulls optionalLeaf only
+        Holder(box=None, required_box=box(leaf=leaf(must=None))),  # propagates to the holder
+        Holder(box=box(things=[leaf(), None]), required_box=box(things=(leaf("t"),))),  # a null item; a tuple
+        Holder(box=box(things=iter([leaf("g")])), required_box=box(things=[leaf(must=None)])),  # an iterator; an item's error
+        Holder(box=box(), required_box=box(), boxes=[box(), box(things=[leaf(must=None)])]),  # nulls the second box
+        Holder(box=box(), required_box=box(), boxes=[box(), None, "not a box"]),  # graphql-core judges these items
+        Holder(box=box(leaf=leaf(name=12)), required_box=box()),  # a number in a String field
+    ]
+
 
 QUERIES = [
     "{ holders { box { id leaf { name colour maybe must later } optionalLeaf { must } things { name colour } } } }",
@@ -112,6 +121,9 @@ QUERIES = [
     "{ holders { box { leaf { later } optionalLeaf { later } } } }",  # errors found only when awaited
     "{ holders { requiredBox { leaf { later } } } }",
     "{ holders { box { greeting pathName soon { name must later } } requiredBox { soon { must } } } }",
+    "{ holders { box { things { name must } } requiredBox { things { name } } boxes { id things { must } } } }",
+    "{ holders { boxes { things { later } } requiredBox { things { later } } } }",
+    "{ holders { boxes { leaf { name } } box { things @include(if: true) { name } } } }",
     "{ holders { b: box { l: leaf { n: name, n2: name, must } } box { __typename ... on Box { leaf { colour } } } } }",
     "{ holders { box { ...F } } } fragment F on Thing { id ... on Box { optionalLeaf { name } leaf { maybe } } }",
     "query { holders @include(if: true) { box { leaf { name @skip(if: true) must } } } }",
@@ -137,8 +149,13 @@ def outcome(result) -> tuple:
 @pytest.mark.parametrize("query", QUERIES)
 async def test_the_shortcuts_answer_as_graphql_core_does(query, fail_soon):
     context = {"greeting": "hello ", "fail_soon": fail_soon}
-    stock = await STOCK.execute(query, root_value=Query(holders=HOLDERS), context_value=context)
-    quick = await FAST.execute(query, root_value=Query(holders=HOLDERS), context_value=context)
+    with warnings.catch_warnings():
+        # When an item fails synchronously while its siblings are pending, graphql-core drops the pending
+        # coroutines (the stock path leaves the same ones); Python's warning about them is not this test's.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        stock = await STOCK.execute(query, root_value=Query(holders=holders()), context_value=context)
+        quick = await FAST.execute(query, root_value=Query(holders=holders()), context_value=context)
+        gc.collect()
     assert outcome(quick) == outcome(stock)
     assert list(_walk(quick.data)) == list(_walk(stock.data))  # the same key order, as the JSON shows it
 
@@ -155,7 +172,7 @@ def _walk(value, path=()):
 
 async def test_the_toy_data_does_reach_every_failure_the_shortcuts_hand_over():
     """So the comparison above cannot pass by never meeting a bad value."""
-    stock = await STOCK.execute(QUERIES[0], root_value=Query(holders=HOLDERS), context_value={})
+    stock = await STOCK.execute(QUERIES[0], root_value=Query(holders=holders()), context_value={})
     messages = " | ".join(e.message for e in stock.errors)
     for expected in ("Cannot return null for non-nullable field Leaf.must", "Enum 'Colour' cannot represent value: 'blue'",
                      "an exception as a value", "'str' object has no attribute 'name'",
@@ -171,7 +188,7 @@ def test_the_shortcuts_are_taken():
     assert {"name", "colour", "maybe", "must"} <= set(leaves) and "later" not in leaves  # async stays
     box_fields = fast._PLAIN[FAST._schema.type_map["Box"]]
     assert box_fields["leaf"].object_type.name == "Leaf" and box_fields["broken"].read.__name__ == "broken"
-    assert "things" not in box_fields  # lists are graphql-core's
+    assert box_fields["things"].item_type.of_type.name == "Leaf"
     assert box_fields["greeting"].with_context and "pathName" not in box_fields
     assert box_fields["soon"].with_context
 
@@ -206,7 +223,7 @@ def test_a_resolver_middleware_turns_the_shortcuts_off():
 
     toy = strawberry.Schema(query=Query, types=[Box], execution_context_class=fast.ExecutionContext, extensions=[Upper])
     shortcut_fields(toy._schema)
-    result = toy.execute_sync("{ holders { requiredBox { id leaf { name } } } }", root_value=Query(holders=HOLDERS[:1]))
+    result = toy.execute_sync("{ holders { requiredBox { id leaf { name } } } }", root_value=Query(holders=holders()[:1]))
     assert result.data == {"holders": [{"requiredBox": {"id": "B2", "leaf": {"name": "A"}}}]}
 
 
