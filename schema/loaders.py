@@ -68,9 +68,18 @@ class Loaders:
             return transform(future.result())
         return _after(loader.load(key), transform)
 
-    async def prime(self, name: str, keys: Iterable[Hashable]) -> list:
-        """Load ``keys`` now, in one batch, so the fields below a list resolve synchronously."""
-        return await getattr(self, name).load_many(list(dict.fromkeys(keys)))
+    async def prime(self, name: str, keys: Iterable[Hashable], uow: UnitOfWork | None = None) -> list:
+        """Load ``keys`` now, in one batch, so the fields below a list resolve synchronously. Given ``uow`` (a
+        list resolver's own read), the keys not yet loaded are read with it instead of a session of their own:
+        one connection and transaction for a page and everything it prefetches."""
+        keys = list(dict.fromkeys(keys))
+        loader = getattr(self, name)
+        if uow is not None and loader.cache:
+            missing = [key for key in keys if loader.cache_map.get(key) is None]
+            if missing:
+                found = await _FETCHES[name](uow, missing)
+                loader.prime_many({key: found.get(key) for key in missing})
+        return await loader.load_many(keys)
 
     async def read(self, fetch: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
         """A one-off read (a page of a list) in its own short session."""

@@ -41,3 +41,21 @@ async def test_then_is_synchronous_after_prime_and_awaitable_before(monkeypatch)
     assert loaders.then("shop_by_id", 2, str.upper) == "SHOP 2"  # no awaitable: the value was at hand
     assert loaders.then("shop_by_id", 7, str.upper) == "SHOP 7"
     assert calls == [[7], [1, 2, 3]]
+
+
+async def test_prime_with_a_unit_of_work_reads_only_what_is_missing_with_it(monkeypatch):
+    """A list resolver's prefetch runs in the page's own read: no session of its own (issue 8)."""
+    calls: list = []
+
+    async def fetch(uow, keys):
+        calls.append((uow, sorted(keys)))
+        return {key: f"shop {key}" for key in keys if key != 4}
+
+    monkeypatch.setitem(loaders_module._FETCHES, "shop_by_id", fetch)
+    sessions: list = []
+    loaders = Loaders(FakeUow(sessions))
+    page_uow = object()
+    await loaders.prime("shop_by_id", [1, 2])
+    assert await loaders.prime("shop_by_id", [2, 3, 4, 3], page_uow) == ["shop 2", "shop 3", None]
+    assert calls[1] == (page_uow, [3, 4])  # 2 was loaded already; 4 does not exist and is remembered as such
+    assert loaders.then("shop_by_id", 4, lambda value: value) is None and len(calls) == 2

@@ -136,12 +136,13 @@ class ClaimQueries:
         limit, key = page_size(first), after_key(after)
 
         async def read(uow):
-            return await uow.claims.page(query, key[0] if key else None, limit + 1), await uow.claims.count(query)
+            rows = await uow.claims.page(query, key[0] if key else None, limit + 1)
+            for claim in rows:
+                info.context.loaders.claim_by_id.prime(claim.id, claim)
+            await prefetch_claim_page(info, rows[:limit], uow)
+            return rows, await uow.claims.count(query)
 
         rows, total = await info.context.loaders.read(read)
-        for claim in rows:
-            info.context.loaders.claim_by_id.prime(claim.id, claim)
-        await prefetch_claim_page(info, rows[:limit])
         edges = [ClaimEdge(node=Claim.of(c), cursor=encode_cursor(c.id)) for c in rows[:limit]]
         return ClaimConnection(edges=edges, total_count=total,
                                page_info=page_info([e.cursor for e in edges], len(rows) > limit, key is not None))

@@ -109,13 +109,19 @@ class Wallet:
         ctx = info.context
         limit, key = page_size(first), after_key(after)
         now, timeout = ctx.clock.now(), ctx.coupon_policy.payment_timeout
-        everything = await ctx.loaders.read(lambda uow: uow.coupons.wallet(self.owner_id))
         wanted = set(status or [])
-        matching = [c for c in everything if not wanted or c.effective_status(now, timeout) in wanted]
-        start = [c for c in matching if key is None or c.id < key[0]]
+        templates = "edges.node.template" in selected_paths(info)
+
+        async def read(uow):
+            everything = await uow.coupons.wallet(self.owner_id)
+            matching = [c for c in everything if not wanted or c.effective_status(now, timeout) in wanted]
+            start = [c for c in matching if key is None or c.id < key[0]]
+            if templates:  # one batch, in the same read; each coupon's template then is at hand
+                await ctx.loaders.prime("coupon_template_by_id", (c.template_id for c in start[:limit]), uow)
+            return matching, start
+
+        matching, start = await ctx.loaders.read(read)
         page = start[:limit]
-        if "edges.node.template" in selected_paths(info):  # one batch now; each coupon's template then is at hand
-            await ctx.loaders.prime("coupon_template_by_id", (c.template_id for c in page))
         edges = [CouponEdge(node=Coupon.of(c), cursor=encode_cursor(c.id)) for c in page]
         return CouponConnection(edges=edges, total_count=len(matching),
                                 page_info=page_info([e.cursor for e in edges], len(start) > limit, key is not None))
