@@ -8,6 +8,11 @@ from domain.shared.errors import AlreadyExists
 from domain.shared.money import Money
 from persistence.catalog.tables import ProductRow
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.keys import ByKeys, Rows
+
+_PRODUCTS = ProductRow.__table__
+_PRODUCT_ROWS = Rows(_PRODUCTS)
+_PRODUCTS_BY_ID = ByKeys(lambda match: select(_PRODUCTS).where(match(_PRODUCTS.c.id)))
 
 
 class SqlProductRepository:
@@ -26,6 +31,5 @@ class SqlProductRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Product]:
         if not ids:
             return {}
-        table = ProductRow.__table__
-        rows = await self.session.execute(select(table).where(table.c.id.in_(set(ids))))
+        rows = _PRODUCT_ROWS(await _PRODUCTS_BY_ID(self.session, set(ids)))
         return {r.id: Product(r.shop_id, r.sku, r.name, Money(r.price_fen), r.fresh, r.created_at, r.id) for r in rows}

@@ -17,12 +17,12 @@ from domain.claims.model import (
     RulingOutcome,
 )
 from domain.claims.ports import ClaimQuery
-from domain.orders.model import QUANTITY_PLACES
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
 from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys, Rows
 
 
 def _state(claim: Claim) -> dict:
@@ -41,6 +41,10 @@ def _state(claim: Claim) -> dict:
 
 
 CLAIMS, EVIDENCE = ClaimRow.__table__, EvidenceRow.__table__
+_CLAIMS_BY_ID = ByKeys(lambda match: select(CLAIMS).where(match(CLAIMS.c.id)))
+_EVIDENCE_OF_CLAIMS = ByKeys(lambda match: select(EVIDENCE).where(match(EVIDENCE.c.claim_id)).order_by(EVIDENCE.c.id))
+_CLAIM_ROWS, _EVIDENCE_ROWS = Rows(CLAIMS), Rows(EVIDENCE)
+_EVIDENCE_BY_ID = ByKeys(lambda match: select(EVIDENCE).where(match(EVIDENCE.c.id)))
 
 
 def _evidence(row) -> Evidence:
@@ -60,7 +64,7 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
     return Claim(
         order_id=row.order_id, order_line_id=row.order_line_id, shop_id=row.shop_id, buyer_id=row.buyer_id,
         reason=member(ClaimReason, row.reason), covered=row.covered,
-        damaged_quantity=(Decimal(row.damaged_quantity_milli) / 1000).quantize(QUANTITY_PLACES),
+        damaged_quantity=Decimal(row.damaged_quantity_milli).scaleb(-3),
         description=row.description, submitted_at=row.submitted_at,
         merchant_response_due_at=row.merchant_response_due_at, standard_refund=Money(row.standard_refund_fen),
         standard_penalty=Money(row.standard_penalty_fen), status=member(ClaimStatus, row.status),
@@ -114,14 +118,15 @@ class SqlClaimRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Claim]:
         if not ids:
             return {}
-        rows = (await self.session.execute(select(CLAIMS).where(CLAIMS.c.id.in_(set(ids))))).all()
+        rows = (await _CLAIMS_BY_ID(self.session, set(ids))).all()
         return await self._hydrate(rows)
 
-    async def _hydrate(self, rows: list[ClaimRow]) -> dict[int, Claim]:
+    async def _hydrate(self, rows: list) -> dict[int, Claim]:
+        """Claims from rows of ``select(CLAIMS)``, with their evidence, in the order of the rows."""
+        rows = _CLAIM_ROWS(rows)
         evidence: dict[int, list[Evidence]] = defaultdict(list)
         if rows:
-            found = await self.session.execute(
-                select(EVIDENCE).where(EVIDENCE.c.claim_id.in_([r.id for r in rows])).order_by(EVIDENCE.c.id))
+            found = _EVIDENCE_ROWS(await _EVIDENCE_OF_CLAIMS(self.session, [r.id for r in rows]))
             for item in found:
                 evidence[item.claim_id].append(_evidence(item))
         return {r.id: _claim(r, evidence[r.id]) for r in rows}
@@ -158,8 +163,7 @@ class SqlClaimRepository:
         if after_id is not None:
             query = query.where(ClaimRow.id < after_id)
         rows = (await self.session.execute(query.order_by(ClaimRow.id.desc()).limit(limit))).all()
-        hydrated = await self._hydrate(rows)
-        return [hydrated[r.id] for r in rows]
+        return list((await self._hydrate(rows)).values())
 
     async def count(self, claim_query: ClaimQuery) -> int:
         query = self._filtered(select(func.count()).select_from(ClaimRow), claim_query)
@@ -168,8 +172,8 @@ class SqlClaimRepository:
     async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(EVIDENCE).where(EVIDENCE.c.id.in_(set(ids))))
-        return {r.id: _evidence(r) for r in rows}
+        rows = await _EVIDENCE_BY_ID(self.session, set(ids))
+        return {r.id: _evidence(r) for r in _EVIDENCE_ROWS(rows)}
 
     async def claim_ids_by_sha256(self, digests: list[str]) -> dict[str, set[int]]:
         found: dict[str, set[int]] = {digest: set() for digest in digests}

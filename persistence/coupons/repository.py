@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.coupons.model import AppliedCoupon, CostShare, Coupon, CouponStatus, CouponTemplate, IssuerKind
@@ -13,10 +13,15 @@ from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCoupon
 from persistence.orders.tables import OrderRow
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys, Rows
 
 
 TEMPLATES = CouponTemplateRow.__table__
 COUPONS = CouponRow.__table__
+_TEMPLATES_BY_ID = ByKeys(lambda match: select(TEMPLATES).where(match(TEMPLATES.c.id)))
+_TEMPLATE_ROWS, _COUPON_ROWS = Rows(TEMPLATES), Rows(COUPONS)
+_WALLET = select(COUPONS).where(COUPONS.c.owner_id == bindparam("owner_id")).order_by(COUPONS.c.id.desc())
+_COUPONS_BY_ID = ByKeys(lambda match: select(COUPONS).where(match(COUPONS.c.id)))
 
 
 def _ids(text: str) -> frozenset[int]:
@@ -79,7 +84,7 @@ class SqlCouponRepository:
         if not ids:
             return {}
         # Core rows, not ORM instances: a 1,000-coupon checkout reads 1,000 templates (hydration dominated it)
-        rows = await self.session.execute(select(TEMPLATES).where(TEMPLATES.c.id.in_(set(ids))))
+        rows = _TEMPLATE_ROWS(await _TEMPLATES_BY_ID(self.session, set(ids)))
         return {r.id: _template(r) for r in rows}
 
     async def take_stock(self, template_id: int) -> bool:
@@ -106,13 +111,12 @@ class SqlCouponRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(COUPONS).where(COUPONS.c.id.in_(set(ids))))
+        rows = _COUPON_ROWS(await _COUPONS_BY_ID(self.session, set(ids)))
         return {r.id: _coupon(r) for r in rows}
 
     async def wallet(self, owner_id: str) -> list[Coupon]:
-        rows = await self.session.execute(
-            select(COUPONS).where(COUPONS.c.owner_id == owner_id).order_by(COUPONS.c.id.desc()))
-        return [_coupon(r) for r in rows]
+        rows = await self.session.execute(_WALLET, {"owner_id": owner_id})
+        return [_coupon(r) for r in _COUPON_ROWS(rows)]
 
     async def for_order(self, order_id: int) -> list[Coupon]:
         rows = await self.session.execute(

@@ -6,21 +6,28 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.orders.model import QUANTITY_PLACES, Order, OrderLine, OrderStatus, PaymentMethod
+from domain.orders.model import Order, OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.money import Money
 from persistence.coupons.repository import applied, encode_shares
 from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys, Rows
 
 ORDERS, LINES, ORDER_COUPONS = OrderRow.__table__, OrderLineRow.__table__, OrderCouponRow.__table__
 _STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark")
+_ORDERS_BY_ID = ByKeys(lambda match: select(ORDERS).where(match(ORDERS.c.id)))
+_LINES_OF_ORDERS = ByKeys(lambda match: select(LINES).where(match(LINES.c.order_id)).order_by(LINES.c.id))
+_COUPONS_OF_ORDERS = ByKeys(
+    lambda match: select(ORDER_COUPONS).where(match(ORDER_COUPONS.c.order_id)).order_by(ORDER_COUPONS.c.id))
+_ORDER_ROWS, _LINE_ROWS, _COUPON_ROWS = Rows(ORDERS), Rows(LINES), Rows(ORDER_COUPONS)
+_LINES_BY_ID = ByKeys(lambda match: select(LINES).where(match(LINES.c.id)))
 
 
 def _line(row) -> OrderLine:
     return OrderLine(
-        product_id=row.product_id, quantity=(Decimal(row.quantity_milli) / 1000).quantize(QUANTITY_PLACES),
+        product_id=row.product_id, quantity=Decimal(row.quantity_milli).scaleb(-3),
         unit_price=Money(row.unit_price_fen), discount=Money(row.discount_fen), id=row.id, order_id=row.order_id,
     )
 
@@ -77,18 +84,19 @@ class SqlOrderRepository:
     async def get_many(self, ids: list[int], *, lock: bool = False) -> dict[int, Order]:
         if not ids:
             return {}
-        query = select(ORDERS).where(ORDERS.c.id.in_(set(ids)))  # Core rows: no ORM hydration on the read path
-        rows = (await self.session.execute(query.with_for_update() if lock else query)).all()
+        if lock:
+            query = select(ORDERS).where(ORDERS.c.id.in_(set(ids))).with_for_update()
+            rows = _ORDER_ROWS((await self.session.execute(query)).all())
+        else:  # Core rows, a statement built once: no ORM hydration on the read path
+            rows = _ORDER_ROWS(await _ORDERS_BY_ID(self.session, set(ids)))
         lines: dict[int, list[OrderLine]] = defaultdict(list)
         coupons: dict[int, list] = defaultdict(list)
         if rows:
             ids = [r.id for r in rows]
-            line_rows = await self.session.execute(
-                select(LINES).where(LINES.c.order_id.in_(ids)).order_by(LINES.c.id))
+            line_rows = _LINE_ROWS(await _LINES_OF_ORDERS(self.session, ids))
             for line_row in line_rows:
                 lines[line_row.order_id].append(_line(line_row))
-            coupon_rows = await self.session.execute(
-                select(ORDER_COUPONS).where(ORDER_COUPONS.c.order_id.in_(ids)).order_by(ORDER_COUPONS.c.id))
+            coupon_rows = _COUPON_ROWS(await _COUPONS_OF_ORDERS(self.session, ids))
             for coupon_row in coupon_rows:
                 coupons[coupon_row.order_id].append(applied(coupon_row))
         found = {r.id: _order(r, lines[r.id]) for r in rows}
@@ -103,7 +111,7 @@ class SqlOrderRepository:
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(LINES).where(LINES.c.id.in_(set(ids))))
+        rows = _LINE_ROWS(await _LINES_BY_ID(self.session, set(ids)))
         return {r.id: _line(r) for r in rows}
 
     async def update(self, order: Order) -> None:

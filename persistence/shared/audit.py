@@ -3,13 +3,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import Column, Index, select
+from sqlalchemy import Column, Index, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from domain.shared.actor import Role
 from domain.shared.events import AuditEvent
 from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys
 from persistence.shared.types import UTCDateTime
 
 
@@ -42,14 +43,14 @@ class SqlAuditLog:
         await self.session.flush()
 
     async def for_subjects(self, subject_type: str, subject_ids: list[int]) -> dict[int, list[AuditEvent]]:
-        rows = await self.session.execute(
-            select(AuditEventRow)
-            .where(AuditEventRow.subject_type == subject_type, AuditEventRow.subject_id.in_(subject_ids))
-            .order_by(AuditEventRow.id)
-        )
+        rows = await _EVENTS_OF_SUBJECTS(self.session, subject_ids, subject_type=subject_type)
         found: dict[int, list[AuditEvent]] = defaultdict(list)
-        for row in rows.scalars():
-            found[row.subject_id].append(
-                AuditEvent(row.subject_type, row.subject_id, row.type, row.at, member(Role, row.actor_role), row.actor_id)
-            )
+        for kind, subject_id, type_, at, actor_role, actor_id in rows:  # Core rows: no ORM objects to build
+            found[subject_id].append(AuditEvent(kind, subject_id, type_, at, member(Role, actor_role), actor_id))
         return found
+
+
+_EVENTS = AuditEventRow.__table__
+_EVENTS_OF_SUBJECTS = ByKeys(lambda match: select(
+    _EVENTS.c.subject_type, _EVENTS.c.subject_id, _EVENTS.c.type, _EVENTS.c.at, _EVENTS.c.actor_role, _EVENTS.c.actor_id,
+).where(_EVENTS.c.subject_type == bindparam("subject_type"), match(_EVENTS.c.subject_id)).order_by(_EVENTS.c.id))

