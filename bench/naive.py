@@ -12,7 +12,7 @@ from schema.loaders import Loaders
 ONE_AT_A_TIME = {"max_batch_size": 1, "cache": False}
 
 
-async def _no_prefetch(self, name, keys) -> list:
+async def _no_prefetch(self, name, keys, uow=None) -> list:
     return []  # the naive approach has no page prefetch: every field queries for itself
 
 

@@ -164,9 +164,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if awaitable_fields:
                 self.settle_in_background([results[field] for field in awaitable_fields])
             raise
-        if not awaitable_fields:
-            return results
-        return _gather(results, awaitable_fields)
+        return _settled(results, awaitable_fields)
 
     def _plain_field(self, plain: Plain, parent_type, source, field_details_list, parent_path, response_name,
                      position_context):
@@ -247,9 +245,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if awaitable_indices:
                 self.settle_in_background([results[index] for index in awaitable_indices])
             raise
-        if not awaitable_indices:
-            return results
-        return _gather_items(results, awaitable_indices)
+        return _settled(results, awaitable_indices)
 
     async def _await_item(self, completed, item_type, field_details_list, item_path):
         try:
@@ -295,22 +291,17 @@ def _serialize(serialize: Callable[[Any], Any], value: Any) -> Any:
     return _USE_GRAPHQL_CORE if serialized is None or serialized is Undefined else serialized
 
 
-async def _gather_items(results: list[Any], awaitable_indices: list[int]) -> list[Any]:
-    if len(awaitable_indices) == 1:
-        index = awaitable_indices[0]
-        results[index] = await results[index]
-    else:
-        awaited = await gather_with_cancel(*(results[index] for index in awaitable_indices))
-        for index, item in zip(awaitable_indices, awaited, strict=True):
-            results[index] = item
-    return results
+def _settled(results, pending: list):
+    """``results`` (a dict by response name, or a list by index) as it is, or once its ``pending`` entries are
+    awaited, in parallel as graphql-core awaits them."""
+    return _settle(results, pending) if pending else results
 
 
-async def _gather(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-    if len(awaitable_fields) == 1:
-        field = awaitable_fields[0]
-        results[field] = await results[field]
+async def _settle(results, pending: list):
+    if len(pending) == 1:
+        results[pending[0]] = await results[pending[0]]
     else:
-        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
-        results.update(zip(awaitable_fields, awaited, strict=True))
+        awaited = await gather_with_cancel(*(results[key] for key in pending))
+        for key, value in zip(pending, awaited, strict=True):
+            results[key] = value
     return results

@@ -135,3 +135,25 @@ async def test_a_claims_page_loads_only_the_relations_the_query_selects(api, app
     assert await statements(CLAIMS, {"n": 12}) == everything
     if transactions[0]:  # SQLite: one read transaction for the page and its prefetch, several without it
         assert transactions[:4] == [1] * 4 and transactions[5] > 1 and transactions[6] > transactions[4], transactions
+
+
+async def test_the_benchmarks_one_query_per_field_variant_still_works(api, app):
+    """bench/naive.py is the comparison point of issue 8's first target: the same answer, with statements that
+    grow with the page (so the benchmark compares against what it says it does)."""
+    from bench.naive import one_query_per_field
+
+    await seed(app, 6)
+    token = api.token(Role.PLATFORM)
+
+    async def run(n: int) -> tuple[dict, int]:
+        with Counter(app.state.database.engine) as counter:
+            reply = await api.gql(CLAIMS, {"n": n}, token=token)
+        assert not reply.errors, reply.errors
+        return reply.data, counter.queries
+
+    batched, batched_statements = await run(6)
+    with one_query_per_field():
+        naive, naive_statements = await run(6)
+        _, fewer = await run(3)
+    assert naive == batched
+    assert naive_statements > fewer > batched_statements, (naive_statements, fewer, batched_statements)
