@@ -47,6 +47,8 @@ class GraphQLApp(GraphQL):
                          allow_queries_via_get=settings.graphql_get)
         self.settings, self.uow = settings, uow
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
+        self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
+                             coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
 
     async def process_result(self, request: Request, result) -> dict:
         """A safety net: an error that reached here without a code (a syntax error from the parser cache) gets one."""
@@ -83,8 +85,7 @@ class GraphQLApp(GraphQL):
         settings = self.settings
         actor, problem = authenticate(request.headers.get("authorization"), settings.secret_key)
         claim = getattr(request.state, "idempotency", None)
-        context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), claim_policy=settings.claim_policy,
-                          appeal_policy=settings.appeal_policy, coupon_policy=settings.coupon_policy,
+        context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
                           is_unavailable=is_unavailable)
