@@ -359,6 +359,17 @@ async def main() -> None:
             results["reference_bare_starlette"] = await drive(port + 1, bare.pid, {"query": CLAIMS}, platform, 16)
         finally:
             bare.kill()
+        async with httpx.AsyncClient() as client:  # W0's floor: the bare endpoint with W0's bytes
+            (folder / "w0.json").write_bytes((await client.post(
+                f"http://127.0.0.1:{port}/graphql", json={"query": TRIVIAL},
+                headers={"Authorization": f"Bearer {platform}"})).content)
+        bare = start(url, port + 4, "bench.bare:app", {"BENCH_BODY_FILE": str(folder / "w0.json")})
+        try:
+            await wait_ready(port + 4)
+            results["reference_bare_starlette_w0"] = {f"c{c}": await drive(port + 4, bare.pid, {"query": TRIVIAL},
+                                                                           platform, c) for c in (1, 16)}
+        finally:
+            bare.kill()
         results["reference_raw_graphql_core"] = raw_graphql_core(body_text)
         from bench.checkout_quote import measure as quote_measure
 
@@ -414,6 +425,12 @@ def report(results: dict) -> None:
     bare, raw = results["reference_bare_starlette"], results["reference_raw_graphql_core"]
     print(f"\nW1 N=50 response: {results['response_bytes_w1_50']} bytes; peak RSS {results['peak_rss_mb']} MB")
     print(f"bare Starlette (same bytes): {bare['rps']} req/s → W1 is {w1['rps'] / bare['rps']:.3f} of it")
+    floor = results.get("reference_bare_starlette_w0")
+    if floor:
+        w0 = results["workloads"]["W0 trivial"]
+        print(f"bare Starlette with W0's bytes: {floor['c16']['cpu_ms_per_request']} ms CPU per request (W0: "
+              f"{w0['c16']['cpu_ms_per_request']}); at c=1 p50 {floor['c1']['p50_ms']} ms, p99 {floor['c1']['p99_ms']} ms "
+              f"(p99/p50 {floor['c1']['p99_ms'] / floor['c1']['p50_ms']:.2f}: the harness's own tail)")
     print(f"raw graphql-core (pre-built data): {raw['rps']} req/s → W1 is {w1['rps'] / raw['rps']:.3f} of it")
     print(f"W3 best-stack alone: {results['W3 best-stack alone (SQLite, in-process)']}")
     pg = results["W1 N=50 PostgreSQL"]
