@@ -11,11 +11,6 @@ CENT = Decimal("0.01")
 WHOLE = Decimal(1)
 
 
-def round_half_up_fen(yuan: Decimal) -> int:
-    """G1: 四舍五入精确到分 — 0.005 yuan → 1 fen."""
-    return int((yuan * 100).quantize(WHOLE, rounding=ROUND_HALF_UP))
-
-
 @dataclass(frozen=True, order=True)
 class Money:
     fen: int
@@ -52,8 +47,8 @@ class Money:
         return Money(-self.fen)
 
     def times(self, factor: Decimal) -> Money:
-        """Multiply by an exact factor, half-up to the fen (G1): fen × factor rounded to a whole fen, which is
-        yuan × factor rounded to the cent without the detour through yuan."""
+        """Multiply by an exact factor, half-up to the fen (G1: 四舍五入精确到分 — 0.005 yuan → 1 fen): fen × factor
+        rounded to a whole fen, which is yuan × factor rounded to the cent without the detour through yuan."""
         return Money(int((Decimal(self.fen) * factor).quantize(WHOLE, rounding=ROUND_HALF_UP)))
 
     def __str__(self) -> str:

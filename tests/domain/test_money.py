@@ -1,17 +1,23 @@
 """G1: integer fen, half-up to the fen, never floats."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from domain.shared.errors import InvalidInput
-from domain.shared.money import Money, round_half_up_fen
+from domain.shared.money import Money
+
+
+def g1_half_up_fen(yuan: Decimal) -> int:
+    """G1 as SPEC words it: 四舍五入精确到分 — an amount in yuan, half-up to the fen (0.005 yuan → 1 fen)."""
+    return int((yuan * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @pytest.mark.parametrize("yuan, fen", [("0.005", 1), ("0.004", 0), ("49.995", 5000), ("1.0049", 100), ("-0.005", -1)])
 def test_half_up_to_the_fen(yuan, fen):
-    assert round_half_up_fen(Decimal(yuan)) == fen
+    assert g1_half_up_fen(Decimal(yuan)) == fen
+    assert Money(1).times(Decimal(yuan) * 100) == Money(fen)  # one fen times the amount in fen
 
 
 def test_exact_parsing():
@@ -39,4 +45,4 @@ def test_times_and_yuan_agree_with_the_definitions(fen, factor):
     shorter arithmetic in Money must give the same answer, including for inexact ratios such as 1/3)."""
     money = Money(fen)
     assert money.yuan == (Decimal(fen) / 100).quantize(Decimal("0.01")) and money.yuan.as_tuple().exponent == -2
-    assert money.times(factor) == Money(round_half_up_fen(money.yuan * factor))
+    assert money.times(factor) == Money(g1_half_up_fen(money.yuan * factor))
