@@ -13,6 +13,7 @@ Anything else (arguments, permissions, extensions) keeps Strawberry's resolver u
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from operator import attrgetter
 
 from graphql import GraphQLObjectType, GraphQLSchema
@@ -29,17 +30,22 @@ def _reader(name: str):
     return read
 
 
-def _plain_method(field) -> object | None:
-    """The resolver's function when it is ``def name(self, info)`` (or ``self`` alone) and nothing wraps it."""
+def _ignoring_info(function: Callable):
+    return lambda source, _info: function(source)
+
+
+def _plain_method(field) -> tuple[Callable, bool] | None:
+    """The resolver's own function, and whether it takes ``info``, when it is ``def name(self, info)`` (or
+    ``self`` alone) and nothing wraps it."""
     resolver = field.base_resolver
     if resolver is None or field.extensions or field.permission_classes or field.arguments:
         return None
     function = resolver.wrapped_func
     names = list(inspect.signature(function).parameters)
     if names == ["self", "info"]:
-        return function
+        return function, True
     if names == ["self"]:
-        return lambda source, _info: function(source)
+        return function, False
     return None
 
 
@@ -57,16 +63,17 @@ def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
                 counts["plain"] += 1
                 if shortcut := register(type_, name, attrgetter(field.python_name)):
                     counts[shortcut] += 1
-            elif (function := _plain_method(field)) is not None:
-                gql_field.resolve = function  # graphql-core calls it as (source, info): self is the source
+            elif (method := _plain_method(field)) is not None:
+                function, takes_info = method
+                # graphql-core calls it as (source, info): self is the source
+                gql_field.resolve = function if takes_info else _ignoring_info(function)
                 counts["direct"] += 1
-                written = field.base_resolver.wrapped_func
-                if inspect.iscoroutinefunction(written) or inspect.isasyncgenfunction(written):
+                if inspect.iscoroutinefunction(function) or inspect.isasyncgenfunction(function):
                     continue
-                if len(inspect.signature(written).parameters) == 1:
-                    shortcut = register(type_, name, written)
-                elif reads_only_context(written):
-                    shortcut = register(type_, name, written, with_context=True)
+                if not takes_info:
+                    shortcut = register(type_, name, function)
+                elif reads_only_context(function):
+                    shortcut = register(type_, name, function, with_context=True)
                 else:
                     continue
                 if shortcut:
