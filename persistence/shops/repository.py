@@ -38,7 +38,7 @@ class SqlShopRepository:
 def _entry(row) -> LedgerEntry:
     return LedgerEntry(
         shop_id=row.shop_id, kind=member(LedgerEntryKind, row.kind), bucket=member(LedgerBucket, row.bucket),
-        amount=Money(row.amount_fen), created_at=row.created_at, actor_role=Role(row.actor_role),
+        amount=Money(row.amount_fen), created_at=row.created_at, actor_role=member(Role, row.actor_role),
         actor_id=row.actor_id, claim_id=row.claim_id, reverses_id=row.reverses_id, id=row.id,
     )
 
