@@ -40,6 +40,7 @@ class Settings:
     migrate_on_start: bool
     graphiql: bool
     merchant_response_hours: int = 48
+    after_sale_days: int = 15
     appeal_anomaly_threshold: int = 3
     appeal_auto_limit: int = 1
     payment_timeout_minutes: int = 15
@@ -78,7 +79,8 @@ class Settings:
 
         from domain.claims.services import ClaimPolicy
 
-        return ClaimPolicy(merchant_response_time=timedelta(hours=self.merchant_response_hours))
+        return ClaimPolicy(merchant_response_time=timedelta(hours=self.merchant_response_hours),
+                           after_sale_days=self.after_sale_days)
 
     @property
     def is_test(self) -> bool:
@@ -104,6 +106,7 @@ class Settings:
             migrate_on_start=_flag("MIGRATE_ON_START", True),
             graphiql=_flag("GRAPHIQL", app_env != "prod"),
             merchant_response_hours=_positive_int("MERCHANT_RESPONSE_HOURS", 48),
+            after_sale_days=_positive_int("AFTER_SALE_DAYS", 15),
             appeal_anomaly_threshold=_positive_int("APPEAL_ANOMALY_THRESHOLD", 3),
             appeal_auto_limit=_positive_int("APPEAL_AUTO_LIMIT", 1),
             payment_timeout_minutes=_positive_int("PAYMENT_TIMEOUT_MINUTES", 15),

@@ -62,8 +62,8 @@ def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_f
         upload_id = request.path_params["upload_id"]
         async with uow(write=False) as reader:
             upload = (await reader.uploads.get_many([upload_id])).get(upload_id)
-            shops = await reader.claims.shops_referencing_upload(upload_id) if upload else set()
-        if upload is None or not can_read_upload(actor, upload, shops):
+            parties = await reader.claims.claim_parties_of_upload(upload_id) if upload else set()
+        if upload is None or not can_read_upload(actor, upload, parties):
             return _problem(404, "NOT_FOUND", "no such upload")
         content = await blobs.get(upload.facts.sha256)
         if content is None:

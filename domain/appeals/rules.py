@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain.appeals.model import AppealKind, ReviewAppealGround as G, ReviewAppealOutcome as O
-from domain.calendar.model import WorkingCalendar, end_of_day
+from domain.calendar.model import WorkingCalendar, end_of_day, natural_days_end
+from domain.claims.model import Claim, RulingOutcome
 from domain.shared.clock import SHANGHAI
 
-WINDOWS = {AppealKind.REVIEW: timedelta(days=30), AppealKind.ARBITRATION: timedelta(days=7),
-           AppealKind.COMPENSATION: timedelta(days=7), AppealKind.RETURN_RATE: timedelta(days=7)}
+WINDOW_DAYS = {AppealKind.REVIEW: 30, AppealKind.ARBITRATION: 7, AppealKind.COMPENSATION: 7,
+               AppealKind.RETURN_RATE: 7}  # A3, natural days
 SERVICE_WORKING_DAYS = 3
 ROLLING = timedelta(days=30)
 
@@ -20,9 +21,40 @@ DEFAULT_OUTCOME = {  # A5 [decision on the mapping]
 }
 
 
+def deadline(kind: AppealKind, window_start: datetime) -> datetime:
+    """A3: the last instant an appeal of ``kind`` may be filed: the end of the N-th natural day (Asia/Shanghai)
+    after the calendar date of the event (a review's creation, a ruling, a claim's submission)."""
+    return natural_days_end(window_start, WINDOW_DAYS[kind])
+
+
 def within_window(kind: AppealKind, window_start: datetime, now: datetime) -> bool:
-    """A3: N days end at the same clock time N×24 h later, inclusive."""
-    return now <= window_start + WINDOWS[kind]
+    """A3, inclusive of the deadline itself."""
+    return now <= deadline(kind, window_start)
+
+
+def claim_window_start(kind: AppealKind, claim: Claim) -> tuple[datetime | None, str | None]:
+    """A1/A3 for the kinds whose subject is a claim: the event that opens the window, or why this claim cannot be
+    appealed that way (then ``None`` and the reason)."""
+    if kind is AppealKind.REVIEW:
+        return None, "a REVIEW appeal's subject is a review, not a claim"
+    if kind is AppealKind.RETURN_RATE:
+        if not claim.counts_toward_return_rate:
+            return None, "this claim does not count toward the return rate"
+        return claim.submitted_at, None
+    ruling = claim.ruling
+    if ruling is None or ruling.withdrawn_at is not None:
+        return None, "the claim has no ruling in force"
+    if kind is AppealKind.ARBITRATION and ruling.outcome is RulingOutcome.MERCHANT_WINS:
+        return None, "the ruling went the shop's way; there is nothing to appeal"
+    if kind is AppealKind.COMPENSATION and not (ruling.refund.fen or ruling.penalty.fen):
+        return None, "nothing was deducted for this claim"
+    return ruling.decided_at, None
+
+
+def claim_appeal_deadline(kind: AppealKind, claim: Claim) -> datetime | None:
+    """A3 as ``Claim.appealDeadline(kind:)`` shows it: ``None`` when that appeal is not possible on this claim."""
+    start, _refusal = claim_window_start(kind, claim)
+    return deadline(kind, start) if start is not None else None
 
 
 def due_at(submitted_at: datetime, calendar: WorkingCalendar) -> tuple[datetime, bool]:

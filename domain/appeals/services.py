@@ -18,11 +18,11 @@ from domain.appeals.model import (
 from domain.appeals.ports import AppealQuery
 from domain.calendar.model import YearCalendar
 from domain.calendar.services import load_calendar, year_calendar
-from domain.claims.model import Claim, RulingOutcome
+from domain.claims.model import Claim
 from domain.claims.services import EvidenceRequest, evidence_from_uploads
 from domain.reviews.model import ReviewVisibility
 from domain.shared.actor import Actor, Role
-from domain.shared.clock import Clock
+from domain.shared.clock import SHANGHAI, Clock
 from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
 from domain.shared.events import AuditEvent
 from domain.shared.text import bounded_text
@@ -83,18 +83,10 @@ async def _window_start(uow: UnitOfWork, actor: Actor, request: FileAppeal) -> d
     claim: Claim | None = await uow.claims.get(request.subject_id) if request.subject_id else None
     if claim is None or claim.shop_id != actor.shop_id:
         raise NotFound("no such claim of your shop", SUBJECT)
-    if request.kind is AppealKind.RETURN_RATE:
-        if not claim.counts_toward_return_rate:
-            raise InvalidState("this claim does not count toward the return rate", SUBJECT)
-        return claim.submitted_at
-    ruling = claim.ruling
-    if ruling is None or ruling.withdrawn_at is not None:
-        raise InvalidState("the claim has no ruling in force", SUBJECT)
-    if request.kind is AppealKind.ARBITRATION and ruling.outcome is RulingOutcome.MERCHANT_WINS:
-        raise InvalidState("the ruling went the shop's way; there is nothing to appeal", SUBJECT)
-    if request.kind is AppealKind.COMPENSATION and not (ruling.refund.fen or ruling.penalty.fen):
-        raise InvalidState("nothing was deducted for this claim", SUBJECT)
-    return ruling.decided_at
+    start, refusal = rules.claim_window_start(request.kind, claim)
+    if start is None:
+        raise InvalidState(refusal, SUBJECT)
+    return start
 
 
 async def _check_restriction(uow: UnitOfWork, shop_id: int, now: datetime) -> None:
@@ -127,8 +119,9 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
     async def work(uow: UnitOfWork) -> Appeal:
         start = await _window_start(uow, actor, request)
         if not rules.within_window(request.kind, start, now):
-            days = rules.WINDOWS[request.kind].days
-            raise DomainError(f"a {request.kind.value} appeal is due within {days} days (A3)", SUBJECT,
+            days, until = rules.WINDOW_DAYS[request.kind], rules.deadline(request.kind, start)
+            raise DomainError(f"a {request.kind.value} appeal is due within {days} natural days, by "
+                              f"{until.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} Asia/Shanghai (A3)", SUBJECT,
                               ErrorCode.APPEAL_WINDOW_CLOSED)
         await _check_restriction(uow, actor.shop_id, now)
         evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
@@ -173,6 +166,10 @@ async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datet
         claim.counts_toward_return_rate = False
     elif claim.ruling is not None and claim.ruling.withdrawn_at is None:
         claim.ruling.withdrawn_at = now  # the platform bears it; the buyer keeps the money
+        order = await uow.orders.get(claim.order_id, lock=True)
+        if order is not None and order.penalty_claim_id == claim.id:
+            order.release_penalty(claim.id)  # C6: a later ruling on the order may charge its penalty
+            await uow.orders.update(order)
         entries = (await uow.accounts.entries_for_claims([claim.id]))[claim.id]
         reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
         due = [e for e in entries if e.kind is not LedgerEntryKind.REVERSAL and e.id not in reversed_ids]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from domain.shared.clock import SHANGHAI
 
@@ -58,6 +58,14 @@ class WorkingCalendar:
             estimated |= guessed
             found += workday
         return day, estimated
+
+
+def natural_days_end(at: datetime, days: int) -> datetime:
+    """A3/W7: a window of N natural days (自然日) ends at the very end (23:59:59.999999, Asia/Shanghai) of the N-th
+    calendar day after the event's calendar date: a ruling at 2026-06-01 10:00 Shanghai, 7 days → 2026-06-08
+    23:59:59.999999 Shanghai. The time of day of the event does not matter, only its Shanghai date."""
+    day = at.astimezone(SHANGHAI).date() + timedelta(days=days)
+    return datetime.combine(day, time.max, SHANGHAI).astimezone(UTC)
 
 
 def end_of_day(day: date) -> datetime:

@@ -1,4 +1,4 @@
-"""Bad-order compensation claims (SPEC C1–C8)."""
+"""Bad-order compensation claims (SPEC C1–C9)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,23 @@ class RulingOutcome(str, Enum):
     MERCHANT_WINS = "MERCHANT_WINS"
 
 
+class ForceMajeureCause(str, Enum):
+    """C6: the seed's list of force-majeure causes, and OTHER."""
+
+    TRAFFIC_CONTROL = "TRAFFIC_CONTROL"
+    COMMUNICATIONS_FAILURE = "COMMUNICATIONS_FAILURE"
+    GOVERNMENT_ACTION = "GOVERNMENT_ACTION"
+    POSTAL_POLICY_CHANGE = "POSTAL_POLICY_CHANGE"
+    WAR = "WAR"
+    EARTHQUAKE = "EARTHQUAKE"
+    TYPHOON = "TYPHOON"
+    FLOOD = "FLOOD"
+    FIRE = "FIRE"
+    FOG = "FOG"
+    HEAVY_RAIN = "HEAVY_RAIN"
+    OTHER = "OTHER"
+
+
 class MerchantWinsReason(str, Enum):
     EVIDENCE_INVALID = "EVIDENCE_INVALID"
     EVIDENCE_INSUFFICIENT = "EVIDENCE_INSUFFICIENT"
@@ -69,6 +86,7 @@ class Evidence:
     invalidated_by: str | None = None
     claim_id: int | None = None
     id: int | None = None
+    submitted_by: Role = Role.BUYER  # C9: the buyer (claim, escalation) or the shop (its response, an appeal)
 
 
 @dataclass
@@ -80,6 +98,9 @@ class Ruling:
     decided_at: datetime
     decided_by: str
     withdrawn_at: datetime | None = None
+    force_majeure_cause: ForceMajeureCause | None = None
+    note: str | None = None
+    penalty_charged_on_claim_id: int | None = None  # C6: the order's penalty was charged by that claim's ruling
 
 
 @dataclass
@@ -95,12 +116,13 @@ class Claim:
     submitted_at: datetime
     merchant_response_due_at: datetime
     standard_refund: Money
-    standard_penalty: Money
     status: ClaimStatus = ClaimStatus.AWAITING_MERCHANT
     refunded: Money = field(default_factory=Money.zero)
     merchant_reject_reason: str | None = None
     ruling: Ruling | None = None
     counts_toward_return_rate: bool = True
+    merchant_statement: str | None = None  # C9: the shop's side while escalated, once
+    merchant_responded_at: datetime | None = None
     evidence: list[Evidence] = field(default_factory=list)
     version: int = 0
     id: int | None = None

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from domain.claims.model import GUARANTEE_REASONS, ClaimReason, Evidence, EvidenceKind
+from domain.orders.model import Order
 from domain.shared.money import Money
 
 CLAIM_WINDOW = timedelta(hours=24)
-FULL_REFUND_SHARE = Decimal("0.30")
-PENALTY_RATE = Decimal("0.30")
+FULL_REFUND_SHARE = Fraction(3, 10)
+PENALTY_RATE = Fraction(3, 10)
 PENALTY_FLOOR = Money(500)     # ¥5.00
 PENALTY_CAP = Money(10_000)    # ¥100.00
 PHOTO_SET = frozenset({EvidenceKind.DAMAGE_DETAIL, EvidenceKind.WAYBILL, EvidenceKind.OVERALL})
@@ -36,17 +38,28 @@ def evidence_complete(evidence: Iterable[Evidence]) -> bool:
 
 def standard_refund(paid: Money, damaged: Decimal, quantity: Decimal) -> Money:
     """C4: over 30 % damaged → the whole paid amount P; otherwise P × q / Q, half-up to the fen.
-    Exactly 30 % is partial."""
+    Exactly 30 % is partial. q / Q is an exact rational (quantities are thousandths): nothing is rounded before
+    the one half-up rounding of the product, so 29.88 × 5 / 24 = 6.225 refunds 6.23."""
     if not 0 < damaged <= quantity:
         raise ValueError("0 < q ≤ Q")
-    if damaged / quantity > FULL_REFUND_SHARE:
+    share = Fraction(damaged) / Fraction(quantity)
+    if share > FULL_REFUND_SHARE:
         return paid
-    return paid.times(damaged / quantity)
+    return paid.times(share)
 
 
-def standard_penalty(paid: Money) -> Money:
-    """C6: 30 % of P half-up, at least ¥5.00 and at most ¥100.00."""
-    return max(PENALTY_FLOOR, min(PENALTY_CAP, paid.times(PENALTY_RATE)))
+def standard_penalty(order_paid: Money) -> Money:
+    """C6: 30 % of the order's paid amount O (goods after discounts plus shipping), half-up, at least ¥5.00 and at
+    most ¥100.00. It is charged once per order (see ``penalty_due``)."""
+    return max(PENALTY_FLOOR, min(PENALTY_CAP, order_paid.times(PENALTY_RATE)))
+
+
+def penalty_due(order: Order, claim_id: int | None) -> Money:
+    """C6: what a BUYER_WINS ruling of claim ``claim_id`` would charge now as penalty: the order's penalty, or
+    nothing when a ruling in force on another claim of the same order already charged it (once per order)."""
+    if order.penalty_claim_id is not None and order.penalty_claim_id != claim_id:
+        return Money.zero()
+    return standard_penalty(order.penalty_basis)
 
 
 def merchant_may_be_bypassed(now: datetime, due_at: datetime) -> bool:

@@ -1,4 +1,4 @@
-"""Claim operations (SPEC C1–C8). Each runs in one transaction; money moves in the same transaction as the
+"""Claim operations (SPEC C1–C9, and W7's after-sale coupon returns). Each runs in one transaction; money moves in the same transaction as the
 state change that causes it (C7)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from domain.claims.model import (
     ClaimStatus,
     Evidence,
     EvidenceKind,
+    ForceMajeureCause,
     MerchantWinsReason,
     Ruling,
     RulingOutcome,
@@ -21,7 +22,8 @@ from domain.claims.model import (
 )
 from domain.claims.ports import ClaimQuery
 from domain.claims.transitions import TRANSITIONS, Action
-from domain.orders.model import OrderStatus, parse_quantity
+from domain.coupons.services import return_order_coupons
+from domain.orders.model import Order, OrderStatus, parse_quantity
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
@@ -34,6 +36,8 @@ from domain.shops.model import LedgerBucket, LedgerEntryKind
 MAX_EVIDENCE_PER_CALL = 20
 MAX_DESCRIPTION = 1000
 MAX_REASON = 500
+MAX_STATEMENT = 1000  # C9
+MAX_NOTE = 1000  # C6
 DEPOSIT_FIRST = (LedgerBucket.DEPOSIT, LedgerBucket.PAYABLES)
 PAYABLES_FIRST = (LedgerBucket.PAYABLES, LedgerBucket.DEPOSIT)
 
@@ -43,6 +47,7 @@ class ClaimPolicy:
     """Platform settings for claims."""
 
     merchant_response_time: timedelta = timedelta(hours=48)  # C5 default, a platform setting
+    after_sale_days: int = 15  # W7 default (AFTER_SALE_DAYS), natural days after the sign-off
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,15 @@ class RuleClaim:
     outcome: RulingOutcome
     merchant_wins_reason: MerchantWinsReason | None = None
     agreed_penalty: Money | None = None
+    force_majeure_cause: ForceMajeureCause | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RespondToEscalation:
+    claim_id: int | None
+    statement: str
+    evidence: list[EvidenceRequest]
 
 
 def _transition(claim: Claim, action: Action, actor: Actor) -> None:
@@ -88,7 +102,8 @@ async def evidence_from_uploads(uow: UnitOfWork, actor: Actor, requests: list[Ev
         upload = uploads.get(request.upload_id)
         if upload is None or upload.owner_id != actor.user_id or upload.owner_role is not actor.role:
             raise NotFound("no such upload of yours", ("input", "evidence", i, "uploadId"))
-        items.append(Evidence(request.kind, upload.id, upload.facts.sha256, at, actor.user_id))
+        items.append(Evidence(request.kind, upload.id, upload.facts.sha256, at, actor.user_id,
+                              submitted_by=actor.role))
     return items
 
 
@@ -132,8 +147,7 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
             order_id=order.id, order_line_id=line.id, shop_id=order.shop_id, buyer_id=actor.user_id,
             reason=request.reason, covered=covered, damaged_quantity=damaged, description=description,
             submitted_at=now, merchant_response_due_at=now + policy.merchant_response_time,
-            standard_refund=rules.standard_refund(paid, damaged, line.quantity),
-            standard_penalty=rules.standard_penalty(paid) if covered else Money.zero(), evidence=evidence,
+            standard_refund=rules.standard_refund(paid, damaged, line.quantity), evidence=evidence,
         )
         await uow.claims.add(claim)
         await uow.audit.record(AuditEvent.of("claim", claim.id, Action.SUBMIT.value, now, actor))
@@ -157,17 +171,38 @@ async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Acti
     return await in_transaction(uow, work)
 
 
-async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None) -> Claim:
+async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, now: datetime,
+                  policy: ClaimPolicy) -> None:
+    """The buyer gets ``amount`` back on this claim. W7: when it makes the order fully refunded within the
+    after-sale period, the order's coupons come back with their original validity. The order is written by the
+    caller, conditionally on its version, so two refunds of one order never both miss (or both see) the full
+    refund."""
+    claim.refunded = claim.refunded + amount
+    if order.record_after_sale_refund(amount, now, policy.after_sale_days):
+        await return_order_coupons(uow, order.id, now)
+
+
+async def _order_of(uow: UnitOfWork, claim: Claim) -> Order:
+    order = await uow.orders.get(claim.order_id, lock=True)
+    if order is None:  # a foreign key guarantees it; a missing order is a broken database, not the caller's fault
+        raise RuntimeError(f"claim {claim.id} has no order {claim.order_id}")
+    return order
+
+
+async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None,
+                       policy: ClaimPolicy = ClaimPolicy()) -> Claim:
     """MERCHANT refunds voluntarily: the C4 amount, paid from payables first, then the deposit (C7)."""
     actor.require(Role.MERCHANT)
     now = clock.now()
 
     async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.ACCEPT, actor)
+        order = await _order_of(uow, claim)
         account = await uow.accounts.get(claim.shop_id, lock=True)
         account.collect(claim.standard_refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
         await uow.accounts.save(account)
-        claim.refunded = claim.refunded + claim.standard_refund
+        await _refund(uow, claim, order, claim.standard_refund, now, policy)
+        await uow.orders.update(order)
 
     return await _act(uow, actor, claim_id, Action.ACCEPT, change, now)
 
@@ -244,22 +279,48 @@ async def invalidate_evidence(uow: UnitOfWork, actor: Actor, clock: Clock, claim
     return await _act(uow, actor, claim_id, Action.INVALIDATE_EVIDENCE, change, now)
 
 
-def _ruling_amounts(claim: Claim, request: RuleClaim) -> tuple[Money, Money]:
-    """C6: what the merchant pays under each outcome."""
-    if request.outcome is RulingOutcome.MERCHANT_WINS:
-        return Money.zero(), Money.zero()
+async def respond_to_escalation(uow: UnitOfWork, actor: Actor, clock: Clock, request: RespondToEscalation) -> Claim:
+    """C9: a merchant of the claim's shop gives the shop's side once, while the claim is escalated: a statement and
+    at least one evidence file (any kinds) from the merchant's own uploads. Once is decided by the claim's
+    conditional write: of two racing responses the second finds the statement set."""
+    actor.require(Role.MERCHANT)
+    now = clock.now()
+    statement = bounded_text(request.statement, field=("input", "statement"), max_len=MAX_STATEMENT, min_len=1)
+    if not request.evidence:
+        raise InvalidInput("respond with at least one evidence file (C9)", ("input", "evidence"))
+
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.RESPOND, actor)
+        if claim.merchant_statement is not None:
+            raise InvalidState("the shop has already responded to this escalation (C9: once)", ("input", "claimId"))
+        claim.evidence.extend(await evidence_from_uploads(uow, actor, request.evidence, now))
+        claim.merchant_statement, claim.merchant_responded_at = statement, now
+
+    return await _act(uow, actor, request.claim_id, Action.RESPOND, change, now)
+
+
+def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Money, Money, int | None]:
+    """C6: what the merchant pays under each outcome (refund, penalty), and the claim whose ruling already charged
+    the order's penalty when that is why this one charges none. BUYER_WINS records this claim on the order as the
+    one that charges it (the order is written conditionally, so of two racing rulings one charges)."""
     if not rules.evidence_complete(claim.evidence):
         raise DomainError("the valid evidence no longer makes a complete set (C3); rule MERCHANT_WINS with "
                           "EVIDENCE_INVALID or EVIDENCE_INSUFFICIENT", ("input", "outcome"), ErrorCode.EVIDENCE_INCOMPLETE)
     if request.outcome is RulingOutcome.FORCE_MAJEURE:
-        return claim.standard_refund, Money.zero()
-    penalty = claim.standard_penalty
+        return claim.standard_refund, Money.zero(), None
+    penalty = rules.penalty_due(order, claim.id)
+    charged_on = order.charge_penalty(claim.id)
+    if charged_on is not None:
+        if request.agreed_penalty is not None:
+            raise DomainError(f"this order's penalty was already charged on another claim (C6: once per order); "
+                              "rule without agreedPenalty", ("input", "agreedPenalty"), ErrorCode.PENALTY_ALREADY_CHARGED)
+        return claim.standard_refund, Money.zero(), charged_on
     if request.agreed_penalty is not None:
         if request.agreed_penalty < penalty:
             raise DomainError(f"an agreed penalty may not be below the platform amount {penalty}",
                               ("input", "agreedPenalty"), ErrorCode.PENALTY_BELOW_MINIMUM)
         penalty = request.agreed_penalty
-    return claim.standard_refund, penalty
+    return claim.standard_refund, penalty, None
 
 
 def _check_ruling_input(request: RuleClaim) -> None:
@@ -270,25 +331,41 @@ def _check_ruling_input(request: RuleClaim) -> None:
         raise InvalidInput("merchantWinsReason goes with MERCHANT_WINS only", ("input", "merchantWinsReason"))
     if request.agreed_penalty is not None and request.outcome is not RulingOutcome.BUYER_WINS:
         raise InvalidInput("an agreed penalty goes with BUYER_WINS only", ("input", "agreedPenalty"))
+    force_majeure = request.outcome is RulingOutcome.FORCE_MAJEURE
+    if force_majeure and request.force_majeure_cause is None:
+        raise InvalidInput("FORCE_MAJEURE names its cause (forceMajeureCause)", ("input", "forceMajeureCause"))
+    if not force_majeure and request.force_majeure_cause is not None:
+        raise InvalidInput("forceMajeureCause goes with FORCE_MAJEURE only", ("input", "forceMajeureCause"))
 
 
-async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleClaim) -> Claim:
+async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleClaim,
+                     policy: ClaimPolicy = ClaimPolicy()) -> Claim:
     """C6/C7: the platform rules on an escalated claim and collects in the same transaction: deposit first, then
-    payables, the rest as arrears on the deposit; one ledger entry per movement, tied to the claim."""
+    payables, the rest as arrears on the deposit; one ledger entry per movement, tied to the claim. The penalty
+    is the order's, charged at most once per order; a refund that completes the order's refund returns its
+    coupons (W7)."""
     actor.require(Role.PLATFORM)
     _check_ruling_input(request)
+    note = bounded_text(request.note, field=("input", "note"), max_len=MAX_NOTE, min_len=1) \
+        if request.note is not None else None
     now = clock.now()
 
     async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.RULE, actor)
-        refund, penalty = _ruling_amounts(claim, request)
-        if refund.fen or penalty.fen:
-            account = await uow.accounts.get(claim.shop_id, lock=True)
-            account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
-            account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
-            await uow.accounts.save(account)
-        claim.refunded = claim.refunded + refund
-        claim.ruling = Ruling(request.outcome, request.merchant_wins_reason, refund, penalty, now, actor.user_id)
+        refund, penalty, charged_on = Money.zero(), Money.zero(), None
+        if request.outcome is not RulingOutcome.MERCHANT_WINS:
+            order = await _order_of(uow, claim)
+            refund, penalty, charged_on = _ruling_amounts(claim, order, request)
+            if refund.fen or penalty.fen:
+                account = await uow.accounts.get(claim.shop_id, lock=True)
+                account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
+                account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
+                await uow.accounts.save(account)
+            await _refund(uow, claim, order, refund, now, policy)
+            await uow.orders.update(order)
+        claim.ruling = Ruling(request.outcome, request.merchant_wins_reason, refund, penalty, now, actor.user_id,
+                              force_majeure_cause=request.force_majeure_cause, note=note,
+                              penalty_charged_on_claim_id=charged_on)
 
     return await _act(uow, actor, request.claim_id, Action.RULE, change, now)
 

@@ -1,4 +1,4 @@
-"""C5/C6: the one table of allowed transitions. Every transition writes an event with actor and time (G5)."""
+"""C5/C6/C9: the one table of allowed transitions. Every transition writes an event with actor and time (G5)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Action(str, Enum):
     ADD_EVIDENCE = "EVIDENCE_ADDED"
     INVALIDATE_EVIDENCE = "EVIDENCE_INVALIDATED"
     RULE = "RULED"
+    RESPOND = "MERCHANT_RESPONDED"
 
 
 @dataclass(frozen=True)
@@ -40,4 +41,6 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.ADD_EVIDENCE: Transition(Role.BUYER, frozenset({S.ESCALATED}), None),
     Action.INVALIDATE_EVIDENCE: Transition(Role.PLATFORM, ALL - {S.WITHDRAWN}, None),
     Action.RULE: Transition(Role.PLATFORM, frozenset({S.ESCALATED}), S.RULED),
+    # C9: while escalated, the shop gives its side (once: checked by the service on the claim's statement).
+    Action.RESPOND: Transition(Role.MERCHANT, frozenset({S.ESCALATED}), None),
 }

@@ -83,13 +83,16 @@ class Coupon:
     used_at: datetime | None = None
     version: int = 0
     id: int | None = None
+    new_user_only: bool = False  # W8: copied from the template at claiming (templates never change it)
 
     def effective_status(self, now: datetime, payment_timeout: timedelta) -> CouponStatus:
         """W6: a lock past the payment timeout reads as released; an available coupon past its window reads as
-        expired. Statuses read correctly at any "now"."""
+        expired. W8: a new-user coupon locked by the user's first order is never released — that order counts
+        as placed whatever became of it — so past the timeout it reads INVALIDATED. Statuses read correctly at
+        any "now"."""
         status = self.status
         if status is CouponStatus.LOCKED and self.locked_at is not None and now > self.locked_at + payment_timeout:
-            status = CouponStatus.AVAILABLE
+            status = CouponStatus.INVALIDATED if self.new_user_only else CouponStatus.AVAILABLE
         if status is CouponStatus.AVAILABLE and now > self.valid_until:
             return CouponStatus.EXPIRED
         return status

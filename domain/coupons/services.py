@@ -149,7 +149,7 @@ async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id:
         if not await uow.coupons.take_stock(template.id):
             raise DomainError("this coupon is out of stock", ("input", "templateId"), ErrorCode.COUPON_OUT_OF_STOCK)
         start, end = template.window_for(now)
-        coupon = Coupon(template.id, actor.user_id, owned + 1, now, start, end)
+        coupon = Coupon(template.id, actor.user_id, owned + 1, now, start, end, new_user_only=template.new_user_only)
         await uow.coupons.add(coupon)
         await uow.audit.record(AuditEvent.of("coupon", coupon.id, "CLAIMED", now, actor))
         return coupon

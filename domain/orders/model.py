@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
+from domain.calendar.model import natural_days_end
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import InvalidInput, InvalidState
 from domain.shared.money import Money
@@ -75,6 +76,8 @@ class Order:
     cancelled_at: datetime | None = None
     remark: str | None = None
     coupons: list = field(default_factory=list)  # AppliedCoupon, as priced at placement (W5)
+    refunded: Money = field(default_factory=Money.zero)  # W7/C7: cancellation and claim refunds so far
+    penalty_claim_id: int | None = None  # C6: the claim whose ruling in force charged this order's penalty
     version: int = 0
     id: int | None = None
 
@@ -89,6 +92,44 @@ class Order:
     @property
     def payable(self) -> Money:
         return self.goods_total - self.discount_total + self.shipping_fee
+
+    @property
+    def goods_paid(self) -> Money:
+        """Goods after discounts: what a full refund returns (W7: everything but shipping)."""
+        return self.goods_total - self.discount_total
+
+    @property
+    def penalty_basis(self) -> Money:
+        """C6's O: the order's actually paid amount, goods after discounts plus shipping [decision]."""
+        return self.payable
+
+    @property
+    def fully_refunded(self) -> bool:
+        """W7: every line's paid amount refunded."""
+        return self.refunded >= self.goods_paid
+
+    def record_after_sale_refund(self, amount: Money, at: datetime, after_sale_days: int) -> bool:
+        """W7: add a claim refund. True when this refund is the one that makes the order fully refunded and it
+        comes within the after-sale period (``after_sale_days`` natural days after the sign-off, counted as A3
+        counts): then the order's coupons come back. A partial or a late refund returns nothing, and an order
+        becomes fully refunded once, so nothing comes back twice."""
+        was_full = self.fully_refunded
+        self.refunded = self.refunded + amount
+        in_period = self.signed_at is not None and at <= natural_days_end(self.signed_at, after_sale_days)
+        return amount.fen > 0 and not was_full and self.fully_refunded and in_period
+
+    def charge_penalty(self, claim_id: int) -> int | None:
+        """C6: the order pays its penalty at most once. Records ``claim_id`` as the claim that charges it and
+        returns None, or returns the claim whose ruling in force already charged it."""
+        if self.penalty_claim_id is not None and self.penalty_claim_id != claim_id:
+            return self.penalty_claim_id
+        self.penalty_claim_id = claim_id
+        return None
+
+    def release_penalty(self, claim_id: int) -> None:
+        """A5: the ruling that charged the penalty was withdrawn; a later ruling may charge it again."""
+        if self.penalty_claim_id == claim_id:
+            self.penalty_claim_id = None
 
     def _moment(self, at: datetime, now: datetime, not_before: datetime, field: tuple) -> datetime:
         if at > now:
@@ -137,6 +178,8 @@ class Order:
         if actor.role is Role.BUYER and self.status is OrderStatus.DELIVERED:
             raise InvalidState("a delivered order cannot be cancelled by the buyer; file an after-sale claim",
                                ("input", "orderId"))
+        if self.paid_at is not None:  # W7: a paid order gets everything back but shipping
+            self.refunded = max(self.refunded, self.goods_paid)
         self.status, self.cancelled_at = OrderStatus.CANCELLED, at
 
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from domain.shared.errors import InvalidInput
 
 CENT = Decimal("0.01")
-WHOLE = Decimal(1)
+
+
+def half_up(numerator: int, denominator: int) -> int:
+    """G1's one rounding: the exact quotient ``numerator / denominator`` to the nearest whole number, halves away
+    from zero (四舍五入: 0.5 → 1, −0.5 → −1). Integer arithmetic only, so nothing is rounded before this."""
+    if denominator <= 0:
+        raise ValueError("the denominator is positive")
+    whole = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return whole if numerator >= 0 else -whole
 
 
 @dataclass(frozen=True, order=True)
@@ -46,10 +55,21 @@ class Money:
     def __neg__(self) -> Money:
         return Money(-self.fen)
 
-    def times(self, factor: Decimal) -> Money:
-        """Multiply by an exact factor, half-up to the fen (G1: 四舍五入精确到分 — 0.005 yuan → 1 fen): fen × factor
-        rounded to a whole fen, which is yuan × factor rounded to the cent without the detour through yuan."""
-        return Money(int((Decimal(self.fen) * factor).quantize(WHOLE, rounding=ROUND_HALF_UP)))
+    def times(self, factor: Fraction | Decimal | int) -> Money:
+        """Multiply by an exact factor, half-up to the fen (G1: 四舍五入精确到分 — 0.005 yuan → 1 fen).
+
+        The factor is taken as the exact rational it denotes (a ``Decimal`` by its integer ratio, so 0.3 is 3/10,
+        never a binary or 28-digit approximation), and fen × factor is rounded once. Ratios such as C4's q / Q
+        are passed as a ``Fraction``: 2988 fen × 5/24 = 622.5 → 623, where a ``Decimal`` quotient would already
+        have been rounded to 0.2083…33 and the product fallen to 622.4999… → 622."""
+        if isinstance(factor, int):
+            return Money(self.fen * factor)
+        numerator, denominator = factor.as_integer_ratio()
+        return Money(half_up(self.fen * numerator, denominator))
+
+    def share(self, part: Fraction | Decimal | int, whole: Fraction | Decimal | int) -> Money:
+        """``self × part / whole``, exact until the one half-up rounding (C4's P × q / Q)."""
+        return self.times(Fraction(part) / Fraction(whole))
 
     def __str__(self) -> str:
         return f"¥{self.yuan}"

@@ -25,8 +25,11 @@ async def store_upload(uow: UnitOfWork, blobs: BlobStore, actor: Actor, clock: C
     return upload
 
 
-def can_read_upload(actor: Actor, upload: Upload, shops_referencing: set[int]) -> bool:
-    """The uploader, the platform, and the staff of a shop whose claim uses the file as evidence."""
+def can_read_upload(actor: Actor, upload: Upload, claim_parties: set[tuple[int, str]]) -> bool:
+    """The uploader, the platform, and both parties of a claim that uses the file as evidence: the staff of its
+    shop, and its buyer (who reads the shop's C9 evidence as the shop reads the buyer's)."""
     if actor.role is Role.PLATFORM or (actor.user_id == upload.owner_id and actor.role is upload.owner_role):
         return True
-    return actor.shop_id is not None and actor.shop_id in shops_referencing
+    if actor.role is Role.BUYER:
+        return any(buyer_id == actor.user_id for _shop, buyer_id in claim_parties)
+    return actor.shop_id is not None and any(shop_id == actor.shop_id for shop_id, _buyer in claim_parties)

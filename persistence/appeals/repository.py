@@ -18,6 +18,7 @@ from domain.appeals.model import (
 from domain.appeals.ports import AppealQuery, ShopScoreFacts
 from domain.calendar.model import YearCalendar
 from domain.claims.model import Evidence, EvidenceKind
+from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.claims.tables import ClaimRow
@@ -96,7 +97,8 @@ class SqlAppealRepository:
                 .order_by(AppealEvidenceRow.id))
             for e in found.scalars():
                 evidence[e.appeal_id].append(
-                    Evidence(EvidenceKind(e.kind), e.upload_id, e.sha256, e.uploaded_at, e.added_by, id=e.id))
+                    Evidence(EvidenceKind(e.kind), e.upload_id, e.sha256, e.uploaded_at, e.added_by, id=e.id,
+                             submitted_by=Role.MERCHANT))
         return {r.id: _appeal(r, evidence[r.id]) for r in rows}
 
     async def appeal_ids_of_evidence(self, ids: list[int]) -> dict[int, int]:

@@ -12,11 +12,13 @@ from domain.claims.model import (
     ClaimStatus,
     Evidence,
     EvidenceKind,
+    ForceMajeureCause,
     MerchantWinsReason,
     Ruling,
     RulingOutcome,
 )
 from domain.claims.ports import ClaimQuery
+from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
 from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
@@ -37,6 +39,10 @@ def _state(claim: Claim) -> dict:
         ruling_penalty_fen=ruling.penalty.fen if ruling else None,
         ruled_at=ruling.decided_at if ruling else None, ruled_by=ruling.decided_by if ruling else None,
         ruling_withdrawn_at=ruling.withdrawn_at if ruling else None,
+        ruling_force_majeure_cause=ruling.force_majeure_cause.value if ruling and ruling.force_majeure_cause else None,
+        ruling_note=ruling.note if ruling else None,
+        ruling_penalty_charged_on_claim_id=ruling.penalty_charged_on_claim_id if ruling else None,
+        merchant_statement=claim.merchant_statement, merchant_responded_at=claim.merchant_responded_at,
     )
 
 
@@ -49,7 +55,8 @@ _EVIDENCE_BY_ID = ByKeys(lambda match: select(EVIDENCE).where(match(EVIDENCE.c.i
 
 def _evidence(row) -> Evidence:
     return Evidence(member(EvidenceKind, row.kind), row.upload_id, row.sha256, row.uploaded_at, row.added_by,
-                    row.invalidated, row.invalid_reason, row.invalidated_at, row.invalidated_by, row.claim_id, row.id)
+                    row.invalidated, row.invalid_reason, row.invalidated_at, row.invalidated_by, row.claim_id, row.id,
+                    member(Role, row.submitted_by))
 
 
 def _claim(row, evidence: list[Evidence]) -> Claim:
@@ -60,6 +67,8 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
             member(MerchantWinsReason, row.ruling_reason) if row.ruling_reason else None,
             Money(row.ruling_refund_fen), Money(row.ruling_penalty_fen), row.ruled_at, row.ruled_by,
             row.ruling_withdrawn_at,
+            member(ForceMajeureCause, row.ruling_force_majeure_cause) if row.ruling_force_majeure_cause else None,
+            row.ruling_note, row.ruling_penalty_charged_on_claim_id,
         )
     return Claim(
         order_id=row.order_id, order_line_id=row.order_line_id, shop_id=row.shop_id, buyer_id=row.buyer_id,
@@ -67,9 +76,10 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
         damaged_quantity=Decimal(row.damaged_quantity_milli).scaleb(-3),
         description=row.description, submitted_at=row.submitted_at,
         merchant_response_due_at=row.merchant_response_due_at, standard_refund=Money(row.standard_refund_fen),
-        standard_penalty=Money(row.standard_penalty_fen), status=member(ClaimStatus, row.status),
+        status=member(ClaimStatus, row.status),
         refunded=Money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
-        counts_toward_return_rate=row.counts_toward_return_rate, evidence=evidence, version=row.version, id=row.id,
+        counts_toward_return_rate=row.counts_toward_return_rate, merchant_statement=row.merchant_statement,
+        merchant_responded_at=row.merchant_responded_at, evidence=evidence, version=row.version, id=row.id,
     )
 
 
@@ -83,7 +93,7 @@ class SqlClaimRepository:
             buyer_id=claim.buyer_id, reason=claim.reason.value, covered=claim.covered,
             damaged_quantity_milli=int(claim.damaged_quantity * 1000), description=claim.description,
             submitted_at=claim.submitted_at, merchant_response_due_at=claim.merchant_response_due_at,
-            standard_refund_fen=claim.standard_refund.fen, standard_penalty_fen=claim.standard_penalty.fen,
+            standard_refund_fen=claim.standard_refund.fen, standard_penalty_fen=0,
             version=claim.version, **_state(claim),
         )
         already_open = DomainError("this line already has an open claim", ("input", "orderLineId"),
@@ -99,7 +109,8 @@ class SqlClaimRepository:
         for item in claim.evidence:
             if item.id is None:
                 row = EvidenceRow(claim_id=claim.id, upload_id=item.upload_id, kind=item.kind.value, sha256=item.sha256,
-                                  uploaded_at=item.uploaded_at, added_by=item.added_by)
+                                  uploaded_at=item.uploaded_at, added_by=item.added_by,
+                                  submitted_by=item.submitted_by.value)
                 self.session.add(row)
                 await self.session.flush()
                 item.id, item.claim_id = row.id, claim.id
@@ -185,9 +196,9 @@ class SqlClaimRepository:
                 found[digest].add(claim_id)
         return found
 
-    async def shops_referencing_upload(self, upload_id: str) -> set[int]:
+    async def claim_parties_of_upload(self, upload_id: str) -> set[tuple[int, str]]:
         rows = await self.session.execute(
-            select(ClaimRow.shop_id).join(EvidenceRow, EvidenceRow.claim_id == ClaimRow.id)
+            select(ClaimRow.shop_id, ClaimRow.buyer_id).join(EvidenceRow, EvidenceRow.claim_id == ClaimRow.id)
             .where(EvidenceRow.upload_id == upload_id)
         )
-        return {shop_id for (shop_id,) in rows}
+        return {(shop_id, buyer_id) for shop_id, buyer_id in rows}

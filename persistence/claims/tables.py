@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, String
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -10,7 +10,11 @@ from persistence.shared.types import UTCDateTime
 
 class ClaimRow(SQLModel, table=True):
     """``open_line_id`` holds the order line while the claim is open and NULL once it is closed: its unique
-    constraint is C5's "one open claim per order line", decided by the database under any concurrency."""
+    constraint is C5's "one open claim per order line", decided by the database under any concurrency.
+
+    ``standard_penalty_fen`` is history: rows written before C6 was read per order hold the per-line penalty of
+    that reading; C6 is now the order's (``orders.penalty_claim_id``), computed when asked, so new rows write 0
+    and nothing reads it."""
 
     __tablename__ = "claims"
     __table_args__ = (Index("ix_claims_shop", "shop_id", "id"), Index("ix_claims_buyer", "buyer_id", "id"))
@@ -39,6 +43,11 @@ class ClaimRow(SQLModel, table=True):
     ruled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     ruled_by: str | None = Field(default=None, max_length=128)
     ruling_withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    ruling_force_majeure_cause: str | None = Field(default=None, max_length=32)
+    ruling_note: str | None = Field(default=None, max_length=1000)
+    ruling_penalty_charged_on_claim_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    merchant_statement: str | None = Field(default=None, max_length=1000)
+    merchant_responded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     counts_toward_return_rate: bool = True
     version: int = 0
 
@@ -57,3 +66,4 @@ class EvidenceRow(SQLModel, table=True):
     invalid_reason: str | None = Field(default=None, max_length=500)
     invalidated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     invalidated_by: str | None = Field(default=None, max_length=128)
+    submitted_by: str = Field(default="BUYER", sa_column=Column(String(16), nullable=False, server_default="BUYER"))  # C9

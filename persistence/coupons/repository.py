@@ -42,7 +42,7 @@ def _template(r) -> CouponTemplate:
 
 def _coupon(r) -> Coupon:
     return Coupon(r.template_id, r.owner_id, r.seq, r.claimed_at, r.valid_from, r.valid_until,
-                  member(CouponStatus, r.status), r.order_id, r.locked_at, r.used_at, r.version, r.id)
+                  member(CouponStatus, r.status), r.order_id, r.locked_at, r.used_at, r.version, r.id, r.new_user_only)
 
 
 def encode_shares(shares) -> str:
@@ -97,7 +97,7 @@ class SqlCouponRepository:
     async def add(self, coupon: Coupon) -> Coupon:
         row = CouponRow(template_id=coupon.template_id, owner_id=coupon.owner_id, seq=coupon.seq,
                         claimed_at=coupon.claimed_at, valid_from=coupon.valid_from, valid_until=coupon.valid_until,
-                        status=coupon.status.value, version=coupon.version)
+                        status=coupon.status.value, new_user_only=coupon.new_user_only, version=coupon.version)
         async with unique_violation_as(ConcurrentUpdate("coupon wallet")):
             self.session.add(row)
             await self.session.flush()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -49,6 +49,7 @@ class CouponRow(SQLModel, table=True):
     order_id: int | None = Field(default=None, foreign_key="orders.id", index=True)
     locked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    new_user_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     version: int = 0
 
 

@@ -16,7 +16,7 @@ from persistence.shared.enums import member
 from persistence.shared.keys import ByKeys, Rows
 
 ORDERS, LINES, ORDER_COUPONS = OrderRow.__table__, OrderLineRow.__table__, OrderCouponRow.__table__
-_STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark")
+_STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark", "penalty_claim_id")
 _ORDERS_BY_ID = ByKeys(lambda match: select(ORDERS).where(match(ORDERS.c.id)))
 _LINES_OF_ORDERS = ByKeys(lambda match: select(LINES).where(match(LINES.c.order_id)).order_by(LINES.c.id))
 _COUPONS_OF_ORDERS = ByKeys(
@@ -38,13 +38,15 @@ def _order(row, lines: list[OrderLine]) -> Order:
         lines=lines,
         shipping_fee=Money(row.shipping_fee_fen), placed_at=row.placed_at,
         live_room_streamer_id=row.live_room_streamer_id, status=member(OrderStatus, row.status), paid_at=row.paid_at,
-        signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, version=row.version, id=row.id,
+        signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, refunded=Money(row.refunded_fen),
+        penalty_claim_id=row.penalty_claim_id, version=row.version, id=row.id,
     )
 
 
 def _state(order: Order) -> dict:
     values = {name: getattr(order, name) for name in _STATE_FIELDS}
     values["status"] = order.status.value
+    values["refunded_fen"] = order.refunded.fen
     return values
 
 

@@ -24,6 +24,11 @@ class OrderRow(SQLModel, table=True):
     signed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     remark: str | None = Field(default=None, max_length=2000)
+    refunded_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # C6: the claim whose ruling in force charged the order's penalty. Written only through the order's versioned
+    # update, so of two rulings racing on one order exactly one sets it. No foreign key: claims already reference
+    # orders, and a cycle would complicate every insert for nothing the version check does not already decide.
+    penalty_claim_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     version: int = 0
 
 

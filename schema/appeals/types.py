@@ -8,6 +8,7 @@ import strawberry
 from domain.appeals import model
 from domain.appeals.model import can_view_appeal
 from domain.appeals.services import experience_score
+from schema.appeals.kinds import AppealKind
 from schema.claims.types import Claim, Evidence, load_claim
 from schema.common.ids import encode_id
 from schema.common.node import Node, register_node
@@ -16,7 +17,6 @@ from schema.context import Info
 from schema.reviews.types import Review, load_review
 from schema.shops.types import Shop, load_shop
 
-AppealKind = strawberry.enum(model.AppealKind, name="AppealKind")
 ReviewAppealGround = strawberry.enum(model.ReviewAppealGround, name="ReviewAppealGround")
 AppealStatus = strawberry.enum(model.AppealStatus, name="AppealStatus")
 ReviewAppealOutcome = strawberry.enum(model.ReviewAppealOutcome, name="ReviewAppealOutcome")

@@ -14,6 +14,7 @@ from schema.claims.types import (
     ClaimReason,
     ClaimStatus,
     EvidenceKind,
+    ForceMajeureCause,
     MerchantWinsReason,
     RulingOutcome,
     load_claim,
@@ -88,13 +89,29 @@ class RuleClaimInput:
     merchant_wins_reason: MerchantWinsReason | None = None
     agreed_penalty: Decimal | None = strawberry.field(
         default=None, description="C6: a penalty the parties agreed on; not below the platform amount.")
+    force_majeure_cause: ForceMajeureCause | None = strawberry.field(
+        default=None, description="Required for FORCE_MAJEURE, refused otherwise.")
+    note: str | None = strawberry.field(
+        default=None, description="The platform's reasoning, shown to the buyer and the shop (1–1000 characters).")
 
     def to_request(self) -> services.RuleClaim:
         agreed = self.agreed_penalty
         return services.RuleClaim(
             decode_id(self.claim_id, "Claim"), self.outcome, self.merchant_wins_reason,
             DomainMoney.of(agreed, ("input", "agreedPenalty")) if agreed is not None else None,
+            self.force_majeure_cause, self.note,
         )
+
+
+@strawberry.input(description="C9: the shop's side while a claim is escalated.")
+class RespondToEscalationInput:
+    claim_id: strawberry.ID
+    statement: str = strawberry.field(description="For the platform, 1–1000 characters; the buyer reads it too.")
+    evidence: list[EvidenceInput] = strawberry.field(description="At least one file of any kind, from POST /uploads.")
+
+    def to_request(self) -> services.RespondToEscalation:
+        return services.RespondToEscalation(decode_id(self.claim_id, "Claim"), self.statement,
+                                            [e.to_request() for e in self.evidence])
 
 
 @strawberry.input
@@ -166,7 +183,7 @@ class ClaimMutations:
     async def accept_claim(self, info: Info, input: AcceptClaimInput) -> ClaimPayload:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.accept_claim(
-            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id)), _claim)
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), ctx.claim_policy), _claim)
 
     @strawberry.mutation(description="MERCHANT")
     async def reject_claim(self, info: Info, input: RejectClaimInput) -> ClaimPayload:
@@ -197,4 +214,10 @@ class ClaimMutations:
     async def rule_claim(self, info: Info, input: RuleClaimInput) -> ClaimPayload:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.rule_claim(
+            ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.claim_policy), _claim)
+
+    @strawberry.mutation(description="MERCHANT of the claim's shop, while ESCALATED (C9).")
+    async def respond_to_escalation(self, info: Info, input: RespondToEscalationInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.respond_to_escalation(
             ctx.uow(), ctx.actor, ctx.clock, input.to_request()), _claim)

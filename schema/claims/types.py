@@ -6,11 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from domain.claims import model
+from domain.appeals.rules import claim_appeal_deadline
+from domain.claims import model, rules
 from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode, editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
 from domain.shared.actor import Role as DomainRole
+from domain.shared.money import Money as DomainMoney
 from domain.shops.model import can_see_account
+from schema.appeals.kinds import AppealKind
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
@@ -24,6 +27,9 @@ ClaimStatus = strawberry.enum(model.ClaimStatus, name="ClaimStatus")
 EvidenceKind = strawberry.enum(model.EvidenceKind, name="EvidenceKind")
 RulingOutcome = strawberry.enum(model.RulingOutcome, name="RulingOutcome")
 MerchantWinsReason = strawberry.enum(model.MerchantWinsReason, name="MerchantWinsReason")
+ForceMajeureCause = strawberry.enum(
+    model.ForceMajeureCause, name="ForceMajeureCause",
+    description="C6: what caused a FORCE_MAJEURE ruling (the seed's list, and OTHER).")
 EvidenceWarningCode = strawberry.enum(DomainWarningCode, name="EvidenceWarningCode")
 
 
@@ -42,6 +48,8 @@ class Evidence(Node):
     uploaded_at: datetime
     invalidated: bool
     invalid_reason: str | None
+    submitted_by: Role = strawberry.field(
+        description="Who submitted it: BUYER (claim or escalation), MERCHANT (C9 response or appeal).")
     item: strawberry.Private[model.Evidence]
     claim_id: strawberry.Private[int | None]
     shop_id: strawberry.Private[int | None]
@@ -57,7 +65,9 @@ class Evidence(Node):
         if not (actor.role is DomainRole.PLATFORM or actor.acts_for_shop(self.shop_id)):
             return []
         upload = await loaders.upload_by_id.load(self.item.upload_id)
-        if self.claim_id is None:  # an appeal's evidence: only what the file itself says
+        if self.claim_id is None or self.item.submitted_by is not DomainRole.BUYER:
+            # an appeal's or the shop's C9 evidence: only what the file itself says (the timing checks compare a
+            # buyer's photo with the order and the claim, which says nothing of a shop's own records)
             found = editing_warnings(upload.facts)
         else:
             claim = await loaders.claim_by_id.load(self.claim_id)
@@ -70,7 +80,8 @@ class Evidence(Node):
     def of(item: model.Evidence, shop_id: int, type_name: str = "Evidence") -> Evidence:
         return Evidence(
             id=encode_id(type_name, item.id), claim_id=item.claim_id, shop_id=shop_id, kind=item.kind, sha256=item.sha256, url=f"/uploads/{item.upload_id}",
-            uploaded_at=item.uploaded_at, invalidated=item.invalidated, invalid_reason=item.invalid_reason, item=item,
+            uploaded_at=item.uploaded_at, invalidated=item.invalidated, invalid_reason=item.invalid_reason,
+            submitted_by=item.submitted_by, item=item,
         )
 
 
@@ -82,12 +93,22 @@ class Ruling:
     penalty: Money
     decided_at: datetime
     withdrawn_at: datetime | None = strawberry.field(description="Set when an approved appeal withdrew the ruling (A5).")
+    force_majeure_cause: ForceMajeureCause | None = strawberry.field(
+        description="C6: the cause of a FORCE_MAJEURE ruling; null for the other outcomes.")
+    note: str | None = strawberry.field(description="C6: the platform's reasoning, shown to the buyer and the shop.")
+    charged_on: strawberry.Private[int | None]
+
+    @strawberry.field(description="C6: set when this order's penalty was already charged by the ruling of another "
+                                  "claim (then penalty is 0).")
+    async def penalty_charged_on_claim(self, info: Info) -> Claim | None:
+        return await load_claim(info, self.charged_on) if self.charged_on is not None else None
 
     @staticmethod
     def of(ruling: model.Ruling) -> Ruling:
         return Ruling(outcome=ruling.outcome, merchant_wins_reason=ruling.merchant_wins_reason,
                       refund=Money.of(ruling.refund), penalty=Money.of(ruling.penalty), decided_at=ruling.decided_at,
-                      withdrawn_at=ruling.withdrawn_at)
+                      withdrawn_at=ruling.withdrawn_at, force_majeure_cause=ruling.force_majeure_cause,
+                      note=ruling.note, charged_on=ruling.penalty_charged_on_claim_id)
 
 
 @strawberry.type
@@ -114,13 +135,29 @@ class Claim(Node):
     submitted_at: datetime
     merchant_response_due_at: datetime
     standard_refund: Money = strawberry.field(description="C4 for this claim.")
-    standard_penalty: Money = strawberry.field(description="C6 platform penalty for this claim (what BUYER_WINS would cost).")
     refunded: Money = strawberry.field(description="Money actually refunded so far.")
     merchant_reject_reason: str | None
     counts_toward_return_rate: bool
     evidence: list[Evidence]
     ruling: Ruling | None
+    merchant_statement: str | None = strawberry.field(
+        description="C9: the shop's statement for the platform; null until it responds.")
     claim: strawberry.Private[model.Claim]
+
+    @strawberry.field(description="C6: what a BUYER_WINS ruling of this claim would charge as penalty now: 30 % of the "
+                                  "order's paid amount (penaltyBasis), ¥5–¥100, once per order (0.00 when another "
+                                  "claim's ruling already charged it, or the claim is not a guarantee claim).")
+    def standard_penalty(self, info: Info) -> Money:
+        return info.context.loaders.then("order_by_id", self.claim.order_id, self._penalty)
+
+    def _penalty(self, order) -> Money:
+        claim = self.claim
+        return Money.of(rules.penalty_due(order, claim.id) if claim.covered else DomainMoney.zero())
+
+    @strawberry.field(description="A3: the last instant an appeal of this kind may be filed on this claim (the end of "
+                                  "the 7th natural day, Asia/Shanghai); null when that appeal is not possible.")
+    def appeal_deadline(self, kind: AppealKind) -> datetime | None:
+        return claim_appeal_deadline(kind, self.claim)
 
     @strawberry.field
     def order(self, info: Info) -> Order:
@@ -160,7 +197,7 @@ class Claim(Node):
             covered_by_guarantee=claim.covered, status=claim.status, damaged_quantity=quantity_out(claim.damaged_quantity),
             description=claim.description, submitted_at=claim.submitted_at,
             merchant_response_due_at=claim.merchant_response_due_at, standard_refund=Money.of(claim.standard_refund),
-            standard_penalty=Money.of(claim.standard_penalty), refunded=Money.of(claim.refunded),
+            refunded=Money.of(claim.refunded), merchant_statement=claim.merchant_statement,
             merchant_reject_reason=claim.merchant_reject_reason,
             counts_toward_return_rate=claim.counts_toward_return_rate,
             evidence=[Evidence.of(item, claim.shop_id) for item in claim.evidence],

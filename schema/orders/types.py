@@ -67,6 +67,10 @@ class Order(Node):
     shipping_fee: Money = _amount("order", "shipping_fee")
     discount_total: Money = _amount("order", "discount_total")
     payable: Money = _amount("order", "payable", "Goods after discounts plus shipping.")
+    refunded: Money = _amount("order", "refunded", "W7/C7: money returned to the buyer so far (cancellation and "
+                                                   "claim refunds).")
+    penalty_basis: Money = _amount("order", "penalty_basis", "C6: the penalty basis, the order's paid amount (goods "
+                                                             "after discounts plus shipping).")
     live_room_streamer_id: str | None
     placed_at: datetime
     paid_at: datetime | None

@@ -4,6 +4,8 @@ from datetime import datetime
 
 import strawberry
 
+from domain.appeals.model import AppealKind
+from domain.appeals.rules import deadline
 from domain.reviews import model
 from domain.reviews.services import can_view_review
 from schema.common.ids import encode_id
@@ -27,6 +29,11 @@ class Review(Node):
     @strawberry.field
     async def order(self, info: Info) -> Order:
         return Order.of(await info.context.loaders.order_by_id.load(self.review.order_id))
+
+    @strawberry.field(description="A3: the last instant a REVIEW appeal may be filed (the end of the 30th natural day "
+                                  "after the review's creation, Asia/Shanghai).")
+    def appeal_deadline(self) -> datetime:
+        return deadline(AppealKind.REVIEW, self.review.created_at)
 
     @staticmethod
     def of(review: model.Review) -> Review:

@@ -8,16 +8,17 @@ from tests.api.files import image
 
 CLAIM_FIELDS = """id status reason coveredByGuarantee damagedQuantity description submittedAt merchantResponseDueAt
   buyerId standardRefund { amount } standardPenalty { amount } refunded { amount } merchantRejectReason
-  countsTowardReturnRate order { id } orderLine { id quantity paidAmount { amount } } shop { id }
-  evidence { id kind sha256 url invalidated invalidReason contentType warnings { code message } }
-  ruling { outcome merchantWinsReason refund { amount } penalty { amount } decidedAt withdrawnAt }
+  countsTowardReturnRate merchantStatement order { id } orderLine { id quantity paidAmount { amount } } shop { id }
+  evidence { id kind sha256 url invalidated invalidReason contentType submittedBy warnings { code message } }
+  ruling { outcome merchantWinsReason refund { amount } penalty { amount } decidedAt withdrawnAt forceMajeureCause
+    note penaltyChargedOnClaim { id } }
   events { type at actorRole actorId }
   ledgerEntries { kind bucket amount { amount } claim { id } }"""
 PAYLOAD = f"claim {{ {CLAIM_FIELDS} }} userErrors {{ code message field }}"
 MUTATIONS = {
     name: f"mutation($input: {name[0].upper() + name[1:]}Input!) {{ {name}(input: $input) {{ {PAYLOAD} }} }}"
     for name in ("submitClaim", "addClaimEvidence", "acceptClaim", "rejectClaim", "escalateClaim", "withdrawClaim",
-                 "invalidateEvidence", "ruleClaim")
+                 "invalidateEvidence", "ruleClaim", "respondToEscalation")
 }
 CLAIM = f"query($id: ID!) {{ claim(id: $id) {{ {CLAIM_FIELDS} }} }}"
 _colours = itertools.count(1)

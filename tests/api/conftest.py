@@ -29,3 +29,10 @@ def appeals(world, claims):
     from tests.api.appeals_world import Appeals
 
     return Appeals(world, claims)
+
+
+@pytest.fixture
+def coupons(api, world):
+    from tests.api.coupons_world import Coupons
+
+    return Coupons(api, world)

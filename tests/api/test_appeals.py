@@ -93,32 +93,72 @@ async def test_a2_concurrent_duplicate_filings_make_one_appeal(api, world, appea
 # ---------------------------------------------------------------- A3 windows
 
 
-async def test_a3_review_window_is_30_days_inclusive(api, world, appeals):
+DEADLINES = """query($review: ID!, $claim: ID!) { review: node(id: $review) { ... on Review { appealDeadline } }
+  claim(id: $claim) { arbitration: appealDeadline(kind: ARBITRATION) compensation: appealDeadline(kind: COMPENSATION)
+    returnRate: appealDeadline(kind: RETURN_RATE) review: appealDeadline(kind: REVIEW) } }"""
+CLAIM_DEADLINES = """query($id: ID!) { claim(id: $id) { arbitration: appealDeadline(kind: ARBITRATION)
+  compensation: appealDeadline(kind: COMPENSATION) returnRate: appealDeadline(kind: RETURN_RATE) } }"""
+END_OF_DAY = dict(hours=13, minutes=59, seconds=59, microseconds=999999)  # from 10:00 to 23:59:59.999999 Shanghai
+
+
+async def test_a3_review_window_ends_with_the_30th_natural_day(api, world, appeals):
+    """A3 (revised): created Monday 2 Nov 10:00 Shanghai → until 2 Dec 23:59:59.999999 Shanghai, shown as
+    Review.appealDeadline; the first reading (30×24 h) closed it at 2 Dec 10:00."""
     shop = await world.shop()
     review = await appeals.review(shop)
     other = await appeals.review(shop)
-    api.advance(days=30)
+    found = (await api.gql("query($id: ID!) { node(id: $id) { ... on Review { appealDeadline } } }", {"id": review},
+                           token=shop.merchant)).data
+    assert found["node"]["appealDeadline"] == "2026-12-02T15:59:59.999999Z"
+    api.advance(days=30, **END_OF_DAY)
     assert (await appeals.file(shop, "REVIEW", review, ground="EXTORTION"))["userErrors"] == []
-    api.advance(seconds=1)
-    assert codes(await appeals.file(shop, "REVIEW", other, ground="EXTORTION")) == ["APPEAL_WINDOW_CLOSED"]
+    api.advance(microseconds=1)
+    refused = await appeals.file(shop, "REVIEW", other, ground="EXTORTION")
+    assert codes(refused) == ["APPEAL_WINDOW_CLOSED"] and "2026-12-02 23:59:59" in refused["userErrors"][0]["message"]
 
 
-async def test_a3_ruling_appeals_within_7_days_of_the_ruling(api, world, appeals):
+async def test_a3_ruling_appeals_until_the_end_of_the_7th_natural_day(api, world, appeals):
+    """A ruling at 10:00 on 2 Nov may be appealed until 9 Nov 23:59:59.999999 Shanghai (at 23:00 on the 9th the
+    first reading had already closed it at 10:00)."""
     shop = await world.shop()
     first = await appeals.ruled_claim(shop)
     second = await appeals.ruled_claim(shop)
-    api.advance(days=7)
+    deadlines = (await api.gql(CLAIM_DEADLINES, {"id": first["id"]}, token=shop.merchant)).data["claim"]
+    assert deadlines["arbitration"] == deadlines["compensation"] == "2026-11-09T15:59:59.999999Z"
+    api.advance(days=7, hours=13)
     assert (await appeals.file(shop, "ARBITRATION", first["id"]))["userErrors"] == []
-    api.advance(seconds=1)
+    api.advance(hours=1)
     assert codes(await appeals.file(shop, "COMPENSATION", second["id"])) == ["APPEAL_WINDOW_CLOSED"]
 
 
-async def test_a3_return_rate_appeal_within_7_days_of_the_claim(api, world, appeals, claims):
+async def test_a3_return_rate_appeal_within_7_natural_days_of_the_claim(api, world, appeals, claims):
     shop = await world.shop()
     _, line = await claims.delivered_line(shop)
     claim = (await claims.submit(line, reason="QUALITY_ISSUE", evidence=[]))["claim"]
-    api.advance(days=7, seconds=1)
-    assert codes(await appeals.file(shop, "RETURN_RATE", claim["id"])) == ["APPEAL_WINDOW_CLOSED"]
+    late = (await claims.submit((await claims.delivered_line(shop))[1], reason="QUALITY_ISSUE", evidence=[]))["claim"]
+    deadlines = (await api.gql(CLAIM_DEADLINES, {"id": claim["id"]}, token=shop.merchant)).data["claim"]
+    # no ruling: the ruling appeals are not possible, and say so with null
+    assert deadlines == {"arbitration": None, "compensation": None, "returnRate": "2026-11-09T15:59:59.999999Z"}
+    api.advance(days=7, **END_OF_DAY)
+    assert (await appeals.file(shop, "RETURN_RATE", claim["id"]))["userErrors"] == []
+    api.advance(microseconds=1)
+    assert codes(await appeals.file(shop, "RETURN_RATE", late["id"])) == ["APPEAL_WINDOW_CLOSED"]
+
+
+async def test_a3_deadlines_follow_what_can_be_appealed(api, world, appeals):
+    """Claim.appealDeadline is null where that appeal is impossible: a REVIEW kind on a claim, a ruling that went
+    the shop's way (ARBITRATION), a ruling withdrawn by an approved appeal."""
+    shop = await world.shop()
+    won = await appeals.ruled_claim(shop, outcome="MERCHANT_WINS", merchantWinsReason="ABUSE")
+    review = await appeals.review(shop)
+    data = (await api.gql(DEADLINES, {"review": review, "claim": won["id"]}, token=shop.merchant)).data
+    assert data["claim"] == {"arbitration": None, "compensation": None, "returnRate": "2026-11-09T15:59:59.999999Z",
+                             "review": None}
+    lost = await appeals.ruled_claim(shop)
+    filed = await appeals.file(shop, "ARBITRATION", lost["id"])
+    await appeals.decide(filed["appeal"]["id"], True)
+    after = (await api.gql(CLAIM_DEADLINES, {"id": lost["id"]}, token=shop.merchant)).data["claim"]
+    assert after["arbitration"] is None and after["compensation"] is None
 
 
 async def test_a1_ruling_appeals_need_a_ruling_against_the_shop(api, world, appeals, claims):

@@ -36,6 +36,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "submitClaim": frozenset({R.BUYER}), "addClaimEvidence": frozenset({R.BUYER}), "acceptClaim": frozenset({R.MERCHANT}),
     "rejectClaim": frozenset({R.MERCHANT}), "escalateClaim": frozenset({R.BUYER}), "withdrawClaim": frozenset({R.BUYER}),
     "invalidateEvidence": frozenset({R.PLATFORM}), "ruleClaim": frozenset({R.PLATFORM}),
+    "respondToEscalation": frozenset({R.MERCHANT}),
     "fileAppeal": frozenset({R.MERCHANT}), "decideAppeal": frozenset({R.PLATFORM}),
     "restrictAppeals": frozenset({R.PLATFORM}), "setWorkingCalendar": frozenset({R.PLATFORM}),
     # issuerKind is generated as PLATFORM: the other issuers are refused for that kind

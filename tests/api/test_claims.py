@@ -312,8 +312,10 @@ async def test_c6_an_agreed_penalty_may_not_be_below_the_platform_amount(api, wo
 async def test_c6_force_majeure_is_refund_only(api, world, claims):
     shop = await world.shop()
     claim = await claims.escalated(shop, quantity="1")
-    ruled = (await claims.call("ruleClaim", world.platform, claimId=claim["id"], outcome="FORCE_MAJEURE"))["claim"]
+    ruled = (await claims.call("ruleClaim", world.platform, claimId=claim["id"], outcome="FORCE_MAJEURE",
+                               forceMajeureCause="TYPHOON", note="台风导致停运"))["claim"]
     assert (ruled["ruling"]["refund"]["amount"], ruled["ruling"]["penalty"]["amount"]) == ("88.00", "0.00")
+    assert (ruled["ruling"]["forceMajeureCause"], ruled["ruling"]["note"]) == ("TYPHOON", "台风导致停运")
     assert [e["kind"] for e in ruled["ledgerEntries"]] == ["CLAIM_REFUND"]
 
 
@@ -331,8 +333,12 @@ async def test_c6_merchant_wins_costs_the_merchant_nothing(api, world, claims, r
 @pytest.mark.parametrize("extra", [
     {"outcome": "MERCHANT_WINS"},
     {"outcome": "BUYER_WINS", "merchantWinsReason": "ABUSE"},
-    {"outcome": "FORCE_MAJEURE", "agreedPenalty": "10.00"},
+    {"outcome": "FORCE_MAJEURE", "forceMajeureCause": "FOG", "agreedPenalty": "10.00"},
     {"outcome": "BUYER_WINS", "agreedPenalty": "10.001"},
+    {"outcome": "FORCE_MAJEURE"},  # C6: the cause is required for this outcome …
+    {"outcome": "BUYER_WINS", "forceMajeureCause": "FOG"},  # … and refused for the others
+    {"outcome": "MERCHANT_WINS", "merchantWinsReason": "ABUSE", "forceMajeureCause": "OTHER"},
+    {"outcome": "BUYER_WINS", "note": "  "},  # a note is 1–1000 characters
 ])
 async def test_c6_inconsistent_rulings_are_refused(api, world, claims, extra):
     shop = await world.shop()

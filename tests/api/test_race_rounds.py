@@ -11,7 +11,7 @@ from sqlalchemy import text
 from domain.shared.actor import Role
 from tests.api.claims_world import MUTATIONS as CLAIM_MUTATIONS
 from tests.api.appeals_world import FILE
-from tests.api.test_coupons import CLAIM as CLAIM_COUPON, TEMPLATE
+from tests.api.coupons_world import CLAIM as CLAIM_COUPON, TEMPLATE
 from tests.api.world import PLACE
 
 PARALLEL = 50

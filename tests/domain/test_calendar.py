@@ -86,12 +86,21 @@ def test_year_calendar_validation():
         year_calendar(2027, [date(2027, 2, 6)], [date(2027, 2, 6)])
 
 
-def test_a3_windows_are_inclusive():
-    start = cst(2026, 11, 1, 10)
-    assert rules.within_window(AppealKind.REVIEW, start, start + timedelta(days=30))
-    assert not rules.within_window(AppealKind.REVIEW, start, start + timedelta(days=30, seconds=1))
-    assert rules.within_window(AppealKind.ARBITRATION, start, start + timedelta(days=7))
-    assert not rules.within_window(AppealKind.RETURN_RATE, start, start + timedelta(days=7, microseconds=1))
+def test_a3_windows_end_at_the_end_of_the_nth_natural_day():
+    """A3 (revised): N natural days end at 23:59:59.999999 Shanghai on the N-th calendar day after the event's date,
+    whatever the time of the event — not N×24 h later, as the first reading had it."""
+    ruling = cst(2026, 6, 1, 10)
+    assert rules.deadline(AppealKind.ARBITRATION, ruling) == cst(2026, 6, 8, 23, 59, 59, 999999)
+    assert rules.within_window(AppealKind.ARBITRATION, ruling, cst(2026, 6, 8, 23, 59, 59, 999999))
+    assert not rules.within_window(AppealKind.ARBITRATION, ruling, cst(2026, 6, 9))
+    # the old reading closed at 06-08 10:00; an appeal at 15:00 that day is in time
+    assert rules.within_window(AppealKind.COMPENSATION, ruling, cst(2026, 6, 8, 15))
+    review = cst(2026, 5, 1, 23, 59)
+    assert rules.deadline(AppealKind.REVIEW, review) == cst(2026, 5, 31, 23, 59, 59, 999999)
+    # the Shanghai date counts, not the UTC one: 2026-06-01 00:30 Shanghai is still 05-31 in UTC
+    early = cst(2026, 6, 1, 0, 30).astimezone(UTC)
+    assert rules.deadline(AppealKind.RETURN_RATE, early) == cst(2026, 6, 8, 23, 59, 59, 999999)
+    assert rules.deadline(AppealKind.RETURN_RATE, early).tzinfo is UTC  # stored instants are UTC (G2)
 
 
 def test_a5_experience_score():

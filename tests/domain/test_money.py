@@ -1,6 +1,7 @@
 """G1: integer fen, half-up to the fen, never floats."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -39,10 +40,19 @@ def test_times_rounds_half_up():
 @settings(max_examples=2000, derandomize=True, database=None)
 @given(fen=st.integers(-10**12, 10**12), factor=st.one_of(
     st.decimals(min_value=-1000, max_value=1000, places=6, allow_nan=False, allow_infinity=False),
+    st.tuples(st.integers(1, 10**6), st.integers(1, 10**6)).map(lambda q: Fraction(q[0], q[1])),
     st.tuples(st.integers(1, 10**6), st.integers(1, 10**6)).map(lambda q: Decimal(q[0]) / Decimal(q[1]))))
 def test_times_and_yuan_agree_with_the_definitions(fen, factor):
-    """G1 as first written: yuan is fen / 100 to the cent; times is yuan × factor, half-up to the fen (the
-    shorter arithmetic in Money must give the same answer, including for inexact ratios such as 1/3)."""
+    """G1: yuan is fen / 100 to the cent; times is the exact product fen × factor (a ``Fraction`` for ratios such as
+    1/3, a ``Decimal`` for the exact value it holds), rounded once, half-up to the fen."""
     money = Money(fen)
     assert money.yuan == (Decimal(fen) / 100).quantize(Decimal("0.01")) and money.yuan.as_tuple().exponent == -2
-    assert money.times(factor) == Money(g1_half_up_fen(money.yuan * factor))
+    exact = Fraction(fen) * Fraction(factor)
+    if exact.denominator == 1 or abs(exact - round(exact)) != Fraction(1, 2):
+        expected = round(exact)  # not a half: the nearest whole fen
+    else:
+        expected = int(exact + (Fraction(1, 2) if exact > 0 else Fraction(-1, 2)))  # a half: away from zero
+    assert money.times(factor) == Money(expected)
+    if isinstance(factor, Decimal) and len(factor.as_tuple().digits) <= 15:  # 28 digits hold the product exactly:
+        # there G1's wording in Decimal arithmetic is an exact oracle too
+        assert money.times(factor) == Money(g1_half_up_fen(money.yuan * factor))
