@@ -27,8 +27,9 @@ test: $(STAMP)  ## the whole suite (DATABASE_URL=postgresql+psycopg://… to run
 schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 	$(BIN)/python manage.py schema
 
-contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql
+contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql and the built issues' extensions
 	$(BIN)/python ../shared/tools/check-contract schema.graphql
+	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/rules-2.graphql
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run

@@ -67,8 +67,17 @@ class Claims:
 
     async def escalated(self, shop, **kw) -> dict:
         _, line = await self.delivered_line(shop)
-        claim = (await self.submit(line, **kw))["claim"]
+        return await self.escalate(shop, line, **kw)
+
+    async def escalate(self, shop, line_id: str, **kw) -> dict:
+        """A claim on ``line_id``, rejected by the merchant and escalated by the buyer."""
+        claim = (await self.submit(line_id, **kw))["claim"]
         await self.call("rejectClaim", shop.merchant, claimId=claim["id"], reason="not our fault")
         escalated = await self.call("escalateClaim", self.world.buyer, claimId=claim["id"])
         assert escalated["userErrors"] == [], escalated
         return escalated["claim"]
+
+    async def escalated_on_every_line(self, shop, lines: dict[str, str], **kw) -> tuple[dict, list[dict]]:
+        """One delivered order with ``lines`` and an escalated claim on each of its lines (C6: one order)."""
+        order = await self.world.order(shop, lines, signed_at=self.api.now, **kw)
+        return order, [await self.escalate(shop, line["id"], quantity=line["quantity"]) for line in order["lines"]]

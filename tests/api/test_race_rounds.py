@@ -94,6 +94,28 @@ async def test_a_claim_is_refunded_once(api, world, claims):
     assert account["payables"]["amount"] == f"{100000 - 88 * ROUNDS:.2f}"  # exactly one refund per round
 
 
+async def test_an_orders_penalty_is_charged_once(api, world, claims):
+    """C6: two claims of one order ruled BUYER_WINS in parallel (50 rulings on the pair): exactly one charges the
+    order's penalty, every round — decided by the order's conditional write, not by a check in Python."""
+    shop = await world.shop(products={"a": ("400.00", True), "b": ("400.00", True)})
+    await world.credit(shop, "DEPOSIT", "100000.00")  # one ledger entry per collection
+
+    async def setup(n):
+        _, escalated = await claims.escalated_on_every_line(shop, {"a": "1", "b": "1"})
+        return [claim["id"] for claim in escalated]
+
+    async def attempt(claim_ids, i):
+        reply = await api.gql(CLAIM_MUTATIONS["ruleClaim"], {"input": {"claimId": claim_ids[i % 2],
+                                                                      "outcome": "BUYER_WINS"}}, token=world.platform)
+        claim = reply.payload("ruleClaim")["claim"]
+        return claim is not None and claim["ruling"]["penalty"]["amount"] != "0.00"
+
+    assert await rounds(setup, attempt, allowed=1) == []
+    entries = (await world.account(shop))["entries"]["edges"]
+    penalties = [e for e in entries if e["node"]["kind"] == "CLAIM_PENALTY"]
+    assert len(penalties) == ROUNDS and all(e["node"]["amount"]["amount"] == "-100.00" for e in penalties)
+
+
 async def test_one_appeal_per_subject(api, world, appeals, claims):
     shop = await world.shop()
     evidence = await claims.evidence(("OTHER",), token=shop.merchant)
