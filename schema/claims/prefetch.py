@@ -25,7 +25,8 @@ async def prefetch_claim_page(info, claims: list, uow: UnitOfWork) -> None:
     async def prime(name: str, keys) -> list:
         return [value for value in await loaders.prime(name, keys, uow) if value]
 
-    orders = await prime("order_by_id", (c.order_id for c in claims)) if asks("order") else []
+    wants_orders = asks("order") or asks("standardPenalty")  # C6: the penalty is the order's
+    orders = await prime("order_by_id", (c.order_id for c in claims)) if wants_orders else []
     lines = await prime("order_line_by_id", (c.order_line_id for c in claims)) if asks("orderLine") else []
     if asks("events"):
         await prime("claim_events_by_claim", (c.id for c in claims))

@@ -76,8 +76,10 @@ async def seed(app, n: int) -> dict:
 
 
 CLAIMS = """query($n: Int) { claims(first: $n) { totalCount edges { node { id status standardRefund { amount }
-  order { id lines { product { name shop { name } } } shop { name } } orderLine { id } shop { id }
-  evidence { id } ruling { outcome } events { type } ledgerEntries { id } afterSaleRemarks { text } } } } }"""
+  standardPenalty { amount } merchantStatement appealDeadline(kind: RETURN_RATE)
+  order { id refunded { amount } lines { product { name shop { name } } } shop { name } } orderLine { id } shop { id }
+  evidence { id submittedBy } ruling { outcome note penaltyChargedOnClaim { id } } events { type } ledgerEntries { id }
+  afterSaleRemarks { text } } } } }"""
 APPEALS = """query($n: Int) { appeals(first: $n) { totalCount edges { node { id overdue shop { name }
   subject { ... on Review { id rating order { id } } } evidence { id contentType } } } } }"""
 WALLET = """query($n: Int) { wallet { coupons(first: $n) { totalCount edges { node { id status
