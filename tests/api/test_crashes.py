@@ -16,6 +16,8 @@ from persistence.reconcile import reconcile
 from schema.auth import mint_token
 from tests.server_process import free_port, start, wait_healthy
 
+pytestmark = pytest.mark.slow  # server processes killed mid-request: `pytest -m "not slow"` leaves them out
+
 KILLS = int(os.environ.get("CRASH_KILLS", "20"))
 CREDIT = """mutation($shop: ID!) { creditShopAccount(input: {shopId: $shop, bucket: DEPOSIT, amount: "1.00"}) {
   account { deposit { amount } } userErrors { code } } }"""

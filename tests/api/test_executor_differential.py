@@ -4,6 +4,8 @@ merchant's and a buyer's view) and for generated queries under every role."""
 
 from __future__ import annotations
 
+import pytest
+
 import contextlib
 import json
 import os
@@ -76,6 +78,7 @@ async def test_errors_are_the_same(api, world, claims):
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")) // 2, derandomize=True, deadline=None,
           database=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
+@pytest.mark.slow  # generated queries
 async def test_generated_queries_get_the_same_answer(api, world, claims, data):
     if not getattr(world, "differential_data", None):
         world.differential_data = await some_claims(world, claims)

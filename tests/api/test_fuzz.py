@@ -4,6 +4,8 @@ and every client fault carries ``extensions.code``."""
 
 from __future__ import annotations
 
+import pytest
+
 import os
 
 import hypothesis_graphql
@@ -12,6 +14,8 @@ from hypothesis_graphql import nodes
 
 from domain.shared.actor import Role
 from schema import sdl
+
+pytestmark = pytest.mark.slow  # generated queries: `pytest -m "not slow"` leaves them out
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 SCHEMA = sdl()

@@ -3,6 +3,8 @@ every round — and a deliberately naive read-check-write variant that this harn
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import os
 
@@ -13,6 +15,8 @@ from tests.api.claims_world import MUTATIONS as CLAIM_MUTATIONS
 from tests.api.appeals_world import FILE
 from tests.api.coupons_world import CLAIM as CLAIM_COUPON, TEMPLATE
 from tests.api.world import PLACE
+
+pytestmark = pytest.mark.slow  # races: 50 parallel attempts × 20 rounds: `pytest -m "not slow"` leaves them out
 
 PARALLEL = 50
 ROUNDS = int(os.environ.get("RACE_ROUNDS", "20"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 
 from tests.api.world import PAY
 from tests.reconcile import assert_ledgers_reconcile
+
+pytestmark = pytest.mark.slow  # real parallel requests: `pytest -m "not slow"` leaves them out
 
 
 async def test_parallel_payments_of_one_order_succeed_once(api, world):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -88,6 +90,7 @@ LEDGER = """query($id: ID!, $n: Int) { shop(id: $id) { account { entries(first: 
   claim { id } reverses { id } } } } } } }"""
 
 
+@pytest.mark.slow  # seeds 100 of everything
 async def test_statements_do_not_grow_with_the_items_returned(api, app):
     await seed(app, 100)
     tokens = {"platform": api.token(Role.PLATFORM), "buyer": api.token(Role.BUYER, "b100")}

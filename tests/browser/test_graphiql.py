@@ -21,7 +21,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 MISSING = "Chromium is not installed (Debian: apt-get install chromium; .ci/run does it)"
 REQUIRED = os.environ.get("REQUIRE_BROWSER") == "1"  # .ci/run sets it: there a missing browser fails the test
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM) and not REQUIRED, reason=MISSING)
+pytestmark = [pytest.mark.skipif(not os.path.exists(CHROMIUM) and not REQUIRED, reason=MISSING), pytest.mark.slow]
 
 # The editors are CodeMirror 5 instances; the wrapper element keeps a reference to its editor.
 SET_HEADERS = """token => {

@@ -72,6 +72,7 @@ def test_c4_the_seed_examples():
     assert standard_refund(Money(1000), Decimal("3.001"), Decimal(10)) == Money(1000)  # above 30 %: all of P
 
 
+@pytest.mark.slow  # 100,000 cases
 def test_c4_agrees_with_the_fraction_oracle_on_100_000_generated_lines():
     """Every generated (P, q, Q) refunds what the oracle says; the old code is counted, to show the test bites."""
     old_wrong = 0
@@ -102,6 +103,7 @@ def test_c4_a_sweep_of_small_amounts_finds_what_the_old_code_rounded_down():
     print(f"\nC4 sweep: {total} partial refunds of small amounts, the old code got {wrong} wrong ({wrong / total:.1%})")
 
 
+@pytest.mark.slow  # 3,000 generated examples
 @settings(max_examples=3000, derandomize=True, database=None)
 @given(paid=st.integers(1, 10**12), quantity_milli=st.integers(1, 99_999_000), data=st.data())
 def test_c4_property_with_shrinking(paid, quantity_milli, data):
