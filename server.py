@@ -28,6 +28,7 @@ from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import schema
 from schema.auth import authenticate
+from schema.common.errors import TopLevelCode
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
@@ -58,7 +59,7 @@ class GraphQLApp(GraphQL):
             extensions = error.setdefault("extensions", {})
             if not extensions.get("code"):
                 syntax = str(error.get("message", "")).startswith("Syntax Error")
-                extensions["code"] = "GRAPHQL_PARSE_FAILED" if syntax else "BAD_REQUEST"
+                extensions["code"] = (TopLevelCode.GRAPHQL_PARSE_FAILED if syntax else TopLevelCode.BAD_REQUEST).value
         if errors and response.get("data") is None and all("path" not in e for e in errors):
             response.pop("data", None)  # a request error: nothing was executed, so there is no data entry
             request.state.graphql_request_error = errors[0]["extensions"]["code"]

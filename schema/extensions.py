@@ -120,5 +120,5 @@ class ProductionPosture(SchemaExtension):
             errors = validate(context.schema._schema, context.graphql_document, [NoSchemaIntrospectionCustomRule])
             if errors:
                 context.result = ExecutionResult(data=None, errors=[GraphQLError(
-                    "introspection is disabled here", extensions={"code": "INTROSPECTION_DISABLED"})])
+                    "introspection is disabled here", extensions={"code": TopLevelCode.INTROSPECTION_DISABLED.value})])
         yield

@@ -25,6 +25,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from schema.common.errors import TopLevelCode
 from schema.common.pagination import DEFAULT_PAGE, MAX_PAGE
 
 LIST_GUESS = 10  # a plain list (order lines, evidence, events) is priced as this many items
@@ -134,13 +135,13 @@ class QueryLimits(SchemaExtension):
         problem = None
         if self.result is not None:
             if self.result.depth > limits.max_depth:
-                problem = ("QUERY_TOO_DEEP", f"the query is {self.result.depth} levels deep; at most {limits.max_depth}")
+                problem = (TopLevelCode.QUERY_TOO_DEEP, f"the query is {self.result.depth} levels deep; at most {limits.max_depth}")
             elif self.result.aliases > limits.max_aliases:
-                problem = ("TOO_MANY_ALIASES", f"the query uses {self.result.aliases} aliases; at most {limits.max_aliases}")
+                problem = (TopLevelCode.TOO_MANY_ALIASES, f"the query uses {self.result.aliases} aliases; at most {limits.max_aliases}")
             elif self.result.cost > limits.max_cost:
-                problem = ("QUERY_TOO_COSTLY", f"the query may touch {self.result.cost} items; at most {limits.max_cost}")
+                problem = (TopLevelCode.QUERY_TOO_COSTLY, f"the query may touch {self.result.cost} items; at most {limits.max_cost}")
         if problem is not None and not context.result:
-            context.result = ExecutionResult(data=None, errors=[GraphQLError(problem[1], extensions={"code": problem[0]})])
+            context.result = ExecutionResult(data=None, errors=[GraphQLError(problem[1], extensions={"code": problem[0].value})])
         yield
 
     def get_results(self) -> dict:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope
 
+from schema.common.errors import TopLevelCode
+
 
 def header(scope: Scope, name: bytes) -> str:
     for key, value in scope.get("headers") or []:
@@ -29,7 +31,8 @@ def replaying(body: bytes) -> Receive:
     return receive
 
 
-def problem(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    """A request error in the GraphQL response shape: no ``data``, one error with ``extensions.code``."""
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
-                        headers=headers)
+def problem(code: TopLevelCode, message: str, headers: dict | None = None, status: int | None = None) -> JSONResponse:
+    """A request error in the GraphQL response shape: no ``data``, one error with ``extensions.code``; the status is
+    the code's own unless the protocol asks for another."""
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code.value}}]},
+                        status_code=status or code.status, headers=headers)

@@ -11,13 +11,11 @@ from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schema.common.errors import TopLevelCode, request_error_status
 from web.asgi import header, problem
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"  # the draft's media type
 ACCEPTED_BODIES = ("application/json",)
-STATUS = {"GRAPHQL_PARSE_FAILED": 400, "GRAPHQL_VALIDATION_FAILED": 422, "BAD_USER_INPUT": 400,
-          "UNAUTHENTICATED": 401, "QUERY_TOO_DEEP": 400, "TOO_MANY_ALIASES": 400, "QUERY_TOO_COSTLY": 400,
-          "INTROSPECTION_DISABLED": 400, "BAD_REQUEST": 400}
 
 
 def _is_json(message: dict) -> bool:
@@ -44,13 +42,13 @@ class GraphQLOverHTTP:
         if method == "POST":
             body_type = header(scope, b"content-type").split(";")[0].strip().lower()
             if body_type not in ACCEPTED_BODIES:
-                response = problem(415, "UNSUPPORTED_MEDIA_TYPE", f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}")
+                response = problem(TopLevelCode.UNSUPPORTED_MEDIA_TYPE, f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}")
                 return await response(scope, receive, send)
         elif method == "GET":
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             query = (params.get("query") or [""])[0]
             if query and is_mutation(query, (params.get("operationName") or [None])[0]):
-                response = problem(405, "METHOD_NOT_ALLOWED", "mutations are sent with POST", {"Allow": "POST"})
+                response = problem(TopLevelCode.METHOD_NOT_ALLOWED, "mutations are sent with POST", {"Allow": "POST"})
                 return await response(scope, receive, send)
         wants_graphql_response = GRAPHQL_RESPONSE in header(scope, b"accept")
         state = scope.setdefault("state", {})
@@ -64,7 +62,7 @@ class GraphQLOverHTTP:
                 if wants_graphql_response:
                     content_type = b"application/graphql-response+json; charset=utf-8"
                     if outcome:
-                        message = {**message, "status": STATUS.get(outcome, 400)}
+                        message = {**message, "status": request_error_status(outcome)}
                 length = [(k, v) for k, v in message.get("headers", []) if k.lower() == b"content-length"]
                 message = {**message, "headers": [*headers, *length, (b"content-type", content_type)]}
             await send(message)

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
 from schema.auth import authenticate
+from schema.common.errors import TopLevelCode
 from web.asgi import problem, read_body, replaying
 from web.graphql_http import is_mutation
 
@@ -56,7 +57,7 @@ class Idempotency:
             return await self.app(scope, replay, send)
         text = key.decode("latin-1").strip()
         if not text or len(text) > MAX_KEY:
-            return await problem(400, "BAD_USER_INPUT", f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
+            return await problem(TopLevelCode.BAD_USER_INPUT, f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
         now = self.clock_for(Request(scope)).now()
         scope_key = f"{actor.role.value}:{actor.user_id}:{text}"
         digest = hashlib.sha256(json.dumps(
@@ -87,9 +88,9 @@ class Idempotency:
 
     def _answer_from(self, stored, digest: str, scope_key: str, now) -> Response:
         if stored.request_hash != digest:
-            return problem(409, "IDEMPOTENCY_CONFLICT", "this Idempotency-Key was used for a different request")
+            return problem(TopLevelCode.IDEMPOTENCY_CONFLICT, "this Idempotency-Key was used for a different request")
         if not stored.done:
-            return problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being "
+            return problem(TopLevelCode.IDEMPOTENCY_IN_PROGRESS, "a request with this Idempotency-Key is still being "
                                                              "processed; retry shortly")
         return Response(stored.body, status_code=stored.status, media_type="application/json",
                         headers={"Idempotent-Replayed": "true"})
@@ -102,5 +103,5 @@ class Idempotency:
                 return self._answer_from(stored, digest, scope_key, now)
             await asyncio.sleep(0.05)
             waited += 0.05
-        return problem(409, "IDEMPOTENCY_IN_PROGRESS", "a request with this Idempotency-Key is still being processed; "
+        return problem(TopLevelCode.IDEMPOTENCY_IN_PROGRESS, "a request with this Idempotency-Key is still being processed; "
                                                         "retry shortly")

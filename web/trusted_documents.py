@@ -21,6 +21,7 @@ from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNod
 from graphql.language import FragmentSpreadNode, Visitor, visit
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from schema.common.errors import TopLevelCode
 from web.asgi import header, problem, read_body, replaying
 from web.graphql_http import GRAPHQL_RESPONSE
 
@@ -80,7 +81,7 @@ def load_manifest(path: Path) -> dict[str, str]:
 
 
 class NotTrusted(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: TopLevelCode, message: str):
         super().__init__(message)
         self.code = code
 
@@ -101,21 +102,21 @@ class TrustedDocuments:
         query = request.get("query")
         if document_id is None:
             if self.only and isinstance(query, str) and sha256(query) not in self.documents:
-                raise NotTrusted("PERSISTED_QUERY_ONLY", "this server accepts only trusted documents: send the "
+                raise NotTrusted(TopLevelCode.PERSISTED_QUERY_ONLY, "this server accepts only trusted documents: send the "
                                                          "documentId of an operation in its manifest")
             return request
         if not isinstance(document_id, str):
-            raise NotTrusted("BAD_REQUEST", "documentId must be a string")
+            raise NotTrusted(TopLevelCode.BAD_REQUEST, "documentId must be a string")
         digest = document_id.removeprefix("sha256:")
         if digest in self.documents:
             if isinstance(query, str) and query and sha256(query) != digest:
-                raise NotTrusted("BAD_REQUEST", "the query text does not match its SHA-256 id")
+                raise NotTrusted(TopLevelCode.BAD_REQUEST, "the query text does not match its SHA-256 id")
             resolved = {**request, "query": self.documents[digest]}
             resolved.pop("documentId", None)
             return resolved
         if isinstance(query, str) and query and not self.only and persisted is not None:
             return request  # Apollo's retry with the text after PERSISTED_QUERY_NOT_FOUND: run it as sent
-        raise NotTrusted("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound: no trusted document has this id")
+        raise NotTrusted(TopLevelCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound: no trusted document has this id")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):
@@ -158,7 +159,7 @@ class TrustedDocuments:
         """A request error: 400 for graphql-response+json, 200 for legacy application/json (Apollo's clients
         read PERSISTED_QUERY_NOT_FOUND from a 200 and retry with the text)."""
         strict = GRAPHQL_RESPONSE in header(scope, b"accept")
-        response = problem(400 if strict else 200, refusal.code, str(refusal))
+        response = problem(refusal.code, str(refusal), status=None if strict else 200)
         if strict:
             response.headers["content-type"] = f"{GRAPHQL_RESPONSE}; charset=utf-8"
         await response(scope, receive, send)

@@ -13,12 +13,49 @@ ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
 
 
 class TopLevelCode(str, Enum):
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    FORBIDDEN = "FORBIDDEN"
-    BAD_USER_INPUT = "BAD_USER_INPUT"
-    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    """Every top-level error code — ``errors[].extensions.code`` of a GraphQL response, the ``code`` of the upload
+    routes' problems — with the HTTP status it is answered with wherever the server chooses the status: a request
+    error under ``Accept: application/graphql-response+json``, and the plain HTTP routes. (Field errors of an
+    executed operation, FORBIDDEN or INTERNAL_SERVER_ERROR among them, come with the data, under 200.)"""
+
+    status: int
+
+    def __new__(cls, value: str, status: int) -> TopLevelCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.status = status
+        return member
+
+    # GraphQL requests that did not run
+    GRAPHQL_PARSE_FAILED = ("GRAPHQL_PARSE_FAILED", 400)
+    GRAPHQL_VALIDATION_FAILED = ("GRAPHQL_VALIDATION_FAILED", 422)
+    BAD_USER_INPUT = ("BAD_USER_INPUT", 400)
+    BAD_REQUEST = ("BAD_REQUEST", 400)
+    UNAUTHENTICATED = ("UNAUTHENTICATED", 401)
+    QUERY_TOO_DEEP = ("QUERY_TOO_DEEP", 400)
+    TOO_MANY_ALIASES = ("TOO_MANY_ALIASES", 400)
+    QUERY_TOO_COSTLY = ("QUERY_TOO_COSTLY", 400)
+    INTROSPECTION_DISABLED = ("INTROSPECTION_DISABLED", 400)
+    PERSISTED_QUERY_NOT_FOUND = ("PERSISTED_QUERY_NOT_FOUND", 400)
+    PERSISTED_QUERY_ONLY = ("PERSISTED_QUERY_ONLY", 400)
+    METHOD_NOT_ALLOWED = ("METHOD_NOT_ALLOWED", 405)
+    UNSUPPORTED_MEDIA_TYPE = ("UNSUPPORTED_MEDIA_TYPE", 415)
+    IDEMPOTENCY_CONFLICT = ("IDEMPOTENCY_CONFLICT", 409)
+    IDEMPOTENCY_IN_PROGRESS = ("IDEMPOTENCY_IN_PROGRESS", 409)
+    # errors of an executed operation
+    FORBIDDEN = ("FORBIDDEN", 403)
+    INTERNAL_SERVER_ERROR = ("INTERNAL_SERVER_ERROR", 500)
+    SERVICE_UNAVAILABLE = ("SERVICE_UNAVAILABLE", 503)
+    # the upload routes
+    NOT_FOUND = ("NOT_FOUND", 404)
+    PAYLOAD_TOO_LARGE = ("PAYLOAD_TOO_LARGE", 413)
+    UNSUPPORTED_CONTENT = ("UNSUPPORTED_CONTENT", 400)
+
+
+def request_error_status(code: str | None) -> int:
+    """The status of a GraphQL request error under ``application/graphql-response+json``."""
+    known = TopLevelCode._value2member_map_.get(code or "")
+    return known.status if isinstance(known, TopLevelCode) else 400
 
 
 @strawberry.type
