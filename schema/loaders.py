@@ -1,38 +1,64 @@
-"""Per-request DataLoaders (``<Target>By<Key>``). Each batch opens its own short read session, so concurrent
-resolvers never share one. Statements per query stay constant as lists grow."""
+"""Per-request DataLoaders (``<Target>By<Key>``), each a typed attribute of ``Loaders``. Each batch opens its own
+short read session, so concurrent resolvers never share one. Statements per query stay constant as lists grow."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from strawberry.dataloader import DataLoader
 
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
 
+if TYPE_CHECKING:
+    from domain.annotations.model import Remark
+    from domain.appeals.model import Appeal, AppealRestriction
+    from domain.appeals.ports import ShopScoreFacts
+    from domain.catalog.model import Product
+    from domain.claims.model import Claim, Evidence
+    from domain.coupons.model import Coupon, CouponTemplate
+    from domain.orders.model import Order, OrderLine
+    from domain.reviews.model import Review
+    from domain.shared.events import AuditEvent
+    from domain.shops.model import LedgerEntry, Shop, ShopAccount
+    from domain.uploads.model import Upload
 
-_FETCHES: dict[str, Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]] = {
-    "shop_by_id": lambda u, ids: u.shops.get_many(ids),
-    "account_by_shop": lambda u, ids: u.accounts.get_many(ids),
-    "product_by_id": lambda u, ids: u.products.get_many(ids),
-    "order_by_id": lambda u, ids: u.orders.get_many(ids),
-    "order_line_by_id": lambda u, ids: u.orders.lines_by_ids(ids),
-    "ledger_entry_by_id": lambda u, ids: u.accounts.entries_by_ids(ids),
-    "review_by_id": lambda u, ids: u.reviews.get_many(ids),
-    "upload_by_id": lambda u, ids: u.uploads.get_many(ids),
-    "claim_by_id": lambda u, ids: u.claims.get_many(ids),
-    "evidence_by_id": lambda u, ids: u.claims.evidence_by_ids(ids),
-    "claim_ids_by_sha256": lambda u, digests: u.claims.claim_ids_by_sha256(digests),
-    "ledger_entries_by_claim": lambda u, ids: u.accounts.entries_for_claims(ids),
-    "appeal_by_id": lambda u, ids: u.appeals.get_many(ids),
-    "appeal_id_by_evidence": lambda u, ids: u.appeals.appeal_ids_of_evidence(ids),
-    "appeal_restriction_by_shop": lambda u, ids: u.appeals.restrictions(ids),
-    "score_facts_by_shop": lambda u, ids: u.appeals.score_facts(ids),
-    "coupon_by_id": lambda u, ids: u.coupons.get_many(ids),
-    "coupon_template_by_id": lambda u, ids: u.coupons.templates(ids),
-    "after_sale_remarks_by_claim": lambda u, ids: u.annotations.after_sale_remarks(ids),
-    "claim_events_by_claim": lambda u, ids: u.audit.for_subjects("claim", ids),
-}
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
+Fetch = Callable[[UnitOfWork, list[K]], Awaitable[Mapping[K, V]]]
+
+
+class BatchLoader(DataLoader[K, "V | None"]):
+    """A DataLoader that keeps its batch read, so ``Loaders.prime`` can run it in a list resolver's own read."""
+
+    def __init__(self, fetch: Fetch[K, V], load_fn: Callable[[list[K]], Awaitable[list[V | None]]], **options: Any):
+        super().__init__(load_fn=load_fn, **options)
+        self.fetch = fetch
+
+
+class Loader(Generic[K, V]):
+    """Declares a loader of ``Loaders``: made on first use in a request, then kept on the instance."""
+
+    def __init__(self, fetch: Fetch[K, V]):
+        self.fetch = fetch
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Loader[K, V]: ...
+
+    @overload
+    def __get__(self, instance: Loaders, owner: type) -> BatchLoader[K, V]: ...
+
+    def __get__(self, instance: Loaders | None, owner: type) -> Loader[K, V] | BatchLoader[K, V]:
+        if instance is None:
+            return self
+        loader = instance.batch_loader(self.fetch)
+        instance.__dict__[self.name] = loader  # the instance's own attribute from now on
+        return loader
 
 
 class Loaders:
@@ -40,52 +66,65 @@ class Loaders:
 
     loader_options: dict[str, Any] = {}  # DataLoader options; the bench's naive variant turns batching off
 
+    shop_by_id: Loader[int, Shop] = Loader(lambda u, ids: u.shops.get_many(ids))
+    account_by_shop: Loader[int, ShopAccount] = Loader(lambda u, ids: u.accounts.get_many(ids))
+    product_by_id: Loader[int, Product] = Loader(lambda u, ids: u.products.get_many(ids))
+    order_by_id: Loader[int, Order] = Loader(lambda u, ids: u.orders.get_many(ids))
+    order_line_by_id: Loader[int, OrderLine] = Loader(lambda u, ids: u.orders.lines_by_ids(ids))
+    ledger_entry_by_id: Loader[int, LedgerEntry] = Loader(lambda u, ids: u.accounts.entries_by_ids(ids))
+    review_by_id: Loader[int, Review] = Loader(lambda u, ids: u.reviews.get_many(ids))
+    upload_by_id: Loader[str, Upload] = Loader(lambda u, ids: u.uploads.get_many(ids))
+    claim_by_id: Loader[int, Claim] = Loader(lambda u, ids: u.claims.get_many(ids))
+    evidence_by_id: Loader[int, Evidence] = Loader(lambda u, ids: u.claims.evidence_by_ids(ids))
+    claim_ids_by_sha256: Loader[str, set[int]] = Loader(lambda u, digests: u.claims.claim_ids_by_sha256(digests))
+    ledger_entries_by_claim: Loader[int, list[LedgerEntry]] = Loader(lambda u, ids: u.accounts.entries_for_claims(ids))
+    appeal_by_id: Loader[int, Appeal] = Loader(lambda u, ids: u.appeals.get_many(ids))
+    appeal_id_by_evidence: Loader[int, int] = Loader(lambda u, ids: u.appeals.appeal_ids_of_evidence(ids))
+    appeal_restriction_by_shop: Loader[int, AppealRestriction] = Loader(lambda u, ids: u.appeals.restrictions(ids))
+    score_facts_by_shop: Loader[int, ShopScoreFacts] = Loader(lambda u, ids: u.appeals.score_facts(ids))
+    coupon_by_id: Loader[int, Coupon] = Loader(lambda u, ids: u.coupons.get_many(ids))
+    coupon_template_by_id: Loader[int, CouponTemplate] = Loader(lambda u, ids: u.coupons.templates(ids))
+    after_sale_remarks_by_claim: Loader[int, list[Remark]] = Loader(
+        lambda u, ids: u.annotations.after_sale_remarks(ids))
+    claim_events_by_claim: Loader[int, list[AuditEvent]] = Loader(lambda u, ids: u.audit.for_subjects("claim", ids))
+
     def __init__(self, uow: UnitOfWorkFactory):
         self._uow = uow
 
-    def __getattr__(self, name: str) -> DataLoader:
-        fetch = _FETCHES.get(name)
-        if fetch is None:
-            raise AttributeError(name)
-        loader = self._by_key(fetch)
-        setattr(self, name, loader)
-        return loader
-
-    def _by_key(self, fetch: Callable[[UnitOfWork, list], Awaitable[dict[Hashable, Any]]]) -> DataLoader:
-        async def load(keys: list) -> list:
+    def batch_loader(self, fetch: Fetch[K, V]) -> BatchLoader[K, V]:
+        async def load(keys: list[K]) -> list[V | None]:
             async with self._uow(write=False) as uow:
                 found = await fetch(uow, list(keys))
             return [found.get(key) for key in keys]
 
-        return DataLoader(load_fn=load, **self.loader_options)
+        return BatchLoader(fetch, load, **self.loader_options)
 
-    def then(self, name: str, key: Hashable, transform: Callable[[Any], Any]) -> Any:
+    def then(self, loader: BatchLoader[K, V], key: K, transform: Callable[[V | None], T]) -> T | Awaitable[T]:
         """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
         graphql-core completes the field without scheduling anything; otherwise an awaitable of the same."""
-        loader = getattr(self, name)
         future = loader.cache_map.get(key) if loader.cache else None
         if future is not None and future.done() and not future.cancelled() and future.exception() is None:
             return transform(future.result())
         return _after(loader.load(key), transform)
 
-    async def prime(self, name: str, keys: Iterable[Hashable], uow: UnitOfWork | None = None) -> list:
+    async def prime(self, loader: BatchLoader[K, V], keys: Iterable[K], uow: UnitOfWork | None = None
+                    ) -> list[V | None]:
         """Load ``keys`` now, in one batch, so the fields below a list resolve synchronously. Given ``uow`` (a
         list resolver's own read), the keys not yet loaded are read with it instead of a session of their own:
         one connection and transaction for a page and everything it prefetches."""
-        keys = list(dict.fromkeys(keys))
-        loader = getattr(self, name)
+        wanted = list(dict.fromkeys(keys))
         if uow is not None and loader.cache:
-            missing = [key for key in keys if loader.cache_map.get(key) is None]
+            missing = [key for key in wanted if loader.cache_map.get(key) is None]
             if missing:
-                found = await _FETCHES[name](uow, missing)
+                found = await loader.fetch(uow, missing)
                 loader.prime_many({key: found.get(key) for key in missing})
-        return await loader.load_many(keys)
+        return list(await loader.load_many(wanted))
 
-    async def read(self, fetch: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    async def read(self, fetch: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """A one-off read (a page of a list) in its own short session."""
         async with self._uow(write=False) as uow:
             return await fetch(uow)
 
 
-async def _after(pending: Awaitable, transform: Callable[[Any], Any]) -> Any:
+async def _after(pending: Awaitable[V | None], transform: Callable[[V | None], T]) -> T:
     return transform(await pending)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 
-import schema.loaders as loaders_module
 from schema.loaders import Loaders
 
 
@@ -30,16 +29,16 @@ async def test_then_is_synchronous_after_prime_and_awaitable_before(monkeypatch)
         calls.append(sorted(keys))
         return {key: f"shop {key}" for key in keys}
 
-    monkeypatch.setitem(loaders_module._FETCHES, "shop_by_id", fetch)
+    monkeypatch.setattr(Loaders.shop_by_id, "fetch", fetch)
     loaders = Loaders(FakeUow(calls))
 
-    pending = loaders.then("shop_by_id", 7, str.upper)
+    pending = loaders.then(loaders.shop_by_id, 7, str.upper)
     assert inspect.isawaitable(pending) and await pending == "SHOP 7"
 
-    await loaders.prime("shop_by_id", [1, 2, 2, 3])
+    await loaders.prime(loaders.shop_by_id, [1, 2, 2, 3])
     assert calls == [[7], [1, 2, 3]]  # one batch for the page, duplicates once
-    assert loaders.then("shop_by_id", 2, str.upper) == "SHOP 2"  # no awaitable: the value was at hand
-    assert loaders.then("shop_by_id", 7, str.upper) == "SHOP 7"
+    assert loaders.then(loaders.shop_by_id, 2, str.upper) == "SHOP 2"  # no awaitable: the value was at hand
+    assert loaders.then(loaders.shop_by_id, 7, str.upper) == "SHOP 7"
     assert calls == [[7], [1, 2, 3]]
 
 
@@ -51,11 +50,11 @@ async def test_prime_with_a_unit_of_work_reads_only_what_is_missing_with_it(monk
         calls.append((uow, sorted(keys)))
         return {key: f"shop {key}" for key in keys if key != 4}
 
-    monkeypatch.setitem(loaders_module._FETCHES, "shop_by_id", fetch)
+    monkeypatch.setattr(Loaders.shop_by_id, "fetch", fetch)
     sessions: list = []
     loaders = Loaders(FakeUow(sessions))
     page_uow = object()
-    await loaders.prime("shop_by_id", [1, 2])
-    assert await loaders.prime("shop_by_id", [2, 3, 4, 3], page_uow) == ["shop 2", "shop 3", None]
+    await loaders.prime(loaders.shop_by_id, [1, 2])
+    assert await loaders.prime(loaders.shop_by_id, [2, 3, 4, 3], page_uow) == ["shop 2", "shop 3", None]
     assert calls[1] == (page_uow, [3, 4])  # 2 was loaded already; 4 does not exist and is remembered as such
-    assert loaders.then("shop_by_id", 4, lambda value: value) is None and len(calls) == 2
+    assert loaders.then(loaders.shop_by_id, 4, lambda value: value) is None and len(calls) == 2

@@ -21,7 +21,7 @@ class Product(Node):
 
     @strawberry.field
     def shop(self, info: Info) -> Shop:
-        return info.context.loaders.then("shop_by_id", self.product.shop_id, shop_or_none)
+        return info.context.loaders.then(info.context.loaders.shop_by_id, self.product.shop_id, shop_or_none)
 
     @staticmethod
     def of(product: DomainProduct) -> Product:

@@ -148,7 +148,7 @@ class Claim(Node):
                                   "order's paid amount (penaltyBasis), ¥5–¥100, once per order (0.00 when another "
                                   "claim's ruling already charged it, or the claim is not a guarantee claim).")
     def standard_penalty(self, info: Info) -> Money:
-        return info.context.loaders.then("order_by_id", self.claim.order_id, self._penalty)
+        return info.context.loaders.then(info.context.loaders.order_by_id, self.claim.order_id, self._penalty)
 
     def _penalty(self, order) -> Money:
         claim = self.claim
@@ -161,15 +161,15 @@ class Claim(Node):
 
     @strawberry.field
     def order(self, info: Info) -> Order:
-        return info.context.loaders.then("order_by_id", self.claim.order_id, Order.of)
+        return info.context.loaders.then(info.context.loaders.order_by_id, self.claim.order_id, Order.of)
 
     @strawberry.field
     def order_line(self, info: Info) -> OrderLine:
-        return info.context.loaders.then("order_line_by_id", self.claim.order_line_id, OrderLine.of)
+        return info.context.loaders.then(info.context.loaders.order_line_by_id, self.claim.order_line_id, OrderLine.of)
 
     @strawberry.field
     def shop(self, info: Info) -> Shop:
-        return info.context.loaders.then("shop_by_id", self.claim.shop_id, shop_or_none)
+        return info.context.loaders.then(info.context.loaders.shop_by_id, self.claim.shop_id, shop_or_none)
 
     @strawberry.field(description="N2: the shop's after-sale remarks, oldest first; empty for anyone else.")
     async def after_sale_remarks(self, info: Info) -> list[Annotated["Remark", strawberry.lazy("schema.annotations.types")]]:
@@ -181,7 +181,7 @@ class Claim(Node):
 
     @strawberry.field(description="G5: every state change with who did it and when, oldest first.")
     def events(self, info: Info) -> list[ClaimEvent]:
-        return info.context.loaders.then("claim_events_by_claim", self.claim.id, ClaimEvent.all_of)
+        return info.context.loaders.then(info.context.loaders.claim_events_by_claim, self.claim.id, ClaimEvent.all_of)
 
     @strawberry.field(description="C7 movements for this claim; the shop's merchant and the platform only.")
     async def ledger_entries(self, info: Info) -> list[LedgerEntry]:

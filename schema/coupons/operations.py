@@ -117,7 +117,7 @@ class Wallet:
             matching = [c for c in everything if not wanted or c.effective_status(now, timeout) in wanted]
             start = [c for c in matching if key is None or c.id < key[0]]
             if templates:  # one batch, in the same read; each coupon's template then is at hand
-                await ctx.loaders.prime("coupon_template_by_id", (c.template_id for c in start[:limit]), uow)
+                await ctx.loaders.prime(ctx.loaders.coupon_template_by_id, (c.template_id for c in start[:limit]), uow)
             return matching, start
 
         matching, start = await ctx.loaders.read(read)

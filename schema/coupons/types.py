@@ -74,7 +74,7 @@ class Coupon(Node):
 
     @strawberry.field
     def template(self, info: Info) -> CouponTemplate:
-        return info.context.loaders.then("coupon_template_by_id", self.coupon.template_id, CouponTemplate.of)
+        return info.context.loaders.then(info.context.loaders.coupon_template_by_id, self.coupon.template_id, CouponTemplate.of)
 
     @strawberry.field(description="The order that locked or used it, if the viewer may see that order.")
     async def order(self, info: Info) -> Annotated["Order", strawberry.lazy("schema.orders.types")] | None:

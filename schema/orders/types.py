@@ -49,7 +49,7 @@ class OrderLine(Node):
 
     @strawberry.field
     def product(self, info: Info) -> Product:
-        return info.context.loaders.then("product_by_id", self.line.product_id, product_or_none)
+        return info.context.loaders.then(info.context.loaders.product_by_id, self.line.product_id, product_or_none)
 
     @staticmethod
     def of(line: model.OrderLine) -> OrderLine:
@@ -81,7 +81,7 @@ class Order(Node):
 
     @strawberry.field
     def shop(self, info: Info) -> Shop:
-        return info.context.loaders.then("shop_by_id", self.order.shop_id, shop_or_none)
+        return info.context.loaders.then(info.context.loaders.shop_by_id, self.order.shop_id, shop_or_none)
 
     @strawberry.field(description="W5: the coupons applied, what each took and who bears it.")
     def coupons(self) -> list[Annotated["AppliedCoupon", strawberry.lazy("schema.coupons.types")]]:
