@@ -9,23 +9,19 @@ from domain.annotations.model import DEFAULT_SHORTCUTS, customer_id as checked_c
 from domain.shared.actor import Role
 from schema.annotations.types import (
     Contact,
-    ContactConnection,
-    ContactEdge,
     CustomerProfile,
     CustomerRemark,
     Remark,
     Shortcut,
     Star,
     StarColor,
-    StarConnection,
-    StarEdge,
 )
 from schema.claims.operations import ClaimPayload
 from schema.claims.types import Claim
 from schema.common.errors import UserError, bad_input
-from schema.common.ids import decode_id, encode_cursor
+from schema.common.ids import decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import after_key, page_info, page_size
+from schema.common.pagination import Connection, CountedConnection, after_key, connection, counted_connection, page_size
 from schema.context import Info
 from schema.orders.types import Order
 
@@ -144,7 +140,7 @@ class AnnotationQueries:
         return await _profile(info, _customer(customer_id))
 
     @strawberry.field(description="N3: the viewing agent's starred customers, newest star first.")
-    async def starred_customers(self, info: Info, first: int | None = None, after: str | None = None) -> StarConnection:
+    async def starred_customers(self, info: Info, first: int | None = None, after: str | None = None) -> CountedConnection[Star]:
         actor = info.context.actor
         services.require_agent(actor)
         limit, key = page_size(first), after_key(after, arity=2)
@@ -153,12 +149,11 @@ class AnnotationQueries:
         if key is not None:
             mark = (datetime.fromisoformat(key[0]), int(key[1]))
             rest = [s for s in stars if (s.starred_at, s.id) < mark]
-        edges = [StarEdge(node=Star.of(s), cursor=encode_cursor(s.starred_at.isoformat(), s.id)) for s in rest[:limit]]
-        return StarConnection(edges=edges, total_count=len(stars),
-                              page_info=page_info([e.cursor for e in edges], len(rest) > limit, key is not None))
+        return counted_connection(rest, limit, key is not None, Star.of, lambda s: (s.starred_at.isoformat(), s.id),
+                                  len(stars))
 
     @strawberry.field(description="N5: starred customers first (newest star first), then the others by last contact.")
-    async def recent_contacts(self, info: Info, first: int | None = None, after: str | None = None) -> ContactConnection:
+    async def recent_contacts(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Contact]:
         actor = info.context.actor
         services.require_agent(actor)
         limit = page_size(first)
@@ -170,9 +165,7 @@ class AnnotationQueries:
             if not key or key[0] not in ("S", "C") or len(key) != 3:
                 raise bad_input("that `after` cursor is not one this list gave out")
         rows, more = await services.recent_contacts(info.context.uow(write=False), actor.user_id, key, limit)
-        edges = [ContactEdge(node=Contact(customer_id=c.customer_id, star=Star.of(c.star),
-                                          last_contact_at=c.last_contact_at), cursor=encode_cursor(*k)) for c, k in rows]
-        return ContactConnection(edges=edges, page_info=page_info([e.cursor for e in edges], more, key is not None))
+        return connection(rows, limit, key is not None, lambda row: Contact.of(row[0]), lambda row: tuple(row[1]), more)
 
     @strawberry.field(description="N6: the agent's bindings, defaults included.")
     async def shortcuts(self, info: Info) -> list[Shortcut]:

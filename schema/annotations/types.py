@@ -51,35 +51,15 @@ class CustomerProfile:
 
 
 @strawberry.type
-class StarEdge:
-    node: Star
-    cursor: str
-
-
-@strawberry.type
-class StarConnection:
-    edges: list[StarEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
 class Contact:
     customer_id: str
     star: Star | None
     last_contact_at: datetime | None
 
-
-@strawberry.type
-class ContactEdge:
-    node: Contact
-    cursor: str
-
-
-@strawberry.type
-class ContactConnection:
-    edges: list[ContactEdge]
-    page_info: PageInfo
+    @staticmethod
+    def of(contact: model.Contact) -> Contact:
+        return Contact(customer_id=contact.customer_id, star=Star.of(contact.star),
+                       last_contact_at=contact.last_contact_at)
 
 
 @strawberry.type

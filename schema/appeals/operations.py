@@ -8,8 +8,6 @@ from domain.appeals import services
 from domain.shared.actor import Role
 from schema.appeals.types import (
     Appeal,
-    AppealConnection,
-    AppealEdge,
     AppealKind,
     AppealRestrictionMode,
     AppealStatus,
@@ -20,9 +18,9 @@ from schema.appeals.types import (
 )
 from schema.claims.operations import EvidenceInput
 from schema.common.errors import UserError
-from schema.common.ids import decode_id, encode_cursor
+from schema.common.ids import decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import after_key, page_info, page_size
+from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
 from schema.context import Info
 from schema.shops.types import Shop
 
@@ -112,7 +110,7 @@ class AppealQueries:
     @strawberry.field(description="Merchant: own shop's. Platform: all; with status PENDING, overdue first then by "
                                   "dueAt (A4). Otherwise newest first.")
     async def appeals(self, info: Info, filter: AppealFilter | None = None, first: int | None = None,
-                      after: str | None = None) -> AppealConnection:
+                      after: str | None = None) -> CountedConnection[Appeal]:
         wanted = filter or AppealFilter()
         ctx = info.context
         request = services.AppealListRequest(
@@ -125,9 +123,7 @@ class AppealQueries:
             return await uow.appeals.page(query, key, limit + 1), await uow.appeals.count(query)
 
         rows, total = await ctx.loaders.read(read)
-        edges = [AppealEdge(node=Appeal.of(a), cursor=encode_cursor(a.due_at.isoformat(), a.id)) for a in rows[:limit]]
-        return AppealConnection(edges=edges, total_count=total,
-                                page_info=page_info([e.cursor for e in edges], len(rows) > limit, key is not None))
+        return counted_connection(rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id), total)
 
     @strawberry.field(description="PLATFORM: a year's calendar as loaded with setWorkingCalendar; null if not loaded.")
     async def working_calendar(self, info: Info, year: int) -> WorkingCalendarYear | None:

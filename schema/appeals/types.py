@@ -69,19 +69,6 @@ class Appeal(Node):
 
 
 @strawberry.type
-class AppealEdge:
-    node: Appeal
-    cursor: str
-
-
-@strawberry.type
-class AppealConnection:
-    edges: list[AppealEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
 class AppealRestriction:
     mode: AppealRestrictionMode
     max_per_30_days: int | None

@@ -9,8 +9,6 @@ from domain.shared.money import Money as DomainMoney
 from schema.claims.prefetch import prefetch_claim_page
 from schema.claims.types import (
     Claim,
-    ClaimConnection,
-    ClaimEdge,
     ClaimReason,
     ClaimStatus,
     EvidenceKind,
@@ -20,9 +18,9 @@ from schema.claims.types import (
     load_claim,
 )
 from schema.common.errors import UserError
-from schema.common.ids import decode_id, encode_cursor
+from schema.common.ids import decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import after_key, page_info, page_size
+from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
 from schema.context import Info
 
 
@@ -145,7 +143,7 @@ class ClaimQueries:
 
     @strawberry.field(description="Buyer: own claims. Merchant/agent: own shop's. Platform: all. Newest first.")
     async def claims(self, info: Info, filter: ClaimFilter | None = None, first: int | None = None,
-                     after: str | None = None) -> ClaimConnection:
+                     after: str | None = None) -> CountedConnection[Claim]:
         wanted = filter or ClaimFilter()
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         query = services.claims_scope(info.context.actor, wanted.status, shop_id, wanted.buyer_id,
@@ -160,9 +158,7 @@ class ClaimQueries:
             return rows, await uow.claims.count(query)
 
         rows, total = await info.context.loaders.read(read)
-        edges = [ClaimEdge(node=Claim.of(c), cursor=encode_cursor(c.id)) for c in rows[:limit]]
-        return ClaimConnection(edges=edges, total_count=total,
-                               page_info=page_info([e.cursor for e in edges], len(rows) > limit, key is not None))
+        return counted_connection(rows, limit, key is not None, Claim.of, lambda c: (c.id,), total)
 
 
 @strawberry.type

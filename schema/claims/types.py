@@ -205,19 +205,6 @@ class Claim(Node):
         )
 
 
-@strawberry.type
-class ClaimEdge:
-    node: Claim
-    cursor: str
-
-
-@strawberry.type
-class ClaimConnection:
-    edges: list[ClaimEdge]
-    page_info: PageInfo
-    total_count: int
-
-
 async def load_claim(info: Info, pk: int) -> Claim | None:
     claim = await info.context.loaders.claim_by_id.load(pk)
     return Claim.of(claim) if claim and can_view_claim(info.context.actor, claim) else None

@@ -1,6 +1,10 @@
-"""Keyset cursor connections (contract: ``first`` at most 100)."""
+"""Keyset cursor connections (contract: ``first`` at most 100): one generic ``Connection[T]`` / ``Edge[T]`` and one
+page helper for every list. The served names are Strawberry's for a generic: ``ClaimConnection``, ``ClaimEdge`` …"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 import strawberry
 
@@ -9,6 +13,8 @@ from schema.common.ids import decode_cursor, encode_cursor
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+T = TypeVar("T")  # the node's GraphQL type
+R = TypeVar("R")  # what a list read returns: a domain object, or a tuple of one with its sort key
 
 
 @strawberry.type
@@ -17,6 +23,47 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+@strawberry.type(name="Edge")
+class Edge(Generic[T]):
+    node: T
+    cursor: str
+
+
+@strawberry.type(name="Connection")
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+
+
+@strawberry.type(name="Connection")
+class CountedConnection(Connection[T]):
+    """A connection that also counts everything its filter matches (the same ``<T>Connection`` name)."""
+
+    total_count: int
+
+
+def page(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
+         key: Callable[[R], tuple[object, ...]], has_next: bool | None = None) -> tuple[list[Edge[T]], PageInfo]:
+    """The edges and page info of a keyset page: ``rows`` is what the list read, up to ``limit + 1`` (one more
+    than the page says whether there is a next one, unless the read says so itself: ``has_next``); ``key`` is the
+    row's sort key, which its cursor carries."""
+    edges = [Edge(node=node(row), cursor=encode_cursor(*key(row))) for row in rows[:limit]]
+    more = len(rows) > limit if has_next is None else has_next
+    return edges, page_info([edge.cursor for edge in edges], more, after_given)
+
+
+def connection(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
+               key: Callable[[R], tuple[object, ...]], has_next: bool | None = None) -> Connection[T]:
+    edges, info = page(rows, limit, after_given, node, key, has_next)
+    return Connection(edges=edges, page_info=info)
+
+
+def counted_connection(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
+                       key: Callable[[R], tuple[object, ...]], total: int) -> CountedConnection[T]:
+    edges, info = page(rows, limit, after_given, node, key)
+    return CountedConnection(edges=edges, page_info=info, total_count=total)
 
 
 def page_size(first: int | None) -> int:
@@ -44,4 +91,5 @@ def page_info(cursors: list[str], has_next: bool, had_cursor: bool) -> PageInfo:
     )
 
 
-__all__ = ["PageInfo", "after_key", "encode_cursor", "page_info", "page_size"]
+__all__ = ["Connection", "CountedConnection", "Edge", "PageInfo", "after_key", "connection", "counted_connection",
+           "encode_cursor", "page_info", "page_size"]

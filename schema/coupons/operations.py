@@ -10,18 +10,16 @@ from domain.coupons import services
 from domain.shared.actor import Role
 from domain.shared.money import Money as DomainMoney
 from schema.common.errors import UserError
-from schema.common.ids import decode_id, encode_cursor
+from schema.common.ids import decode_id
 from schema.common.money import Money
 from schema.common.mutations import attempt
-from schema.common.pagination import after_key, page_info, page_size
+from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
 from schema.common.selection import selected_paths
 from schema.context import Info
 from schema.coupons.types import (
     AppliedCoupon,
     CheckoutQuote,
     Coupon,
-    CouponConnection,
-    CouponEdge,
     CouponIssuerKind,
     CouponStatus,
     CouponTemplate,
@@ -105,7 +103,7 @@ class Wallet:
 
     @strawberry.field(description="Newest claimed first; statuses as of now.")
     async def coupons(self, info: Info, status: list[CouponStatus] | None = None, first: int | None = None,
-                      after: str | None = None) -> CouponConnection:
+                      after: str | None = None) -> CountedConnection[Coupon]:
         ctx = info.context
         limit, key = page_size(first), after_key(after)
         now, timeout = ctx.clock.now(), ctx.coupon_policy.payment_timeout
@@ -121,10 +119,7 @@ class Wallet:
             return matching, start
 
         matching, start = await ctx.loaders.read(read)
-        page = start[:limit]
-        edges = [CouponEdge(node=Coupon.of(c), cursor=encode_cursor(c.id)) for c in page]
-        return CouponConnection(edges=edges, total_count=len(matching),
-                                page_info=page_info([e.cursor for e in edges], len(start) > limit, key is not None))
+        return counted_connection(start, limit, key is not None, Coupon.of, lambda c: (c.id,), len(matching))
 
 
 def quote_out(quote: services.Quote) -> CheckoutQuote:

@@ -89,19 +89,6 @@ class Coupon(Node):
 
 
 @strawberry.type
-class CouponEdge:
-    node: Coupon
-    cursor: str
-
-
-@strawberry.type
-class CouponConnection:
-    edges: list[CouponEdge]
-    page_info: PageInfo
-    total_count: int
-
-
-@strawberry.type
 class CostShare:
     bearer: CouponIssuerKind
     bearer_id: str | None = strawberry.field(description="Shop ID, streamer user ID, or null for the platform.")

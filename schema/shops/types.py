@@ -8,10 +8,10 @@ import strawberry
 from domain.shared.actor import Role as DomainRole
 from domain.shops import model
 from domain.shops.model import can_see_account
-from schema.common.ids import encode_cursor, encode_id
+from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
-from schema.common.pagination import PageInfo, after_key, page_info, page_size
+from schema.common.pagination import Connection, after_key, connection, page_size
 from schema.context import Info
 
 Role = strawberry.enum(DomainRole, name="Role")
@@ -54,32 +54,18 @@ class LedgerEntry(Node):
 
 
 @strawberry.type
-class LedgerEntryEdge:
-    node: LedgerEntry
-    cursor: str
-
-
-@strawberry.type
-class LedgerEntryConnection:
-    edges: list[LedgerEntryEdge]
-    page_info: PageInfo
-
-
-@strawberry.type
 class ShopAccount:
     deposit: Money = strawberry.field(description="May be negative: arrears after a collection (C7).")
     payables: Money
     shop_id: strawberry.Private[int]
 
     @strawberry.field(description="The append-only ledger, oldest first; balances equal the sum of entries.")
-    async def entries(self, info: Info, first: int | None = None, after: str | None = None) -> LedgerEntryConnection:
+    async def entries(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LedgerEntry]:
         limit, key = page_size(first), after_key(after)
         rows = await info.context.loaders.read(
             lambda uow: uow.accounts.entries_page(self.shop_id, key[0] if key else None, limit + 1)
         )
-        edges = [LedgerEntryEdge(node=LedgerEntry.of(e), cursor=encode_cursor(e.id)) for e in rows[:limit]]
-        return LedgerEntryConnection(edges=edges, page_info=page_info([e.cursor for e in edges], len(rows) > limit,
-                                                                      key is not None))
+        return connection(rows, limit, key is not None, LedgerEntry.of, lambda e: (e.id,))
 
     @staticmethod
     def of(account: model.ShopAccount) -> ShopAccount:
