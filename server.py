@@ -48,6 +48,7 @@ class GraphQLApp(GraphQL):
                          allow_queries_via_get=settings.graphql_get)
         self.settings, self.uow = settings, uow
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
+        self.fast_executor = settings.fast_executor
         self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
                              coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
 
@@ -89,7 +90,7 @@ class GraphQLApp(GraphQL):
         context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
-                          is_unavailable=is_unavailable)
+                          is_unavailable=is_unavailable, fast_executor=self.fast_executor)
         response.headers["X-Request-Id"] = context.request_id
         return context
 

@@ -52,6 +52,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     idempotency_ttl_hours: int = 24
     trusted_documents_only: bool = False
+    fast_executor: bool = True
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
 
     @property
@@ -118,6 +119,7 @@ class Settings:
             max_body_bytes=_positive_int("GRAPHQL_MAX_BODY_BYTES", 1_000_000),
             idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
             trusted_documents_only=_flag("TRUSTED_DOCUMENTS_ONLY", False),
+            fast_executor=_flag("FAST_EXECUTOR", True),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

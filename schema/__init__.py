@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -33,6 +35,12 @@ Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueri
 Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations, CouponMutations, AnnotationMutations))
 
 class ApiSchema(strawberry.Schema):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Builds the schema, then gives its plain fields their shorter paths (``schema/fast_fields.py``): the
+        registration belongs to the schema it reads, made once with it, not to whoever imports this package."""
+        super().__init__(*args, **kwargs)
+        self.field_paths = shortcut_fields(self._schema)  # how many fields take each path (printed by the bench)
+
     def process_errors(self, errors, execution_context=None) -> None:
         """Logged by ErrorCodes, once, with codes and the request id, and never with the document."""
 
@@ -51,7 +59,7 @@ schema = ApiSchema(
     ],
 )
 
-FIELD_PATHS = shortcut_fields(schema._schema)  # how many fields take each path (printed by the bench)
+FIELD_PATHS = schema.field_paths
 
 
 def sdl() -> str:

@@ -36,6 +36,7 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     is_unavailable: Callable[[BaseException], bool] = lambda _error: False
+    fast_executor: bool = True  # FAST_EXECUTOR: schema/executor.py's shortcuts; off, graphql-core walks every field
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

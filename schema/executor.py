@@ -15,7 +15,7 @@ shop, product) that need none of that, and that walk was most of what a list res
   real resolve info, which reports it exactly as it always does. Nothing is read twice.
 
 Lists, abstract types, fields with arguments, ``__typename`` and introspection are graphql-core's throughout, and
-so is everything while a resolver middleware is installed.
+so is everything while a resolver middleware is installed, or when the ``FAST_EXECUTOR`` setting is off.
 
 ``tests/test_executor.py`` compares this with Strawberry's stock execution context on a schema built to reach
 every hand-over and pins the graphql-core code it restates; ``tests/api/test_executor_differential.py`` compares
@@ -136,7 +136,10 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self.is_awaitable = is_awaitable
         manager = self.middleware_manager  # Strawberry always passes one, empty unless an extension resolves
-        self.shortcuts = manager is None or not manager.middlewares
+        # the shortcuts only where nothing wraps a resolver, and only while FAST_EXECUTOR is on (a way back to
+        # graphql-core's own walk, should a graphql-core release ever make this one wrong)
+        self.shortcuts = (manager is None or not manager.middlewares) and getattr(self.context_value, "fast_executor",
+                                                                                  True)
         self.context_info = ContextInfo(self.context_value)
 
     def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):

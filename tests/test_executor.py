@@ -247,8 +247,10 @@ def test_is_awaitable_agrees_with_graphql_core():
         loop.close()
 
 
-COPIED = {  # graphql-core's code that ExecutionContext.execute_fields and _complete_object restate
+COPIED = {  # graphql-core's code that ExecutionContext.execute_fields, _plain_field and _complete_items restate
     "execute_fields": "797f54fb",
+    "complete_iterable_value": "bdb49d2d",
+    "complete_list_item_value": "8883b4d6",
     "execute_field": "5281dc83",
     "complete_value": "06c34f76",
     "complete_object_value": "55e77f58",

@@ -67,6 +67,35 @@ async def test_the_claims_list_is_the_same_for_every_reader(api, world, claims):
     assert {node["status"] for node in nodes} == {"ESCALATED", "AWAITING_MERCHANT", "RULED"} and any(n["ruling"] for n in nodes)
 
 
+async def test_with_the_fast_executor_off_graphql_core_walks_every_field_and_answers_the_same(api, world, claims, app,
+                                                                                              monkeypatch):
+    """FAST_EXECUTOR=false: no field takes a shortcut (the registry is never consulted), and the answers are those
+    of the shortcuts and of Strawberry's stock execution alike."""
+    import schema.executor as executor
+
+    shop = await some_claims(world, claims)
+    on = {token: await same_answer(api, LIST, {"n": 10}, token) for token in (world.platform, shop.merchant)}
+    consulted = []
+
+    class Watched(dict):
+        def get(self, *args):
+            consulted.append(args[0])
+            return super().get(*args)
+
+    monkeypatch.setattr(executor, "_PLAIN", Watched(executor._PLAIN))
+    graphql = app.state.graphql
+    graphql.fast_executor = False
+    try:
+        for token, answer in on.items():
+            off = await same_answer(api, LIST, {"n": 10}, token)
+            assert json.dumps(off.body, ensure_ascii=False) == json.dumps(answer.body, ensure_ascii=False)
+    finally:
+        graphql.fast_executor = True
+    assert consulted == []
+    await api.gql(LIST, {"n": 10}, token=world.platform)
+    assert consulted  # the watch itself sees the shortcuts when they are on
+
+
 async def test_errors_are_the_same(api, world, claims):
     await some_claims(world, claims)
     nobody = await same_answer(api, LIST, {"n": 10}, "not-a-token")
