@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from domain.shared.actor import Role
-from schema.auth import mint_token
+from web.auth import mint_token
 from settings import ROOT, Settings
 
 

@@ -27,7 +27,7 @@ from persistence.idempotency.store import SqlIdempotencyStore
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import schema
-from schema.auth import authenticate
+from web.auth import authenticate
 from schema.common.errors import TopLevelCode
 from schema.context import Context
 from schema.limits import Limits

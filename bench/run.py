@@ -1,4 +1,4 @@
-"""The benchmark suite (issue 8): ``make bench``. Seeds realistic data, starts the real server (uvicorn, one
+"""The benchmark suite: ``make bench``. Seeds realistic data, starts the real server (uvicorn, one
 worker) and drives it on loopback, bounded in time and requests; measures in the same run a bare Starlette endpoint
 returning the same bytes and raw graphql-core over pre-built data, so every figure is also a ratio. Prints a table
 and writes bench/results.json."""
@@ -39,7 +39,7 @@ from domain.uploads.model import FileFacts, Upload  # noqa: E402
 from persistence.db import Database  # noqa: E402
 from persistence.migrate import upgrade  # noqa: E402
 from persistence.uow import SqlUnitOfWorkFactory  # noqa: E402
-from schema.auth import mint_token  # noqa: E402
+from web.auth import mint_token  # noqa: E402
 from schema.common.ids import encode_id  # noqa: E402
 
 SECRET = "bench-secret-bench-secret-bench-secret-0123"

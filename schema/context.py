@@ -45,6 +45,10 @@ class Context:
     @property
     def actor(self) -> Actor:
         """The authenticated actor; the authentication gate guarantees one outside introspection."""
+        return self.require_authenticated()
+
+    def require_authenticated(self) -> Actor:
+        """For fields any authenticated caller may read: UNAUTHENTICATED for anyone else."""
         if self.actor_or_none is None:
             raise Unauthenticated(self.auth_problem or "authentication required")
         return self.actor_or_none

@@ -1,4 +1,4 @@
-"""A shorter walk over plain fields (issue 8), as an ``execution_context_class`` for Strawberry.
+"""A shorter walk over plain fields, as an ``execution_context_class`` for Strawberry.
 
 graphql-core completes every field the same way: a ``Path``, a ``GraphQLResolveInfo`` of fourteen entries, the
 resolver, two awaitable checks, and ``complete_value`` unwrapping NonNull before it serializes a leaf or walks an

@@ -1,4 +1,4 @@
-"""Fewer layers per field (issue 8: "no resolver or permission wrapper on plain leaf fields").
+"""Fewer layers per field ("no resolver or permission wrapper on plain leaf fields").
 
 - A plain field (no resolver) gets, from Strawberry, a chain (``_get_basic_result`` → ``StrawberryField.get_result``
   → the config's default resolver → ``getattr``); it becomes one closure doing the ``getattr``.

@@ -23,7 +23,7 @@ class Viewer:
 class CoreQueries:
     @strawberry.field(description="Any entity the viewer may see, else null.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        info.context.actor  # noqa: B018  (authenticated callers only)
+        info.context.require_authenticated()
         return await resolve_node(info, id)
 
     @strawberry.field(description="Who the token says you are.")

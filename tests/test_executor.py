@@ -1,4 +1,4 @@
-"""Issue 8: ``schema/executor.py`` answers exactly as Strawberry's stock execution context does — the same data, the
+"""``schema/executor.py`` answers exactly as Strawberry's stock execution context does — the same data, the
 same errors with the same paths — for values that take its shortcuts and for every value that must not (a null
 in a NonNull field, a failing read, an unknown enum value, an object of the wrong type, an error below a plain
 object, synchronous and awaited). Also pins the graphql-core code it copies."""

@@ -1,4 +1,4 @@
-"""Issue 8: plain fields are read by one getattr and simple resolvers are called directly, without Strawberry's
+"""Plain fields are read by one getattr and simple resolvers are called directly, without Strawberry's
 per-field wrapper; fields with arguments keep it (their arguments must still be converted)."""
 
 from schema import FIELD_PATHS, schema

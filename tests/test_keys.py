@@ -1,4 +1,4 @@
-"""Issue 8: batch reads by many keys are built once per dialect (persistence/shared/keys.py): one array
+"""Batch reads by many keys are built once per dialect (persistence/shared/keys.py): one array
 parameter on PostgreSQL, an expanding IN elsewhere; rows become named tuples in the table's column order."""
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, select

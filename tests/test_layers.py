@@ -1,4 +1,4 @@
-"""DEVELOPERS.md: dependencies point inward — schema → domain ← persistence. Read from the source's imports."""
+"""Dependencies point inward — schema → domain ← persistence (README, Design). Read from the source's imports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 8: ``Loaders.then`` hands a field its value synchronously once a list resolver primed the loader, and an
+"""``Loaders.then`` hands a field its value synchronously once a list resolver primed the loader, and an
 awaitable otherwise; ``prime`` loads many keys in one batch."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ async def test_then_is_synchronous_after_prime_and_awaitable_before(monkeypatch)
 
 
 async def test_prime_with_a_unit_of_work_reads_only_what_is_missing_with_it(monkeypatch):
-    """A list resolver's prefetch runs in the page's own read: no session of its own (issue 8)."""
+    """A list resolver's prefetch runs in the page's own read: no session of its own."""
     calls: list = []
 
     async def fetch(uow, keys):

@@ -1,4 +1,4 @@
-"""GraphiQL served from the application itself (issue 9): the page loads ``/graphiql/graphiql.js`` and
+"""GraphiQL served from the application itself: the page loads ``/graphiql/graphiql.js`` and
 ``graphiql.css``, built from the pinned ``graphiql`` npm package in ``web/graphiql/`` (``make graphiql``), so it
 works on a closed network. The page carries its settings: the endpoint, a default tab with a documented example
 query (``web/graphiql/example.graphql``) and a headers placeholder for the token."""

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
-from schema.auth import authenticate
+from web.auth import authenticate
 from schema.common.errors import TopLevelCode
 from web.asgi import problem, read_body, replaying
 from web.graphql_http import is_mutation

@@ -1,4 +1,4 @@
-"""Trusted documents (issue 9): the operations in ``operations/*.graphql``, each stored in a manifest under the
+"""Trusted documents: the operations in ``operations/*.graphql``, each stored in a manifest under the
 SHA-256 of its text, can be sent by id instead of by text.
 
 - ``{"documentId": "sha256:<hex>"}`` (the GraphQL-over-HTTP persisted documents proposal; a bare hex is accepted),

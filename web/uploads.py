@@ -9,9 +9,10 @@ from starlette.routing import Route
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.uow import UnitOfWorkFactory
-from domain.uploads.model import MAX_UPLOAD_BYTES, BlobStore
+from domain.uploads.model import MAX_UPLOAD_BYTES
+from domain.uploads.ports import BlobStore
 from domain.uploads.services import can_read_upload, store_upload
-from schema.auth import authenticate
+from web.auth import authenticate
 from schema.common.errors import TopLevelCode
 from web.files import recognise
 

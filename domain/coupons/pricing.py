@@ -138,13 +138,7 @@ def apply(draft: Draft, candidates: list[Candidate], shop_id: int) -> Stack:
     remaining = [line.subtotal.fen for line in draft.lines]
     applied = []
     for candidate in sorted(candidates, key=lambda c: APPLICATION_ORDER.index(c.template.issuer_kind)):
-        lines = sorted(candidate.lines)
-        in_scope = sum(remaining[i] for i in lines)
-        room = sum(remaining) - MIN_GOODS.fen
-        amount = max(0, min(candidate.template.face_value.fen, in_scope, room))
-        for i, share in zip(lines, split(amount, [remaining[i] for i in lines])):
-            remaining[i] -= share
-        money = Money(amount)
+        money = Money(_take(remaining, candidate))
         applied.append(AppliedCoupon(candidate.coupon.id, candidate.template.id, candidate.template.issuer_kind, money,
                                      cost_shares(candidate.template, money, shop_id)))
     return Stack(applied, [line.subtotal.fen - left for line, left in zip(draft.lines, remaining)])
@@ -215,7 +209,9 @@ def _by_lines(candidates: list[Candidate]) -> dict[frozenset[int], list[Candidat
 
 
 def _take(remaining: list[int], candidate: Candidate) -> int:
-    """Apply one coupon to the remaining amounts in place (W5); returns the discount in fen."""
+    """Apply one coupon to the remaining amounts in place (W5: at most its face value, at most what is still to pay
+    for its goods, and at least ¥0.01 left for the order's goods), split over its lines in proportion; returns the
+    discount in fen. ``apply`` and ``best_stack`` both price with it."""
     lines = sorted(candidate.lines)
     amount = max(0, min(candidate.template.face_value.fen, sum(remaining[i] for i in lines),
                         sum(remaining) - MIN_GOODS.fen))

@@ -40,8 +40,3 @@ def require_aware(at: datetime, field: tuple[str, ...] | None = None) -> datetim
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInput("a date-time needs a UTC offset, e.g. 2026-11-23T10:00:00+08:00", field)
     return at.astimezone(UTC)
-
-
-def as_utc(at: datetime) -> datetime:
-    """Storage may hand back naive UTC (SQLite); make it aware again."""
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

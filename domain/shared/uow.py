@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from domain.reviews.ports import ReviewRepository
     from domain.shared.events import AuditEvent
     from domain.shops.ports import AccountRepository, ShopRepository
-    from domain.uploads.model import UploadRepository
+    from domain.uploads.ports import UploadRepository
 
 
 class AuditLog(Protocol):

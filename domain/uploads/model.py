@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from domain.shared.actor import Role
 
@@ -30,17 +29,3 @@ class Upload:
     owner_role: Role
     facts: FileFacts
     created_at: datetime
-
-
-class BlobStore(Protocol):
-    """Where file bytes live, addressed by SHA-256 (a local folder here; an S3-compatible store can replace it)."""
-
-    async def put(self, sha256: str, content: bytes) -> None: ...
-
-    async def get(self, sha256: str) -> bytes | None: ...
-
-
-class UploadRepository(Protocol):
-    async def add(self, upload: Upload) -> None: ...
-
-    async def get_many(self, ids: list[str]) -> dict[str, Upload]: ...

@@ -6,7 +6,8 @@ from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput
 from domain.shared.uow import UnitOfWork
-from domain.uploads.model import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, BlobStore, FileFacts, Upload
+from domain.uploads.model import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, FileFacts, Upload
+from domain.uploads.ports import BlobStore
 
 
 async def store_upload(uow: UnitOfWork, blobs: BlobStore, actor: Actor, clock: Clock, facts: FileFacts,

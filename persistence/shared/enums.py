@@ -1,5 +1,5 @@
 """Stored enum values back into members. ``SomeEnum(value)`` goes through the enum metaclass on every call; in a
-page of a thousand rows that was measured at ~2 ms per request (issue 8). A dict per enum does the same lookup."""
+page of a thousand rows that was measured at ~2 ms per request. A dict per enum does the same lookup."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Batch reads by many keys (issue 8): statements built once per dialect, and rows read as named tuples.
+"""Batch reads by many keys: statements built once per dialect, and rows read as named tuples.
 
 ``column.in_(ids)`` is rebuilt for every batch, and SQLAlchemy renders one bound parameter (with its ``::INTEGER``
 cast on PostgreSQL) per key at each execution; a page of 50 claims paid that eight times. Here the statement is

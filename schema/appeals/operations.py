@@ -103,7 +103,7 @@ def _calendar(calendar) -> WorkingCalendarYear:
 class AppealQueries:
     @strawberry.field
     async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:
-        info.context.actor  # noqa: B018  (authenticated callers only)
+        info.context.require_authenticated()
         pk = decode_id(id, "Appeal")
         return await load_appeal(info, pk) if pk else None
 

@@ -137,7 +137,7 @@ def _id(value: strawberry.ID) -> int | None:
 class ClaimQueries:
     @strawberry.field
     async def claim(self, info: Info, id: strawberry.ID) -> Claim | None:
-        info.context.actor  # noqa: B018  (authenticated callers only)
+        info.context.require_authenticated()
         pk = _id(id)
         return await load_claim(info, pk) if pk else None
 

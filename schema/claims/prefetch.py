@@ -1,5 +1,5 @@
-"""Loads what a page of claims will be asked for, one batch per relation, before graphql-core walks the page
-(issue 8). The fields below then find their values already loaded (``Loaders.then``) and complete synchronously:
+"""Loads what a page of claims will be asked for, one batch per relation, before graphql-core walks the page.
+The fields below then find their values already loaded (``Loaders.then``) and complete synchronously:
 no awaitable per item per relation. Only what the query selects is loaded, so the statements stay those of the
 same query without the prefetch, and stay constant as the page grows. Everything is read in the page's own
 unit of work (one connection, one transaction), one relation after the other."""

@@ -98,7 +98,7 @@ def _order(order) -> dict:
 class OrderQueries:
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
-        info.context.actor  # noqa: B018  (authenticated callers only)
+        info.context.require_authenticated()
         pk = decode_id(id, "Order")
         return await load_order(info, pk) if pk else None
 

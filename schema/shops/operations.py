@@ -41,7 +41,7 @@ class CreditShopAccountPayload:
 class ShopQueries:
     @strawberry.field
     async def shop(self, info: Info, id: strawberry.ID) -> Shop | None:
-        info.context.actor  # noqa: B018  (authenticated callers only)
+        info.context.require_authenticated()
         pk = decode_id(id, "Shop")
         return await load_shop(info, pk) if pk else None
 

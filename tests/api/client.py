@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from domain.shared.actor import Role
-from schema.auth import mint_token
+from web.auth import mint_token
 
 
 @dataclass

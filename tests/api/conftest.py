@@ -19,7 +19,7 @@ def claims(world):
 
 @pytest.fixture(autouse=True)
 async def ledgers_reconcile_after_every_test(app):
-    """Issue 3: ledger balances equal the sum of their entries after every test."""
+    """Ledger balances equal the sum of their entries after every test."""
     yield
     await assert_ledgers_reconcile(app.state.database)
 

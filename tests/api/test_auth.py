@@ -1,4 +1,4 @@
-"""Authentication and roles (issue 2; G6)."""
+"""Authentication and roles (G6)."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_a_cached_token_still_expires(monkeypatch, settings):
     """Verified tokens are cached; their expiry is checked on every use."""
     import time as real_time
 
-    from schema import auth
+    from web import auth
 
     token = auth.mint_token(settings.secret_key, sub="cache", role=Role.PLATFORM, ttl=timedelta(hours=1))
     assert auth.authenticate(f"Bearer {token}", settings.secret_key)[0] is not None

@@ -1,4 +1,4 @@
-"""Issue 7: the authorization matrix, generated from the served schema. Every query and mutation × every role and
+"""The authorization matrix, generated from the served schema. Every query and mutation × every role and
 no token × a missing id, an id of the wrong type, garbage, and another tenant's object. A meta-test fails when an
 operation has no row."""
 

@@ -1,4 +1,4 @@
-"""Products (issue 2)."""
+"""Products."""
 
 from __future__ import annotations
 

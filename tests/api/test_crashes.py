@@ -1,4 +1,4 @@
-"""Issue 7: kill -9 the real server (uvicorn) at random points of a write-heavy load, 20 times; after each restart
+"""Kill -9 the real server (uvicorn) at random points of a write-heavy load, 20 times; after each restart
 the ledgers reconcile, every acknowledged write is there, and nothing half-written remains."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from domain.shared.actor import Role
 from persistence.reconcile import reconcile
-from schema.auth import mint_token
+from web.auth import mint_token
 from tests.server_process import free_port, start, wait_healthy
 
 pytestmark = pytest.mark.slow  # server processes killed mid-request: `pytest -m "not slow"` leaves them out

@@ -1,4 +1,4 @@
-"""Issue 8: through the whole app, on real data, ``schema/executor.py`` answers byte for byte as Strawberry's stock
+"""Through the whole app, on real data, ``schema/executor.py`` answers byte for byte as Strawberry's stock
 execution context does — for the claims list the benchmark reads (with rulings, evidence, ledger entries, a
 merchant's and a buyer's view) and for generated queries under every role."""
 

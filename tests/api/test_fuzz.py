@@ -1,4 +1,4 @@
-"""Issue 7: fuzzing with hypothesis-graphql — valid documents generated from the served schema for every root
+"""Fuzzing with hypothesis-graphql — valid documents generated from the served schema for every root
 field, and broken ones — against the app in-process, derandomised and bounded. Zero 5xx, zero unexpected errors,
 and every client fault carries ``extensions.code``."""
 

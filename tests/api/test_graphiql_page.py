@@ -1,4 +1,4 @@
-"""Issue 9: the GraphiQL page and its assets come from the application, never from a CDN (the browser test in
+"""The GraphiQL page and its assets come from the application, never from a CDN (the browser test in
 tests/browser/ runs it for real when Chromium is installed)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 9 (part): GraphQL over HTTP — media types and status codes."""
+"""GraphQL over HTTP — media types and status codes."""
 
 from __future__ import annotations
 

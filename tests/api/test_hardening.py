@@ -1,4 +1,4 @@
-"""Issue 7: query limits, the production posture, and a database that is down."""
+"""Query limits, the production posture, and a database that is down."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7: Idempotency-Key on mutation requests."""
+"""Idempotency-Key on mutation requests."""
 
 from __future__ import annotations
 

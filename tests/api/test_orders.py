@@ -1,4 +1,4 @@
-"""Orders: catalogue prices, payment, delivery, cancellation, visibility (issue 2; G2, G6, W7)."""
+"""Orders: catalogue prices, payment, delivery, cancellation, visibility (G2, G6, W7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7: every change that can race, 50 parallel attempts × 20 rounds, exactly the allowed number of successes
+"""Every change that can race, 50 parallel attempts × 20 rounds, exactly the allowed number of successes
 every round — and a deliberately naive read-check-write variant that this harness must catch losing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Whatever can race is decided by the database (DEVELOPERS.md). Real parallel requests, both databases."""
+"""Whatever can race is decided by the database (README, Design: races). Real parallel requests, both databases."""
 
 from __future__ import annotations
 

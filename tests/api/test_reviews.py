@@ -1,4 +1,4 @@
-"""Reviews reported by the order service (issue 2)."""
+"""Reviews reported by the order service."""
 
 from __future__ import annotations
 

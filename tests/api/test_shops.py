@@ -1,4 +1,4 @@
-"""Shops and the shop ledger (issue 2; G1, G5)."""
+"""Shops and the shop ledger (G1, G5)."""
 
 from __future__ import annotations
 

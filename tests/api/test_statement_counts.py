@@ -1,4 +1,4 @@
-"""Issue 8: SQL statements per request do not grow with the items returned (per-request DataLoaders)."""
+"""SQL statements per request do not grow with the items returned (per-request DataLoaders)."""
 
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ async def test_a_claims_page_loads_only_the_relations_the_query_selects(api, app
 
 
 async def test_the_benchmarks_one_query_per_field_variant_still_works(api, app):
-    """bench/naive.py is the comparison point of issue 8's first target: the same answer, with statements that
+    """bench/naive.py is the benchmark's comparison point: the same answer, with statements that
     grow with the page (so the benchmark compares against what it says it does)."""
     from bench.naive import one_query_per_field
 

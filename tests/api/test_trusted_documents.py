@@ -1,4 +1,4 @@
-"""Issue 9: trusted documents. Every operation in operations/ validates against the served schema; the committed
+"""Trusted documents. Every operation in operations/ validates against the served schema; the committed
 manifest is current; a document runs by its SHA-256 id (``documentId`` and Apollo's ``persistedQuery``); an unknown
 id is PERSISTED_QUERY_NOT_FOUND; TRUSTED_DOCUMENTS_ONLY refuses anything else."""
 

@@ -1,4 +1,4 @@
-"""POST /uploads and GET /uploads/{id} (issue 3), and the reviewer's evidence warnings (C3)."""
+"""POST /uploads and GET /uploads/{id}, and the reviewer's evidence warnings (C3)."""
 
 from __future__ import annotations
 

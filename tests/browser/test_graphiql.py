@@ -1,4 +1,4 @@
-"""Issue 9: GraphiQL works on a closed network. A real headless Chromium (Debian's ``chromium`` package) loads
+"""GraphiQL works on a closed network. A real headless Chromium (Debian's ``chromium`` package) loads
 ``/graphql`` from a real server, finds the documented example and the headers placeholder, runs a query with a
 token and finds its result on the page. Every request the page makes is checked: any that leaves the server is
 aborted and fails the test, so a CDN reference cannot slip back in."""
@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from domain.shared.actor import Role
-from schema.auth import mint_token
+from web.auth import mint_token
 from tests.server_process import free_port, start, wait_healthy
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -1,0 +1,21 @@
+"""What the uploads need from outside: a store for the bytes, and a repository for the uploads."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.uploads.model import Upload
+
+
+class BlobStore(Protocol):
+    """Where file bytes live, addressed by SHA-256 (a local folder here; an S3-compatible store can replace it)."""
+
+    async def put(self, sha256: str, content: bytes) -> None: ...
+
+    async def get(self, sha256: str) -> bytes | None: ...
+
+
+class UploadRepository(Protocol):
+    async def add(self, upload: Upload) -> None: ...
+
+    async def get_many(self, ids: list[str]) -> dict[str, Upload]: ...
