@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import orjson
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope
 
@@ -22,6 +26,31 @@ async def read_body(receive: Receive) -> bytes:
         body += message.get("body", b"")
         if not message.get("more_body"):
             return body
+
+
+async def json_body(scope: Scope, receive: Receive) -> tuple[bytes, Any]:
+    """The request's body and its JSON (None when it is not JSON), read and parsed once per request: the first
+    wrapper that asks reads them, the ones inside it find them in the scope's state (a wrapper that rewrites the
+    body calls ``set_json_body``)."""
+    state = scope.setdefault("state", {})
+    if _BODY not in state:
+        body = await read_body(receive)
+        try:
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            try:  # what orjson refuses and the endpoint's own parser reads, such as integers past 64 bits
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = None
+        state[_BODY] = (body, parsed)
+    return state[_BODY]
+
+
+def set_json_body(scope: Scope, body: bytes, parsed: Any) -> None:
+    scope.setdefault("state", {})[_BODY] = (body, parsed)
+
+
+_BODY = "json_body"
 
 
 def replaying(body: bytes) -> Receive:

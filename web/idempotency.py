@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from domain.shared.idempotency import IdempotencyClaim
 from web.auth import authenticate
 from schema.common.errors import TopLevelCode
-from web.asgi import problem, read_body, replaying
+from web.asgi import json_body, problem, replaying
 from web.graphql_http import is_mutation
 
 MAX_KEY = 200
@@ -45,12 +45,8 @@ class Idempotency:
         key = headers.get(b"idempotency-key")
         if scope["type"] != "http" or scope["method"] != "POST" or key is None:
             return await self.app(scope, receive, send)
-        body = await read_body(receive)
+        body, payload = await json_body(scope, receive)
         replay = replaying(body)
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            payload = None
         actor, _ = authenticate(headers.get(b"authorization", b"").decode("latin-1"), self.secret)
         if not isinstance(payload, dict) or actor is None or \
                 not is_mutation(payload.get("query") or "", payload.get("operationName")):

@@ -22,7 +22,7 @@ from graphql.language import FragmentSpreadNode, Visitor, visit
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from schema.common.errors import TopLevelCode
-from web.asgi import header, problem, read_body, replaying
+from web.asgi import header, json_body, problem, replaying, set_json_body
 from web.graphql_http import GRAPHQL_RESPONSE
 
 FORMAT = "apollo-persisted-query-manifest"
@@ -138,11 +138,7 @@ class TrustedDocuments:
                 scope = {**scope, "query_string": urlencode([*kept, ("query", resolved["query"])]).encode()}
             return await self.app(scope, receive, send)
 
-        body = await read_body(receive)
-        try:
-            request = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            request = None
+        body, request = await json_body(scope, receive)
         if not isinstance(request, dict):  # not ours to judge: the endpoint answers malformed bodies
             return await self.app(scope, replaying(body), send)
         try:
@@ -153,6 +149,7 @@ class TrustedDocuments:
             body = orjson.dumps(resolved)
             headers = [(k, v) for k, v in scope.get("headers", []) if k != b"content-length"]
             scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+            set_json_body(scope, body, resolved)
         await self.app(scope, replaying(body), send)
 
     async def _refuse(self, refusal: NotTrusted, scope: Scope, receive: Receive, send: Send) -> None:

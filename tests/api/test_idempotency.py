@@ -75,3 +75,27 @@ async def test_a_failed_mutation_records_no_key(api, world):
 async def test_queries_ignore_the_header(api, world):
     reply = await post(api, world.platform, SHOPS, {}, key="k-q")
     assert reply.json()["data"]["claims"]["totalCount"] == 0 and reply.headers.get("Idempotent-Replayed") is None
+
+
+async def test_the_wrappers_read_and_parse_the_body_once(api, world, monkeypatch):
+    """Trusted documents, then the idempotency key: one read and one parse of the body between them."""
+    import orjson
+
+    import web.asgi
+
+    reads, parses = [], []
+    read_body, loads = web.asgi.read_body, orjson.loads
+
+    async def counted_read(receive):
+        reads.append(1)
+        return await read_body(receive)
+
+    def counted_loads(data):
+        parses.append(1)
+        return loads(data)
+
+    monkeypatch.setattr(web.asgi, "read_body", counted_read)
+    monkeypatch.setattr(web.asgi.orjson, "loads", counted_loads)
+    reply = await post(api, world.platform, SHOP, {"n": "Parsed once"}, key="k-once")
+    assert reply.json()["data"]["registerShop"]["shop"]["name"] == "Parsed once"
+    assert (len(reads), len(parses)) == (1, 1)
