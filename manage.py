@@ -9,8 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from domain.shared.actor import Role
-from web.auth import mint_token
 from settings import ROOT, Settings
+from web.auth import mint_token
 
 
 def cmd_migrate(settings: Settings, _args) -> None:

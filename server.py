@@ -22,16 +22,16 @@ from strawberry.asgi import GraphQL
 from domain.shared.clock import FixedClock, SystemClock
 from domain.shared.errors import DomainError
 from persistence.db import Database, is_sqlite, is_unavailable
-from persistence.migrate import upgrade
 from persistence.idempotency.store import SqlIdempotencyStore
+from persistence.migrate import upgrade
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import schema
-from web.auth import authenticate
 from schema.common.errors import TopLevelCode
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
+from web.auth import authenticate
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency

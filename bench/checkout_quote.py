@@ -11,7 +11,7 @@ import json
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -96,7 +96,10 @@ def main() -> None:
 
     url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     rows = asyncio.run(measure(url))
-    print(f"{'wallet':>7} {'eligible':>9} {'discount':>9} {'quote p50 ms':>13} {'quote p95 ms':>13} {'best-stack p50 ms':>18}")
+    print(
+        f"{'wallet':>7} {'eligible':>9} {'discount':>9} {'quote p50 ms':>13} {'quote p95 ms':>13} "
+        f"{'best-stack p50 ms':>18}"
+    )
     for r in rows:
         print(f"{r['wallet']:>7} {r['eligible']:>9} {r['discount']:>9} {r['service_p50_ms']:>13} "
               f"{r['service_p95_ms']:>13} {r['best_stack_p50_ms']:>18}")

@@ -8,7 +8,6 @@ import contextlib
 
 from schema.loaders import Loaders
 
-
 ONE_AT_A_TIME = {"max_batch_size": 1, "cache": False}
 
 

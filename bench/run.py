@@ -39,8 +39,8 @@ from domain.uploads.model import FileFacts, Upload  # noqa: E402
 from persistence.db import Database  # noqa: E402
 from persistence.migrate import upgrade  # noqa: E402
 from persistence.uow import SqlUnitOfWorkFactory  # noqa: E402
-from web.auth import mint_token  # noqa: E402
 from schema.common.ids import encode_id  # noqa: E402
+from web.auth import mint_token  # noqa: E402
 
 SECRET = "bench-secret-bench-secret-bench-secret-0123"
 DURATION = float(os.environ.get("BENCH_SECONDS", "3"))
@@ -279,8 +279,12 @@ async def claim_storm(url: str, port: int, template: str, clients: int) -> dict:
     from schema.common.ids import split_id
 
     async with database.read_sessions() as session:
-        claimed, stock = (await session.execute(text(
-            "SELECT claimed_count, total_stock FROM coupon_templates WHERE id = :t"), {"t": split_id(template)[1]})).one()
+        claimed, stock = (
+            await session.execute(
+                text("SELECT claimed_count, total_stock FROM coupon_templates WHERE id = :t"),
+                {"t": split_id(template)[1]},
+            )
+        ).one()
         coupons_made = (await session.execute(text("SELECT count(*) FROM coupons WHERE template_id = :t"),
                                               {"t": split_id(template)[1]})).scalar_one()
     await database.dispose()
@@ -416,7 +420,11 @@ def report(results: dict) -> None:
         one, many = row["c1"], row["c16"]
         errors = one["errors"] + many["errors"]
         if "rejected" in name:  # every request is meant to fail
-            errors = "all" if errors == one["requests"] + many["requests"] else f"{errors} of {one['requests'] + many['requests']}"
+            errors = (
+                "all"
+                if errors == one["requests"] + many["requests"]
+                else f"{errors} of {one['requests'] + many['requests']}"
+            )
         print(f"{name:<26} {row['sql_statements']:>4} {one['p50_ms']:>8} {one['p99_ms']:>8} {many['rps']:>11} "
               f"{many['cpu_ms_per_request']:>11} {many['p50_ms']:>9} {many['p99_ms']:>9} {errors:>7}")
     tails = {name: row["c1"]["p99_ms"] / row["c1"]["p50_ms"] for name, row in results["workloads"].items()}
@@ -428,22 +436,30 @@ def report(results: dict) -> None:
     floor = results.get("reference_bare_starlette_w0")
     if floor:
         w0 = results["workloads"]["W0 trivial"]
-        print(f"bare Starlette with W0's bytes: {floor['c16']['cpu_ms_per_request']} ms CPU per request (W0: "
-              f"{w0['c16']['cpu_ms_per_request']}); at c=1 p50 {floor['c1']['p50_ms']} ms, p99 {floor['c1']['p99_ms']} ms "
-              f"(p99/p50 {floor['c1']['p99_ms'] / floor['c1']['p50_ms']:.2f}: the harness's own tail)")
+        print(
+            f"bare Starlette with W0's bytes: {floor['c16']['cpu_ms_per_request']} ms CPU per request (W0: "
+            f"{w0['c16']['cpu_ms_per_request']}); at c=1 p50 {floor['c1']['p50_ms']} ms, "
+            f"p99 {floor['c1']['p99_ms']} ms "
+            f"(p99/p50 {floor['c1']['p99_ms'] / floor['c1']['p50_ms']:.2f}: the harness's own tail)"
+        )
     print(f"raw graphql-core (pre-built data): {raw['rps']} req/s → W1 is {w1['rps'] / raw['rps']:.3f} of it")
     print(f"W3 best-stack alone: {results['W3 best-stack alone (SQLite, in-process)']}")
     pg = results["W1 N=50 PostgreSQL"]
     if isinstance(pg, dict):
         batched, naive = pg["batched"], pg["one query per field"]
         one, naive_one = batched["c1"], naive["c1"]
-        print(f"W1 N=50 PostgreSQL, c=1: batched {one['rps']} req/s ({batched['sql_statements']} SQL, "
-              f"{one['cpu_ms_per_request']} ms CPU, {one['errors']} errors), one query per field {naive_one['rps']} "
-              f"req/s ({naive['sql_statements']} SQL, {naive_one['errors']} errors) → {one['rps'] / naive_one['rps']:.2f}×; "
-              f"p50 {one['p50_ms']} ms, p99 {one['p99_ms']} ms")
-        print(f"W1 N=50 PostgreSQL, c=16: batched {batched['c16']['rps']} req/s, {batched['c16']['cpu_ms_per_request']} "
-              f"ms CPU → {batched['c16']['rps'] / raw['rps']:.3f} of raw graphql-core; one query per field "
-              f"{naive['c16']['rps']} req/s with {naive['c16']['errors']} of {naive['c16']['requests']} requests failed")
+        print(
+            f"W1 N=50 PostgreSQL, c=1: batched {one['rps']} req/s ({batched['sql_statements']} SQL, "
+            f"{one['cpu_ms_per_request']} ms CPU, {one['errors']} errors), one query per field {naive_one['rps']} "
+            f"req/s ({naive['sql_statements']} SQL, {naive_one['errors']} errors) "
+            f"→ {one['rps'] / naive_one['rps']:.2f}×; "
+            f"p50 {one['p50_ms']} ms, p99 {one['p99_ms']} ms"
+        )
+        print(
+            f"W1 N=50 PostgreSQL, c=16: batched {batched['c16']['rps']} req/s, {batched['c16']['cpu_ms_per_request']} "
+            f"ms CPU → {batched['c16']['rps'] / raw['rps']:.3f} of raw graphql-core; one query per field "
+            f"{naive['c16']['rps']} req/s with {naive['c16']['errors']} of {naive['c16']['requests']} requests failed"
+        )
     else:
         print(f"W1 N=50 PostgreSQL: {pg}")
     for label, storm in results["W4 hot template claims"].items():

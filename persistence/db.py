@@ -14,7 +14,8 @@ CONNECT_TIMEOUT_S = 2
 def is_unavailable(error: BaseException) -> bool:
     """The database cannot be reached, or (SQLite) stayed locked past the busy timeout: a retryable condition,
     reported as SERVICE_UNAVAILABLE rather than an internal error."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
 
     if isinstance(error, (OperationalError, InterfaceError, PoolTimeout, ConnectionError, TimeoutError)):
         return True

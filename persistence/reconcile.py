@@ -26,7 +26,9 @@ async def reconcile(database: Database) -> list[str]:
     for shop, (deposit, payables) in sorted(accounts.items()):
         for bucket, cached in (("DEPOSIT", deposit), ("PAYABLES", payables)):
             if cached != sums.get((shop, bucket), 0):
-                problems.append(f"shop {shop}: {bucket} is {cached} fen but its entries sum to {sums.get((shop, bucket), 0)}")
+                problems.append(
+                    f"shop {shop}: {bucket} is {cached} fen but its entries sum to {sums.get((shop, bucket), 0)}"
+                )
     for shop, bucket in sorted(set(sums) - {(s, b) for s in accounts for b in ("DEPOSIT", "PAYABLES")}):
         problems.append(f"shop {shop}: {bucket} entries without an account")
     for reversal, reversed_entry in reversals:

@@ -14,8 +14,8 @@ from persistence.annotations.tables import (
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
-from persistence.idempotency.store import IdempotencyRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
+from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.audit import AuditEventRow
@@ -26,10 +26,30 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "IdempotencyRow",
-    "AfterSaleRemarkRow", "ContactRow", "CustomerRemarkRow", "RemarkHistoryRow", "ShortcutRow", "StarCounterRow",
+    "AfterSaleRemarkRow",
+    "ContactRow",
+    "CustomerRemarkRow",
+    "RemarkHistoryRow",
+    "ShortcutRow",
+    "StarCounterRow",
     "StarRow",
-    "CouponRow", "CouponTemplateRow", "OrderCouponRow",
-    "AppealEvidenceRow", "AppealRestrictionRow", "AppealRow", "WorkingCalendarRow",
-    "AuditEventRow", "ClaimRow", "EvidenceRow", "UploadRow", "LedgerEntryRow", "OrderLineRow", "OrderRow", "ProductRow", "ReviewRow", "ShopAccountRow",
-    "ShopRow", "metadata",
+    "CouponRow",
+    "CouponTemplateRow",
+    "OrderCouponRow",
+    "AppealEvidenceRow",
+    "AppealRestrictionRow",
+    "AppealRow",
+    "WorkingCalendarRow",
+    "AuditEventRow",
+    "ClaimRow",
+    "EvidenceRow",
+    "UploadRow",
+    "LedgerEntryRow",
+    "OrderLineRow",
+    "OrderRow",
+    "ProductRow",
+    "ReviewRow",
+    "ShopAccountRow",
+    "ShopRow",
+    "metadata",
 ]

@@ -9,14 +9,14 @@ from domain.shared.idempotency import IdempotencyClaim, IdempotencyTaken
 from persistence.annotations.repository import SqlAnnotationRepository
 from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
 from persistence.catalog.repository import SqlProductRepository
-from persistence.idempotency.store import IdempotencyRow
-from persistence.shared.errors import unique_violation_as
 from persistence.claims.repository import SqlClaimRepository
 from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
+from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.repository import SqlOrderRepository
 from persistence.reviews.repository import SqlReviewRepository
 from persistence.shared.audit import SqlAuditLog
+from persistence.shared.errors import unique_violation_as
 from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
 from persistence.uploads.repository import SqlUploadRepository
 

@@ -31,8 +31,23 @@ from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
 
-Query = merge_types("Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries))
-Mutation = merge_types("Mutation", (ShopMutations, CatalogMutations, OrderMutations, ReviewMutations, ClaimMutations, AppealMutations, CouponMutations, AnnotationMutations))
+Query = merge_types(
+    "Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries)
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        ShopMutations,
+        CatalogMutations,
+        OrderMutations,
+        ReviewMutations,
+        ClaimMutations,
+        AppealMutations,
+        CouponMutations,
+        AnnotationMutations,
+    ),
+)
+
 
 class ApiSchema(strawberry.Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:

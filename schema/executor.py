@@ -63,7 +63,9 @@ def is_awaitable(value: Any) -> bool:
     return known
 
 
-def register(parent: GraphQLObjectType, field_name: str, read: Callable[..., Any], with_context: bool = False) -> str | None:
+def register(
+    parent: GraphQLObjectType, field_name: str, read: Callable[..., Any], with_context: bool = False
+) -> str | None:
     """Called by ``fast_fields``: ``read`` must be synchronous and read nothing of ``info`` but ``info.context``.
     Returns "leaf" or "object" when the field takes the shortcut, None when it stays with graphql-core."""
     type_ = parent.fields[field_name].type

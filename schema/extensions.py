@@ -48,7 +48,9 @@ class AuthenticationGate(SchemaExtension):
         if ctx.actor_or_none is None:
             document = self.execution_context.graphql_document
             operation = get_operation_ast(document, self.execution_context.operation_name) if document else None
-            fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")} if document else {}
+            fragments = (
+                {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")} if document else {}
+            )
             if ctx.auth_problem or operation is None or not _introspection_only(operation.selection_set, fragments):
                 message = ctx.auth_problem or "authentication required: send 'Authorization: Bearer <token>'"
                 self.execution_context.result = ExecutionResult(
@@ -68,7 +70,9 @@ def _code(error: GraphQLError, ctx) -> str:
     if original is not None and ctx is not None and ctx.is_unavailable(original):
         return TopLevelCode.SERVICE_UNAVAILABLE.value
     if error.path is None:
-        return TopLevelCode.BAD_USER_INPUT.value if original is not None else TopLevelCode.GRAPHQL_VALIDATION_FAILED.value
+        return (
+            TopLevelCode.BAD_USER_INPUT.value if original is not None else TopLevelCode.GRAPHQL_VALIDATION_FAILED.value
+        )
     return TopLevelCode.INTERNAL_SERVER_ERROR.value
 
 

@@ -63,7 +63,9 @@ class _Walker:
             return MAX_PAGE
         return None
 
-    def walk(self, selection_set: SelectionSetNode | None, parent, depth: int, multiplier: int, seen: frozenset) -> None:
+    def walk(
+        self, selection_set: SelectionSetNode | None, parent, depth: int, multiplier: int, seen: frozenset
+    ) -> None:
         if selection_set is None:
             return
         for selection in selection_set.selections:
@@ -89,7 +91,9 @@ class _Walker:
             self.measure.aliases += 1
         self.measure.depth = max(self.measure.depth, depth + 1)
         self.measure.cost += multiplier
-        definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) or hasattr(parent, "fields") else None
+        definition = (
+            parent.fields.get(name) if isinstance(parent, GraphQLObjectType) or hasattr(parent, "fields") else None
+        )
         if definition is None:
             return
         kind, is_list = definition.type, False
@@ -135,13 +139,24 @@ class QueryLimits(SchemaExtension):
         problem = None
         if self.result is not None:
             if self.result.depth > limits.max_depth:
-                problem = (TopLevelCode.QUERY_TOO_DEEP, f"the query is {self.result.depth} levels deep; at most {limits.max_depth}")
+                problem = (
+                    TopLevelCode.QUERY_TOO_DEEP,
+                    f"the query is {self.result.depth} levels deep; at most {limits.max_depth}",
+                )
             elif self.result.aliases > limits.max_aliases:
-                problem = (TopLevelCode.TOO_MANY_ALIASES, f"the query uses {self.result.aliases} aliases; at most {limits.max_aliases}")
+                problem = (
+                    TopLevelCode.TOO_MANY_ALIASES,
+                    f"the query uses {self.result.aliases} aliases; at most {limits.max_aliases}",
+                )
             elif self.result.cost > limits.max_cost:
-                problem = (TopLevelCode.QUERY_TOO_COSTLY, f"the query may touch {self.result.cost} items; at most {limits.max_cost}")
+                problem = (
+                    TopLevelCode.QUERY_TOO_COSTLY,
+                    f"the query may touch {self.result.cost} items; at most {limits.max_cost}",
+                )
         if problem is not None and not context.result:
-            context.result = ExecutionResult(data=None, errors=[GraphQLError(problem[1], extensions={"code": problem[0].value})])
+            context.result = ExecutionResult(
+                data=None, errors=[GraphQLError(problem[1], extensions={"code": problem[0].value})]
+            )
         yield
 
     def get_results(self) -> dict:

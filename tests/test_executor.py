@@ -107,7 +107,9 @@ def holders() -> list[Holder]:  # fresh each time: an iterator is read once
         Holder(box=box(optional_leaf=leaf(must=None)), required_box=box()),  # the error nulls optionalLeaf only
         Holder(box=None, required_box=box(leaf=leaf(must=None))),  # propagates to the holder
         Holder(box=box(things=[leaf(), None]), required_box=box(things=(leaf("t"),))),  # a null item; a tuple
-        Holder(box=box(things=iter([leaf("g")])), required_box=box(things=[leaf(must=None)])),  # an iterator; an item's error
+        Holder(
+            box=box(things=iter([leaf("g")])), required_box=box(things=[leaf(must=None)])
+        ),  # an iterator; an item's error
         Holder(box=box(), required_box=box(), boxes=[box(), box(things=[leaf(must=None)])]),  # nulls the second box
         Holder(box=box(), required_box=box(), boxes=[box(), None, "not a box"]),  # graphql-core judges these items
         Holder(box=box(leaf=leaf(name=12)), required_box=box()),  # a number in a String field
@@ -140,7 +142,7 @@ STOCK, FAST = toy_schema(StrawberryGraphQLCoreExecutionContext), toy_schema(fast
 
 
 def outcome(result) -> tuple:
-    errors = sorted((e.message, tuple(e.path or ()), tuple((l.line, l.column) for l in e.locations or ()))
+    errors = sorted((e.message, tuple(e.path or ()), tuple((at.line, at.column) for at in e.locations or ()))
                     for e in result.errors or [])
     return result.data, errors
 
@@ -174,11 +176,21 @@ async def test_the_toy_data_does_reach_every_failure_the_shortcuts_hand_over():
     """So the comparison above cannot pass by never meeting a bad value."""
     stock = await STOCK.execute(QUERIES[0], root_value=Query(holders=holders()), context_value={})
     messages = " | ".join(e.message for e in stock.errors)
-    for expected in ("Cannot return null for non-nullable field Leaf.must", "Enum 'Colour' cannot represent value: 'blue'",
-                     "an exception as a value", "'str' object has no attribute 'name'",
-                     "Expected value of type 'Box' but got: 'not a box'"):
+    for expected in (
+        "Cannot return null for non-nullable field Leaf.must",
+        "Enum 'Colour' cannot represent value: 'blue'",
+        "an exception as a value",
+        "'str' object has no attribute 'name'",
+        "Expected value of type 'Box' but got: 'not a box'",
+    ):
         assert expected in messages, messages
-    assert stock.data["holders"][0]["box"]["leaf"] == {"name": "a", "colour": "RED", "maybe": None, "must": "m", "later": "m"}
+    assert stock.data["holders"][0]["box"]["leaf"] == {
+        "name": "a",
+        "colour": "RED",
+        "maybe": None,
+        "must": "m",
+        "later": "m",
+    }
     assert stock.data["holders"][3]["box"] is None and "cannot represent value: 'GREEN'" in messages
     assert stock.data["holders"][-1]["box"]["leaf"]["name"] == "12"  # graphql-core prints a number in a String
 
@@ -223,7 +235,9 @@ def test_a_resolver_middleware_turns_the_shortcuts_off():
 
     toy = strawberry.Schema(query=Query, types=[Box], execution_context_class=fast.ExecutionContext, extensions=[Upper])
     shortcut_fields(toy._schema)
-    result = toy.execute_sync("{ holders { requiredBox { id leaf { name } } } }", root_value=Query(holders=holders()[:1]))
+    result = toy.execute_sync(
+        "{ holders { requiredBox { id leaf { name } } } }", root_value=Query(holders=holders()[:1])
+    )
     assert result.data == {"holders": [{"requiredBox": {"id": "B2", "leaf": {"name": "A"}}}]}
 
 

@@ -10,8 +10,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "domain": {"schema", "web", "persistence", "PIL", "server", "settings", "strawberry", "sqlmodel", "sqlalchemy", "starlette",
-               "alembic", "psycopg", "aiosqlite", "httpx", "jwt", "graphql", "uvicorn"},
+    "domain": {
+        "schema",
+        "web",
+        "persistence",
+        "PIL",
+        "server",
+        "settings",
+        "strawberry",
+        "sqlmodel",
+        "sqlalchemy",
+        "starlette",
+        "alembic",
+        "psycopg",
+        "aiosqlite",
+        "httpx",
+        "jwt",
+        "graphql",
+        "uvicorn",
+    },
     "schema": {"persistence", "web", "server", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "aiosqlite"},
     "persistence": {"schema", "web", "server", "strawberry", "graphql", "starlette"},
     "web": {"persistence", "server", "sqlmodel", "sqlalchemy", "alembic", "psycopg", "aiosqlite"},

@@ -26,4 +26,9 @@ def test_a_naive_datetime_is_refused():
 
 
 def test_decimals_print_exactly():
-    assert [_serialize_decimal(Decimal(v)) for v in ("12.30", "1E+2", "-0.05", "0E-2")] == ["12.30", "100", "-0.05", "0.00"]
+    assert [_serialize_decimal(Decimal(v)) for v in ("12.30", "1E+2", "-0.05", "0E-2")] == [
+        "12.30",
+        "100",
+        "-0.05",
+        "0.00",
+    ]

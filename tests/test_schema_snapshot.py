@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from graphql import build_schema
 from graphql.utilities import find_breaking_changes
 

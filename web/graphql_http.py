@@ -20,7 +20,9 @@ ACCEPTED_BODIES = ("application/json",)
 
 def _is_json(message: dict) -> bool:
     """A GraphQL result, not the GraphiQL page."""
-    return any(k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in message.get("headers", []))
+    return any(
+        k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in message.get("headers", [])
+    )
 
 
 def is_mutation(query: str, operation_name: str | None) -> bool:
@@ -42,7 +44,9 @@ class GraphQLOverHTTP:
         if method == "POST":
             body_type = header(scope, b"content-type").split(";")[0].strip().lower()
             if body_type not in ACCEPTED_BODIES:
-                response = problem(TopLevelCode.UNSUPPORTED_MEDIA_TYPE, f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}")
+                response = problem(
+                    TopLevelCode.UNSUPPORTED_MEDIA_TYPE, f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}"
+                )
                 return await response(scope, receive, send)
         elif method == "GET":
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))

@@ -19,9 +19,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
-from web.auth import authenticate
 from schema.common.errors import TopLevelCode
 from web.asgi import json_body, problem, replaying
+from web.auth import authenticate
 from web.graphql_http import is_mutation
 
 MAX_KEY = 200
@@ -53,7 +53,9 @@ class Idempotency:
             return await self.app(scope, replay, send)
         text = key.decode("latin-1").strip()
         if not text or len(text) > MAX_KEY:
-            return await problem(TopLevelCode.BAD_USER_INPUT, f"an Idempotency-Key is 1 to {MAX_KEY} characters")(scope, replay, send)
+            return await problem(TopLevelCode.BAD_USER_INPUT, f"an Idempotency-Key is 1 to {MAX_KEY} characters")(
+                scope, replay, send
+            )
         now = self.clock_for(Request(scope)).now()
         scope_key = f"{actor.role.value}:{actor.user_id}:{text}"
         digest = hashlib.sha256(json.dumps(
@@ -99,5 +101,7 @@ class Idempotency:
                 return self._answer_from(stored, digest, scope_key, now)
             await asyncio.sleep(0.05)
             waited += 0.05
-        return problem(TopLevelCode.IDEMPOTENCY_IN_PROGRESS, "a request with this Idempotency-Key is still being processed; "
-                                                        "retry shortly")
+        return problem(
+            TopLevelCode.IDEMPOTENCY_IN_PROGRESS,
+            "a request with this Idempotency-Key is still being processed; retry shortly",
+        )

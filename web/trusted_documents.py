@@ -102,8 +102,10 @@ class TrustedDocuments:
         query = request.get("query")
         if document_id is None:
             if self.only and isinstance(query, str) and sha256(query) not in self.documents:
-                raise NotTrusted(TopLevelCode.PERSISTED_QUERY_ONLY, "this server accepts only trusted documents: send the "
-                                                         "documentId of an operation in its manifest")
+                raise NotTrusted(
+                    TopLevelCode.PERSISTED_QUERY_ONLY,
+                    "this server accepts only trusted documents: send the documentId of an operation in its manifest",
+                )
             return request
         if not isinstance(document_id, str):
             raise NotTrusted(TopLevelCode.BAD_REQUEST, "documentId must be a string")
@@ -116,7 +118,9 @@ class TrustedDocuments:
             return resolved
         if isinstance(query, str) and query and not self.only and persisted is not None:
             return request  # Apollo's retry with the text after PERSISTED_QUERY_NOT_FOUND: run it as sent
-        raise NotTrusted(TopLevelCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound: no trusted document has this id")
+        raise NotTrusted(
+            TopLevelCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound: no trusted document has this id"
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "POST"):

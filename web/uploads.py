@@ -12,8 +12,8 @@ from domain.shared.uow import UnitOfWorkFactory
 from domain.uploads.model import MAX_UPLOAD_BYTES
 from domain.uploads.ports import BlobStore
 from domain.uploads.services import can_read_upload, store_upload
-from web.auth import authenticate
 from schema.common.errors import TopLevelCode
+from web.auth import authenticate
 from web.files import recognise
 
 MULTIPART_OVERHEAD = 64 * 1024

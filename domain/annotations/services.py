@@ -13,10 +13,12 @@ from domain.annotations.model import (
     Remark,
     Star,
     StarColor,
-    customer_id as checked_customer,
     normalise_binding,
     remark_text,
     shortcut_action,
+)
+from domain.annotations.model import (
+    customer_id as checked_customer,
 )
 from domain.claims.model import Claim
 from domain.orders.model import Order
@@ -57,7 +59,9 @@ async def set_order_remark(uow: UnitOfWork, actor: Actor, clock: Clock, order_id
             raise NotFound("no such order of your shop", ("input", "orderId"))
         order.remark = value or None
         await uow.orders.update(order)
-        await uow.audit.record(AuditEvent.of("order", order.id, "REMARK_SET" if value else "REMARK_CLEARED", now, actor))
+        await uow.audit.record(
+            AuditEvent.of("order", order.id, "REMARK_SET" if value else "REMARK_CLEARED", now, actor)
+        )
         return order
 
     return await in_transaction(uow, work)

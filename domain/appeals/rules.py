@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.appeals.model import AppealKind, ReviewAppealGround as G, ReviewAppealOutcome as O
+from domain.appeals.model import AppealKind
+from domain.appeals.model import ReviewAppealGround as G
+from domain.appeals.model import ReviewAppealOutcome as O
 from domain.calendar.model import WorkingCalendar, end_of_day, natural_days_end
 from domain.claims.model import Claim, RulingOutcome
 from domain.shared.clock import SHANGHAI

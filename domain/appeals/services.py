@@ -76,7 +76,9 @@ SUBJECT = ("input", "subjectId")
 async def _window_start(uow: UnitOfWork, actor: Actor, request: FileAppeal) -> datetime:
     """A1/A3: the subject must be the merchant's shop's, and in a state that can be appealed."""
     if request.kind is AppealKind.REVIEW:
-        review = (await uow.reviews.get_many([request.subject_id])).get(request.subject_id) if request.subject_id else None
+        review = (
+            (await uow.reviews.get_many([request.subject_id])).get(request.subject_id) if request.subject_id else None
+        )
         if review is None or review.shop_id != actor.shop_id:
             raise NotFound("no such review of your shop", SUBJECT)
         return review.created_at
@@ -98,8 +100,11 @@ async def _check_restriction(uow: UnitOfWork, shop_id: int, now: datetime) -> No
     if restriction.mode is RestrictionMode.CLOSED:
         raise DomainError(f"the shop may not file appeals: {restriction.reason}", None, ErrorCode.APPEALS_CLOSED)
     if await uow.appeals.filed_since(shop_id, now - rules.ROLLING) >= restriction.max_per_30_days:
-        raise DomainError(f"the shop may file {restriction.max_per_30_days} appeal(s) per 30 days: {restriction.reason}",
-                          None, ErrorCode.APPEAL_LIMIT_REACHED)
+        raise DomainError(
+            f"the shop may file {restriction.max_per_30_days} appeal(s) per 30 days: {restriction.reason}",
+            None,
+            ErrorCode.APPEAL_LIMIT_REACHED,
+        )
     await uow.appeals.save_restriction(restriction)
 
 
@@ -145,7 +150,9 @@ def _check_decision(request: DecideAppeal, appeal: Appeal) -> tuple[ReviewAppeal
     if outcomes is not None and not request.approve:
         raise InvalidInput("review outcomes go with an approval only", ("input", "reviewOutcomes"))
     if outcomes is not None and not outcomes:
-        raise InvalidInput("choose at least one outcome, or leave it out for the ground's default", ("input", "reviewOutcomes"))
+        raise InvalidInput(
+            "choose at least one outcome, or leave it out for the ground's default", ("input", "reviewOutcomes")
+        )
     if appeal.kind is AppealKind.REVIEW and request.approve:
         return tuple(dict.fromkeys(outcomes)) if outcomes else (rules.DEFAULT_OUTCOME[appeal.ground],)
     return ()
@@ -245,8 +252,17 @@ async def restrict_appeals(uow: UnitOfWork, actor: Actor, clock: Clock, request:
             raise NotFound("no such shop", ("input", "shopId"))
         restriction = await uow.appeals.get_restriction(request.shop_id, lock=True) or AppealRestriction(
             request.shop_id, request.mode, reason, now, actor.user_id)
-        restriction.mode, restriction.reason, restriction.max_per_30_days = request.mode, reason, request.max_per_30_days
-        restriction.until, restriction.set_at, restriction.set_by, restriction.automatic = request.until, now, actor.user_id, False
+        restriction.mode, restriction.reason, restriction.max_per_30_days = (
+            request.mode,
+            reason,
+            request.max_per_30_days,
+        )
+        restriction.until, restriction.set_at, restriction.set_by, restriction.automatic = (
+            request.until,
+            now,
+            actor.user_id,
+            False,
+        )
         await uow.appeals.save_restriction(restriction)
         await uow.audit.record(AuditEvent.of("shop", request.shop_id, f"APPEALS_{request.mode.value}", now, actor))
         return restriction
@@ -315,7 +331,9 @@ class ExperienceScore:
     delivered_orders: int
 
 
-def experience_score(rating_sum: int, counted_reviews: int, counted_claims: int, delivered_orders: int) -> ExperienceScore:
+def experience_score(
+    rating_sum: int, counted_reviews: int, counted_claims: int, delivered_orders: int
+) -> ExperienceScore:
     """A5: average rating of counted reviews; return rate = counted non-withdrawn claims ÷ delivered orders."""
     return ExperienceScore(
         review_rating=round(rating_sum / counted_reviews, 4) if counted_reviews else None,

@@ -18,7 +18,9 @@ def year_calendar(year: int, holidays: list[date], workdays: list[date]) -> Year
                 raise InvalidInput(f"{day} is not in {year}", ("input", name, i))
     for i, day in enumerate(workdays):
         if day.weekday() < 5:
-            raise InvalidInput(f"{day} is a weekday; list only weekend days worked in lieu (调休)", ("input", "workdays", i))
+            raise InvalidInput(
+                f"{day} is a weekday; list only weekend days worked in lieu (调休)", ("input", "workdays", i)
+            )
     if set(holidays) & set(workdays):
         raise InvalidInput("a day cannot be both a holiday and a working day", ("input", "workdays"))
     return YearCalendar(year, frozenset(holidays), frozenset(workdays))

@@ -1,5 +1,5 @@
-"""Claim operations (SPEC C1–C9, and W7's after-sale coupon returns). Each runs in one transaction; money moves in the same transaction as the
-state change that causes it (C7)."""
+"""Claim operations (SPEC C1–C9, and W7's after-sale coupon returns). Each runs in one transaction; money moves
+in the same transaction as the state change that causes it (C7)."""
 
 from __future__ import annotations
 
@@ -92,7 +92,9 @@ def _transition(claim: Claim, action: Action, actor: Actor) -> None:
         claim.status = allowed.target
 
 
-async def evidence_from_uploads(uow: UnitOfWork, actor: Actor, requests: list[EvidenceRequest], at: datetime) -> list[Evidence]:
+async def evidence_from_uploads(
+    uow: UnitOfWork, actor: Actor, requests: list[EvidenceRequest], at: datetime
+) -> list[Evidence]:
     """Evidence from the actor's own uploads; someone else's upload reads as not found."""
     if len(requests) > MAX_EVIDENCE_PER_CALL:
         raise InvalidInput(f"at most {MAX_EVIDENCE_PER_CALL} evidence files at once", ("input", "evidence"))
@@ -123,11 +125,15 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
         if order is None or order.buyer_id != actor.user_id:
             raise NotFound("no such order line", ("input", "orderLineId"))
         if order.signed_at is None:
-            raise DomainError("the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED)
+            raise DomainError(
+                "the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED
+            )
         if order.status is not OrderStatus.DELIVERED:
             raise InvalidState(f"the order is {order.status.value}", ("input", "orderLineId"))
         if damaged > line.quantity:
-            raise InvalidInput(f"at most the line's quantity, {line.quantity.normalize()}", ("input", "damagedQuantity"))
+            raise InvalidInput(
+                f"at most the line's quantity, {line.quantity.normalize()}", ("input", "damagedQuantity")
+            )
         product = (await uow.products.get_many([line.product_id]))[line.product_id]
         covered = rules.covered_by_guarantee(product.fresh, request.reason)
         if covered and not rules.within_window(order.signed_at, now):
@@ -139,7 +145,9 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
                               "COURIER_CERTIFICATE (C3)", ("input", "evidence"), ErrorCode.EVIDENCE_INCOMPLETE)
         earlier = await uow.claims.for_line(line.id)
         if any(c.is_open for c in earlier):
-            raise DomainError("this line already has an open claim", ("input", "orderLineId"), ErrorCode.CLAIM_ALREADY_OPEN)
+            raise DomainError(
+                "this line already has an open claim", ("input", "orderLineId"), ErrorCode.CLAIM_ALREADY_OPEN
+            )
         if any(c.refunded.fen > 0 for c in earlier):
             raise InvalidState("this line was already compensated", ("input", "orderLineId"))
         paid = line.paid_amount
@@ -304,16 +312,24 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
     the order's penalty when that is why this one charges none. BUYER_WINS records this claim on the order as the
     one that charges it (the order is written conditionally, so of two racing rulings one charges)."""
     if not rules.evidence_complete(claim.evidence):
-        raise DomainError("the valid evidence no longer makes a complete set (C3); rule MERCHANT_WINS with "
-                          "EVIDENCE_INVALID or EVIDENCE_INSUFFICIENT", ("input", "outcome"), ErrorCode.EVIDENCE_INCOMPLETE)
+        raise DomainError(
+            "the valid evidence no longer makes a complete set (C3); rule MERCHANT_WINS with "
+            "EVIDENCE_INVALID or EVIDENCE_INSUFFICIENT",
+            ("input", "outcome"),
+            ErrorCode.EVIDENCE_INCOMPLETE,
+        )
     if request.outcome is RulingOutcome.FORCE_MAJEURE:
         return claim.standard_refund, Money.zero(), None
     penalty = rules.penalty_due(order, claim.id)
     charged_on = order.charge_penalty(claim.id)
     if charged_on is not None:
         if request.agreed_penalty is not None:
-            raise DomainError(f"this order's penalty was already charged on another claim (C6: once per order); "
-                              "rule without agreedPenalty", ("input", "agreedPenalty"), ErrorCode.PENALTY_ALREADY_CHARGED)
+            raise DomainError(
+                "this order's penalty was already charged on another claim (C6: once per order); "
+                "rule without agreedPenalty",
+                ("input", "agreedPenalty"),
+                ErrorCode.PENALTY_ALREADY_CHARGED,
+            )
         return claim.standard_refund, Money.zero(), charged_on
     if request.agreed_penalty is not None:
         if request.agreed_penalty < penalty:

@@ -249,7 +249,12 @@ def best_stack(draft: Draft, candidates: list[Candidate], shop_id: int) -> tuple
             taken_p, platform = last.choose(remaining)
             chosen = [c for c in (merchant, streamer, platform) if c is not None]
             total = taken_m + taken_s + taken_p
-            key = (-total, len(chosen), sorted(c.coupon.valid_until for c in chosen), sorted(c.coupon.id for c in chosen))
+            key = (
+                -total,
+                len(chosen),
+                sorted(c.coupon.valid_until for c in chosen),
+                sorted(c.coupon.id for c in chosen),
+            )
             if best is None or key < best[0]:
                 best = (key, chosen)
     chosen = best[1] if best else []

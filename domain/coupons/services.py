@@ -20,12 +20,19 @@ from domain.shared.uow import UnitOfWork, in_transaction
 
 MAX_STOCK = 10_000_000
 MAX_FACE = Money(1_000_000)  # ¥10,000.00
-ISSUER_ROLE = {IssuerKind.PLATFORM: Role.PLATFORM, IssuerKind.STREAMER: Role.STREAMER, IssuerKind.MERCHANT: Role.MERCHANT}
+ISSUER_ROLE = {
+    IssuerKind.PLATFORM: Role.PLATFORM,
+    IssuerKind.STREAMER: Role.STREAMER,
+    IssuerKind.MERCHANT: Role.MERCHANT,
+}
 
 
 @dataclass(frozen=True)
 class CouponPolicy:
     payment_timeout: timedelta = timedelta(minutes=15)  # W6 default, a platform setting
+
+
+DEFAULT_COUPON_POLICY = CouponPolicy()
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,9 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
         if request.issuer_kind is IssuerKind.MERCHANT:
             for i, product in enumerate(products):
                 if product.shop_id != actor.shop_id:
-                    raise InvalidInput("a merchant coupon lists its own shop's products only", ("input", "productIds", i))
+                    raise InvalidInput(
+                        "a merchant coupon lists its own shop's products only", ("input", "productIds", i)
+                    )
         issuer = {IssuerKind.PLATFORM: None, IssuerKind.STREAMER: actor.user_id,
                   IssuerKind.MERCHANT: str(actor.shop_id)}[request.issuer_kind]
         share = request.platform_share if request.platform_share is not None else Decimal(1)
@@ -138,7 +147,9 @@ async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id:
         if template is None:
             raise NotFound("no such coupon", ("input", "templateId"))
         if template.valid_until is not None and now > template.valid_until:
-            raise DomainError("this coupon's window has ended", ("input", "templateId"), ErrorCode.COUPON_NOT_APPLICABLE)
+            raise DomainError(
+                "this coupon's window has ended", ("input", "templateId"), ErrorCode.COUPON_NOT_APPLICABLE
+            )
         if template.new_user_only and await uow.orders.has_orders(actor.user_id):
             raise DomainError("new-user coupons are for accounts that have not ordered yet (W8)",
                               ("input", "templateId"), ErrorCode.COUPON_NOT_APPLICABLE)

@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.coupons.model import APPLICATION_ORDER
 from domain.coupons.pricing import Ineligibility
 from domain.coupons.services import (
+    DEFAULT_COUPON_POLICY,
     CouponPolicy,
     QuoteLine,
     build_draft,
@@ -44,7 +45,7 @@ class OrderRequest:
 
 
 async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: OrderRequest,
-                      policy: CouponPolicy = CouponPolicy()) -> Order:
+                      policy: CouponPolicy = DEFAULT_COUPON_POLICY) -> Order:
     """BUYER places an order; unit prices come from the catalogue, never from the client. Chosen coupons are
     checked as the checkout quote checks them, priced (W5) and locked (W6); nothing changes on an error."""
     actor.require(Role.BUYER)
@@ -61,7 +62,9 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
     now = clock.now()
 
     async def work(uow: UnitOfWork) -> Order:
-        draft, resolved = await build_draft(uow, actor, request.shop_id, request.lines, request.payment_method, streamer)
+        draft, resolved = await build_draft(
+            uow, actor, request.shop_id, request.lines, request.payment_method, streamer
+        )
         quote = None
         if request.coupon_ids:
             quote = await price(uow, actor, now, policy, draft, request.shop_id, request.coupon_ids)
@@ -78,7 +81,9 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
         if quote:
             await lock_for_order(uow, quote, order.id, now)
         if draft.first_order:
-            await invalidate_new_user_coupons(uow, actor.user_id, {c.coupon.id for c in quote.chosen} if quote else set())
+            await invalidate_new_user_coupons(
+                uow, actor.user_id, {c.coupon.id for c in quote.chosen} if quote else set()
+            )
         await uow.audit.record(AuditEvent.of("order", order.id, "PLACED", now, actor))
         return order
 
@@ -102,7 +107,9 @@ def _refuse_unusable(quote, coupon_ids: list) -> None:
         raise DomainError("a coupon is used once per order", ("input", "couponIds"), ErrorCode.COUPON_STACKING_CONFLICT)
 
 
-async def _change(uow: UnitOfWork, actor: Actor, order_id: int | None, change, event: str | None, at: datetime) -> Order:
+async def _change(
+    uow: UnitOfWork, actor: Actor, order_id: int | None, change, event: str | None, at: datetime
+) -> Order:
 
     async def work(uow: UnitOfWork) -> Order:
         order = await uow.orders.get(order_id, lock=True) if order_id is not None else None
@@ -118,7 +125,7 @@ async def _change(uow: UnitOfWork, actor: Actor, order_id: int | None, change, e
 
 async def record_payment(
     uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, succeeded: bool, at: datetime | None,
-    policy: CouponPolicy = CouponPolicy(),
+    policy: CouponPolicy = DEFAULT_COUPON_POLICY,
 ) -> Order:
     """SERVICE: the payment outcome (W6): success uses the order's coupons, failure returns them."""
     actor.require(Role.SERVICE)
@@ -132,7 +139,9 @@ async def record_payment(
     return await _change(uow, actor, order_id, change, None, now)
 
 
-async def record_delivery(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, signed_at: datetime) -> Order:
+async def record_delivery(
+    uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None, signed_at: datetime
+) -> Order:
     """SERVICE: the logistics sign-off (C2)."""
     actor.require(Role.SERVICE)
     now = clock.now()

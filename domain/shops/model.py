@@ -31,7 +31,10 @@ class LedgerEntryKind(str, Enum):
     REVERSAL = "REVERSAL"
 
 
-CREDIT_KIND = {LedgerBucket.DEPOSIT: LedgerEntryKind.DEPOSIT_CREDIT, LedgerBucket.PAYABLES: LedgerEntryKind.PAYABLES_CREDIT}
+CREDIT_KIND = {
+    LedgerBucket.DEPOSIT: LedgerEntryKind.DEPOSIT_CREDIT,
+    LedgerBucket.PAYABLES: LedgerEntryKind.PAYABLES_CREDIT,
+}
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from persistence.annotations.tables import (
     StarCounterRow,
     StarRow,
 )
-from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 
 
 def _star(r: StarRow) -> Star:
@@ -148,8 +148,17 @@ class SqlAnnotationRepository:
     # ------------------------------------------------------------ contacts
 
     async def record_contact(self, agent_id: str, customer_id: str, at: datetime, recorded_by: str) -> datetime:
-        row = (await self.session.execute(select(ContactRow).where(
-            ContactRow.agent_id == agent_id, ContactRow.customer_id == customer_id).with_for_update())).scalars().first()
+        row = (
+            (
+                await self.session.execute(
+                    select(ContactRow)
+                    .where(ContactRow.agent_id == agent_id, ContactRow.customer_id == customer_id)
+                    .with_for_update()
+                )
+            )
+            .scalars()
+            .first()
+        )
         if row is None:
             async with unique_violation_as(ConcurrentUpdate("contact")):
                 self.session.add(ContactRow(agent_id=agent_id, customer_id=customer_id, last_contact_at=at,

@@ -24,8 +24,8 @@ from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, 
 from persistence.claims.tables import ClaimRow
 from persistence.orders.tables import OrderRow
 from persistence.reviews.tables import ReviewRow
-from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 
 _PENDING = AppealStatus.PENDING.value
 
@@ -153,8 +153,13 @@ class SqlAppealRepository:
             AppealRow.shop_id == shop_id, AppealRow.submitted_at > since))).scalar_one()
 
     async def anomalies_since(self, shop_id: int, since: datetime) -> int:
-        return (await self.session.execute(select(func.count()).select_from(AppealRow).where(
-            AppealRow.shop_id == shop_id, AppealRow.evidence_anomaly.is_(True), AppealRow.decided_at > since))).scalar_one()
+        return (
+            await self.session.execute(
+                select(func.count())
+                .select_from(AppealRow)
+                .where(AppealRow.shop_id == shop_id, AppealRow.evidence_anomaly.is_(True), AppealRow.decided_at > since)
+            )
+        ).scalar_one()
 
     async def pending_estimated(self) -> list[Appeal]:
         rows = (await self.session.execute(select(AppealRow).where(
@@ -204,7 +209,9 @@ class SqlAppealRepository:
             select(OrderRow.shop_id, func.count()).where(
                 OrderRow.shop_id.in_(ids), OrderRow.signed_at.is_not(None)).group_by(OrderRow.shop_id)))
         return {
-            s: ShopScoreFacts(reviews.get(s, (0, 0))[0], reviews.get(s, (0, 0))[1], claims.get(s, 0), delivered.get(s, 0))
+            s: ShopScoreFacts(
+                reviews.get(s, (0, 0))[0], reviews.get(s, (0, 0))[1], claims.get(s, 0), delivered.get(s, 0)
+            )
             for s in ids
         }
 

@@ -22,8 +22,8 @@ from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
 from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
-from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
 
 

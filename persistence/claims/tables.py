@@ -66,4 +66,6 @@ class EvidenceRow(SQLModel, table=True):
     invalid_reason: str | None = Field(default=None, max_length=500)
     invalidated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     invalidated_by: str | None = Field(default=None, max_length=128)
-    submitted_by: str = Field(default="BUYER", sa_column=Column(String(16), nullable=False, server_default="BUYER"))  # C9
+    submitted_by: str = Field(
+        default="BUYER", sa_column=Column(String(16), nullable=False, server_default="BUYER")
+    )  # C9

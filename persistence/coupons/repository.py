@@ -11,10 +11,9 @@ from domain.shared.errors import ConcurrentUpdate
 from domain.shared.money import Money
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.orders.tables import OrderRow
-from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
-
 
 TEMPLATES = CouponTemplateRow.__table__
 COUPONS = CouponRow.__table__
@@ -135,9 +134,16 @@ class SqlCouponRepository:
     async def used_for_shop(self, shop_id: int, start: datetime, end: datetime) -> list[AppliedCoupon]:
         rows = await self.session.execute(
             select(OrderCouponRow)
-            .join(CouponRow, (CouponRow.id == OrderCouponRow.coupon_id) & (CouponRow.order_id == OrderCouponRow.order_id))
+            .join(
+                CouponRow, (CouponRow.id == OrderCouponRow.coupon_id) & (CouponRow.order_id == OrderCouponRow.order_id)
+            )
             .join(OrderRow, OrderRow.id == OrderCouponRow.order_id)
-            .where(OrderRow.shop_id == shop_id, CouponRow.status == CouponStatus.USED.value,
-                   CouponRow.used_at >= start, CouponRow.used_at < end)
-            .order_by(OrderCouponRow.id))
+            .where(
+                OrderRow.shop_id == shop_id,
+                CouponRow.status == CouponStatus.USED.value,
+                CouponRow.used_at >= start,
+                CouponRow.used_at < end,
+            )
+            .order_by(OrderCouponRow.id)
+        )
         return [applied(r) for r in rows.scalars()]

@@ -38,7 +38,11 @@ class SqlIdempotencyStore:
 
     async def find(self, scope_key: str, now: datetime) -> StoredKey | None:
         async with self.database.read_sessions() as session:
-            row = (await session.execute(select(IdempotencyRow).where(IdempotencyRow.scope_key == scope_key))).scalars().first()
+            row = (
+                (await session.execute(select(IdempotencyRow).where(IdempotencyRow.scope_key == scope_key)))
+                .scalars()
+                .first()
+            )
         if row is None:
             return None
         if row.expires_at <= now:

@@ -6,8 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.reviews.model import Review, ReviewVisibility
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate
 from persistence.reviews.tables import ReviewRow
-from persistence.shared.errors import unique_violation_as
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 
 
 class SqlReviewRepository:

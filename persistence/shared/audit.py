@@ -51,6 +51,17 @@ class SqlAuditLog:
 
 
 _EVENTS = AuditEventRow.__table__
-_EVENTS_OF_SUBJECTS = ByKeys(lambda match: select(
-    _EVENTS.c.subject_type, _EVENTS.c.subject_id, _EVENTS.c.type, _EVENTS.c.at, _EVENTS.c.actor_role, _EVENTS.c.actor_id,
-).where(_EVENTS.c.subject_type == bindparam("subject_type"), match(_EVENTS.c.subject_id)).order_by(_EVENTS.c.id))
+_EVENTS_OF_SUBJECTS = ByKeys(
+    lambda match: (
+        select(
+            _EVENTS.c.subject_type,
+            _EVENTS.c.subject_id,
+            _EVENTS.c.type,
+            _EVENTS.c.at,
+            _EVENTS.c.actor_role,
+            _EVENTS.c.actor_id,
+        )
+        .where(_EVENTS.c.subject_type == bindparam("subject_type"), match(_EVENTS.c.subject_id))
+        .order_by(_EVENTS.c.id)
+    )
+)

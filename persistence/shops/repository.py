@@ -7,10 +7,10 @@ from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, InvalidState
 from domain.shared.money import Money
 from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop, ShopAccount
-from persistence.shared.errors import unique_violation_as
-from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
+from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 
 _SHOPS = ShopRow.__table__
 _SHOP_ROWS = Rows(_SHOPS)

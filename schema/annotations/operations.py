@@ -5,7 +5,8 @@ from datetime import datetime
 import strawberry
 
 from domain.annotations import services
-from domain.annotations.model import DEFAULT_SHORTCUTS, customer_id as checked_customer
+from domain.annotations.model import DEFAULT_SHORTCUTS
+from domain.annotations.model import customer_id as checked_customer
 from domain.shared.actor import Role
 from schema.annotations.types import (
     Contact,
@@ -70,7 +71,9 @@ class UnstarCustomerInput:
 @strawberry.type
 class StarPayload:
     star: Star | None = None
-    evicted: Star | None = strawberry.field(default=None, description="N3: the star removed to stay within 100, if any.")
+    evicted: Star | None = strawberry.field(
+        default=None, description="N3: the star removed to stay within 100, if any."
+    )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -140,7 +143,9 @@ class AnnotationQueries:
         return await _profile(info, _customer(customer_id))
 
     @strawberry.field(description="N3: the viewing agent's starred customers, newest star first.")
-    async def starred_customers(self, info: Info, first: int | None = None, after: str | None = None) -> CountedConnection[Star]:
+    async def starred_customers(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> CountedConnection[Star]:
         actor = info.context.actor
         services.require_agent(actor)
         limit, key = page_size(first), after_key(after, arity=2)
@@ -153,7 +158,9 @@ class AnnotationQueries:
                                   len(stars))
 
     @strawberry.field(description="N5: starred customers first (newest star first), then the others by last contact.")
-    async def recent_contacts(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Contact]:
+    async def recent_contacts(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Contact]:
         actor = info.context.actor
         services.require_agent(actor)
         limit = page_size(first)

@@ -5,7 +5,6 @@ from datetime import datetime
 import strawberry
 
 from domain.annotations import model
-from schema.common.pagination import PageInfo
 
 StarColor = strawberry.enum(model.StarColor, name="StarColor")
 

@@ -96,7 +96,9 @@ def _appeal(appeal) -> dict:
 
 
 def _calendar(calendar) -> WorkingCalendarYear:
-    return WorkingCalendarYear(year=calendar.year, holidays=sorted(calendar.holidays), workdays=sorted(calendar.workdays))
+    return WorkingCalendarYear(
+        year=calendar.year, holidays=sorted(calendar.holidays), workdays=sorted(calendar.workdays)
+    )
 
 
 @strawberry.type
@@ -123,7 +125,9 @@ class AppealQueries:
             return await uow.appeals.page(query, key, limit + 1), await uow.appeals.count(query)
 
         rows, total = await ctx.loaders.read(read)
-        return counted_connection(rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id), total)
+        return counted_connection(
+            rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id), total
+        )
 
     @strawberry.field(description="PLATFORM: a year's calendar as loaded with setWorkingCalendar; null if not loaded.")
     async def working_calendar(self, info: Info, year: int) -> WorkingCalendarYear | None:

@@ -12,7 +12,6 @@ from schema.appeals.kinds import AppealKind
 from schema.claims.types import Claim, Evidence, load_claim
 from schema.common.ids import encode_id
 from schema.common.node import Node, register_node
-from schema.common.pagination import PageInfo
 from schema.context import Info
 from schema.reviews.types import Review, load_review
 from schema.shops.types import Shop, load_shop
@@ -90,9 +89,13 @@ class AppealRestriction:
 
 @strawberry.type
 class ExperienceScore:
-    review_rating: float | None = strawberry.field(description="Average rating of reviews that count; null when none count.")
+    review_rating: float | None = strawberry.field(
+        description="Average rating of reviews that count; null when none count."
+    )
     counted_reviews: int
-    return_rate: float = strawberry.field(description="Counted claims ÷ delivered orders; 0 when nothing was delivered.")
+    return_rate: float = strawberry.field(
+        description="Counted claims ÷ delivered orders; 0 when nothing was delivered."
+    )
     counted_claims: int
     delivered_orders: int
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from domain.claims.model import Claim
 from domain.shared.uow import UnitOfWork
 from schema.common.selection import selected_paths
-from schema.loaders import K, V, BatchLoader
+from schema.loaders import BatchLoader, K, V
 
 if TYPE_CHECKING:
     from schema.context import Info

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from domain.appeals.rules import claim_appeal_deadline
 from domain.claims import model, rules
-from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode, editing_warnings, evidence_warnings
+from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode
+from domain.claims.evidence_checks import editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
 from domain.shared.actor import Role as DomainRole
 from domain.shared.money import Money as DomainMoney
@@ -17,10 +18,12 @@ from schema.appeals.kinds import AppealKind
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
-from schema.common.pagination import PageInfo
 from schema.context import Info
 from schema.orders.types import Order, OrderLine, quantity_out
 from schema.shops.types import LedgerEntry, Role, Shop, shop_or_none
+
+if TYPE_CHECKING:
+    from schema.annotations.types import Remark
 
 ClaimReason = strawberry.enum(model.ClaimReason, name="ClaimReason")
 ClaimStatus = strawberry.enum(model.ClaimStatus, name="ClaimStatus")
@@ -79,9 +82,17 @@ class Evidence(Node):
     @staticmethod
     def of(item: model.Evidence, shop_id: int, type_name: str = "Evidence") -> Evidence:
         return Evidence(
-            id=encode_id(type_name, item.id), claim_id=item.claim_id, shop_id=shop_id, kind=item.kind, sha256=item.sha256, url=f"/uploads/{item.upload_id}",
-            uploaded_at=item.uploaded_at, invalidated=item.invalidated, invalid_reason=item.invalid_reason,
-            submitted_by=item.submitted_by, item=item,
+            id=encode_id(type_name, item.id),
+            claim_id=item.claim_id,
+            shop_id=shop_id,
+            kind=item.kind,
+            sha256=item.sha256,
+            url=f"/uploads/{item.upload_id}",
+            uploaded_at=item.uploaded_at,
+            invalidated=item.invalidated,
+            invalid_reason=item.invalid_reason,
+            submitted_by=item.submitted_by,
+            item=item,
         )
 
 
@@ -92,7 +103,9 @@ class Ruling:
     refund: Money
     penalty: Money
     decided_at: datetime
-    withdrawn_at: datetime | None = strawberry.field(description="Set when an approved appeal withdrew the ruling (A5).")
+    withdrawn_at: datetime | None = strawberry.field(
+        description="Set when an approved appeal withdrew the ruling (A5)."
+    )
     force_majeure_cause: ForceMajeureCause | None = strawberry.field(
         description="C6: the cause of a FORCE_MAJEURE ruling; null for the other outcomes.")
     note: str | None = strawberry.field(description="C6: the platform's reasoning, shown to the buyer and the shop.")
@@ -172,7 +185,9 @@ class Claim(Node):
         return info.context.loaders.then(info.context.loaders.shop_by_id, self.claim.shop_id, shop_or_none)
 
     @strawberry.field(description="N2: the shop's after-sale remarks, oldest first; empty for anyone else.")
-    async def after_sale_remarks(self, info: Info) -> list[Annotated["Remark", strawberry.lazy("schema.annotations.types")]]:
+    async def after_sale_remarks(
+        self, info: Info
+    ) -> list[Annotated[Remark, strawberry.lazy("schema.annotations.types")]]:
         from schema.annotations.types import Remark
 
         if not info.context.actor.acts_for_shop(self.claim.shop_id):
@@ -193,15 +208,23 @@ class Claim(Node):
     @staticmethod
     def of(claim: model.Claim) -> Claim:
         return Claim(
-            id=encode_id("Claim", claim.id), buyer_id=claim.buyer_id, reason=claim.reason,
-            covered_by_guarantee=claim.covered, status=claim.status, damaged_quantity=quantity_out(claim.damaged_quantity),
-            description=claim.description, submitted_at=claim.submitted_at,
-            merchant_response_due_at=claim.merchant_response_due_at, standard_refund=Money.of(claim.standard_refund),
-            refunded=Money.of(claim.refunded), merchant_statement=claim.merchant_statement,
+            id=encode_id("Claim", claim.id),
+            buyer_id=claim.buyer_id,
+            reason=claim.reason,
+            covered_by_guarantee=claim.covered,
+            status=claim.status,
+            damaged_quantity=quantity_out(claim.damaged_quantity),
+            description=claim.description,
+            submitted_at=claim.submitted_at,
+            merchant_response_due_at=claim.merchant_response_due_at,
+            standard_refund=Money.of(claim.standard_refund),
+            refunded=Money.of(claim.refunded),
+            merchant_statement=claim.merchant_statement,
             merchant_reject_reason=claim.merchant_reject_reason,
             counts_toward_return_rate=claim.counts_toward_return_rate,
             evidence=[Evidence.of(item, claim.shop_id) for item in claim.evidence],
-            ruling=Ruling.of(claim.ruling) if claim.ruling else None, claim=claim,
+            ruling=Ruling.of(claim.ruling) if claim.ruling else None,
+            claim=claim,
         )
 
 

@@ -7,7 +7,8 @@ from enum import Enum
 import strawberry
 from graphql import GraphQLError
 
-from domain.shared.errors import DomainError, ErrorCode as DomainErrorCode
+from domain.shared.errors import DomainError
+from domain.shared.errors import ErrorCode as DomainErrorCode
 
 ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
 

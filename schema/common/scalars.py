@@ -9,7 +9,6 @@ import re
 import strawberry
 from graphql import StringValueNode
 
-
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
 
 

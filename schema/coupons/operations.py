@@ -47,8 +47,11 @@ class CheckoutInput:
 
     def to_request(self) -> services.QuoteRequest:
         return services.QuoteRequest(
-            decode_id(self.shop_id, "Shop"), decode_lines(self.lines),
-            DomainMoney.of(self.shipping_fee, ("input", "shippingFee")), self.payment_method, self.live_room_streamer_id,
+            decode_id(self.shop_id, "Shop"),
+            decode_lines(self.lines),
+            DomainMoney.of(self.shipping_fee, ("input", "shippingFee")),
+            self.payment_method,
+            self.live_room_streamer_id,
             decode_coupons(self.coupon_ids),
         )
 
@@ -152,9 +155,18 @@ class CouponQueries:
                                   from_: Annotated[datetime, strawberry.argument(name="from")],
                                   to: datetime) -> list[InvoiceObligation]:
         ctx = info.context
-        found = await services.invoice_obligations(ctx.uow(write=False), ctx.actor, decode_id(shop_id, "Shop"), from_, to)
-        return [InvoiceObligation(counterparty=o.counterparty, counterparty_id=issuer_gid(o.counterparty, o.counterparty_id),
-                                  amount=Money.of(o.amount), coupon_count=o.coupon_count) for o in found]
+        found = await services.invoice_obligations(
+            ctx.uow(write=False), ctx.actor, decode_id(shop_id, "Shop"), from_, to
+        )
+        return [
+            InvoiceObligation(
+                counterparty=o.counterparty,
+                counterparty_id=issuer_gid(o.counterparty, o.counterparty_id),
+                amount=Money.of(o.amount),
+                coupon_count=o.coupon_count,
+            )
+            for o in found
+        ]
 
 
 @strawberry.type

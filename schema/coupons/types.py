@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,8 +12,10 @@ from domain.shared.actor import Role as DomainRole
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
-from schema.common.pagination import PageInfo
 from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.orders.types import Order
 
 CouponIssuerKind = strawberry.enum(model.IssuerKind, name="CouponIssuerKind")
 CouponStatus = strawberry.enum(model.CouponStatus, name="CouponStatus")
@@ -49,12 +51,22 @@ class CouponTemplate(Node):
     @staticmethod
     def of(t: model.CouponTemplate) -> CouponTemplate:
         return CouponTemplate(
-            id=encode_id("CouponTemplate", t.id), issuer_kind=t.issuer_kind, issuer_id=issuer_gid(t.issuer_kind, t.issuer_id),
-            name=t.name, face_value=Money.of(t.face_value), threshold=Money.of(t.threshold) if t.threshold else None,
-            valid_from=t.valid_from, valid_until=t.valid_until, valid_days_after_claim=t.valid_days_after_claim,
-            total_stock=t.total_stock, claimed_count=t.claimed_count, per_user_limit=t.per_user_limit,
-            new_user_only=t.new_user_only, shop_ids=[encode_id("Shop", i) for i in sorted(t.shop_ids)],
-            product_ids=[encode_id("Product", i) for i in sorted(t.product_ids)], platform_share=t.platform_share,
+            id=encode_id("CouponTemplate", t.id),
+            issuer_kind=t.issuer_kind,
+            issuer_id=issuer_gid(t.issuer_kind, t.issuer_id),
+            name=t.name,
+            face_value=Money.of(t.face_value),
+            threshold=Money.of(t.threshold) if t.threshold else None,
+            valid_from=t.valid_from,
+            valid_until=t.valid_until,
+            valid_days_after_claim=t.valid_days_after_claim,
+            total_stock=t.total_stock,
+            claimed_count=t.claimed_count,
+            per_user_limit=t.per_user_limit,
+            new_user_only=t.new_user_only,
+            shop_ids=[encode_id("Shop", i) for i in sorted(t.shop_ids)],
+            product_ids=[encode_id("Product", i) for i in sorted(t.product_ids)],
+            platform_share=t.platform_share,
         )
 
 
@@ -74,10 +86,12 @@ class Coupon(Node):
 
     @strawberry.field
     def template(self, info: Info) -> CouponTemplate:
-        return info.context.loaders.then(info.context.loaders.coupon_template_by_id, self.coupon.template_id, CouponTemplate.of)
+        return info.context.loaders.then(
+            info.context.loaders.coupon_template_by_id, self.coupon.template_id, CouponTemplate.of
+        )
 
     @strawberry.field(description="The order that locked or used it, if the viewer may see that order.")
-    async def order(self, info: Info) -> Annotated["Order", strawberry.lazy("schema.orders.types")] | None:
+    async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.orders.types")] | None:
         from schema.orders.types import load_order
 
         return await load_order(info, self.coupon.order_id) if self.coupon.order_id else None

@@ -105,7 +105,9 @@ class OrderQueries:
 
 @strawberry.type
 class OrderMutations:
-    @strawberry.mutation(description="BUYER: prices come from the catalogue, never from the client; locks coupons (W6).")
+    @strawberry.mutation(
+        description="BUYER: prices come from the catalogue, never from the client; locks coupons (W6)."
+    )
     async def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
         ctx = info.context
         return await attempt(

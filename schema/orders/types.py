@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -15,6 +15,9 @@ from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.context import Info
 from schema.shops.types import Shop, shop_or_none
+
+if TYPE_CHECKING:
+    from schema.coupons.types import AppliedCoupon
 
 OrderStatus = strawberry.enum(model.OrderStatus, name="OrderStatus")
 PaymentMethod = strawberry.enum(model.PaymentMethod, name="PaymentMethod")
@@ -44,7 +47,9 @@ class OrderLine(Node):
     unit_price: Money = _amount("line", "unit_price")
     subtotal: Money = _amount("line", "subtotal", "Unit price × quantity, half-up to the fen.")
     discount: Money = _amount("line", "discount", "This line's share of the order's discounts.")
-    paid_amount: Money = _amount("line", "paid_amount", "Line subtotal minus its share of the order's discounts (C4's P).")
+    paid_amount: Money = _amount(
+        "line", "paid_amount", "Line subtotal minus its share of the order's discounts (C4's P)."
+    )
     line: strawberry.Private[model.OrderLine]
 
     @strawberry.field
@@ -84,7 +89,7 @@ class Order(Node):
         return info.context.loaders.then(info.context.loaders.shop_by_id, self.order.shop_id, shop_or_none)
 
     @strawberry.field(description="W5: the coupons applied, what each took and who bears it.")
-    def coupons(self) -> list[Annotated["AppliedCoupon", strawberry.lazy("schema.coupons.types")]]:
+    def coupons(self) -> list[Annotated[AppliedCoupon, strawberry.lazy("schema.coupons.types")]]:
         from schema.coupons.types import AppliedCoupon
 
         return [AppliedCoupon.of(applied) for applied in self.order.coupons]

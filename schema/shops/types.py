@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,6 +13,10 @@ from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.common.pagination import Connection, after_key, connection, page_size
 from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.appeals.types import AppealRestriction, ExperienceScore
+    from schema.claims.types import Claim
 
 Role = strawberry.enum(DomainRole, name="Role")
 LedgerEntryKind = strawberry.enum(model.LedgerEntryKind, name="LedgerEntryKind")
@@ -37,7 +41,7 @@ class LedgerEntry(Node):
         return LedgerEntry.of(await info.context.loaders.ledger_entry_by_id.load(self.entry.reverses_id))
 
     @strawberry.field(description="The claim this movement belongs to, if the viewer may see it.")
-    async def claim(self, info: Info) -> Annotated["Claim", strawberry.lazy("schema.claims.types")] | None:
+    async def claim(self, info: Info) -> Annotated[Claim, strawberry.lazy("schema.claims.types")] | None:
         if self.entry.claim_id is None:
             return None
         from schema.claims.types import load_claim
@@ -88,7 +92,7 @@ class Shop(Node):
         return ShopAccount.of(account) if account else None
 
     @strawberry.field
-    async def experience_score(self, info: Info) -> Annotated["ExperienceScore", strawberry.lazy("schema.appeals.types")]:
+    async def experience_score(self, info: Info) -> Annotated[ExperienceScore, strawberry.lazy("schema.appeals.types")]:
         from schema.appeals.types import shop_experience_score
 
         return await shop_experience_score(info, self.pk)
@@ -96,7 +100,7 @@ class Shop(Node):
     @strawberry.field(description="A7: the shop's MERCHANT and the PLATFORM only; null when never restricted.")
     async def appeal_restriction(
         self, info: Info
-    ) -> Annotated["AppealRestriction", strawberry.lazy("schema.appeals.types")] | None:
+    ) -> Annotated[AppealRestriction, strawberry.lazy("schema.appeals.types")] | None:
         from schema.appeals.types import AppealRestriction
 
         if not can_see_account(info.context.actor, self.pk):

@@ -12,11 +12,12 @@ PAYLOAD = f"appeal {{ {APPEAL_FIELDS} }} userErrors {{ code message field }}"
 FILE = f"mutation($input: FileAppealInput!) {{ fileAppeal(input: $input) {{ {PAYLOAD} }} }}"
 DECIDE = f"mutation($input: DecideAppealInput!) {{ decideAppeal(input: $input) {{ {PAYLOAD} }} }}"
 RESTRICT = """mutation($input: RestrictAppealsInput!) { restrictAppeals(input: $input) {
-  shop { id appealRestriction { mode maxPer30Days until reason automatic active } } userErrors { code message field } } }"""
+  shop { id appealRestriction { mode maxPer30Days until reason automatic active } }
+  userErrors { code message field } } }"""
 CALENDAR = """mutation($input: SetWorkingCalendarInput!) { setWorkingCalendar(input: $input) {
   calendar { year holidays workdays } userErrors { code message field } } }"""
-APPEALS = f"""query($f: AppealFilter, $first: Int, $after: String) {{ appeals(filter: $f, first: $first, after: $after) {{
-  totalCount edges {{ cursor node {{ id dueAt overdue status kind }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+APPEALS = """query($f: AppealFilter, $first: Int, $after: String) { appeals(filter: $f, first: $first, after: $after) {
+  totalCount edges { cursor node { id dueAt overdue status kind } } pageInfo { hasNextPage endCursor } } }"""
 SCORE = """query($id: ID!) { shop(id: $id) { experienceScore { reviewRating countedReviews returnRate countedClaims
   deliveredOrders } } }"""
 

@@ -51,7 +51,12 @@ class Api:
         if at is not None:
             sent["X-Now"] = at.isoformat()
         reply = await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=sent)
-        return Response(reply.status_code, reply.json() if reply.headers.get("content-type", "").startswith("application/json") else {"raw": reply.text})
+        return Response(
+            reply.status_code,
+            reply.json()
+            if reply.headers.get("content-type", "").startswith("application/json")
+            else {"raw": reply.text},
+        )
 
     def advance(self, **delta) -> None:
         self.now = self.now + timedelta(**delta)

@@ -1,8 +1,7 @@
 import pytest
 
-from tests.reconcile import assert_ledgers_reconcile
-
 from tests.api.world import World
+from tests.reconcile import assert_ledgers_reconcile
 
 
 @pytest.fixture

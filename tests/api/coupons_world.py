@@ -21,7 +21,8 @@ QUOTE = """query($input: CheckoutInput!) { checkoutQuote(input: $input) { goodsT
 ORDER_COUPONS = """query($id: ID!) { order(id: $id) { status discountTotal { amount } payable { amount }
   lines { subtotal { amount } discount { amount } paidAmount { amount } }
   coupons { coupon { id status } amount { amount } costShares { bearer bearerId amount { amount } } } } }"""
-INVOICES = """query($shop: ID!, $from: DateTime!, $to: DateTime!) { invoiceObligations(shopId: $shop, from: $from, to: $to) {
+INVOICES = """query($shop: ID!, $from: DateTime!, $to: DateTime!) {
+  invoiceObligations(shopId: $shop, from: $from, to: $to) {
   counterparty counterpartyId amount { amount } couponCount } }"""
 
 
@@ -60,9 +61,13 @@ class Coupons:
         return reply.data["wallet"]["coupons"]
 
     async def quote(self, shop, lines, token=None, **extra) -> dict:
-        payload = {"shopId": shop.id, "shippingFee": extra.pop("shipping", "0.00"),
-                   "paymentMethod": extra.pop("method", "ONLINE"),
-                   "lines": [{"productId": shop.products[sku]["id"], "quantity": q} for sku, q in lines.items()], **extra}
+        payload = {
+            "shopId": shop.id,
+            "shippingFee": extra.pop("shipping", "0.00"),
+            "paymentMethod": extra.pop("method", "ONLINE"),
+            "lines": [{"productId": shop.products[sku]["id"], "quantity": q} for sku, q in lines.items()],
+            **extra,
+        }
         reply = await self.api.gql(QUOTE, {"input": payload}, token=token or self.world.buyer)
         assert not reply.errors, reply.errors
         return reply.data["checkoutQuote"]

@@ -11,7 +11,8 @@ import pytest
 from domain.shared.actor import Role
 
 PROFILE = """query($c: String!) { customerProfile(customerId: $c) { customerId
-  remark { text updatedBy updatedAt history { text authorId at } } star { color starredAt } remarkHistory { text } } }"""
+  remark { text updatedBy updatedAt history { text authorId at } } star { color starredAt }
+  remarkHistory { text } } }"""
 SET_REMARK = """mutation($c: String!, $t: String!) { setCustomerRemark(input: {customerId: $c, text: $t}) {
   profile { remark { text updatedBy history { text authorId } } remarkHistory { text authorId } }
   userErrors { code message field } } }"""
@@ -21,11 +22,14 @@ SALE_REMARK = """mutation($id: ID!, $t: String!) { addAfterSaleRemark(input: {cl
   claim { id afterSaleRemarks { text authorId at } } userErrors { code field } } }"""
 STAR = """mutation($c: String!, $color: StarColor) { starCustomer(input: {customerId: $c, color: $color}) {
   star { customerId color starredAt } evicted { customerId } userErrors { code field } } }"""
-UNSTAR = """mutation($c: String!) { unstarCustomer(input: {customerId: $c}) { star { customerId } userErrors { code } } }"""
+UNSTAR = (
+    """mutation($c: String!) { unstarCustomer(input: {customerId: $c}) { star { customerId } userErrors { code } } }"""
+)
 CLEAR = "mutation { clearStars { cleared userErrors { code } } }"
 STARRED = """query($first: Int, $after: String) { starredCustomers(first: $first, after: $after) { totalCount
   edges { node { customerId color } } pageInfo { hasNextPage endCursor } } }"""
-CONTACT = """mutation($c: String!, $agent: String, $at: DateTime) { recordContact(input: {customerId: $c, agentId: $agent,
+CONTACT = """mutation($c: String!, $agent: String, $at: DateTime) {
+  recordContact(input: {customerId: $c, agentId: $agent,
   at: $at}) { contact { customerId lastContactAt star { color } } userErrors { code field } } }"""
 RECENT = """query($first: Int, $after: String) { recentContacts(first: $first, after: $after) {
   edges { node { customerId star { color } lastContactAt } } pageInfo { hasNextPage endCursor } } }"""
@@ -41,7 +45,9 @@ async def test_n1_a_remark_per_shop_and_customer_with_history(api, world):
     other = await world.shop("Other", merchant="merchant-2")
     data = (await api.gql(SET_REMARK, {"c": "buyer-1", "t": "  likes ripe fruit  "}, token=shop.agent)).payload(
         "setCustomerRemark")
-    assert data["profile"]["remark"]["text"] == "likes ripe fruit" and data["profile"]["remark"]["updatedBy"] == "agent-1"
+    assert (
+        data["profile"]["remark"]["text"] == "likes ripe fruit" and data["profile"]["remark"]["updatedBy"] == "agent-1"
+    )
     api.advance(minutes=1)
     await api.gql(SET_REMARK, {"c": "buyer-1", "t": "VIP"}, token=shop.merchant)
     profile = (await api.gql(PROFILE, {"c": "buyer-1"}, token=shop.agent)).data["customerProfile"]
@@ -93,7 +99,9 @@ async def test_n2_order_remarks_are_the_shops(api, world):
     assert (await world.read_order(order["id"], shop.merchant))["remark"] == "pack with ice"
     assert (await world.read_order(order["id"], world.buyer))["remark"] is None  # never shown to the buyer
     assert (await world.read_order(order["id"], world.platform))["remark"] is None
-    foreign = (await api.gql(ORDER_REMARK, {"id": order["id"], "t": "x"}, token=other.merchant)).payload("setOrderRemark")
+    foreign = (await api.gql(ORDER_REMARK, {"id": order["id"], "t": "x"}, token=other.merchant)).payload(
+        "setOrderRemark"
+    )
     assert [e["code"] for e in foreign["userErrors"]] == ["NOT_FOUND"]
     too_long = (await api.gql(ORDER_REMARK, {"id": order["id"], "t": "x" * 501}, token=shop.agent)).payload(
         "setOrderRemark")
@@ -118,7 +126,9 @@ async def test_n2_after_sale_remarks_belong_to_the_claim_and_the_shop(api, world
     query = "query($id: ID!) { claim(id: $id) { afterSaleRemarks { text } } }"
     assert (await api.gql(query, {"id": claim["id"]}, token=world.buyer)).data["claim"]["afterSaleRemarks"] == []
     assert (await api.gql(query, {"id": claim["id"]}, token=world.platform)).data["claim"]["afterSaleRemarks"] == []
-    foreign = (await api.gql(SALE_REMARK, {"id": claim["id"], "t": "x"}, token=other.agent)).payload("addAfterSaleRemark")
+    foreign = (await api.gql(SALE_REMARK, {"id": claim["id"], "t": "x"}, token=other.agent)).payload(
+        "addAfterSaleRemark"
+    )
     assert [e["code"] for e in foreign["userErrors"]] == ["NOT_FOUND"]
     empty = (await api.gql(SALE_REMARK, {"id": claim["id"], "t": " "}, token=shop.agent)).payload("addAfterSaleRemark")
     assert [e["code"] for e in empty["userErrors"]] == ["INVALID_INPUT"]
@@ -182,7 +192,9 @@ async def test_n4_unstar_and_clear(api, world):
     for customer in ("a", "b", "c"):
         await api.gql(STAR, {"c": customer}, token=shop.agent)
     await api.gql(CONTACT, {"c": "a"}, token=shop.agent)
-    assert (await api.gql(UNSTAR, {"c": "a"}, token=shop.agent)).payload("unstarCustomer")["star"] == {"customerId": "a"}
+    assert (await api.gql(UNSTAR, {"c": "a"}, token=shop.agent)).payload("unstarCustomer")["star"] == {
+        "customerId": "a"
+    }
     missing = (await api.gql(UNSTAR, {"c": "a"}, token=shop.agent)).payload("unstarCustomer")
     assert [e["code"] for e in missing["userErrors"]] == ["NOT_FOUND"]
     recent = (await api.gql(RECENT, {}, token=shop.agent)).data["recentContacts"]

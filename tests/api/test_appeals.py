@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 
-from domain.shared.actor import Role
 from tests.api.appeals_world import APPEALS, CALENDAR, FILE
 from tests.api.claims_world import CLAIM
 
@@ -40,7 +39,9 @@ async def test_a1_grounds_belong_to_review_appeals_only(api, world, appeals):
     assert codes(await appeals.file(shop, "ARBITRATION", claim["id"], ground="EXTORTION")) == ["INVALID_INPUT"]
 
 
-@pytest.mark.parametrize("statement, code", [("", "INVALID_INPUT"), ("  ", "INVALID_INPUT"), ("x" * 1001, "TEXT_TOO_LONG")])
+@pytest.mark.parametrize(
+    "statement, code", [("", "INVALID_INPUT"), ("  ", "INVALID_INPUT"), ("x" * 1001, "TEXT_TOO_LONG")]
+)
 async def test_a6_statement_is_1_to_1000_characters(api, world, appeals, statement, code):
     shop = await world.shop()
     review = await appeals.review(shop)
@@ -210,7 +211,9 @@ async def test_a5_the_reviewer_may_choose_both_outcomes_and_the_score_follows(ap
     bad = await appeals.review(shop, rating=1)
     assert (await appeals.score(shop))["reviewRating"] == 3.0
     appeal = (await appeals.file(shop, "REVIEW", bad, ground="ABUSIVE_CONTENT"))["appeal"]
-    decided = (await appeals.decide(appeal["id"], True, reviewOutcomes=["SELF_VISIBLE", "EXCLUDED_FROM_SCORE"]))["appeal"]
+    decided = (await appeals.decide(appeal["id"], True, reviewOutcomes=["SELF_VISIBLE", "EXCLUDED_FROM_SCORE"]))[
+        "appeal"
+    ]
     assert decided["reviewOutcomes"] == ["SELF_VISIBLE", "EXCLUDED_FROM_SCORE"]
     assert decided["subject"] == {"__typename": "Review", "id": bad, "visibility": "SELF_VISIBLE",
                                   "countsTowardScore": False}
@@ -276,7 +279,7 @@ async def test_a4_the_platform_queue_lists_overdue_first_then_by_deadline(api, w
     shop = await world.shop()
     other = await world.shop("Other", merchant="merchant-2")
     ids = []
-    for day in range(3):  # filed Mon, Tue, Wed → due Thu, Fri, Mon
+    for _ in range(3):  # filed Mon, Tue, Wed → due Thu, Fri, Mon
         review = await appeals.review(shop)
         ids.append((await appeals.file(shop, "REVIEW", review, ground="EXTORTION"))["appeal"]["id"])
         api.advance(days=1)
@@ -361,8 +364,13 @@ async def test_a7_three_evidence_anomalies_limit_the_shop_automatically(api, wor
     for review in reviews[:3]:
         appeal = (await appeals.file(shop, "REVIEW", review, ground="EXTORTION"))["appeal"]
         assert (await appeals.decide(appeal["id"], False, evidenceAnomaly=True))["appeal"]["evidenceAnomaly"] is True
-    restriction = (await api.gql("query($id: ID!) { shop(id: $id) { appealRestriction { mode maxPer30Days automatic "
-                                 "active reason } } }", {"id": shop.id}, token=shop.merchant)).data["shop"]["appealRestriction"]
+    restriction = (
+        await api.gql(
+            "query($id: ID!) { shop(id: $id) { appealRestriction { mode maxPer30Days automatic active reason } } }",
+            {"id": shop.id},
+            token=shop.merchant,
+        )
+    ).data["shop"]["appealRestriction"]
     assert restriction["mode"] == "LIMITED" and restriction["maxPer30Days"] == 1 and restriction["automatic"] is True
     assert codes(await appeals.file(shop, "REVIEW", reviews[3], ground="EXTORTION")) == ["APPEAL_LIMIT_REACHED"]
 
@@ -418,8 +426,11 @@ async def test_merchants_appeal_their_own_shops_subjects_only(api, world, appeal
     reply = await api.gql(FILE, {"input": {"kind": "REVIEW", "subjectId": review, "ground": "EXTORTION",
                                            "statement": "x", "evidence": []}}, token=world.buyer)
     assert reply.codes == ["FORBIDDEN"]
-    decide = await api.gql("mutation($id: ID!) { decideAppeal(input: {appealId: $id, approve: true}) { appeal { id } } }",
-                           {"id": appeal["id"]}, token=shop.merchant)
+    decide = await api.gql(
+        "mutation($id: ID!) { decideAppeal(input: {appealId: $id, approve: true}) { appeal { id } } }",
+        {"id": appeal["id"]},
+        token=shop.merchant,
+    )
     assert decide.codes == ["FORBIDDEN"]
 
 

@@ -22,29 +22,55 @@ R = Role
 ANY = frozenset(Role)
 ALLOWED: dict[str, frozenset[Role]] = {
     # queries
-    "node": ANY, "viewer": ANY, "shop": ANY, "order": ANY, "claim": ANY, "appeal": ANY,
-    "claims": frozenset({R.BUYER, R.MERCHANT, R.AGENT, R.PLATFORM}), "appeals": frozenset({R.MERCHANT, R.PLATFORM}),
-    "wallet": frozenset({R.BUYER}), "checkoutQuote": frozenset({R.BUYER}),
-    "invoiceObligations": frozenset({R.MERCHANT, R.PLATFORM}), "customerProfile": frozenset({R.MERCHANT, R.AGENT}),
-    "starredCustomers": frozenset({R.AGENT}), "recentContacts": frozenset({R.AGENT}), "shortcuts": frozenset({R.AGENT}),
+    "node": ANY,
+    "viewer": ANY,
+    "shop": ANY,
+    "order": ANY,
+    "claim": ANY,
+    "appeal": ANY,
+    "claims": frozenset({R.BUYER, R.MERCHANT, R.AGENT, R.PLATFORM}),
+    "appeals": frozenset({R.MERCHANT, R.PLATFORM}),
+    "wallet": frozenset({R.BUYER}),
+    "checkoutQuote": frozenset({R.BUYER}),
+    "invoiceObligations": frozenset({R.MERCHANT, R.PLATFORM}),
+    "customerProfile": frozenset({R.MERCHANT, R.AGENT}),
+    "starredCustomers": frozenset({R.AGENT}),
+    "recentContacts": frozenset({R.AGENT}),
+    "shortcuts": frozenset({R.AGENT}),
     "workingCalendar": frozenset({R.PLATFORM}),
     # mutations
-    "registerShop": frozenset({R.PLATFORM, R.SERVICE}), "registerProduct": frozenset({R.MERCHANT}),
-    "creditShopAccount": frozenset({R.SERVICE}), "placeOrder": frozenset({R.BUYER}),
-    "recordPayment": frozenset({R.SERVICE}), "recordDelivery": frozenset({R.SERVICE}),
-    "cancelOrder": frozenset({R.BUYER, R.SERVICE}), "recordReview": frozenset({R.SERVICE}),
-    "submitClaim": frozenset({R.BUYER}), "addClaimEvidence": frozenset({R.BUYER}), "acceptClaim": frozenset({R.MERCHANT}),
-    "rejectClaim": frozenset({R.MERCHANT}), "escalateClaim": frozenset({R.BUYER}), "withdrawClaim": frozenset({R.BUYER}),
-    "invalidateEvidence": frozenset({R.PLATFORM}), "ruleClaim": frozenset({R.PLATFORM}),
+    "registerShop": frozenset({R.PLATFORM, R.SERVICE}),
+    "registerProduct": frozenset({R.MERCHANT}),
+    "creditShopAccount": frozenset({R.SERVICE}),
+    "placeOrder": frozenset({R.BUYER}),
+    "recordPayment": frozenset({R.SERVICE}),
+    "recordDelivery": frozenset({R.SERVICE}),
+    "cancelOrder": frozenset({R.BUYER, R.SERVICE}),
+    "recordReview": frozenset({R.SERVICE}),
+    "submitClaim": frozenset({R.BUYER}),
+    "addClaimEvidence": frozenset({R.BUYER}),
+    "acceptClaim": frozenset({R.MERCHANT}),
+    "rejectClaim": frozenset({R.MERCHANT}),
+    "escalateClaim": frozenset({R.BUYER}),
+    "withdrawClaim": frozenset({R.BUYER}),
+    "invalidateEvidence": frozenset({R.PLATFORM}),
+    "ruleClaim": frozenset({R.PLATFORM}),
     "respondToEscalation": frozenset({R.MERCHANT}),
-    "fileAppeal": frozenset({R.MERCHANT}), "decideAppeal": frozenset({R.PLATFORM}),
-    "restrictAppeals": frozenset({R.PLATFORM}), "setWorkingCalendar": frozenset({R.PLATFORM}),
+    "fileAppeal": frozenset({R.MERCHANT}),
+    "decideAppeal": frozenset({R.PLATFORM}),
+    "restrictAppeals": frozenset({R.PLATFORM}),
+    "setWorkingCalendar": frozenset({R.PLATFORM}),
     # issuerKind is generated as PLATFORM: the other issuers are refused for that kind
-    "createCouponTemplate": frozenset({R.PLATFORM}), "claimCoupon": frozenset({R.BUYER}),
-    "setCustomerRemark": frozenset({R.MERCHANT, R.AGENT}), "setOrderRemark": frozenset({R.MERCHANT, R.AGENT}),
-    "addAfterSaleRemark": frozenset({R.MERCHANT, R.AGENT}), "starCustomer": frozenset({R.AGENT}),
-    "unstarCustomer": frozenset({R.AGENT}), "clearStars": frozenset({R.AGENT}),
-    "recordContact": frozenset({R.AGENT, R.SERVICE}), "setShortcut": frozenset({R.AGENT}),
+    "createCouponTemplate": frozenset({R.PLATFORM}),
+    "claimCoupon": frozenset({R.BUYER}),
+    "setCustomerRemark": frozenset({R.MERCHANT, R.AGENT}),
+    "setOrderRemark": frozenset({R.MERCHANT, R.AGENT}),
+    "addAfterSaleRemark": frozenset({R.MERCHANT, R.AGENT}),
+    "starCustomer": frozenset({R.AGENT}),
+    "unstarCustomer": frozenset({R.AGENT}),
+    "clearStars": frozenset({R.AGENT}),
+    "recordContact": frozenset({R.AGENT, R.SERVICE}),
+    "setShortcut": frozenset({R.AGENT}),
 }
 ID_TYPES = {"shopId": "Shop", "orderId": "Order", "orderLineId": "OrderLine", "claimId": "Claim", "appealId": "Appeal",
             "templateId": "CouponTemplate", "evidenceId": "Evidence", "productId": "Product", "couponIds": "Coupon",
@@ -110,8 +136,10 @@ def test_every_operation_has_a_row():
 
 async def test_roles_and_missing_or_malformed_ids(api, world):
     shop = await world.shop()
-    tokens = {role: api.token(role, f"matrix-{role.value.lower()}", shop=shop.id if role in (R.MERCHANT, R.AGENT) else None)
-              for role in Role}
+    tokens = {
+        role: api.token(role, f"matrix-{role.value.lower()}", shop=shop.id if role in (R.MERCHANT, R.AGENT) else None)
+        for role in Role
+    }
     cells, unexpected = 0, []
     for op, kind in operations():
         for variant, ids in id_variants().items():

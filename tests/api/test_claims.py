@@ -131,7 +131,9 @@ async def test_c3_invalidated_evidence_no_longer_counts(api, world, claims):
     added = await claims.call("addClaimEvidence", world.buyer, claimId=claim["id"],
                               evidence=await claims.evidence(("WAYBILL",)))
     assert added["userErrors"] == [] and len(added["claim"]["evidence"]) == 4
-    assert (await claims.call("ruleClaim", world.platform, claimId=claim["id"], outcome="BUYER_WINS"))["userErrors"] == []
+    assert (await claims.call("ruleClaim", world.platform, claimId=claim["id"], outcome="BUYER_WINS"))[
+        "userErrors"
+    ] == []
 
 
 async def test_c3_only_the_platform_invalidates_evidence(api, world, claims):
@@ -254,7 +256,9 @@ async def test_c5_evidence_is_added_during_escalation_only(api, world, claims):
     shop = await world.shop()
     _, line = await claims.delivered_line(shop)
     claim = (await claims.submit(line))["claim"]
-    data = await claims.call("addClaimEvidence", world.buyer, claimId=claim["id"], evidence=await claims.evidence(("OTHER",)))
+    data = await claims.call(
+        "addClaimEvidence", world.buyer, claimId=claim["id"], evidence=await claims.evidence(("OTHER",))
+    )
     assert codes(data) == ["INVALID_STATE"]
     assert len((await claims.read(claim["id"]))["evidence"]) == 3
 
@@ -460,7 +464,9 @@ async def test_claims_lists_are_scoped_filtered_and_paged(api, world, claims):
 
     first = (await api.gql(query, {"first": 2}, token=world.platform)).data["claims"]
     assert first["pageInfo"]["hasNextPage"] is True and first["totalCount"] == 4
-    rest = (await api.gql(query, {"first": 2, "after": first["pageInfo"]["endCursor"]}, token=world.platform)).data["claims"]
+    rest = (await api.gql(query, {"first": 2, "after": first["pageInfo"]["endCursor"]}, token=world.platform)).data[
+        "claims"
+    ]
     assert [e["node"]["id"] for e in first["edges"] + rest["edges"]] == [foreign, *ids[::-1]]
     assert rest["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True, "endCursor": rest["edges"][-1]["cursor"]}
 
@@ -474,7 +480,9 @@ async def test_racing_accepts_pay_exactly_one_refund(api, world, claims):
     for _ in range(3):
         _, line = await claims.delivered_line(shop)
         claim = (await claims.submit(line, quantity="1"))["claim"]
-        results = await asyncio.gather(*[claims.call("acceptClaim", shop.merchant, claimId=claim["id"]) for _ in range(8)])
+        results = await asyncio.gather(
+            *[claims.call("acceptClaim", shop.merchant, claimId=claim["id"]) for _ in range(8)]
+        )
         assert sum(1 for r in results if r["claim"]) == 1
         assert all(codes(r) == ["INVALID_STATE"] for r in results if not r["claim"])
         assert len((await claims.read(claim["id"]))["ledgerEntries"]) == 1

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import pytest
 
 from domain.shared.actor import Role
 from tests.api.coupons_world import INVOICES, ORDER_COUPONS, TEMPLATE, WALLET, codes, place
-
 
 # ---------------------------------------------------------------- W1–W3 templates
 
@@ -32,15 +30,30 @@ async def test_w1_issuers_and_their_permissions(api, world, coupons):
         assert reply.codes == ["FORBIDDEN"], (token, kind)
 
 
-@pytest.mark.parametrize("fields, field", [
-    ({"faceValue": "0"}, "faceValue"), ({"faceValue": "1.005"}, "faceValue"), ({"threshold": "0"}, "threshold"),
-    ({"totalStock": 0}, "totalStock"), ({"perUserLimit": 0}, "perUserLimit"), ({"perUserLimit": 101}, "perUserLimit"),
-    ({"validFrom": "2026-11-01T00:00:00Z", "validUntil": "2026-12-01T00:00:00Z"}, "validDaysAfterClaim"),
-    ({"validDaysAfterClaim": None}, "validDaysAfterClaim"), ({"validDaysAfterClaim": 0}, "validDaysAfterClaim"),
-    ({"validDaysAfterClaim": None, "validFrom": "2026-12-01T00:00:00Z", "validUntil": "2026-11-30T00:00:00Z"}, "validUntil"),
-    ({"validDaysAfterClaim": None, "validFrom": "2026-10-01T00:00:00Z", "validUntil": "2026-10-30T00:00:00Z"}, "validUntil"),
-    ({"platformShare": "1.5"}, "platformShare"), ({"shopIds": ["U2hvcDo5OTk5"]}, "shopIds"),
-])
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"faceValue": "0"}, "faceValue"),
+        ({"faceValue": "1.005"}, "faceValue"),
+        ({"threshold": "0"}, "threshold"),
+        ({"totalStock": 0}, "totalStock"),
+        ({"perUserLimit": 0}, "perUserLimit"),
+        ({"perUserLimit": 101}, "perUserLimit"),
+        ({"validFrom": "2026-11-01T00:00:00Z", "validUntil": "2026-12-01T00:00:00Z"}, "validDaysAfterClaim"),
+        ({"validDaysAfterClaim": None}, "validDaysAfterClaim"),
+        ({"validDaysAfterClaim": 0}, "validDaysAfterClaim"),
+        (
+            {"validDaysAfterClaim": None, "validFrom": "2026-12-01T00:00:00Z", "validUntil": "2026-11-30T00:00:00Z"},
+            "validUntil",
+        ),
+        (
+            {"validDaysAfterClaim": None, "validFrom": "2026-10-01T00:00:00Z", "validUntil": "2026-10-30T00:00:00Z"},
+            "validUntil",
+        ),
+        ({"platformShare": "1.5"}, "platformShare"),
+        ({"shopIds": ["U2hvcDo5OTk5"]}, "shopIds"),
+    ],
+)
 async def test_w3_invalid_templates_are_refused(api, world, coupons, fields, field):
     data = await coupons.template(**fields)
     assert data["template"] is None and data["userErrors"][0]["field"][:2] == ["input", field], data
@@ -49,8 +62,12 @@ async def test_w3_invalid_templates_are_refused(api, world, coupons, fields, fie
 async def test_w3_new_user_only_and_cost_shares_are_platform_only(api, world, coupons):
     shop = await world.shop()
     assert codes(await coupons.template(shop.merchant, issuerKind="MERCHANT", newUserOnly=True)) == ["INVALID_INPUT"]
-    assert codes(await coupons.template(coupons.streamer, issuerKind="STREAMER", platformShare="0.5")) == ["INVALID_INPUT"]
-    assert codes(await coupons.template(coupons.streamer, issuerKind="STREAMER", shopIds=[shop.id])) == ["INVALID_INPUT"]
+    assert codes(await coupons.template(coupons.streamer, issuerKind="STREAMER", platformShare="0.5")) == [
+        "INVALID_INPUT"
+    ]
+    assert codes(await coupons.template(coupons.streamer, issuerKind="STREAMER", shopIds=[shop.id])) == [
+        "INVALID_INPUT"
+    ]
 
 
 async def test_w3_claiming_copies_the_validity(api, world, coupons):
@@ -136,7 +153,9 @@ async def test_w2_scope_and_time_reasons(api, world, coupons):
     shop = await world.shop()
     other = await world.shop("Other", merchant="merchant-2")
     elsewhere = await coupons.owned(shopIds=[other.id])
-    later = await coupons.owned(validDaysAfterClaim=None, validFrom="2026-11-10T00:00:00Z", validUntil="2026-11-20T00:00:00Z")
+    later = await coupons.owned(
+        validDaysAfterClaim=None, validFrom="2026-11-10T00:00:00Z", validUntil="2026-11-20T00:00:00Z"
+    )
     soon = await coupons.owned(validDaysAfterClaim=1)
     api.advance(days=1, seconds=1)
     quote = await coupons.quote(shop, {"bowl": "1"})
@@ -218,7 +237,11 @@ async def test_w4_explicit_coupons_are_checked_and_an_error_changes_nothing(api,
     threshold = await coupons.owned(threshold="1000.00")
     theirs = await coupons.owned(world.other_buyer)
     conflict = await place(api, world, shop, {"bowl": "1"}, [p1, p2])
-    assert codes(conflict) == ["COUPON_STACKING_CONFLICT"] and conflict["userErrors"][0]["field"] == ["input", "couponIds", "1"]
+    assert codes(conflict) == ["COUPON_STACKING_CONFLICT"] and conflict["userErrors"][0]["field"] == [
+        "input",
+        "couponIds",
+        "1",
+    ]
     assert codes(await place(api, world, shop, {"bowl": "1"}, [threshold])) == ["COUPON_NOT_APPLICABLE"]
     assert codes(await place(api, world, shop, {"bowl": "1"}, [theirs])) == ["COUPON_NOT_APPLICABLE"]
     assert codes(await place(api, world, shop, {"bowl": "1"}, [p1], paymentMethod="CASH_ON_DELIVERY")) == [

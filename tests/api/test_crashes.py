@@ -13,8 +13,8 @@ import pytest
 
 from domain.shared.actor import Role
 from persistence.reconcile import reconcile
-from web.auth import mint_token
 from tests.server_process import free_port, start, wait_healthy
+from web.auth import mint_token
 
 pytestmark = pytest.mark.slow  # server processes killed mid-request: `pytest -m "not slow"` leaves them out
 
@@ -31,10 +31,11 @@ async def test_kill_minus_nine_loses_nothing_committed(settings, app):
     service = mint_token(settings.secret_key, sub="svc", role=Role.SERVICE)
     port = free_port()
     acknowledged: dict[str, int] = {}
+    pending: set[asyncio.Task] = set()
     in_flight_at_kill = 0
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
         shops: list[str] = []
-        for kill in range(KILLS):
+        for _ in range(KILLS):
             process = start(settings, port)
             try:
                 await wait_healthy(client, process)
@@ -43,8 +44,8 @@ async def test_kill_minus_nine_loses_nothing_committed(settings, app):
                         reply = await client.post("/graphql", json={"query": SHOP, "variables": {"n": f"crash-{n}"}},
                                                   headers={"Authorization": f"Bearer {platform}"})
                         shops.append(reply.json()["data"]["registerShop"]["shop"]["id"])
-                    acknowledged = {shop: 0 for shop in shops}
-                pending: set[asyncio.Task] = set()
+                    acknowledged.update({shop: 0 for shop in shops})
+                pending.clear()
 
                 async def credit(shop: str) -> None:
                     reply = await client.post("/graphql", json={"query": CREDIT, "variables": {"shop": shop}},

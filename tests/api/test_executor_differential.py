@@ -4,14 +4,14 @@ merchant's and a buyer's view) and for generated queries under every role."""
 
 from __future__ import annotations
 
-import pytest
-
 import contextlib
 import json
 import os
 
 import hypothesis_graphql
-from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from domain.shared.actor import Role
@@ -50,7 +50,9 @@ async def some_claims(world, claims):
     shop = await world.shop()
     await world.credit(shop, "DEPOSIT", "500.00")
     ruled = await claims.escalated(shop)
-    assert (await claims.call("ruleClaim", world.platform, claimId=ruled["id"], outcome="BUYER_WINS"))["userErrors"] == []
+    assert (await claims.call("ruleClaim", world.platform, claimId=ruled["id"], outcome="BUYER_WINS"))[
+        "userErrors"
+    ] == []
     await claims.escalated(shop)
     _, line = await claims.delivered_line(shop)
     await claims.submit(line, description="盒子压坏了")
@@ -64,7 +66,9 @@ async def test_the_claims_list_is_the_same_for_every_reader(api, world, claims):
         assert not reply.errors, reply.errors
     assert reply.data["claims"]["totalCount"] == 3  # the buyer's own three: there is data to compare
     nodes = [edge["node"] for edge in (await same_answer(api, LIST, {"n": 10}, world.platform)).data["claims"]["edges"]]
-    assert {node["status"] for node in nodes} == {"ESCALATED", "AWAITING_MERCHANT", "RULED"} and any(n["ruling"] for n in nodes)
+    assert {node["status"] for node in nodes} == {"ESCALATED", "AWAITING_MERCHANT", "RULED"} and any(
+        n["ruling"] for n in nodes
+    )
 
 
 async def test_with_the_fast_executor_off_graphql_core_walks_every_field_and_answers_the_same(api, world, claims, app,

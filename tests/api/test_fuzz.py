@@ -4,12 +4,12 @@ and every client fault carries ``extensions.code``."""
 
 from __future__ import annotations
 
-import pytest
-
 import os
 
 import hypothesis_graphql
-from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
 from domain.shared.actor import Role
@@ -61,9 +61,13 @@ async def test_generated_mutations(api, world, data):
 
 
 @FUZZ
-@given(document=st.text(max_size=300), variables=st.dictionaries(st.text(max_size=10),
-                                                                 st.one_of(st.none(), st.integers(), st.text(max_size=20),
-                                                                           st.floats(allow_nan=False, allow_infinity=False))))
+@given(
+    document=st.text(max_size=300),
+    variables=st.dictionaries(
+        st.text(max_size=10),
+        st.one_of(st.none(), st.integers(), st.text(max_size=20), st.floats(allow_nan=False, allow_infinity=False)),
+    ),
+)
 async def test_broken_documents(api, world, document, variables):
     reply = await api.gql(document, variables, token=world.platform)
     check(reply)

@@ -13,7 +13,9 @@ def auth(world, accept: str | None = None) -> dict:
 
 
 async def test_answers_with_graphql_response_json_when_asked(api, world):
-    reply = await api.client.post("/graphql", json={"query": "{ viewer { userId } }"}, headers=auth(world, GRAPHQL_RESPONSE))
+    reply = await api.client.post(
+        "/graphql", json={"query": "{ viewer { userId } }"}, headers=auth(world, GRAPHQL_RESPONSE)
+    )
     assert reply.status_code == 200 and reply.headers["content-type"].startswith(GRAPHQL_RESPONSE)
     assert reply.json()["data"]["viewer"]["userId"] == "ops-1"
     legacy = await api.client.post("/graphql", json={"query": "{ viewer { userId } }"}, headers=auth(world))
@@ -21,7 +23,9 @@ async def test_answers_with_graphql_response_json_when_asked(api, world):
 
 
 async def test_validation_failure_is_422_without_data(api, world):
-    reply = await api.client.post("/graphql", json={"query": "{ viewer { nope } }"}, headers=auth(world, GRAPHQL_RESPONSE))
+    reply = await api.client.post(
+        "/graphql", json={"query": "{ viewer { nope } }"}, headers=auth(world, GRAPHQL_RESPONSE)
+    )
     assert reply.status_code == 422 and "data" not in reply.json()
     assert reply.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     legacy = await api.client.post("/graphql", json={"query": "{ viewer { nope } }"}, headers=auth(world))
@@ -37,7 +41,9 @@ async def test_parse_failure_is_400_and_no_token_401(api, world):
 
 
 async def test_a_mutation_over_get_is_405(api, world):
-    reply = await api.client.get("/graphql", params={"query": 'mutation { clearStars { cleared } }'}, headers=auth(world))
+    reply = await api.client.get(
+        "/graphql", params={"query": "mutation { clearStars { cleared } }"}, headers=auth(world)
+    )
     assert reply.status_code == 405 and reply.headers["allow"] == "POST"
     query = await api.client.get("/graphql", params={"query": "{ viewer { userId } }"}, headers=auth(world))
     assert query.status_code == 200 and query.json()["data"]["viewer"]["userId"] == "ops-1"
@@ -52,7 +58,10 @@ async def test_unsupported_content_types_are_415(api, world):
 
 
 async def test_field_errors_keep_their_data(api, world):
-    reply = await api.client.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
-                                  headers={"Authorization": f"Bearer {world.buyer}", "Accept": GRAPHQL_RESPONSE})
+    reply = await api.client.post(
+        "/graphql",
+        json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
+        headers={"Authorization": f"Bearer {world.buyer}", "Accept": GRAPHQL_RESPONSE},
+    )
     body = reply.json()
     assert "data" in body and body["errors"][0]["extensions"]["code"] == "FORBIDDEN" and reply.status_code == 200

@@ -46,8 +46,11 @@ async def test_tokens_and_body_size_are_limited(api, world):
     many = "{ viewer { " + " ".join(["userId"] * 6000) + " } }"
     reply = await api.gql(many, token=world.platform)
     assert reply.data is None and reply.codes and reply.codes[0]
-    huge = await api.client.post("/graphql", content=b'{"query": "' + b" " * 1_100_000 + b'{ viewer { userId } }"}',
-                                 headers={"Authorization": f"Bearer {world.platform}", "Content-Type": "application/json"})
+    huge = await api.client.post(
+        "/graphql",
+        content=b'{"query": "' + b" " * 1_100_000 + b'{ viewer { userId } }"}',
+        headers={"Authorization": f"Bearer {world.platform}", "Content-Type": "application/json"},
+    )
     assert huge.status_code == 413
 
 
@@ -100,8 +103,9 @@ async def test_prod_masks_unexpected_errors_with_a_request_id(api, prod, monkeyp
 
     monkeypatch.setattr(services, "register_shop", broken)
     caplog.set_level(logging.ERROR)
-    response = await prod.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
-                               headers=bearer(api))
+    response = await prod.post(
+        "/graphql", json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'}, headers=bearer(api)
+    )
     error = response.json()["errors"][0]
     assert error["message"] == "Internal server error" and "secret" not in response.text
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
@@ -110,11 +114,21 @@ async def test_prod_masks_unexpected_errors_with_a_request_id(api, prod, monkeyp
 
 
 async def test_prod_lets_typed_errors_through(api, prod):
-    forbidden = (await prod.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
-                                 headers=bearer(api, Role.BUYER))).json()
+    forbidden = (
+        await prod.post(
+            "/graphql",
+            json={"query": 'mutation { registerShop(input: {name: "x"}) { shop { id } } }'},
+            headers=bearer(api, Role.BUYER),
+        )
+    ).json()
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    user_error = (await prod.post("/graphql", json={"query": 'mutation { registerShop(input: {name: ""}) { userErrors { code } } }'},
-                                  headers=bearer(api))).json()
+    user_error = (
+        await prod.post(
+            "/graphql",
+            json={"query": 'mutation { registerShop(input: {name: ""}) { userErrors { code } } }'},
+            headers=bearer(api),
+        )
+    ).json()
     assert user_error["data"]["registerShop"]["userErrors"] == [{"code": "INVALID_INPUT"}]
 
 
@@ -152,7 +166,10 @@ class Proxy:
         except OSError:
             writer.close()
             return
-        tasks = {asyncio.ensure_future(self._pipe(reader, up_writer)), asyncio.ensure_future(self._pipe(up_reader, writer))}
+        tasks = {
+            asyncio.ensure_future(self._pipe(reader, up_writer)),
+            asyncio.ensure_future(self._pipe(up_reader, writer)),
+        }
         self.links |= tasks | {writer, up_writer}
 
     async def start(self):

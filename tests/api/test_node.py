@@ -14,8 +14,13 @@ async def test_every_type_resolves_and_foreign_tenants_read_null(api, world):
     order = await world.order(shop, signed_at=api.now)
     rev = (await api.gql(REVIEW, {"input": {"orderId": order["id"], "rating": 4, "content": "ok"}},
                          token=world.service)).payload("recordReview")["review"]
-    entry = (await api.gql("query($id: ID!) { shop(id: $id) { account { entries { edges { node { id } } } } } }",
-                           {"id": shop.id}, token=world.platform)).data["shop"]["account"]["entries"]["edges"][0]["node"]
+    entry = (
+        await api.gql(
+            "query($id: ID!) { shop(id: $id) { account { entries { edges { node { id } } } } } }",
+            {"id": shop.id},
+            token=world.platform,
+        )
+    ).data["shop"]["account"]["entries"]["edges"][0]["node"]
     line = order["lines"][0]
     cases = {
         "Shop": (shop.id, [world.other_buyer], []),

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from domain.shared.actor import Role
-from tests.api.world import PLACE, CANCEL
+from tests.api.world import CANCEL, PLACE
 
 
 async def test_prices_come_from_the_catalogue(api, world):
@@ -16,8 +16,8 @@ async def test_prices_come_from_the_catalogue(api, world):
     assert data["userErrors"] == []
     order = data["order"]
     # 33.33 × 1.5 = 49.995 → 50.00 half-up (G1)
-    assert [(l["quantity"], l["unitPrice"]["amount"], l["subtotal"]["amount"], l["paidAmount"]["amount"])
-            for l in order["lines"]] == [("1.5", "33.33", "50.00", "50.00"), ("2", "20.00", "40.00", "40.00")]
+    assert [(line["quantity"], line["unitPrice"]["amount"], line["subtotal"]["amount"], line["paidAmount"]["amount"])
+            for line in order["lines"]] == [("1.5", "33.33", "50.00", "50.00"), ("2", "20.00", "40.00", "40.00")]
     assert order["goodsTotal"]["amount"] == "90.00"
     assert order["shippingFee"]["amount"] == "8.00" and order["payable"]["amount"] == "98.00"
     assert order["status"] == "AWAITING_PAYMENT" and order["buyerId"] == "buyer-1"
@@ -54,7 +54,12 @@ async def test_unknown_and_foreign_products(api, world):
     shop.products["foreign"] = other.products["bowl"]
     shop.products["ghost"] = {"id": "UHJvZHVjdDo5OTk5OQ"}
     data = await world.place(shop, {"bowl": "1", "ghost": "1"})
-    assert data["userErrors"][0]["code"] == "NOT_FOUND" and data["userErrors"][0]["field"] == ["input", "lines", "1", "productId"]
+    assert data["userErrors"][0]["code"] == "NOT_FOUND" and data["userErrors"][0]["field"] == [
+        "input",
+        "lines",
+        "1",
+        "productId",
+    ]
     data = await world.place(shop, {"foreign": "1"})
     assert data["userErrors"][0]["code"] == "INVALID_INPUT"
 
@@ -67,7 +72,10 @@ async def test_a_coupon_that_is_not_the_buyers_is_refused(api, world):
 
 async def test_bad_shipping_and_empty_lines(api, world):
     shop = await world.shop()
-    assert (await world.place(shop, {"bowl": "1"}, shipping="-1.00"))["userErrors"][0]["field"] == ["input", "shippingFee"]
+    assert (await world.place(shop, {"bowl": "1"}, shipping="-1.00"))["userErrors"][0]["field"] == [
+        "input",
+        "shippingFee",
+    ]
     assert (await world.place(shop, {}))["userErrors"][0]["field"] == ["input", "lines"]
 
 
@@ -125,7 +133,9 @@ async def test_cash_on_delivery_is_paid_at_signing(api, world):
     order = (await world.place(shop, {"bowl": "1"}, method="CASH_ON_DELIVERY"))["order"]
     assert (await world.pay(order["id"]))["userErrors"][0]["code"] == "INVALID_STATE"
     delivered = await world.deliver(order["id"], api.now)
-    assert delivered["order"]["status"] == "DELIVERED" and delivered["order"]["paidAt"] == delivered["order"]["signedAt"]
+    assert (
+        delivered["order"]["status"] == "DELIVERED" and delivered["order"]["paidAt"] == delivered["order"]["signedAt"]
+    )
 
 
 async def test_a_failed_payment_cancels_the_order(api, world):
@@ -153,7 +163,9 @@ async def test_buyer_cancels_before_delivery_only(api, world):
     delivered = await world.order(shop, signed_at=api.now)
     late = (await api.gql(CANCEL, {"input": {"orderId": delivered["id"]}}, token=world.buyer)).payload("cancelOrder")
     assert late["userErrors"][0]["code"] == "INVALID_STATE"
-    by_service = (await api.gql(CANCEL, {"input": {"orderId": delivered["id"]}}, token=world.service)).payload("cancelOrder")
+    by_service = (await api.gql(CANCEL, {"input": {"orderId": delivered["id"]}}, token=world.service)).payload(
+        "cancelOrder"
+    )
     assert by_service["order"]["status"] == "CANCELLED"
 
 

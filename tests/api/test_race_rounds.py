@@ -3,17 +3,17 @@ every round — and a deliberately naive read-check-write variant that this harn
 
 from __future__ import annotations
 
-import pytest
-
 import asyncio
 import os
 
+import pytest
 from sqlalchemy import text
 
 from domain.shared.actor import Role
-from tests.api.claims_world import MUTATIONS as CLAIM_MUTATIONS
 from tests.api.appeals_world import FILE
-from tests.api.coupons_world import CLAIM as CLAIM_COUPON, TEMPLATE
+from tests.api.claims_world import MUTATIONS as CLAIM_MUTATIONS
+from tests.api.coupons_world import CLAIM as CLAIM_COUPON
+from tests.api.coupons_world import TEMPLATE
 from tests.api.world import PLACE
 
 pytestmark = pytest.mark.slow  # races: 50 parallel attempts × 20 rounds: `pytest -m "not slow"` leaves them out
@@ -143,14 +143,18 @@ async def test_the_star_cap_holds(api, world, app):
     from persistence.uow import SqlUnitOfWork
 
     shop = await world.shop()
-    star = 'mutation($c: String!) { starCustomer(input: {customerId: $c}) { star { customerId } evicted { customerId } } }'
+    star = (
+        "mutation($c: String!) { starCustomer(input: {customerId: $c}) { star { customerId } evicted { customerId } } }"
+    )
     count = "{ starredCustomers { totalCount } }"
 
     async def setup(n):
         agent_id = f"agent-race-{n}"
         async with SqlUnitOfWork(app.state.database) as uow:  # 90 existing stars, written directly
             for i in range(90):
-                await uow.annotations.add_star(Star(agent_id, f"old-{i}", StarColor.RED, api.now - timedelta(minutes=90 - i)))
+                await uow.annotations.add_star(
+                    Star(agent_id, f"old-{i}", StarColor.RED, api.now - timedelta(minutes=90 - i))
+                )
             await uow.commit()
         return api.token(Role.AGENT, agent_id, shop=shop.id)
 

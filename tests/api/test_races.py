@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import asyncio
+
+import pytest
 
 from tests.api.world import PAY
 from tests.reconcile import assert_ledgers_reconcile

@@ -4,11 +4,14 @@ explain themselves, W7 coupons back after a full after-sale refund, W8 new-user 
 from __future__ import annotations
 
 import asyncio
+
 from tests.api.coupons_world import codes, place
 from tests.reconcile import assert_ledgers_reconcile
 
 PENALTY = """query($id: ID!) { claim(id: $id) { standardPenalty { amount } } }"""
-ORDER_MONEY = """query($id: ID!) { order(id: $id) { payable { amount } penaltyBasis { amount } refunded { amount } } }"""
+ORDER_MONEY = (
+    """query($id: ID!) { order(id: $id) { payable { amount } penaltyBasis { amount } refunded { amount } } }"""
+)
 
 
 async def _penalty(api, world, claim_id: str) -> str:

@@ -41,18 +41,24 @@ async def test_service_credits_deposit_and_payables(api, world):
     await assert_ledgers_reconcile(api)
 
 
-@pytest.mark.parametrize("amount, code", [("0", "INVALID_INPUT"), ("-5.00", "INVALID_INPUT"), ("1.005", "INVALID_INPUT")])
+@pytest.mark.parametrize(
+    "amount, code", [("0", "INVALID_INPUT"), ("-5.00", "INVALID_INPUT"), ("1.005", "INVALID_INPUT")]
+)
 async def test_bad_credit_amounts_change_nothing(api, world, amount, code):
     shop = await world.shop()
     data = await world.credit(shop, "DEPOSIT", amount)
     assert data["account"] is None
-    assert data["userErrors"] == [{"code": code, "message": data["userErrors"][0]["message"], "field": ["input", "amount"]}]
+    assert data["userErrors"] == [
+        {"code": code, "message": data["userErrors"][0]["message"], "field": ["input", "amount"]}
+    ]
     assert (await world.account(shop))["entries"]["edges"] == []
 
 
 async def test_a_float_amount_is_refused_before_anything_runs(api, world):
     shop = await world.shop()
-    reply = await api.gql(CREDIT, {"input": {"shopId": shop.id, "bucket": "DEPOSIT", "amount": 10.5}}, token=world.service)
+    reply = await api.gql(
+        CREDIT, {"input": {"shopId": shop.id, "bucket": "DEPOSIT", "amount": 10.5}}, token=world.service
+    )
     assert reply.data is None and reply.codes == ["BAD_USER_INPUT"]
     assert "string" in reply.errors[0]["message"]
 
@@ -103,15 +109,21 @@ async def test_ledger_pages_with_cursors(api, world):
 @pytest.mark.parametrize("first", [-1, 0, 101])
 async def test_page_size_is_bounded(api, world, first):
     shop = await world.shop()
-    reply = await api.gql("query($id: ID!, $f: Int) { shop(id: $id) { account { entries(first: $f) { edges { cursor } } } } }",
-                          {"id": shop.id, "f": first}, token=world.platform)
+    reply = await api.gql(
+        "query($id: ID!, $f: Int) { shop(id: $id) { account { entries(first: $f) { edges { cursor } } } } }",
+        {"id": shop.id, "f": first},
+        token=world.platform,
+    )
     assert reply.codes == ["BAD_USER_INPUT"]
 
 
 async def test_a_forged_cursor_is_refused(api, world):
     shop = await world.shop()
-    reply = await api.gql('query($id: ID!) { shop(id: $id) { account { entries(after: "zzz") { edges { cursor } } } } }',
-                          {"id": shop.id}, token=world.platform)
+    reply = await api.gql(
+        'query($id: ID!) { shop(id: $id) { account { entries(after: "zzz") { edges { cursor } } } } }',
+        {"id": shop.id},
+        token=world.platform,
+    )
     assert reply.codes == ["BAD_USER_INPUT"]
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import event
 
-from domain.appeals.model import AppealKind, ReviewAppealGround
 from domain.appeals import services as appeals
+from domain.appeals.model import AppealKind, ReviewAppealGround
 from domain.catalog.services import register_product
 from domain.claims import services as claims
 from domain.claims.model import ClaimReason, EvidenceKind

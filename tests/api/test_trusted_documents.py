@@ -92,8 +92,11 @@ async def test_an_unknown_id_is_persisted_query_not_found_and_nothing_runs(api, 
 
 async def test_apollos_retry_with_the_text_runs_and_a_mismatched_text_is_refused(api, world):
     query = "query Mine { viewer { userId } }"
-    retry = await post(api, {"query": query, "extensions": {"persistedQuery": {"version": 1,
-                                                                              "sha256Hash": sha256(query)}}}, world.buyer)
+    retry = await post(
+        api,
+        {"query": query, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}},
+        world.buyer,
+    )
     assert retry.json()["data"] == {"viewer": {"userId": "buyer-1"}}
     entry = manifest()["Shortcuts"]
     mismatch = await post(api, {"query": query, "documentId": entry["id"]}, world.buyer)
@@ -135,13 +138,22 @@ async def test_the_screens_queries_run_by_id_for_their_roles(api, world, claims,
             "lines": [{"productId": shop.products["cherries"]["id"], "quantity": "1"}]}
     buyer, merchant, agent, platform = world.buyer, shop.merchant, shop.agent, world.platform
     runs = {
-        "MyClaims": (buyer, {}), "ClaimTracking": (buyer, {"id": claim["id"]}), "OrderForClaim": (buyer, {"id": order}),
-        "MerchantClaimInbox": (merchant, {"status": ["ESCALATED"]}), "MerchantClaim": (merchant, {"id": claim["id"]}),
-        "MerchantAppeals": (merchant, {}), "AppealDetail": (merchant, {"id": appeal}),
-        "ArbitrationQueue": (platform, {}), "ArbitrationCase": (platform, {"id": claim["id"]}),
-        "AppealQueue": (platform, {"overdue": False}), "MyWallet": (buyer, {}), "CheckoutQuote": (buyer, {"input": cart}),
-        "CustomerProfile": (agent, {"customerId": "buyer-1"}), "StarredCustomers": (agent, {}),
-        "RecentContacts": (agent, {}), "Shortcuts": (agent, {}),
+        "MyClaims": (buyer, {}),
+        "ClaimTracking": (buyer, {"id": claim["id"]}),
+        "OrderForClaim": (buyer, {"id": order}),
+        "MerchantClaimInbox": (merchant, {"status": ["ESCALATED"]}),
+        "MerchantClaim": (merchant, {"id": claim["id"]}),
+        "MerchantAppeals": (merchant, {}),
+        "AppealDetail": (merchant, {"id": appeal}),
+        "ArbitrationQueue": (platform, {}),
+        "ArbitrationCase": (platform, {"id": claim["id"]}),
+        "AppealQueue": (platform, {"overdue": False}),
+        "MyWallet": (buyer, {}),
+        "CheckoutQuote": (buyer, {"input": cart}),
+        "CustomerProfile": (agent, {"customerId": "buyer-1"}),
+        "StarredCustomers": (agent, {}),
+        "RecentContacts": (agent, {}),
+        "Shortcuts": (agent, {}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)

@@ -26,7 +26,8 @@ DELIVER = """mutation($input: RecordDeliveryInput!) { recordDelivery(input: $inp
 CANCEL = """mutation($input: CancelOrderInput!) { cancelOrder(input: $input) {
   order { id status cancelledAt } userErrors { code message field } } }"""
 REVIEW = """mutation($input: RecordReviewInput!) { recordReview(input: $input) {
-  review { id rating content createdAt visibility countsTowardScore order { id } } userErrors { code message field } } }"""
+  review { id rating content createdAt visibility countsTowardScore order { id } }
+  userErrors { code message field } } }"""
 ORDER = f"""query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"""
 ACCOUNT = """query($id: ID!) { shop(id: $id) { id name account { deposit { amount } payables { amount }
   entries(first: 100) { edges { node { id kind bucket amount { amount } actorRole actorId } } } } } }"""
@@ -52,10 +53,15 @@ class World:
         data = (await self.api.gql(SHOP, {"name": name}, token=self.platform)).payload("registerShop")
         assert not data["userErrors"], data
         gid = data["shop"]["id"]
-        shop = Shop(gid, self.api.token(Role.MERCHANT, merchant, shop=gid), self.api.token(Role.AGENT, "agent-1", shop=gid))
+        shop = Shop(
+            gid, self.api.token(Role.MERCHANT, merchant, shop=gid), self.api.token(Role.AGENT, "agent-1", shop=gid)
+        )
         for sku, (price, fresh) in (products or {"cherries": ("88.00", True), "bowl": ("20.00", False)}).items():
-            reply = await self.api.gql(PRODUCT, {"input": {"sku": sku, "name": sku.title(), "price": price, "fresh": fresh}},
-                                       token=shop.merchant)
+            reply = await self.api.gql(
+                PRODUCT,
+                {"input": {"sku": sku, "name": sku.title(), "price": price, "fresh": fresh}},
+                token=shop.merchant,
+            )
             created = reply.payload("registerProduct")
             assert not created["userErrors"], created
             shop.products[sku] = created["product"]
@@ -67,8 +73,13 @@ class World:
 
     async def place(self, shop: Shop, lines: dict[str, str], *, token: str | None = None, shipping: str = "0.00",
                     method: str = "ONLINE", **extra) -> dict:
-        payload = {"shopId": shop.id, "shippingFee": shipping, "paymentMethod": method,
-                   "lines": [{"productId": shop.products[sku]["id"], "quantity": q} for sku, q in lines.items()], **extra}
+        payload = {
+            "shopId": shop.id,
+            "shippingFee": shipping,
+            "paymentMethod": method,
+            "lines": [{"productId": shop.products[sku]["id"], "quantity": q} for sku, q in lines.items()],
+            **extra,
+        }
         return (await self.api.gql(PLACE, {"input": payload}, token=token or self.buyer)).payload("placeOrder")
 
     async def order(self, shop: Shop, lines: dict[str, str] | None = None, *, paid: bool = True,

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from domain.shared.actor import Role
-from web.auth import mint_token
 from tests.server_process import free_port, start, wait_healthy
+from web.auth import mint_token
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -9,7 +9,8 @@ import pytest
 
 from domain.claims import rules
 from domain.claims.evidence_checks import EvidenceWarningCode, evidence_warnings
-from domain.claims.model import ClaimReason, ClaimStatus, Evidence, EvidenceKind as K
+from domain.claims.model import ClaimReason, ClaimStatus, Evidence
+from domain.claims.model import EvidenceKind as K
 from domain.claims.transitions import TRANSITIONS, Action
 from domain.shared.money import Money
 from domain.uploads.model import FileFacts

@@ -7,7 +7,9 @@ import pytest
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
-from domain.shops.model import LedgerBucket as B, LedgerEntryKind as K, ShopAccount
+from domain.shops.model import LedgerBucket as B
+from domain.shops.model import LedgerEntryKind as K
+from domain.shops.model import ShopAccount
 
 AT = datetime(2026, 11, 2, tzinfo=UTC)
 PLATFORM = Actor("ops", Role.PLATFORM)

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.coupons.model import Coupon, CouponStatus, CouponTemplate, IssuerKind as K
-from domain.coupons.pricing import Candidate, Draft, DraftLine, Ineligibility as I, _frontier, apply, assess, best_stack, split
+from domain.coupons.model import Coupon, CouponStatus, CouponTemplate
+from domain.coupons.model import IssuerKind as K
+from domain.coupons.pricing import Candidate, Draft, DraftLine, _frontier, apply, assess, best_stack, split
+from domain.coupons.pricing import Ineligibility as I
 from domain.orders.model import PaymentMethod
 from domain.shared.money import Money
 
@@ -139,7 +141,9 @@ def _brute_force(d: Draft, candidates: list[Candidate]):
     """The reference: price every combination of at most one coupon per kind, with the documented preference."""
     import itertools
 
-    kinds = [[None, *[c for c in candidates if c.template.issuer_kind is k]] for k in (K.MERCHANT, K.STREAMER, K.PLATFORM)]
+    kinds = [
+        [None, *[c for c in candidates if c.template.issuer_kind is k]] for k in (K.MERCHANT, K.STREAMER, K.PLATFORM)
+    ]
     best = None
     for combo in itertools.product(*kinds):
         chosen = [c for c in combo if c is not None]

@@ -1,14 +1,14 @@
 """foundation: shops, ledger, products, orders, reviews, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 14:54:25.621552
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import persistence.shared.types
+from alembic import op
 
+import persistence.shared.types
 
 revision = '0001'
 down_revision = None

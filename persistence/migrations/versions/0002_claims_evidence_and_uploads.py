@@ -4,11 +4,11 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23 15:05:06.474903
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import persistence.shared.types
+from alembic import op
 
+import persistence.shared.types
 
 revision = '0002'
 down_revision = '0001'

@@ -4,11 +4,11 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 15:13:04.298953
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import persistence.shared.types
+from alembic import op
 
+import persistence.shared.types
 
 revision = '0003'
 down_revision = '0002'

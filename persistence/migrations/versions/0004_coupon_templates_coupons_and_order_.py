@@ -4,11 +4,11 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-23 15:20:04.650609
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import persistence.shared.types
+from alembic import op
 
+import persistence.shared.types
 
 revision = '0004'
 down_revision = '0003'

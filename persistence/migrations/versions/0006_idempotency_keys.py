@@ -4,11 +4,11 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-23 15:40:39.536021
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import persistence.shared.types
+from alembic import op
 
+import persistence.shared.types
 
 revision = '0006'
 down_revision = '0005'

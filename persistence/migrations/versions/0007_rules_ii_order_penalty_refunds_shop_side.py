@@ -15,11 +15,11 @@ the new columns summarise are computed from the rows already there:
 - ``coupons.new_user_only``: copied from the coupon's template (W8);
 - ``claim_evidence.submitted_by``: BUYER (only buyers could add evidence before C9).
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import persistence.shared.types
+from alembic import op
 
+import persistence.shared.types
 
 revision = '0007'
 down_revision = '0006'
