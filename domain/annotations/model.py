@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import Field, InvalidInput
 from domain.shared.text import bounded_text
 
 MAX_REMARK = 500  # N1: code points after NFC
 MAX_STARS = 100   # N3
 
 
-def remark_text(text: str, field: tuple) -> str:
+def remark_text(text: str, field: Field) -> str:
     """N1/N2: at most 500 characters counted as Unicode code points after NFC; surrounding blanks dropped."""
     return bounded_text(text, field=field, max_len=MAX_REMARK)
 
 
-def customer_id(value: str, field: tuple = ("input", "customerId")) -> str:
+def customer_id(value: str, field: Field = ("input", "customerId")) -> str:
     return bounded_text(value, field=field, max_len=128, min_len=1)
 
 
@@ -88,7 +88,7 @@ DEFAULT_SHORTCUTS = {  # N6: the remark action defaults to Alt+Shift+M
 }
 
 
-def normalise_binding(keys: str, field: tuple = ("input", "keys")) -> str:
+def normalise_binding(keys: str, field: Field = ("input", "keys")) -> str:
     """One or more modifiers (Ctrl, Alt, Shift, Meta, written in that order) plus one key, upper-cased:
     ``shift+alt+m`` → ``Alt+Shift+M``."""
     parts = [p.strip() for p in keys.split("+")]

@@ -24,7 +24,7 @@ from domain.claims.model import Claim
 from domain.orders.model import Order
 from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound
+from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
 from domain.shared.events import AuditEvent
 from domain.shared.uow import UnitOfWork, in_transaction
 
@@ -37,9 +37,9 @@ async def set_customer_remark(uow: UnitOfWork, actor: Actor, clock: Clock, custo
     customer, value, now = checked_customer(customer), remark_text(text, TEXT), clock.now()
 
     async def work(uow: UnitOfWork) -> CustomerRemark:
-        remark = await uow.annotations.customer_remark(actor.shop_id, customer, lock=True)
+        remark = await uow.annotations.customer_remark(actor.shop, customer, lock=True)
         if remark is None:
-            remark = CustomerRemark(actor.shop_id, customer, value, now, actor.user_id)
+            remark = CustomerRemark(actor.shop, customer, value, now, actor.user_id)
         else:
             remark.text, remark.updated_at, remark.updated_by = value, now, actor.user_id
         await uow.annotations.save_customer_remark(remark)
@@ -78,7 +78,7 @@ async def add_after_sale_remark(uow: UnitOfWork, actor: Actor, clock: Clock, cla
         claim = await uow.claims.get(claim_id) if claim_id is not None else None
         if claim is None or claim.shop_id != actor.shop_id:
             raise NotFound("no such claim of your shop", ("input", "claimId"))
-        await uow.annotations.add_after_sale_remark(claim.id, Remark(value, actor.user_id, now))
+        await uow.annotations.add_after_sale_remark(stored(claim.id), Remark(value, actor.user_id, now))
         await uow.audit.record(AuditEvent.of("claim", claim.id, "REMARK_ADDED", now, actor))
         return claim
 
@@ -197,14 +197,14 @@ def require_agent(actor: Actor) -> None:
     actor.require(Role.AGENT)
 
 
-async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list | None,
-                          limit: int) -> tuple[list[tuple[Contact, list]], bool]:
+async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list[str] | None,
+                          limit: int) -> tuple[list[tuple[Contact, list[str | int]]], bool]:
     """N5: starred customers first (newest star first), then the others by last contact, newest first. Each row
     comes with its key for the next page: ["S", starred-at ISO, star id] or ["C", last-contact ISO, customer id]."""
     async with uow:
         stars = await uow.annotations.stars(agent_id)
         starred = {s.customer_id for s in stars}
-        rows: list[tuple[Contact, list]] = []
+        rows: list[tuple[Contact, list[str | int]]] = []
         contact_after = None
         if after is None or after[0] == "S":
             if after is not None:
@@ -212,7 +212,7 @@ async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list | None,
                 stars = [s for s in stars if (s.starred_at, s.id) < mark]
             page = stars[:limit + 1]
             times = await uow.annotations.contact_times(agent_id, [s.customer_id for s in page])
-            rows = [(Contact(s.customer_id, times.get(s.customer_id), s), ["S", s.starred_at.isoformat(), s.id])
+            rows = [(Contact(s.customer_id, times.get(s.customer_id), s), ["S", s.starred_at.isoformat(), stored(s.id)])
                     for s in page]
         else:
             contact_after = (datetime.fromisoformat(after[1]), str(after[2]))

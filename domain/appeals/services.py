@@ -23,7 +23,16 @@ from domain.claims.services import EvidenceRequest, evidence_from_uploads
 from domain.reviews.model import ReviewVisibility
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import SHANGHAI, Clock
-from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
+from domain.shared.errors import (
+    DomainError,
+    ErrorCode,
+    Forbidden,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    present,
+    stored,
+)
 from domain.shared.events import AuditEvent
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -87,7 +96,7 @@ async def _window_start(uow: UnitOfWork, actor: Actor, request: FileAppeal) -> d
         raise NotFound("no such claim of your shop", SUBJECT)
     start, refusal = rules.claim_window_start(request.kind, claim)
     if start is None:
-        raise InvalidState(refusal, SUBJECT)
+        raise InvalidState(refusal or "this claim cannot be appealed that way", SUBJECT)
     return start
 
 
@@ -99,7 +108,8 @@ async def _check_restriction(uow: UnitOfWork, shop_id: int, now: datetime) -> No
         return
     if restriction.mode is RestrictionMode.CLOSED:
         raise DomainError(f"the shop may not file appeals: {restriction.reason}", None, ErrorCode.APPEALS_CLOSED)
-    if await uow.appeals.filed_since(shop_id, now - rules.ROLLING) >= restriction.max_per_30_days:
+    limit = present(restriction.max_per_30_days, "a LIMITED restriction's limit")
+    if await uow.appeals.filed_since(shop_id, now - rules.ROLLING) >= limit:
         raise DomainError(
             f"the shop may file {restriction.max_per_30_days} appeal(s) per 30 days: {restriction.reason}",
             None,
@@ -128,12 +138,22 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
             raise DomainError(f"a {request.kind.value} appeal is due within {days} natural days, by "
                               f"{until.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} Asia/Shanghai (A3)", SUBJECT,
                               ErrorCode.APPEAL_WINDOW_CLOSED)
-        await _check_restriction(uow, actor.shop_id, now)
+        await _check_restriction(uow, actor.shop, now)
         evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
         calendar = await load_calendar(uow, rules.years_for_deadline(now))
         due, estimated = rules.due_at(now, calendar)
-        appeal = Appeal(request.kind, actor.shop_id, request.subject_id, statement, now, due, estimated,
-                        actor.user_id, request.ground, evidence)
+        appeal = Appeal(
+            request.kind,
+            actor.shop,
+            present(request.subject_id, "the subject"),
+            statement,
+            now,
+            due,
+            estimated,
+            actor.user_id,
+            request.ground,
+            evidence,
+        )
         await uow.appeals.add(appeal)
         await uow.audit.record(AuditEvent.of("appeal", appeal.id, "FILED", now, actor))
         return appeal
@@ -154,7 +174,8 @@ def _check_decision(request: DecideAppeal, appeal: Appeal) -> tuple[ReviewAppeal
             "choose at least one outcome, or leave it out for the ground's default", ("input", "reviewOutcomes")
         )
     if appeal.kind is AppealKind.REVIEW and request.approve:
-        return tuple(dict.fromkeys(outcomes)) if outcomes else (rules.DEFAULT_OUTCOME[appeal.ground],)
+        ground = present(appeal.ground, "a REVIEW appeal's ground")
+        return tuple(dict.fromkeys(outcomes)) if outcomes else (rules.DEFAULT_OUTCOME[ground],)
     return ()
 
 
@@ -168,20 +189,21 @@ async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datet
             review.counts_toward_score = False
         await uow.reviews.update(review)
         return
-    claim = await uow.claims.get(appeal.subject_id, lock=True)
+    claim = present(await uow.claims.get(appeal.subject_id, lock=True), "the appealed claim")
+    claim_pk = stored(claim.id)
     if appeal.kind is AppealKind.RETURN_RATE:
         claim.counts_toward_return_rate = False
     elif claim.ruling is not None and claim.ruling.withdrawn_at is None:
         claim.ruling.withdrawn_at = now  # the platform bears it; the buyer keeps the money
         order = await uow.orders.get(claim.order_id, lock=True)
-        if order is not None and order.penalty_claim_id == claim.id:
-            order.release_penalty(claim.id)  # C6: a later ruling on the order may charge its penalty
+        if order is not None and order.penalty_claim_id == claim_pk:
+            order.release_penalty(claim_pk)  # C6: a later ruling on the order may charge its penalty
             await uow.orders.update(order)
-        entries = (await uow.accounts.entries_for_claims([claim.id]))[claim.id]
+        entries = (await uow.accounts.entries_for_claims([claim_pk]))[claim_pk]
         reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
         due = [e for e in entries if e.kind is not LedgerEntryKind.REVERSAL and e.id not in reversed_ids]
         if due:
-            account = await uow.accounts.get(claim.shop_id, lock=True)
+            account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
             for entry in due:
                 account.reverse(entry, actor, now)
             await uow.accounts.save(account)
@@ -194,7 +216,7 @@ async def _auto_limit(uow: UnitOfWork, policy: AppealPolicy, shop_id: int, actor
         return
     current = await uow.appeals.get_restriction(shop_id, lock=True)
     if current is not None and current.in_force(now) and (
-            current.mode is RestrictionMode.CLOSED or current.max_per_30_days <= policy.auto_limit_per_30_days):
+            current.mode is RestrictionMode.CLOSED or (current.max_per_30_days or 0) <= policy.auto_limit_per_30_days):
         return  # already at least as strict
     restriction = current or AppealRestriction(shop_id, RestrictionMode.NONE, "", now, actor.user_id)
     restriction.mode, restriction.max_per_30_days = RestrictionMode.LIMITED, policy.auto_limit_per_30_days
@@ -319,7 +341,7 @@ def appeals_scope(actor: Actor, request: AppealListRequest, now: datetime) -> Ap
         shop_id = actor.shop_id
     statuses = frozenset(request.statuses) if request.statuses else None
     return AppealQuery(statuses, frozenset(request.kinds) if request.kinds else None, shop_id, request.overdue, now,
-                       queue_order=statuses == {AppealStatus.PENDING}, nothing=nothing)
+                       queue_order=statuses == frozenset({AppealStatus.PENDING}), nothing=nothing)
 
 
 @dataclass(frozen=True)

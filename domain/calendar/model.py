@@ -29,7 +29,7 @@ def package_lookup(day: date) -> bool | None:
     import chinese_calendar
 
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return None
 

@@ -19,7 +19,7 @@ async def register_product(
     if not (0 < price.fen <= MAX_PRICE.fen):
         raise InvalidInput(f"a price is above ¥0.00 and at most {MAX_PRICE}", ("input", "price"))
     product = Product(
-        shop_id=actor.shop_id,
+        shop_id=actor.shop,
         sku=bounded_text(sku, field=("input", "sku"), max_len=64, min_len=1),
         name=bounded_text(name, field=("input", "name"), max_len=200, min_len=1),
         price=price,

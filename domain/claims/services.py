@@ -3,6 +3,7 @@ in the same transaction as the state change that causes it (C7)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,7 +27,16 @@ from domain.coupons.services import return_order_coupons
 from domain.orders.model import Order, OrderStatus, parse_quantity
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, InvalidState, NotFound
+from domain.shared.errors import (
+    DomainError,
+    ErrorCode,
+    Forbidden,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    present,
+    stored,
+)
 from domain.shared.events import AuditEvent
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
@@ -121,8 +131,8 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
     async def work(uow: UnitOfWork) -> Claim:
         line_id = request.order_line_id
         line = (await uow.orders.lines_by_ids([line_id])).get(line_id) if line_id is not None else None
-        order = await uow.orders.get(line.order_id) if line is not None else None
-        if order is None or order.buyer_id != actor.user_id:
+        order = await uow.orders.get(present(line.order_id, "the line's order")) if line is not None else None
+        if line is None or order is None or order.buyer_id != actor.user_id:
             raise NotFound("no such order line", ("input", "orderLineId"))
         if order.signed_at is None:
             raise DomainError(
@@ -143,7 +153,8 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
         if covered and not rules.evidence_complete(evidence):
             raise DomainError("a guarantee claim needs DAMAGE_DETAIL, WAYBILL and OVERALL photos, or a "
                               "COURIER_CERTIFICATE (C3)", ("input", "evidence"), ErrorCode.EVIDENCE_INCOMPLETE)
-        earlier = await uow.claims.for_line(line.id)
+        line_pk = stored(line.id)
+        earlier = await uow.claims.for_line(line_pk)
         if any(c.is_open for c in earlier):
             raise DomainError(
                 "this line already has an open claim", ("input", "orderLineId"), ErrorCode.CLAIM_ALREADY_OPEN
@@ -152,7 +163,7 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
             raise InvalidState("this line was already compensated", ("input", "orderLineId"))
         paid = line.paid_amount
         claim = Claim(
-            order_id=order.id, order_line_id=line.id, shop_id=order.shop_id, buyer_id=actor.user_id,
+            order_id=stored(order.id), order_line_id=line_pk, shop_id=order.shop_id, buyer_id=actor.user_id,
             reason=request.reason, covered=covered, damaged_quantity=damaged, description=description,
             submitted_at=now, merchant_response_due_at=now + policy.merchant_response_time,
             standard_refund=rules.standard_refund(paid, damaged, line.quantity), evidence=evidence,
@@ -164,7 +175,8 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
     return await in_transaction(uow, work)
 
 
-async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Action, change, now: datetime) -> Claim:
+async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Action,
+               change: Callable[[UnitOfWork, Claim], Awaitable[None]], now: datetime) -> Claim:
     """Load the claim the actor may see (others read as not found), apply ``change``, write it conditionally."""
 
     async def work(uow: UnitOfWork) -> Claim:
@@ -187,7 +199,7 @@ async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, no
     refund."""
     claim.refunded = claim.refunded + amount
     if order.record_after_sale_refund(amount, now, policy.after_sale_days):
-        await return_order_coupons(uow, order.id, now)
+        await return_order_coupons(uow, stored(order.id), now)
 
 
 async def _order_of(uow: UnitOfWork, claim: Claim) -> Order:
@@ -206,7 +218,7 @@ async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: in
     async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.ACCEPT, actor)
         order = await _order_of(uow, claim)
-        account = await uow.accounts.get(claim.shop_id, lock=True)
+        account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
         account.collect(claim.standard_refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
         await uow.accounts.save(account)
         await _refund(uow, claim, order, claim.standard_refund, now, policy)
@@ -321,7 +333,7 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
     if request.outcome is RulingOutcome.FORCE_MAJEURE:
         return claim.standard_refund, Money.zero(), None
     penalty = rules.penalty_due(order, claim.id)
-    charged_on = order.charge_penalty(claim.id)
+    charged_on = order.charge_penalty(stored(claim.id))
     if charged_on is not None:
         if request.agreed_penalty is not None:
             raise DomainError(
@@ -373,7 +385,7 @@ async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleC
             order = await _order_of(uow, claim)
             refund, penalty, charged_on = _ruling_amounts(claim, order, request)
             if refund.fen or penalty.fen:
-                account = await uow.accounts.get(claim.shop_id, lock=True)
+                account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
                 account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
                 account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
                 await uow.accounts.save(account)
@@ -386,7 +398,8 @@ async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleC
     return await _act(uow, actor, request.claim_id, Action.RULE, change, now)
 
 
-def claims_scope(actor: Actor, statuses, shop_id: int | None, buyer_id: str | None, shop_id_given: bool) -> ClaimQuery:
+def claims_scope(actor: Actor, statuses: Iterable[ClaimStatus] | None, shop_id: int | None, buyer_id: str | None,
+                 shop_id_given: bool) -> ClaimQuery:
     """G6 for lists: buyers see their own, shop staff their shop's, the platform all (with its filters)."""
     status_set = frozenset(statuses) if statuses else None
     if actor.role is Role.PLATFORM:

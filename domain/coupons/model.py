@@ -50,12 +50,14 @@ class CouponTemplate:
 
     @property
     def shop_id(self) -> int | None:
-        return int(self.issuer_id) if self.issuer_kind is IssuerKind.MERCHANT else None
+        return int(self.issuer_id) if self.issuer_kind is IssuerKind.MERCHANT and self.issuer_id else None
 
     def window_for(self, claimed_at: datetime) -> tuple[datetime, datetime]:
         """W3: a claimed coupon copies its validity at claim time: the fixed window, or N×24 h from claiming."""
         if self.valid_days_after_claim is not None:
             return claimed_at, claimed_at + timedelta(days=self.valid_days_after_claim)
+        if self.valid_from is None or self.valid_until is None:
+            raise ValueError("a template has a fixed window or a number of days (checked when it is created)")
         return self.valid_from, self.valid_until
 
     def in_scope(self, shop_id: int, product_id: int) -> bool:

@@ -16,6 +16,7 @@ from domain.coupons.model import (
     IssuerKind,
 )
 from domain.orders.model import PaymentMethod
+from domain.shared.errors import stored
 from domain.shared.money import Money
 
 MIN_GOODS = Money(1)  # W5: the goods part of an order with coupons never costs less than ¥0.01
@@ -139,8 +140,15 @@ def apply(draft: Draft, candidates: list[Candidate], shop_id: int) -> Stack:
     applied = []
     for candidate in sorted(candidates, key=lambda c: APPLICATION_ORDER.index(c.template.issuer_kind)):
         money = Money(_take(remaining, candidate))
-        applied.append(AppliedCoupon(candidate.coupon.id, candidate.template.id, candidate.template.issuer_kind, money,
-                                     cost_shares(candidate.template, money, shop_id)))
+        applied.append(
+            AppliedCoupon(
+                stored(candidate.coupon.id),
+                stored(candidate.template.id),
+                candidate.template.issuer_kind,
+                money,
+                cost_shares(candidate.template, money, shop_id),
+            )
+        )
     return Stack(applied, [line.subtotal.fen - left for line, left in zip(draft.lines, remaining)])
 
 
@@ -177,14 +185,14 @@ class _LastKind:
 
     def choose(self, remaining: list[int]) -> tuple[int, Candidate | None]:
         room = sum(remaining) - MIN_GOODS.fen
-        best: tuple | None = None
+        best: tuple[tuple[int, datetime, int], int, Candidate] | None = None
         for lines, faces, best_so_far in self.groups:
             available = min(sum(remaining[i] for i in lines), room)
             if available <= 0:
                 continue
             amount = min(available, faces[0])  # the largest face, capped by what is available
             candidate = best_so_far[_count_at_least(faces, amount) - 1]  # soonest among those that take it
-            key = (-amount, candidate.coupon.valid_until, candidate.coupon.id)
+            key = (-amount, candidate.coupon.valid_until, stored(candidate.coupon.id))
             if best is None or key < best[0]:
                 best = (key, amount, candidate)
         return (best[1], best[2]) if best else (0, None)
@@ -235,7 +243,7 @@ def best_stack(draft: Draft, candidates: list[Candidate], shop_id: int) -> tuple
         longer.pop()
     last = _LastKind([c for c in candidates if c.template.issuer_kind is IssuerKind.PLATFORM])
     start = [line.subtotal.fen for line in draft.lines]
-    best: tuple | None = None
+    best: tuple[tuple[int, int, list[datetime], list[int]], list[Candidate]] | None = None
     for merchant in [None, *merchants]:
         after_merchant = list(start)
         taken_m = _take(after_merchant, merchant) if merchant else 0
@@ -253,7 +261,7 @@ def best_stack(draft: Draft, candidates: list[Candidate], shop_id: int) -> tuple
                 -total,
                 len(chosen),
                 sorted(c.coupon.valid_until for c in chosen),
-                sorted(c.coupon.id for c in chosen),
+                sorted(stored(c.coupon.id) for c in chosen),
             )
             if best is None or key < best[0]:
                 best = (key, chosen)

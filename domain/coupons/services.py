@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from domain.catalog.model import Product
 from domain.coupons.model import Coupon, CouponStatus, CouponTemplate, IssuerKind
 from domain.coupons.pricing import Candidate, Draft, DraftLine, Ineligibility, Stack, apply, assess, best_stack
 from domain.orders.model import PaymentMethod, parse_quantity
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound
+from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound, stored
 from domain.shared.events import AuditEvent
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
@@ -70,7 +71,7 @@ def _check_template(request: TemplateRequest, now: datetime) -> None:
             raise InvalidInput("a fixed window needs validFrom before validUntil", (*f, "validUntil"))
         if request.valid_until <= now:
             raise InvalidInput("the window has already ended", (*f, "validUntil"))
-    elif not 1 <= request.valid_days_after_claim <= 365:
+    elif request.valid_days_after_claim is None or not 1 <= request.valid_days_after_claim <= 365:
         raise InvalidInput("validDaysAfterClaim is 1 to 365", (*f, "validDaysAfterClaim"))
     platform = request.issuer_kind is IssuerKind.PLATFORM
     if request.new_user_only and not platform:
@@ -110,7 +111,7 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
             created_by=actor.user_id, threshold=request.threshold, valid_from=request.valid_from,
             valid_until=request.valid_until, valid_days_after_claim=request.valid_days_after_claim,
             new_user_only=request.new_user_only, shop_ids=frozenset(shop_ids),
-            product_ids=frozenset(p.id for p in products),
+            product_ids=frozenset(stored(p.id) for p in products),
             platform_share=share if request.issuer_kind is IssuerKind.PLATFORM else Decimal(0),
         )
         await uow.coupons.add_template(template)
@@ -123,17 +124,17 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
 async def _existing_shops(uow: UnitOfWork, ids: list[int | None]) -> list[int]:
     found = await uow.shops.get_many([i for i in ids if i is not None])
     for i, shop_id in enumerate(ids):
-        if shop_id not in found:
+        if shop_id is None or shop_id not in found:
             raise NotFound("no such shop", ("input", "shopIds", i))
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
-async def _existing_products(uow: UnitOfWork, ids: list[int | None]):
+async def _existing_products(uow: UnitOfWork, ids: list[int | None]) -> list[Product]:
     found = await uow.products.get_many([i for i in ids if i is not None])
     for i, product_id in enumerate(ids):
-        if product_id not in found:
+        if product_id is None or product_id not in found:
             raise NotFound("no such product", ("input", "productIds", i))
-    return [found[i] for i in dict.fromkeys(ids)]
+    return [found[i] for i in dict.fromkeys(i for i in ids if i is not None)]
 
 
 async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id: int | None) -> Coupon:
@@ -153,14 +154,15 @@ async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id:
         if template.new_user_only and await uow.orders.has_orders(actor.user_id):
             raise DomainError("new-user coupons are for accounts that have not ordered yet (W8)",
                               ("input", "templateId"), ErrorCode.COUPON_NOT_APPLICABLE)
-        owned = await uow.coupons.count_owned(template.id, actor.user_id)
+        template_pk = stored(template.id)
+        owned = await uow.coupons.count_owned(template_pk, actor.user_id)
         if owned >= template.per_user_limit:
             raise DomainError(f"at most {template.per_user_limit} per account", ("input", "templateId"),
                               ErrorCode.COUPON_CLAIM_LIMIT_REACHED)
-        if not await uow.coupons.take_stock(template.id):
+        if not await uow.coupons.take_stock(template_pk):
             raise DomainError("this coupon is out of stock", ("input", "templateId"), ErrorCode.COUPON_OUT_OF_STOCK)
         start, end = template.window_for(now)
-        coupon = Coupon(template.id, actor.user_id, owned + 1, now, start, end, new_user_only=template.new_user_only)
+        coupon = Coupon(template_pk, actor.user_id, owned + 1, now, start, end, new_user_only=template.new_user_only)
         await uow.coupons.add(coupon)
         await uow.audit.record(AuditEvent.of("coupon", coupon.id, "CLAIMED", now, actor))
         return coupon
@@ -201,8 +203,14 @@ class Quote:
         return self.draft.goods_total - self.stack.total + self.shipping_fee
 
 
-async def build_draft(uow: UnitOfWork, actor: Actor, shop_id: int | None, lines: list[QuoteLine],
-                      payment_method: PaymentMethod, streamer: str | None) -> tuple[Draft, list]:
+async def build_draft(
+    uow: UnitOfWork,
+    actor: Actor,
+    shop_id: int | None,
+    lines: list[QuoteLine],
+    payment_method: PaymentMethod,
+    streamer: str | None,
+) -> tuple[Draft, list[tuple[Product, Decimal]]]:
     """The goods at catalogue prices (never the client's), as W4 sees them."""
     if shop_id is None or not await uow.shops.get_many([shop_id]):
         raise NotFound("no such shop", ("input", "shopId"))
@@ -210,19 +218,20 @@ async def build_draft(uow: UnitOfWork, actor: Actor, shop_id: int | None, lines:
         raise InvalidInput("at least one line", ("input", "lines"))
     quantities = [parse_quantity(line.quantity, ("input", "lines", i, "quantity")) for i, line in enumerate(lines)]
     products = await uow.products.get_many([line.product_id for line in lines if line.product_id is not None])
-    resolved, seen = [], set()
+    resolved: list[tuple[Product, Decimal]] = []
+    seen: set[int] = set()
     for i, line in enumerate(lines):
-        product = products.get(line.product_id)
+        product = products.get(line.product_id) if line.product_id is not None else None
         field = ("input", "lines", i, "productId")
         if product is None:
             raise NotFound("no such product", field)
         if product.shop_id != shop_id:
             raise InvalidInput("that product is not sold by this shop", field)
-        if product.id in seen:
+        if stored(product.id) in seen:
             raise InvalidInput("each product appears on one line only", field)
-        seen.add(product.id)
+        seen.add(stored(product.id))
         resolved.append((product, quantities[i]))
-    draft_lines = tuple(DraftLine(shop_id, p.id, p.price.times(q)) for p, q in resolved)
+    draft_lines = tuple(DraftLine(shop_id, stored(p.id), p.price.times(q)) for p, q in resolved)
     first = not await uow.orders.has_orders(actor.user_id)
     return Draft(actor.user_id, draft_lines, payment_method, streamer, first), resolved
 
@@ -273,7 +282,8 @@ async def checkout_quote(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Co
     async with uow:
         draft, _ = await build_draft(uow, actor, request.shop_id, request.lines, request.payment_method,
                                      request.live_room_streamer_id)
-        quote = await price(uow, actor, clock.now(), policy, draft, request.shop_id, request.coupon_ids)
+        shop_id = draft.lines[0].shop_id  # build_draft found the shop, and every line is of it
+        quote = await price(uow, actor, clock.now(), policy, draft, shop_id, request.coupon_ids)
     quote.shipping_fee = request.shipping_fee
     return quote
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from domain.calendar.model import natural_days_end
 from domain.shared.actor import Actor, Role
-from domain.shared.errors import InvalidInput, InvalidState
+from domain.shared.errors import Field, InvalidInput, InvalidState
 from domain.shared.money import Money
+
+if TYPE_CHECKING:
+    from domain.coupons.model import AppliedCoupon
 
 QUANTITY_PLACES = Decimal("0.001")
 MAX_QUANTITY = Decimal(99_999)
@@ -29,7 +33,7 @@ class PaymentMethod(str, Enum):
     CASH_ON_DELIVERY = "CASH_ON_DELIVERY"
 
 
-def parse_quantity(value: Decimal | str, field: tuple) -> Decimal:
+def parse_quantity(value: Decimal | str, field: Field) -> Decimal:
     """A line quantity: positive, at most three decimal places (goods sold by weight), at most 99,999."""
     try:
         quantity = Decimal(value)
@@ -75,7 +79,7 @@ class Order:
     signed_at: datetime | None = None
     cancelled_at: datetime | None = None
     remark: str | None = None
-    coupons: list = field(default_factory=list)  # AppliedCoupon, as priced at placement (W5)
+    coupons: list[AppliedCoupon] = field(default_factory=list)  # as priced at placement (W5)
     refunded: Money = field(default_factory=Money.zero)  # W7/C7: cancellation and claim refunds so far
     penalty_claim_id: int | None = None  # C6: the claim whose ruling in force charged this order's penalty
     version: int = 0
@@ -131,7 +135,7 @@ class Order:
         if self.penalty_claim_id == claim_id:
             self.penalty_claim_id = None
 
-    def _moment(self, at: datetime, now: datetime, not_before: datetime, field: tuple) -> datetime:
+    def _moment(self, at: datetime, now: datetime, not_before: datetime, field: Field) -> datetime:
         if at > now:
             raise InvalidInput("that moment is in the future", field)
         if at < not_before:

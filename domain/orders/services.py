@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from domain.coupons.pricing import Ineligibility
 from domain.coupons.services import (
     DEFAULT_COUPON_POLICY,
     CouponPolicy,
+    Quote,
     QuoteLine,
     build_draft,
     invalidate_new_user_coupons,
@@ -21,7 +23,7 @@ from domain.coupons.services import (
 from domain.orders.model import Order, OrderLine, PaymentMethod, can_view_order
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound
+from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
 from domain.shared.events import AuditEvent
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
@@ -65,24 +67,25 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
         draft, resolved = await build_draft(
             uow, actor, request.shop_id, request.lines, request.payment_method, streamer
         )
+        shop_id = draft.lines[0].shop_id  # build_draft found the shop, and every line is of it
         quote = None
         if request.coupon_ids:
-            quote = await price(uow, actor, now, policy, draft, request.shop_id, request.coupon_ids)
+            quote = await price(uow, actor, now, policy, draft, shop_id, request.coupon_ids)
             _refuse_unusable(quote, request.coupon_ids)
         discounts = quote.stack.line_discounts if quote else [0] * len(resolved)
         order = Order(
-            buyer_id=actor.user_id, shop_id=request.shop_id, payment_method=request.payment_method,
-            lines=[OrderLine(product.id, quantity, product.price, Money(discount))
+            buyer_id=actor.user_id, shop_id=shop_id, payment_method=request.payment_method,
+            lines=[OrderLine(stored(product.id), quantity, product.price, Money(discount))
                    for (product, quantity), discount in zip(resolved, discounts)],
             shipping_fee=request.shipping_fee, placed_at=now, live_room_streamer_id=streamer,
             coupons=quote.stack.applied if quote else [],
         )
         await uow.orders.add(order)
         if quote:
-            await lock_for_order(uow, quote, order.id, now)
+            await lock_for_order(uow, quote, stored(order.id), now)
         if draft.first_order:
             await invalidate_new_user_coupons(
-                uow, actor.user_id, {c.coupon.id for c in quote.chosen} if quote else set()
+                uow, actor.user_id, {stored(c.coupon.id) for c in quote.chosen} if quote else set()
             )
         await uow.audit.record(AuditEvent.of("order", order.id, "PLACED", now, actor))
         return order
@@ -90,7 +93,7 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
     return await in_transaction(uow, work)
 
 
-def _refuse_unusable(quote, coupon_ids: list) -> None:
+def _refuse_unusable(quote: Quote, coupon_ids: list[int | None]) -> None:
     """W4/W10 for explicit coupons: the first one that cannot be used is the error."""
     position = {cid: i for i, cid in enumerate(coupon_ids)}
     if quote.unknown:
@@ -108,7 +111,8 @@ def _refuse_unusable(quote, coupon_ids: list) -> None:
 
 
 async def _change(
-    uow: UnitOfWork, actor: Actor, order_id: int | None, change, event: str | None, at: datetime
+    uow: UnitOfWork, actor: Actor, order_id: int | None, change: Callable[[UnitOfWork, Order], Awaitable[str | None]],
+    event: str | None, at: datetime
 ) -> Order:
 
     async def work(uow: UnitOfWork) -> Order:
@@ -116,6 +120,8 @@ async def _change(
         if order is None or not can_view_order(actor, order):
             raise NotFound("no such order", ("input", "orderId"))
         happened = await change(uow, order) or event
+        if happened is None:
+            raise ValueError("an order change names what happened")
         await uow.orders.update(order)
         await uow.audit.record(AuditEvent.of("order", order.id, happened, at, actor))
         return order
@@ -133,7 +139,7 @@ async def record_payment(
 
     async def change(uow: UnitOfWork, order: Order) -> str:
         happened = order.record_payment(succeeded, at or now, now, policy.payment_timeout)
-        await settle_order_coupons(uow, order.id, succeeded, now)
+        await settle_order_coupons(uow, stored(order.id), succeeded, now)
         return happened
 
     return await _change(uow, actor, order_id, change, None, now)
@@ -157,6 +163,6 @@ async def cancel_order(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: in
     now = clock.now()
     async def change(uow: UnitOfWork, order: Order) -> None:
         order.cancel(actor, now)
-        await return_order_coupons(uow, order.id, now)
+        await return_order_coupons(uow, stored(order.id), now)
 
     return await _change(uow, actor, order_id, change, "CANCELLED", now)

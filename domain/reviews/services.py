@@ -6,7 +6,7 @@ from domain.orders.model import OrderStatus
 from domain.reviews.model import Review, ReviewVisibility
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, InvalidState, NotFound
+from domain.shared.errors import InvalidInput, InvalidState, NotFound, stored
 from domain.shared.events import AuditEvent
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork
@@ -33,9 +33,9 @@ async def record_review(
             raise NotFound("no such order", ("input", "orderId"))
         if order.status is not OrderStatus.DELIVERED:
             raise InvalidState("only a delivered order can be reviewed", ("input", "orderId"))
-        if at < order.signed_at:
+        if order.signed_at is None or at < order.signed_at:
             raise InvalidInput("a review cannot precede the sign-off", ("input", "createdAt"))
-        review = Review(order.id, order.shop_id, order.buyer_id, rating, text, at, ReviewVisibility.PUBLIC)
+        review = Review(stored(order.id), order.shop_id, order.buyer_id, rating, text, at, ReviewVisibility.PUBLIC)
         await uow.reviews.add(review)
         await uow.audit.record(AuditEvent.of("review", review.id, "RECORDED", now, actor))
         await uow.commit()

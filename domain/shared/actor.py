@@ -36,5 +36,12 @@ class Actor:
             allowed = ", ".join(r.value for r in roles)
             raise Forbidden(f"this operation needs the role {allowed}; you act as {self.role.value}")
 
-    def acts_for_shop(self, shop_id: int) -> bool:
+    @property
+    def shop(self) -> int:
+        """The shop a MERCHANT or AGENT acts for (checked at construction); Forbidden for the other roles."""
+        if self.shop_id is None:
+            raise Forbidden("only a shop's MERCHANT or AGENT acts for a shop")
+        return self.shop_id
+
+    def acts_for_shop(self, shop_id: int | None) -> bool:
         return self.role in SHOP_ROLES and self.shop_id == shop_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
 
 
 class ErrorCode(str, Enum):
@@ -79,3 +80,22 @@ class Forbidden(Exception):
 
 class Unauthenticated(Exception):
     """No valid identity (a top-level UNAUTHENTICATED error)."""
+
+
+T = TypeVar("T")
+
+
+def stored(entity_id: int | None) -> int:
+    """The id of an entity a repository has stored. None here is a defect in the calling code, not the caller's
+    input: ids of input are checked where they are decoded, and an unknown one reads as NOT_FOUND."""
+    if entity_id is None:
+        raise RuntimeError("the entity has not been stored yet")
+    return entity_id
+
+
+def present(value: T | None, what: str) -> T:
+    """A value the database guarantees (a foreign key, a row written in the same transaction); its absence is a
+    broken database, never the caller's fault."""
+    if value is None:
+        raise RuntimeError(f"{what} is missing: the database lost a row it guarantees")
+    return value

@@ -11,7 +11,7 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def bounded_text(text: str, *, field: tuple[str, ...], max_len: int, min_len: int = 0, strip: bool = True) -> str:
+def bounded_text(text: str, *, field: tuple[str | int, ...], max_len: int, min_len: int = 0, strip: bool = True) -> str:
     """NFC-normalise, optionally strip, and enforce ``min_len``..``max_len`` code points."""
     value = normalise(text)
     if strip:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from domain.annotations.ports import AnnotationRepository
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
     from domain.shared.events import AuditEvent
     from domain.shops.ports import AccountRepository, ShopRepository
     from domain.uploads.ports import UploadRepository
+
+
+T = TypeVar("T")
 
 
 class AuditLog(Protocol):
@@ -52,7 +56,7 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork: ...
 
 
-async def in_transaction(uow: UnitOfWork, work, attempts: int = 5):
+async def in_transaction(uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]], attempts: int = 5) -> T:
     """Run ``work(uow)`` and commit. When a conditional update lost a race, run it again on fresh state: the
     rules are checked anew, so the retry either succeeds (commutative changes such as credits) or fails with
     the proper business error (e.g. the order is no longer awaiting payment). The database, not this loop,
@@ -68,3 +72,4 @@ async def in_transaction(uow: UnitOfWork, work, attempts: int = 5):
         except ConcurrentUpdate:
             if attempt == attempts - 1:
                 raise
+    raise ValueError("attempts must be at least 1")

@@ -106,7 +106,8 @@ class ShopAccount:
             entries.append(self._take(LedgerBucket.DEPOSIT, remaining, kind, actor, at, claim_id))
         return entries
 
-    def _take(self, bucket, fen, kind, actor, at, claim_id) -> LedgerEntry:
+    def _take(self, bucket: LedgerBucket, fen: int, kind: LedgerEntryKind, actor: Actor, at: datetime,
+              claim_id: int | None) -> LedgerEntry:
         return self.post(LedgerEntry(self.shop_id, kind, bucket, Money(-fen), at, actor.role, actor.user_id, claim_id))
 
     def reverse(self, entry: LedgerEntry, actor: Actor, at: datetime) -> LedgerEntry:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import NotFound
+from domain.shared.errors import NotFound, stored
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -17,7 +17,7 @@ async def register_shop(uow: UnitOfWork, actor: Actor, clock: Clock, name: str) 
     shop = Shop(name=bounded_text(name, field=("input", "name"), max_len=100, min_len=1), created_at=clock.now())
     async with uow:
         await uow.shops.add(shop)
-        await uow.accounts.add(ShopAccount(shop.id, Money.zero(), Money.zero()))
+        await uow.accounts.add(ShopAccount(stored(shop.id), Money.zero(), Money.zero()))
         await uow.commit()
     return shop
 
