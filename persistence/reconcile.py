@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
+from sqlmodel import col
 
 from persistence.db import Database
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow
@@ -15,14 +16,14 @@ async def reconcile(database: Database) -> list[str]:
     problems: list[str] = []
     async with database.read_sessions() as session:
         sums = {(shop, bucket): int(total) for shop, bucket, total in await session.execute(
-            select(LedgerEntryRow.shop_id, LedgerEntryRow.bucket, func.sum(LedgerEntryRow.amount_fen))
-            .group_by(LedgerEntryRow.shop_id, LedgerEntryRow.bucket))}
+            select(col(LedgerEntryRow.shop_id), col(LedgerEntryRow.bucket), func.sum(col(LedgerEntryRow.amount_fen)))
+            .group_by(col(LedgerEntryRow.shop_id), col(LedgerEntryRow.bucket)))}
         accounts = {shop: (deposit, payables) for shop, deposit, payables in await session.execute(
-            select(ShopAccountRow.shop_id, ShopAccountRow.deposit_fen, ShopAccountRow.payables_fen))}
+            select(col(ShopAccountRow.shop_id), col(ShopAccountRow.deposit_fen), col(ShopAccountRow.payables_fen)))}
         original = aliased(LedgerEntryRow)
         reversals = (await session.execute(
-            select(LedgerEntryRow, original).outerjoin(original, original.id == LedgerEntryRow.reverses_id)
-            .where(LedgerEntryRow.kind == "REVERSAL"))).all()
+            select(LedgerEntryRow, original).outerjoin(original, original.id == col(LedgerEntryRow.reverses_id))
+            .where(col(LedgerEntryRow.kind) == "REVERSAL"))).all()
     for shop, (deposit, payables) in sorted(accounts.items()):
         for bucket, cached in (("DEPOSIT", deposit), ("PAYABLES", payables)):
             if cached != sums.get((shop, bucket), 0):

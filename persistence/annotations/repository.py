@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.annotations.model import CustomerRemark, Remark, Star, StarColor
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
@@ -32,8 +33,8 @@ class SqlAnnotationRepository:
     # ------------------------------------------------------------ remarks
 
     async def customer_remark(self, shop_id: int, customer_id: str, *, lock: bool = False) -> CustomerRemark | None:
-        query = select(CustomerRemarkRow).where(CustomerRemarkRow.shop_id == shop_id,
-                                                CustomerRemarkRow.customer_id == customer_id)
+        query = select(CustomerRemarkRow).where(col(CustomerRemarkRow.shop_id) == shop_id,
+                                                col(CustomerRemarkRow.customer_id) == customer_id)
         row = (await self.session.execute(query.with_for_update() if lock else query)).scalars().first()
         return CustomerRemark(row.shop_id, row.customer_id, row.text, row.updated_at, row.updated_by,
                               row.version) if row else None
@@ -41,8 +42,16 @@ class SqlAnnotationRepository:
     async def customer_remarks(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], CustomerRemark]:
         if not keys:
             return {}
-        rows = await self.session.execute(select(CustomerRemarkRow).where(
-            or_(*[and_(CustomerRemarkRow.shop_id == s, CustomerRemarkRow.customer_id == c) for s, c in set(keys)])))
+        rows = await self.session.execute(
+            select(CustomerRemarkRow).where(
+                or_(
+                    *[
+                        and_(col(CustomerRemarkRow.shop_id) == s, col(CustomerRemarkRow.customer_id) == c)
+                        for s, c in set(keys)
+                    ]
+                )
+            )
+        )
         return {(r.shop_id, r.customer_id): CustomerRemark(r.shop_id, r.customer_id, r.text, r.updated_at,
                                                            r.updated_by, r.version) for r in rows.scalars()}
 
@@ -57,9 +66,13 @@ class SqlAnnotationRepository:
         else:
             result = await self.session.execute(
                 update(CustomerRemarkRow)
-                .where(CustomerRemarkRow.shop_id == remark.shop_id, CustomerRemarkRow.customer_id == remark.customer_id,
-                       CustomerRemarkRow.version == remark.version)
-                .values(version=remark.version + 1, **values))
+                .where(
+                    col(CustomerRemarkRow.shop_id) == remark.shop_id,
+                    col(CustomerRemarkRow.customer_id) == remark.customer_id,
+                    col(CustomerRemarkRow.version) == remark.version,
+                )
+                .values(version=remark.version + 1, **values)
+            )
             if result.rowcount != 1:
                 raise ConcurrentUpdate("customer remark")
             remark.version += 1
@@ -70,9 +83,18 @@ class SqlAnnotationRepository:
     async def remark_history(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[Remark]]:
         found: dict[tuple[int, str], list[Remark]] = defaultdict(list)
         if keys:
-            rows = await self.session.execute(select(RemarkHistoryRow).where(
-                or_(*[and_(RemarkHistoryRow.shop_id == s, RemarkHistoryRow.customer_id == c) for s, c in set(keys)]))
-                .order_by(RemarkHistoryRow.id.desc()))
+            rows = await self.session.execute(
+                select(RemarkHistoryRow)
+                .where(
+                    or_(
+                        *[
+                            and_(col(RemarkHistoryRow.shop_id) == s, col(RemarkHistoryRow.customer_id) == c)
+                            for s, c in set(keys)
+                        ]
+                    )
+                )
+                .order_by(col(RemarkHistoryRow.id).desc())
+            )
             for r in rows.scalars():
                 found[(r.shop_id, r.customer_id)].append(Remark(r.text, r.author_id, r.at))
         return {key: found.get(key, []) for key in keys}
@@ -86,7 +108,7 @@ class SqlAnnotationRepository:
         found: dict[int, list[Remark]] = {claim_id: [] for claim_id in claim_ids}
         if claim_ids:
             rows = await self.session.execute(select(AfterSaleRemarkRow).where(
-                AfterSaleRemarkRow.claim_id.in_(set(claim_ids))).order_by(AfterSaleRemarkRow.id))
+                col(AfterSaleRemarkRow.claim_id).in_(set(claim_ids))).order_by(col(AfterSaleRemarkRow.id)))
             for r in rows.scalars():
                 found[r.claim_id].append(Remark(r.text, r.author_id, r.at))
         return found
@@ -94,19 +116,19 @@ class SqlAnnotationRepository:
     # ------------------------------------------------------------ stars
 
     async def stars(self, agent_id: str) -> list[Star]:
-        rows = await self.session.execute(select(StarRow).where(StarRow.agent_id == agent_id)
-                                          .order_by(StarRow.starred_at.desc(), StarRow.id.desc()))
+        rows = await self.session.execute(select(StarRow).where(col(StarRow.agent_id) == agent_id)
+                                          .order_by(col(StarRow.starred_at).desc(), col(StarRow.id).desc()))
         return [_star(r) for r in rows.scalars()]
 
     async def star_of(self, agent_id: str, customer_ids: list[str]) -> dict[str, Star]:
         if not customer_ids:
             return {}
-        rows = await self.session.execute(select(StarRow).where(StarRow.agent_id == agent_id,
-                                                                StarRow.customer_id.in_(set(customer_ids))))
+        rows = await self.session.execute(select(StarRow).where(col(StarRow.agent_id) == agent_id,
+                                                                col(StarRow.customer_id).in_(set(customer_ids))))
         return {r.customer_id: _star(r) for r in rows.scalars()}
 
     async def claim_star_slot(self, agent_id: str) -> None:
-        row = (await self.session.execute(select(StarCounterRow).where(StarCounterRow.agent_id == agent_id)
+        row = (await self.session.execute(select(StarCounterRow).where(col(StarCounterRow.agent_id) == agent_id)
                                           .with_for_update())).scalars().first()
         if row is None:
             async with unique_violation_as(ConcurrentUpdate("agent's stars")):
@@ -114,8 +136,10 @@ class SqlAnnotationRepository:
                 await self.session.flush()
             return
         result = await self.session.execute(
-            update(StarCounterRow).where(StarCounterRow.agent_id == agent_id, StarCounterRow.version == row.version)
-            .values(version=row.version + 1))
+            update(StarCounterRow)
+            .where(col(StarCounterRow.agent_id) == agent_id, col(StarCounterRow.version) == row.version)
+            .values(version=row.version + 1)
+        )
         if result.rowcount != 1:
             raise ConcurrentUpdate("agent's stars")
 
@@ -129,21 +153,21 @@ class SqlAnnotationRepository:
         return star
 
     async def recolour_star(self, star: Star) -> None:
-        await self.session.execute(update(StarRow).where(StarRow.id == star.id).values(color=star.color.value))
+        await self.session.execute(update(StarRow).where(col(StarRow.id) == star.id).values(color=star.color.value))
 
     async def remove_star(self, agent_id: str, customer_id: str) -> Star | None:
         row = (await self.session.execute(select(StarRow).where(
-            StarRow.agent_id == agent_id, StarRow.customer_id == customer_id))).scalars().first()
+            col(StarRow.agent_id) == agent_id, col(StarRow.customer_id) == customer_id))).scalars().first()
         if row is None:
             return None
         star = _star(row)
-        result = await self.session.execute(delete(StarRow).where(StarRow.id == row.id))
+        result = await self.session.execute(delete(StarRow).where(col(StarRow.id) == row.id))
         if result.rowcount != 1:
             raise ConcurrentUpdate("agent's stars")
         return star
 
     async def clear_stars(self, agent_id: str) -> int:
-        return (await self.session.execute(delete(StarRow).where(StarRow.agent_id == agent_id))).rowcount
+        return (await self.session.execute(delete(StarRow).where(col(StarRow.agent_id) == agent_id))).rowcount
 
     # ------------------------------------------------------------ contacts
 
@@ -152,7 +176,7 @@ class SqlAnnotationRepository:
             (
                 await self.session.execute(
                     select(ContactRow)
-                    .where(ContactRow.agent_id == agent_id, ContactRow.customer_id == customer_id)
+                    .where(col(ContactRow.agent_id) == agent_id, col(ContactRow.customer_id) == customer_id)
                     .with_for_update()
                 )
             )
@@ -165,35 +189,44 @@ class SqlAnnotationRepository:
                                             recorded_by=recorded_by))
                 await self.session.flush()
             return at
-        await self.session.execute(update(ContactRow).where(ContactRow.id == row.id, ContactRow.last_contact_at < at)
-                                   .values(last_contact_at=at, recorded_by=recorded_by))
+        await self.session.execute(
+            update(ContactRow)
+            .where(col(ContactRow.id) == row.id, col(ContactRow.last_contact_at) < at)
+            .values(last_contact_at=at, recorded_by=recorded_by)
+        )
         return max(at, row.last_contact_at)
 
     async def contacts(self, agent_id: str, exclude: set[str], after: tuple[datetime, str] | None,
                        limit: int) -> list[tuple[str, datetime]]:
-        query = select(ContactRow.customer_id, ContactRow.last_contact_at).where(ContactRow.agent_id == agent_id)
+        query = select(col(ContactRow.customer_id), col(ContactRow.last_contact_at)).where(
+            col(ContactRow.agent_id) == agent_id
+        )
         if exclude:
-            query = query.where(ContactRow.customer_id.not_in(exclude))
+            query = query.where(col(ContactRow.customer_id).not_in(exclude))
         if after is not None:
             at, customer = after
-            query = query.where(or_(ContactRow.last_contact_at < at,
-                                    and_(ContactRow.last_contact_at == at, ContactRow.customer_id < customer)))
+            query = query.where(
+                or_(
+                    col(ContactRow.last_contact_at) < at,
+                    and_(col(ContactRow.last_contact_at) == at, col(ContactRow.customer_id) < customer),
+                )
+            )
         rows = await self.session.execute(
-            query.order_by(ContactRow.last_contact_at.desc(), ContactRow.customer_id.desc()).limit(limit))
+            query.order_by(col(ContactRow.last_contact_at).desc(), col(ContactRow.customer_id).desc()).limit(limit))
         return [(customer, at) for customer, at in rows]
 
     async def contact_times(self, agent_id: str, customer_ids: list[str]) -> dict[str, datetime]:
         if not customer_ids:
             return {}
-        rows = await self.session.execute(select(ContactRow.customer_id, ContactRow.last_contact_at).where(
-            ContactRow.agent_id == agent_id, ContactRow.customer_id.in_(set(customer_ids))))
+        rows = await self.session.execute(select(col(ContactRow.customer_id), col(ContactRow.last_contact_at)).where(
+            col(ContactRow.agent_id) == agent_id, col(ContactRow.customer_id).in_(set(customer_ids))))
         return dict(tuple(r) for r in rows)
 
     # ------------------------------------------------------------ shortcuts
 
     async def shortcuts(self, agent_id: str) -> dict[str, str]:
-        rows = await self.session.execute(select(ShortcutRow.action, ShortcutRow.keys).where(
-            ShortcutRow.agent_id == agent_id))
+        rows = await self.session.execute(select(col(ShortcutRow.action), col(ShortcutRow.keys)).where(
+            col(ShortcutRow.agent_id) == agent_id))
         return dict(tuple(r) for r in rows)
 
     async def save_shortcuts(self, agent_id: str, bindings: dict[str, str], changed: str) -> None:
@@ -204,8 +237,11 @@ class SqlAnnotationRepository:
             if not existing:  # the first change writes every binding, so the unique keys cover the defaults too
                 self.session.add_all([ShortcutRow(agent_id=agent_id, action=a, keys=k) for a, k in bindings.items()])
             elif changed in existing:
-                await self.session.execute(update(ShortcutRow).where(
-                    ShortcutRow.agent_id == agent_id, ShortcutRow.action == changed).values(keys=bindings[changed]))
+                await self.session.execute(
+                    update(ShortcutRow)
+                    .where(col(ShortcutRow.agent_id) == agent_id, col(ShortcutRow.action) == changed)
+                    .values(keys=bindings[changed])
+                )
             else:
                 self.session.add(ShortcutRow(agent_id=agent_id, action=changed, keys=bindings[changed]))
             await self.session.flush()

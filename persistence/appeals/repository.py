@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.appeals.model import (
     Appeal,
@@ -79,22 +80,22 @@ class SqlAppealRepository:
         return appeal
 
     async def get(self, appeal_id: int, *, lock: bool = False) -> Appeal | None:
-        query = select(AppealRow).where(AppealRow.id == appeal_id)
+        query = select(AppealRow).where(col(AppealRow.id) == appeal_id)
         rows = (await self.session.execute(query.with_for_update() if lock else query)).scalars().all()
         return (await self._hydrate(rows)).get(appeal_id)
 
     async def get_many(self, ids: list[int]) -> dict[int, Appeal]:
         if not ids:
             return {}
-        rows = (await self.session.execute(select(AppealRow).where(AppealRow.id.in_(set(ids))))).scalars().all()
+        rows = (await self.session.execute(select(AppealRow).where(col(AppealRow.id).in_(set(ids))))).scalars().all()
         return await self._hydrate(rows)
 
     async def _hydrate(self, rows) -> dict[int, Appeal]:
         evidence: dict[int, list[Evidence]] = defaultdict(list)
         if rows:
             found = await self.session.execute(
-                select(AppealEvidenceRow).where(AppealEvidenceRow.appeal_id.in_([r.id for r in rows]))
-                .order_by(AppealEvidenceRow.id))
+                select(AppealEvidenceRow).where(col(AppealEvidenceRow.appeal_id).in_([r.id for r in rows]))
+                .order_by(col(AppealEvidenceRow.id)))
             for e in found.scalars():
                 evidence[e.appeal_id].append(
                     Evidence(EvidenceKind(e.kind), e.upload_id, e.sha256, e.uploaded_at, e.added_by, id=e.id,
@@ -105,12 +106,15 @@ class SqlAppealRepository:
         if not ids:
             return {}
         rows = await self.session.execute(
-            select(AppealEvidenceRow.id, AppealEvidenceRow.appeal_id).where(AppealEvidenceRow.id.in_(set(ids))))
+            select(col(AppealEvidenceRow.id), col(AppealEvidenceRow.appeal_id)).where(
+                col(AppealEvidenceRow.id).in_(set(ids))
+            )
+        )
         return dict(tuple(r) for r in rows)
 
     async def update(self, appeal: Appeal) -> None:
         result = await self.session.execute(
-            update(AppealRow).where(AppealRow.id == appeal.id, AppealRow.version == appeal.version)
+            update(AppealRow).where(col(AppealRow.id) == appeal.id, col(AppealRow.version) == appeal.version)
             .values(version=appeal.version + 1, **_state(appeal)))
         if result.rowcount != 1:
             raise ConcurrentUpdate("appeal")
@@ -120,13 +124,13 @@ class SqlAppealRepository:
         if q.nothing:
             return query.where(False)
         if q.statuses:
-            query = query.where(AppealRow.status.in_([s.value for s in q.statuses]))
+            query = query.where(col(AppealRow.status).in_([s.value for s in q.statuses]))
         if q.kinds:
-            query = query.where(AppealRow.kind.in_([k.value for k in q.kinds]))
+            query = query.where(col(AppealRow.kind).in_([k.value for k in q.kinds]))
         if q.shop_id is not None:
-            query = query.where(AppealRow.shop_id == q.shop_id)
+            query = query.where(col(AppealRow.shop_id) == q.shop_id)
         if q.overdue is not None:
-            late = and_(AppealRow.status == _PENDING, AppealRow.due_at < q.now)
+            late = and_(col(AppealRow.status) == _PENDING, col(AppealRow.due_at) < q.now)
             query = query.where(late if q.overdue else ~late)
         return query
 
@@ -135,12 +139,14 @@ class SqlAppealRepository:
         if q.queue_order:
             if after is not None:
                 due, last_id = datetime.fromisoformat(after[0]), after[1]
-                query = query.where(or_(AppealRow.due_at > due, and_(AppealRow.due_at == due, AppealRow.id > last_id)))
-            query = query.order_by(AppealRow.due_at, AppealRow.id)
+                query = query.where(
+                    or_(col(AppealRow.due_at) > due, and_(col(AppealRow.due_at) == due, col(AppealRow.id) > last_id))
+                )
+            query = query.order_by(col(AppealRow.due_at), col(AppealRow.id))
         else:
             if after is not None:
-                query = query.where(AppealRow.id < after[1])
-            query = query.order_by(AppealRow.id.desc())
+                query = query.where(col(AppealRow.id) < after[1])
+            query = query.order_by(col(AppealRow.id).desc())
         rows = (await self.session.execute(query.limit(limit))).scalars().all()
         hydrated = await self._hydrate(rows)
         return [hydrated[r.id] for r in rows]
@@ -150,24 +156,28 @@ class SqlAppealRepository:
 
     async def filed_since(self, shop_id: int, since: datetime) -> int:
         return (await self.session.execute(select(func.count()).select_from(AppealRow).where(
-            AppealRow.shop_id == shop_id, AppealRow.submitted_at > since))).scalar_one()
+            col(AppealRow.shop_id) == shop_id, col(AppealRow.submitted_at) > since))).scalar_one()
 
     async def anomalies_since(self, shop_id: int, since: datetime) -> int:
         return (
             await self.session.execute(
                 select(func.count())
                 .select_from(AppealRow)
-                .where(AppealRow.shop_id == shop_id, AppealRow.evidence_anomaly.is_(True), AppealRow.decided_at > since)
+                .where(
+                    col(AppealRow.shop_id) == shop_id,
+                    col(AppealRow.evidence_anomaly).is_(True),
+                    col(AppealRow.decided_at) > since,
+                )
             )
         ).scalar_one()
 
     async def pending_estimated(self) -> list[Appeal]:
         rows = (await self.session.execute(select(AppealRow).where(
-            AppealRow.status == _PENDING, AppealRow.due_estimated.is_(True)))).scalars().all()
+            col(AppealRow.status) == _PENDING, col(AppealRow.due_estimated).is_(True)))).scalars().all()
         return list((await self._hydrate(rows)).values())
 
     async def get_restriction(self, shop_id: int, *, lock: bool = False) -> AppealRestriction | None:
-        query = select(AppealRestrictionRow).where(AppealRestrictionRow.shop_id == shop_id)
+        query = select(AppealRestrictionRow).where(col(AppealRestrictionRow.shop_id) == shop_id)
         row = (await self.session.execute(query.with_for_update() if lock else query)).scalars().first()
         return _restriction(row) if row else None
 
@@ -175,7 +185,7 @@ class SqlAppealRepository:
         if not shop_ids:
             return {}
         rows = await self.session.execute(
-            select(AppealRestrictionRow).where(AppealRestrictionRow.shop_id.in_(set(shop_ids))))
+            select(AppealRestrictionRow).where(col(AppealRestrictionRow.shop_id).in_(set(shop_ids))))
         return {r.shop_id: _restriction(r) for r in rows.scalars()}
 
     async def save_restriction(self, r: AppealRestriction) -> None:
@@ -189,7 +199,7 @@ class SqlAppealRepository:
             return
         result = await self.session.execute(
             update(AppealRestrictionRow)
-            .where(AppealRestrictionRow.shop_id == r.shop_id, AppealRestrictionRow.version == r.version)
+            .where(col(AppealRestrictionRow.shop_id) == r.shop_id, col(AppealRestrictionRow.version) == r.version)
             .values(version=r.version + 1, **values))
         if result.rowcount != 1:
             raise ConcurrentUpdate("appeal restriction")
@@ -199,15 +209,25 @@ class SqlAppealRepository:
         if not shop_ids:
             return {}
         ids = set(shop_ids)
-        reviews = dict((s, (int(total or 0), n)) for s, total, n in await self.session.execute(
-            select(ReviewRow.shop_id, func.sum(ReviewRow.rating), func.count()).where(
-                ReviewRow.shop_id.in_(ids), ReviewRow.counts_toward_score.is_(True)).group_by(ReviewRow.shop_id)))
-        claims = dict(tuple(r) for r in await self.session.execute(
-            select(ClaimRow.shop_id, func.count()).where(
-                ClaimRow.shop_id.in_(ids), ClaimRow.counts_toward_return_rate.is_(True)).group_by(ClaimRow.shop_id)))
+        reviews = dict(
+            (s, (int(total or 0), n))
+            for s, total, n in await self.session.execute(
+                select(col(ReviewRow.shop_id), func.sum(col(ReviewRow.rating)), func.count())
+                .where(col(ReviewRow.shop_id).in_(ids), col(ReviewRow.counts_toward_score).is_(True))
+                .group_by(col(ReviewRow.shop_id))
+            )
+        )
+        claims = dict(
+            tuple(r)
+            for r in await self.session.execute(
+                select(col(ClaimRow.shop_id), func.count())
+                .where(col(ClaimRow.shop_id).in_(ids), col(ClaimRow.counts_toward_return_rate).is_(True))
+                .group_by(col(ClaimRow.shop_id))
+            )
+        )
         delivered = dict(tuple(r) for r in await self.session.execute(
-            select(OrderRow.shop_id, func.count()).where(
-                OrderRow.shop_id.in_(ids), OrderRow.signed_at.is_not(None)).group_by(OrderRow.shop_id)))
+            select(col(OrderRow.shop_id), func.count()).where(
+                col(OrderRow.shop_id).in_(ids), col(OrderRow.signed_at).is_not(None)).group_by(col(OrderRow.shop_id))))
         return {
             s: ShopScoreFacts(
                 reviews.get(s, (0, 0))[0], reviews.get(s, (0, 0))[1], claims.get(s, 0), delivered.get(s, 0)
@@ -238,5 +258,7 @@ class SqlCalendarRepository:
     async def get_years(self, years: list[int]) -> dict[int, YearCalendar]:
         if not years:
             return {}
-        rows = await self.session.execute(select(WorkingCalendarRow).where(WorkingCalendarRow.year.in_(set(years))))
+        rows = await self.session.execute(
+            select(WorkingCalendarRow).where(col(WorkingCalendarRow.year).in_(set(years)))
+        )
         return {r.year: YearCalendar(r.year, _dates(r.holidays), _dates(r.workdays)) for r in rows.scalars()}

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.claims.model import (
     Claim,
@@ -116,7 +117,7 @@ class SqlClaimRepository:
                 item.id, item.claim_id = row.id, claim.id
             elif item.invalidated:
                 await self.session.execute(
-                    update(EvidenceRow).where(EvidenceRow.id == item.id, EvidenceRow.invalidated.is_(False))
+                    update(EvidenceRow).where(col(EvidenceRow.id) == item.id, col(EvidenceRow.invalidated).is_(False))
                     .values(invalidated=True, invalid_reason=item.invalid_reason, invalidated_at=item.invalidated_at,
                             invalidated_by=item.invalidated_by)
                 )
@@ -146,7 +147,7 @@ class SqlClaimRepository:
         already_open = DomainError("this line already has an open claim", None, ErrorCode.CLAIM_ALREADY_OPEN)
         async with unique_violation_as(already_open):
             result = await self.session.execute(
-                update(ClaimRow).where(ClaimRow.id == claim.id, ClaimRow.version == claim.version)
+                update(ClaimRow).where(col(ClaimRow.id) == claim.id, col(ClaimRow.version) == claim.version)
                 .values(version=claim.version + 1, **_state(claim))
             )
         if result.rowcount != 1:
@@ -162,18 +163,18 @@ class SqlClaimRepository:
         if claim_query.nothing:
             return query.where(False)
         if claim_query.statuses:
-            query = query.where(ClaimRow.status.in_([s.value for s in claim_query.statuses]))
+            query = query.where(col(ClaimRow.status).in_([s.value for s in claim_query.statuses]))
         if claim_query.shop_id is not None:
-            query = query.where(ClaimRow.shop_id == claim_query.shop_id)
+            query = query.where(col(ClaimRow.shop_id) == claim_query.shop_id)
         if claim_query.buyer_id is not None:
-            query = query.where(ClaimRow.buyer_id == claim_query.buyer_id)
+            query = query.where(col(ClaimRow.buyer_id) == claim_query.buyer_id)
         return query
 
     async def page(self, claim_query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
         query = self._filtered(select(CLAIMS), claim_query)
         if after_id is not None:
-            query = query.where(ClaimRow.id < after_id)
-        rows = (await self.session.execute(query.order_by(ClaimRow.id.desc()).limit(limit))).all()
+            query = query.where(col(ClaimRow.id) < after_id)
+        rows = (await self.session.execute(query.order_by(col(ClaimRow.id).desc()).limit(limit))).all()
         return list((await self._hydrate(rows)).values())
 
     async def count(self, claim_query: ClaimQuery) -> int:
@@ -190,7 +191,9 @@ class SqlClaimRepository:
         found: dict[str, set[int]] = {digest: set() for digest in digests}
         if digests:
             rows = await self.session.execute(
-                select(EvidenceRow.sha256, EvidenceRow.claim_id).where(EvidenceRow.sha256.in_(set(digests)))
+                select(col(EvidenceRow.sha256), col(EvidenceRow.claim_id)).where(
+                    col(EvidenceRow.sha256).in_(set(digests))
+                )
             )
             for digest, claim_id in rows:
                 found[digest].add(claim_id)
@@ -198,7 +201,8 @@ class SqlClaimRepository:
 
     async def claim_parties_of_upload(self, upload_id: str) -> set[tuple[int, str]]:
         rows = await self.session.execute(
-            select(ClaimRow.shop_id, ClaimRow.buyer_id).join(EvidenceRow, EvidenceRow.claim_id == ClaimRow.id)
-            .where(EvidenceRow.upload_id == upload_id)
+            select(col(ClaimRow.shop_id), col(ClaimRow.buyer_id))
+            .join(EvidenceRow, col(EvidenceRow.claim_id) == col(ClaimRow.id))
+            .where(col(EvidenceRow.upload_id) == upload_id)
         )
         return {(shop_id, buyer_id) for shop_id, buyer_id in rows}

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.coupons.model import AppliedCoupon, CostShare, Coupon, CouponStatus, CouponTemplate, IssuerKind
 from domain.shared.errors import ConcurrentUpdate
@@ -89,8 +90,12 @@ class SqlCouponRepository:
     async def take_stock(self, template_id: int) -> bool:
         result = await self.session.execute(
             update(CouponTemplateRow)
-            .where(CouponTemplateRow.id == template_id, CouponTemplateRow.claimed_count < CouponTemplateRow.total_stock)
-            .values(claimed_count=CouponTemplateRow.claimed_count + 1))
+            .where(
+                col(CouponTemplateRow.id) == template_id,
+                col(CouponTemplateRow.claimed_count) < col(CouponTemplateRow.total_stock),
+            )
+            .values(claimed_count=col(CouponTemplateRow.claimed_count) + 1)
+        )
         return result.rowcount == 1
 
     async def add(self, coupon: Coupon) -> Coupon:
@@ -105,7 +110,7 @@ class SqlCouponRepository:
 
     async def count_owned(self, template_id: int, owner_id: str) -> int:
         return (await self.session.execute(select(func.count()).select_from(CouponRow).where(
-            CouponRow.template_id == template_id, CouponRow.owner_id == owner_id))).scalar_one()
+            col(CouponRow.template_id) == template_id, col(CouponRow.owner_id) == owner_id))).scalar_one()
 
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
         if not ids:
@@ -119,12 +124,12 @@ class SqlCouponRepository:
 
     async def for_order(self, order_id: int) -> list[Coupon]:
         rows = await self.session.execute(
-            select(CouponRow).where(CouponRow.order_id == order_id).order_by(CouponRow.id).with_for_update())
+            select(CouponRow).where(col(CouponRow.order_id) == order_id).order_by(col(CouponRow.id)).with_for_update())
         return [_coupon(r) for r in rows.scalars()]
 
     async def update(self, c: Coupon) -> None:
         result = await self.session.execute(
-            update(CouponRow).where(CouponRow.id == c.id, CouponRow.version == c.version)
+            update(CouponRow).where(col(CouponRow.id) == c.id, col(CouponRow.version) == c.version)
             .values(status=c.status.value, order_id=c.order_id, locked_at=c.locked_at, used_at=c.used_at,
                     version=c.version + 1))
         if result.rowcount != 1:
@@ -135,15 +140,17 @@ class SqlCouponRepository:
         rows = await self.session.execute(
             select(OrderCouponRow)
             .join(
-                CouponRow, (CouponRow.id == OrderCouponRow.coupon_id) & (CouponRow.order_id == OrderCouponRow.order_id)
+                CouponRow,
+                (col(CouponRow.id) == col(OrderCouponRow.coupon_id))
+                & (col(CouponRow.order_id) == col(OrderCouponRow.order_id)),
             )
-            .join(OrderRow, OrderRow.id == OrderCouponRow.order_id)
+            .join(OrderRow, col(OrderRow.id) == col(OrderCouponRow.order_id))
             .where(
-                OrderRow.shop_id == shop_id,
-                CouponRow.status == CouponStatus.USED.value,
-                CouponRow.used_at >= start,
-                CouponRow.used_at < end,
+                col(OrderRow.shop_id) == shop_id,
+                col(CouponRow.status) == CouponStatus.USED.value,
+                col(CouponRow.used_at) >= start,
+                col(CouponRow.used_at) < end,
             )
-            .order_by(OrderCouponRow.id)
+            .order_by(col(OrderCouponRow.id))
         )
         return [applied(r) for r in rows.scalars()]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, Text, delete, select, update
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from persistence.db import Database
 from persistence.shared.types import UTCDateTime
@@ -39,7 +39,7 @@ class SqlIdempotencyStore:
     async def find(self, scope_key: str, now: datetime) -> StoredKey | None:
         async with self.database.read_sessions() as session:
             row = (
-                (await session.execute(select(IdempotencyRow).where(IdempotencyRow.scope_key == scope_key)))
+                (await session.execute(select(IdempotencyRow).where(col(IdempotencyRow.scope_key) == scope_key)))
                 .scalars()
                 .first()
             )
@@ -47,12 +47,12 @@ class SqlIdempotencyStore:
             return None
         if row.expires_at <= now:
             async with self.database.write_sessions() as session, session.begin():
-                await session.execute(delete(IdempotencyRow).where(IdempotencyRow.scope_key == scope_key,
-                                                                   IdempotencyRow.expires_at <= now))
+                await session.execute(delete(IdempotencyRow).where(col(IdempotencyRow.scope_key) == scope_key,
+                                                                   col(IdempotencyRow.expires_at) <= now))
             return None
         return StoredKey(row.request_hash, row.status == "DONE", row.response_status, row.response_body)
 
     async def complete(self, scope_key: str, status: int, body: str) -> None:
         async with self.database.write_sessions() as session, session.begin():
-            await session.execute(update(IdempotencyRow).where(IdempotencyRow.scope_key == scope_key)
+            await session.execute(update(IdempotencyRow).where(col(IdempotencyRow.scope_key) == scope_key)
                                   .values(status="DONE", response_status=status, response_body=body))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.orders.model import Order, OrderLine, OrderStatus, PaymentMethod
 from domain.shared.errors import ConcurrentUpdate
@@ -107,7 +108,7 @@ class SqlOrderRepository:
         return found
 
     async def has_orders(self, buyer_id: str) -> bool:
-        found = await self.session.execute(select(OrderRow.id).where(OrderRow.buyer_id == buyer_id).limit(1))
+        found = await self.session.execute(select(col(OrderRow.id)).where(col(OrderRow.buyer_id) == buyer_id).limit(1))
         return found.first() is not None
 
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
@@ -119,7 +120,7 @@ class SqlOrderRepository:
     async def update(self, order: Order) -> None:
         result = await self.session.execute(
             update(OrderRow)
-            .where(OrderRow.id == order.id, OrderRow.version == order.version)
+            .where(col(OrderRow.id) == order.id, col(OrderRow.version) == order.version)
             .values(version=order.version + 1, **_state(order))
         )
         if result.rowcount != 1:

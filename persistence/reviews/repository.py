@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.reviews.model import Review, ReviewVisibility
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate
@@ -29,7 +30,7 @@ class SqlReviewRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Review]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(ReviewRow).where(ReviewRow.id.in_(set(ids))))
+        rows = await self.session.execute(select(ReviewRow).where(col(ReviewRow.id).in_(set(ids))))
         return {
             r.id: Review(r.order_id, r.shop_id, r.buyer_id, r.rating, r.content, r.created_at,
                          member(ReviewVisibility, r.visibility), r.counts_toward_score, r.version, r.id)
@@ -38,7 +39,7 @@ class SqlReviewRepository:
 
     async def update(self, review: Review) -> None:
         result = await self.session.execute(
-            update(ReviewRow).where(ReviewRow.id == review.id, ReviewRow.version == review.version)
+            update(ReviewRow).where(col(ReviewRow.id) == review.id, col(ReviewRow.version) == review.version)
             .values(version=review.version + 1, visibility=review.visibility.value,
                     counts_toward_score=review.counts_toward_score))
         if result.rowcount != 1:

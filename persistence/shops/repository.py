@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, InvalidState
@@ -58,7 +59,7 @@ class SqlAccountRepository:
     async def get_many(self, shop_ids: list[int], *, lock: bool = False) -> dict[int, ShopAccount]:
         if not shop_ids:
             return {}
-        query = select(ShopAccountRow).where(ShopAccountRow.shop_id.in_(set(shop_ids)))
+        query = select(ShopAccountRow).where(col(ShopAccountRow.shop_id).in_(set(shop_ids)))
         rows = await self.session.execute(query.with_for_update() if lock else query)
         return {
             r.shop_id: ShopAccount(r.shop_id, Money(r.deposit_fen), Money(r.payables_fen), r.version)
@@ -69,7 +70,7 @@ class SqlAccountRepository:
         """Conditional on the version read: two transactions moving one shop's money cannot both win."""
         result = await self.session.execute(
             update(ShopAccountRow)
-            .where(ShopAccountRow.shop_id == account.shop_id, ShopAccountRow.version == account.version)
+            .where(col(ShopAccountRow.shop_id) == account.shop_id, col(ShopAccountRow.version) == account.version)
             .values(deposit_fen=account.deposit.fen, payables_fen=account.payables.fen,
                     version=account.version + 1)
         )
@@ -91,23 +92,23 @@ class SqlAccountRepository:
         return saved
 
     async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
-        query = select(LedgerEntryRow).where(LedgerEntryRow.shop_id == shop_id)
+        query = select(LedgerEntryRow).where(col(LedgerEntryRow.shop_id) == shop_id)
         if after_id is not None:
-            query = query.where(LedgerEntryRow.id > after_id)
-        rows = await self.session.execute(query.order_by(LedgerEntryRow.id).limit(limit))
+            query = query.where(col(LedgerEntryRow.id) > after_id)
+        rows = await self.session.execute(query.order_by(col(LedgerEntryRow.id)).limit(limit))
         return [_entry(r) for r in rows.scalars()]
 
     async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(LedgerEntryRow).where(LedgerEntryRow.id.in_(set(ids))))
+        rows = await self.session.execute(select(LedgerEntryRow).where(col(LedgerEntryRow.id).in_(set(ids))))
         return {r.id: _entry(r) for r in rows.scalars()}
 
     async def entries_for_claims(self, claim_ids: list[int]) -> dict[int, list[LedgerEntry]]:
         found: dict[int, list[LedgerEntry]] = {claim_id: [] for claim_id in claim_ids}
         if claim_ids:
             rows = await self.session.execute(
-                select(LedgerEntryRow).where(LedgerEntryRow.claim_id.in_(set(claim_ids))).order_by(LedgerEntryRow.id)
+                select(LedgerEntryRow).where(col(LedgerEntryRow.claim_id).in_(set(claim_ids))).order_by(col(LedgerEntryRow.id))
             )
             for row in rows.scalars():
                 found[row.claim_id].append(_entry(row))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from domain.shared.actor import Role
 from domain.uploads.model import FileFacts, Upload
@@ -29,7 +30,7 @@ class SqlUploadRepository:
     async def get_many(self, ids: list[str]) -> dict[str, Upload]:
         if not ids:
             return {}
-        rows = await self.session.execute(select(UploadRow).where(UploadRow.id.in_(set(ids))))
+        rows = await self.session.execute(select(UploadRow).where(col(UploadRow.id).in_(set(ids))))
         return {
             r.id: Upload(r.id, r.owner_id, Role(r.owner_role),
                          FileFacts(r.content_type, r.size, r.sha256, r.editing_software, r.captured_at), r.created_at)
