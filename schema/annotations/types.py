@@ -6,7 +6,9 @@ import strawberry
 
 from domain.annotations import model
 
-StarColor = strawberry.enum(model.StarColor, name="StarColor")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+StarColor = model.StarColor
+strawberry.enum(model.StarColor, name="StarColor")
 
 
 @strawberry.type

@@ -7,4 +7,6 @@ import strawberry
 
 from domain.appeals import model
 
-AppealKind = strawberry.enum(model.AppealKind, name="AppealKind")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+AppealKind = model.AppealKind
+strawberry.enum(model.AppealKind, name="AppealKind")

@@ -16,10 +16,15 @@ from schema.context import Info
 from schema.reviews.types import Review, load_review
 from schema.shops.types import Shop, load_shop
 
-ReviewAppealGround = strawberry.enum(model.ReviewAppealGround, name="ReviewAppealGround")
-AppealStatus = strawberry.enum(model.AppealStatus, name="AppealStatus")
-ReviewAppealOutcome = strawberry.enum(model.ReviewAppealOutcome, name="ReviewAppealOutcome")
-AppealRestrictionMode = strawberry.enum(model.RestrictionMode, name="AppealRestrictionMode")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+ReviewAppealGround = model.ReviewAppealGround
+strawberry.enum(model.ReviewAppealGround, name="ReviewAppealGround")
+AppealStatus = model.AppealStatus
+strawberry.enum(model.AppealStatus, name="AppealStatus")
+ReviewAppealOutcome = model.ReviewAppealOutcome
+strawberry.enum(model.ReviewAppealOutcome, name="ReviewAppealOutcome")
+AppealRestrictionMode = model.RestrictionMode
+strawberry.enum(model.RestrictionMode, name="AppealRestrictionMode")
 AppealSubject = Annotated[Review | Claim, strawberry.union("AppealSubject")]
 
 

@@ -25,15 +25,24 @@ from schema.shops.types import LedgerEntry, Role, Shop, shop_or_none
 if TYPE_CHECKING:
     from schema.annotations.types import Remark
 
-ClaimReason = strawberry.enum(model.ClaimReason, name="ClaimReason")
-ClaimStatus = strawberry.enum(model.ClaimStatus, name="ClaimStatus")
-EvidenceKind = strawberry.enum(model.EvidenceKind, name="EvidenceKind")
-RulingOutcome = strawberry.enum(model.RulingOutcome, name="RulingOutcome")
-MerchantWinsReason = strawberry.enum(model.MerchantWinsReason, name="MerchantWinsReason")
-ForceMajeureCause = strawberry.enum(
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+ClaimReason = model.ClaimReason
+strawberry.enum(model.ClaimReason, name="ClaimReason")
+ClaimStatus = model.ClaimStatus
+strawberry.enum(model.ClaimStatus, name="ClaimStatus")
+EvidenceKind = model.EvidenceKind
+strawberry.enum(model.EvidenceKind, name="EvidenceKind")
+RulingOutcome = model.RulingOutcome
+strawberry.enum(model.RulingOutcome, name="RulingOutcome")
+MerchantWinsReason = model.MerchantWinsReason
+strawberry.enum(model.MerchantWinsReason, name="MerchantWinsReason")
+ForceMajeureCause = model.ForceMajeureCause
+strawberry.enum(
     model.ForceMajeureCause, name="ForceMajeureCause",
-    description="C6: what caused a FORCE_MAJEURE ruling (the seed's list, and OTHER).")
-EvidenceWarningCode = strawberry.enum(DomainWarningCode, name="EvidenceWarningCode")
+    description="C6: what caused a FORCE_MAJEURE ruling (the seed's list, and OTHER).",
+)
+EvidenceWarningCode = DomainWarningCode
+strawberry.enum(DomainWarningCode, name="EvidenceWarningCode")
 
 
 @strawberry.type(description="A hint for the platform reviewer (C3); never an automatic refusal.")

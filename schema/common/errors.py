@@ -10,7 +10,9 @@ from graphql import GraphQLError
 from domain.shared.errors import DomainError
 from domain.shared.errors import ErrorCode as DomainErrorCode
 
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+ErrorCode = DomainErrorCode
+strawberry.enum(DomainErrorCode, name="ErrorCode")
 
 
 class TopLevelCode(str, Enum):

@@ -17,9 +17,13 @@ from schema.context import Info
 if TYPE_CHECKING:
     from schema.orders.types import Order
 
-CouponIssuerKind = strawberry.enum(model.IssuerKind, name="CouponIssuerKind")
-CouponStatus = strawberry.enum(model.CouponStatus, name="CouponStatus")
-CouponIneligibility = strawberry.enum(Ineligibility, name="CouponIneligibility")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+CouponIssuerKind = model.IssuerKind
+strawberry.enum(model.IssuerKind, name="CouponIssuerKind")
+CouponStatus = model.CouponStatus
+strawberry.enum(model.CouponStatus, name="CouponStatus")
+CouponIneligibility = Ineligibility
+strawberry.enum(Ineligibility, name="CouponIneligibility")
 
 
 def issuer_gid(kind: model.IssuerKind, issuer_id: str | None) -> str | None:

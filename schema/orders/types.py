@@ -19,8 +19,11 @@ from schema.shops.types import Shop, shop_or_none
 if TYPE_CHECKING:
     from schema.coupons.types import AppliedCoupon
 
-OrderStatus = strawberry.enum(model.OrderStatus, name="OrderStatus")
-PaymentMethod = strawberry.enum(model.PaymentMethod, name="PaymentMethod")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+OrderStatus = model.OrderStatus
+strawberry.enum(model.OrderStatus, name="OrderStatus")
+PaymentMethod = model.PaymentMethod
+strawberry.enum(model.PaymentMethod, name="PaymentMethod")
 
 
 def quantity_out(value: Decimal) -> Decimal:

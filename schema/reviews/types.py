@@ -13,7 +13,9 @@ from schema.common.node import Node, register_node
 from schema.context import Info
 from schema.orders.types import Order
 
-ReviewVisibility = strawberry.enum(model.ReviewVisibility, name="ReviewVisibility")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+ReviewVisibility = model.ReviewVisibility
+strawberry.enum(model.ReviewVisibility, name="ReviewVisibility")
 
 
 @strawberry.type

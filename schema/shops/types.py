@@ -18,9 +18,13 @@ if TYPE_CHECKING:
     from schema.appeals.types import AppealRestriction, ExperienceScore
     from schema.claims.types import Claim
 
-Role = strawberry.enum(DomainRole, name="Role")
-LedgerEntryKind = strawberry.enum(model.LedgerEntryKind, name="LedgerEntryKind")
-LedgerBucket = strawberry.enum(model.LedgerBucket, name="LedgerBucket")
+# Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
+Role = DomainRole
+strawberry.enum(DomainRole, name="Role")
+LedgerEntryKind = model.LedgerEntryKind
+strawberry.enum(model.LedgerEntryKind, name="LedgerEntryKind")
+LedgerBucket = model.LedgerBucket
+strawberry.enum(model.LedgerBucket, name="LedgerBucket")
 
 
 @strawberry.type
