@@ -22,7 +22,7 @@ async def reconcile(database: Database) -> list[str]:
             select(col(ShopAccountRow.shop_id), col(ShopAccountRow.deposit_fen), col(ShopAccountRow.payables_fen)))}
         original = aliased(LedgerEntryRow)
         reversals = (await session.execute(
-            select(LedgerEntryRow, original).outerjoin(original, original.id == col(LedgerEntryRow.reverses_id))
+            select(LedgerEntryRow, original).outerjoin(original, col(original.id) == col(LedgerEntryRow.reverses_id))
             .where(col(LedgerEntryRow.kind) == "REVERSAL"))).all()
     for shop, (deposit, payables) in sorted(accounts.items()):
         for bucket, cached in (("DEPOSIT", deposit), ("PAYABLES", payables)):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain.shared.errors import DomainError, ErrorCode
 from domain.shared.idempotency import IdempotencyClaim, IdempotencyTaken
 from persistence.annotations.repository import SqlAnnotationRepository
@@ -24,13 +26,20 @@ from persistence.uploads.repository import SqlUploadRepository
 class SqlUnitOfWork:
     def __init__(self, database: Database, write: bool = True, idempotency: IdempotencyClaim | None = None):
         self._sessions = database.write_sessions if write else database.read_sessions
-        self.session = None
+        self._session: AsyncSession | None = None
         self.idempotency = idempotency
 
+    @property
+    def session(self) -> AsyncSession:
+        """The transaction's session, while the unit of work is entered."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside `async with`")
+        return self._session
+
     async def __aenter__(self) -> SqlUnitOfWork:
-        if self.session is not None:
+        if self._session is not None:
             raise RuntimeError("a unit of work is not entered twice at once")
-        self.session = session = self._sessions()
+        self._session = session = self._sessions()
         self.shops = SqlShopRepository(session)
         self.accounts = SqlAccountRepository(session)
         self.products = SqlProductRepository(session)
@@ -50,7 +59,7 @@ class SqlUnitOfWork:
             await self.session.rollback()  # nothing left after a commit; everything when it raised
         finally:
             await self.session.close()
-            self.session = None  # may be entered again (a retried transaction)
+            self._session = None  # may be entered again (a retried transaction)
 
     async def commit(self) -> None:
         claim = self.idempotency

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from persistence.annotations.tables import (
 )
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.tables import rows_affected
 
 
 def _star(r: StarRow) -> Star:
@@ -56,7 +58,7 @@ class SqlAnnotationRepository:
                                                            r.updated_by, r.version) for r in rows.scalars()}
 
     async def save_customer_remark(self, remark: CustomerRemark) -> None:
-        values = dict(text=remark.text, updated_at=remark.updated_at, updated_by=remark.updated_by)
+        values: dict[str, Any] = dict(text=remark.text, updated_at=remark.updated_at, updated_by=remark.updated_by)
         if remark.version == 0:
             async with unique_violation_as(ConcurrentUpdate("customer remark")):
                 self.session.add(CustomerRemarkRow(shop_id=remark.shop_id, customer_id=remark.customer_id, version=1,
@@ -73,7 +75,7 @@ class SqlAnnotationRepository:
                 )
                 .values(version=remark.version + 1, **values)
             )
-            if result.rowcount != 1:
+            if rows_affected(result) != 1:
                 raise ConcurrentUpdate("customer remark")
             remark.version += 1
         self.session.add(RemarkHistoryRow(shop_id=remark.shop_id, customer_id=remark.customer_id, text=remark.text,
@@ -140,7 +142,7 @@ class SqlAnnotationRepository:
             .where(col(StarCounterRow.agent_id) == agent_id, col(StarCounterRow.version) == row.version)
             .values(version=row.version + 1)
         )
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("agent's stars")
 
     async def add_star(self, star: Star) -> Star:
@@ -162,12 +164,12 @@ class SqlAnnotationRepository:
             return None
         star = _star(row)
         result = await self.session.execute(delete(StarRow).where(col(StarRow.id) == row.id))
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("agent's stars")
         return star
 
     async def clear_stars(self, agent_id: str) -> int:
-        return (await self.session.execute(delete(StarRow).where(col(StarRow.agent_id) == agent_id))).rowcount
+        return rows_affected(await self.session.execute(delete(StarRow).where(col(StarRow.agent_id) == agent_id)))
 
     # ------------------------------------------------------------ contacts
 
@@ -220,14 +222,14 @@ class SqlAnnotationRepository:
             return {}
         rows = await self.session.execute(select(col(ContactRow.customer_id), col(ContactRow.last_contact_at)).where(
             col(ContactRow.agent_id) == agent_id, col(ContactRow.customer_id).in_(set(customer_ids))))
-        return dict(tuple(r) for r in rows)
+        return {customer_id: at for customer_id, at in rows}
 
     # ------------------------------------------------------------ shortcuts
 
     async def shortcuts(self, agent_id: str) -> dict[str, str]:
         rows = await self.session.execute(select(col(ShortcutRow.action), col(ShortcutRow.keys)).where(
             col(ShortcutRow.agent_id) == agent_id))
-        return dict(tuple(r) for r in rows)
+        return {action: keys for action, keys in rows}
 
     async def save_shortcuts(self, agent_id: str, bindings: dict[str, str], changed: str) -> None:
         conflict = DomainError(f"{bindings[changed]} is already bound to another action", ("input", "keys"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,13 +21,14 @@ from domain.appeals.ports import AppealQuery, ShopScoreFacts
 from domain.calendar.model import YearCalendar
 from domain.claims.model import Evidence, EvidenceKind
 from domain.shared.actor import Role
-from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
+from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode, stored
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
 from persistence.claims.tables import ClaimRow
 from persistence.orders.tables import OrderRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.tables import rows_affected
 
 _PENDING = AppealStatus.PENDING.value
 
@@ -72,7 +74,7 @@ class SqlAppealRepository:
             await self.session.flush()
         appeal.id = row.id
         for item in appeal.evidence:
-            evidence_row = AppealEvidenceRow(appeal_id=row.id, upload_id=item.upload_id, kind=item.kind.value,
+            evidence_row = AppealEvidenceRow(appeal_id=stored(row.id), upload_id=item.upload_id, kind=item.kind.value,
                                              sha256=item.sha256, uploaded_at=item.uploaded_at, added_by=item.added_by)
             self.session.add(evidence_row)
             await self.session.flush()
@@ -110,13 +112,13 @@ class SqlAppealRepository:
                 col(AppealEvidenceRow.id).in_(set(ids))
             )
         )
-        return dict(tuple(r) for r in rows)
+        return {stored(evidence_id): appeal_id for evidence_id, appeal_id in rows}
 
     async def update(self, appeal: Appeal) -> None:
         result = await self.session.execute(
             update(AppealRow).where(col(AppealRow.id) == appeal.id, col(AppealRow.version) == appeal.version)
             .values(version=appeal.version + 1, **_state(appeal)))
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("appeal")
         appeal.version += 1
 
@@ -189,8 +191,15 @@ class SqlAppealRepository:
         return {r.shop_id: _restriction(r) for r in rows.scalars()}
 
     async def save_restriction(self, r: AppealRestriction) -> None:
-        values = dict(mode=r.mode.value, max_per_30_days=r.max_per_30_days, until=r.until, reason=r.reason,
-                      set_at=r.set_at, set_by=r.set_by, automatic=r.automatic)
+        values: dict[str, Any] = dict(
+            mode=r.mode.value,
+            max_per_30_days=r.max_per_30_days,
+            until=r.until,
+            reason=r.reason,
+            set_at=r.set_at,
+            set_by=r.set_by,
+            automatic=r.automatic,
+        )
         if r.version == 0:  # new: rows start at version 1
             async with unique_violation_as(ConcurrentUpdate("appeal restriction")):
                 self.session.add(AppealRestrictionRow(shop_id=r.shop_id, version=1, **values))
@@ -201,7 +210,7 @@ class SqlAppealRepository:
             update(AppealRestrictionRow)
             .where(col(AppealRestrictionRow.shop_id) == r.shop_id, col(AppealRestrictionRow.version) == r.version)
             .values(version=r.version + 1, **values))
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("appeal restriction")
         r.version += 1
 
@@ -217,15 +226,15 @@ class SqlAppealRepository:
                 .group_by(col(ReviewRow.shop_id))
             )
         )
-        claims = dict(
-            tuple(r)
-            for r in await self.session.execute(
+        claims: dict[int, int] = dict(
+            (shop_id, n)
+            for shop_id, n in await self.session.execute(
                 select(col(ClaimRow.shop_id), func.count())
                 .where(col(ClaimRow.shop_id).in_(ids), col(ClaimRow.counts_toward_return_rate).is_(True))
                 .group_by(col(ClaimRow.shop_id))
             )
         )
-        delivered = dict(tuple(r) for r in await self.session.execute(
+        delivered: dict[int, int] = dict((shop_id, n) for shop_id, n in await self.session.execute(
             select(col(OrderRow.shop_id), func.count()).where(
                 col(OrderRow.shop_id).in_(ids), col(OrderRow.signed_at).is_not(None)).group_by(col(OrderRow.shop_id))))
         return {
@@ -245,7 +254,7 @@ class SqlCalendarRepository:
         self.session = session
 
     async def put(self, calendar: YearCalendar, set_by: str, at: datetime) -> None:
-        values = dict(holidays=",".join(sorted(d.isoformat() for d in calendar.holidays)),
+        values: dict[str, Any] = dict(holidays=",".join(sorted(d.isoformat() for d in calendar.holidays)),
                       workdays=",".join(sorted(d.isoformat() for d in calendar.workdays)), set_by=set_by, set_at=at)
         existing = await self.session.get(WorkingCalendarRow, calendar.year, with_for_update=True)
         if existing is None:

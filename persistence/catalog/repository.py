@@ -9,8 +9,9 @@ from domain.shared.money import Money
 from persistence.catalog.tables import ProductRow
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import table
 
-_PRODUCTS = ProductRow.__table__
+_PRODUCTS = table(ProductRow)
 _PRODUCT_ROWS = Rows(_PRODUCTS)
 _PRODUCTS_BY_ID = ByKeys(lambda match: select(_PRODUCTS).where(match(_PRODUCTS.c.id)))
 

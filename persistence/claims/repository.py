@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,12 +22,13 @@ from domain.claims.model import (
 )
 from domain.claims.ports import ClaimQuery
 from domain.shared.actor import Role
-from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
+from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode, stored
 from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import rows_affected, table
 
 
 def _state(claim: Claim) -> dict:
@@ -47,7 +50,7 @@ def _state(claim: Claim) -> dict:
     )
 
 
-CLAIMS, EVIDENCE = ClaimRow.__table__, EvidenceRow.__table__
+CLAIMS, EVIDENCE = table(ClaimRow), table(EvidenceRow)
 _CLAIMS_BY_ID = ByKeys(lambda match: select(CLAIMS).where(match(CLAIMS.c.id)))
 _EVIDENCE_OF_CLAIMS = ByKeys(lambda match: select(EVIDENCE).where(match(EVIDENCE.c.claim_id)).order_by(EVIDENCE.c.id))
 _CLAIM_ROWS, _EVIDENCE_ROWS = Rows(CLAIMS), Rows(EVIDENCE)
@@ -109,9 +112,15 @@ class SqlClaimRepository:
     async def _write_evidence(self, claim: Claim) -> None:
         for item in claim.evidence:
             if item.id is None:
-                row = EvidenceRow(claim_id=claim.id, upload_id=item.upload_id, kind=item.kind.value, sha256=item.sha256,
-                                  uploaded_at=item.uploaded_at, added_by=item.added_by,
-                                  submitted_by=item.submitted_by.value)
+                row = EvidenceRow(
+                    claim_id=stored(claim.id),
+                    upload_id=item.upload_id,
+                    kind=item.kind.value,
+                    sha256=item.sha256,
+                    uploaded_at=item.uploaded_at,
+                    added_by=item.added_by,
+                    submitted_by=item.submitted_by.value,
+                )
                 self.session.add(row)
                 await self.session.flush()
                 item.id, item.claim_id = row.id, claim.id
@@ -133,7 +142,7 @@ class SqlClaimRepository:
         rows = (await _CLAIMS_BY_ID(self.session, set(ids))).all()
         return await self._hydrate(rows)
 
-    async def _hydrate(self, rows: list) -> dict[int, Claim]:
+    async def _hydrate(self, rows: Sequence[Any]) -> dict[int, Claim]:
         """Claims from rows of ``select(CLAIMS)``, with their evidence, in the order of the rows."""
         rows = _CLAIM_ROWS(rows)
         evidence: dict[int, list[Evidence]] = defaultdict(list)
@@ -150,7 +159,7 @@ class SqlClaimRepository:
                 update(ClaimRow).where(col(ClaimRow.id) == claim.id, col(ClaimRow.version) == claim.version)
                 .values(version=claim.version + 1, **_state(claim))
             )
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("claim")
         claim.version += 1
         await self._write_evidence(claim)

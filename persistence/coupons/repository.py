@@ -15,9 +15,10 @@ from persistence.orders.tables import OrderRow
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import rows_affected, table
 
-TEMPLATES = CouponTemplateRow.__table__
-COUPONS = CouponRow.__table__
+TEMPLATES = table(CouponTemplateRow)
+COUPONS = table(CouponRow)
 _TEMPLATES_BY_ID = ByKeys(lambda match: select(TEMPLATES).where(match(TEMPLATES.c.id)))
 _TEMPLATE_ROWS, _COUPON_ROWS = Rows(TEMPLATES), Rows(COUPONS)
 _WALLET = select(COUPONS).where(COUPONS.c.owner_id == bindparam("owner_id")).order_by(COUPONS.c.id.desc())
@@ -96,7 +97,7 @@ class SqlCouponRepository:
             )
             .values(claimed_count=col(CouponTemplateRow.claimed_count) + 1)
         )
-        return result.rowcount == 1
+        return rows_affected(result) == 1
 
     async def add(self, coupon: Coupon) -> Coupon:
         row = CouponRow(template_id=coupon.template_id, owner_id=coupon.owner_id, seq=coupon.seq,
@@ -132,7 +133,7 @@ class SqlCouponRepository:
             update(CouponRow).where(col(CouponRow.id) == c.id, col(CouponRow.version) == c.version)
             .values(status=c.status.value, order_id=c.order_id, locked_at=c.locked_at, used_at=c.used_at,
                     version=c.version + 1))
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("coupon")
         c.version += 1
 

@@ -12,6 +12,8 @@ config = context.config
 
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("no sqlalchemy.url: run migrations through persistence.migrate")
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         from sqlalchemy import event

@@ -8,15 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.orders.model import Order, OrderLine, OrderStatus, PaymentMethod
-from domain.shared.errors import ConcurrentUpdate
+from domain.shared.errors import ConcurrentUpdate, stored
 from domain.shared.money import Money
 from persistence.coupons.repository import applied, encode_shares
 from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.shared.enums import member
 from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import rows_affected, table
 
-ORDERS, LINES, ORDER_COUPONS = OrderRow.__table__, OrderLineRow.__table__, OrderCouponRow.__table__
+ORDERS, LINES, ORDER_COUPONS = table(OrderRow), table(OrderLineRow), table(OrderCouponRow)
 _STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark", "penalty_claim_id")
 _ORDERS_BY_ID = ByKeys(lambda match: select(ORDERS).where(match(ORDERS.c.id)))
 _LINES_OF_ORDERS = ByKeys(lambda match: select(LINES).where(match(LINES.c.order_id)).order_by(LINES.c.id))
@@ -63,9 +64,9 @@ class SqlOrderRepository:
         )
         self.session.add(row)
         await self.session.flush()
-        order.id = row.id
+        order.id = order_pk = stored(row.id)
         line_rows = [
-            OrderLineRow(order_id=row.id, product_id=line.product_id, quantity_milli=int(line.quantity * 1000),
+            OrderLineRow(order_id=order_pk, product_id=line.product_id, quantity_milli=int(line.quantity * 1000),
                          unit_price_fen=line.unit_price.fen, discount_fen=line.discount.fen)
             for line in order.lines
         ]
@@ -74,7 +75,7 @@ class SqlOrderRepository:
         for line, line_row in zip(order.lines, line_rows):
             line.id, line.order_id = line_row.id, row.id
         self.session.add_all([
-            OrderCouponRow(order_id=row.id, coupon_id=c.coupon_id, template_id=c.template_id, kind=c.kind.value,
+            OrderCouponRow(order_id=order_pk, coupon_id=c.coupon_id, template_id=c.template_id, kind=c.kind.value,
                            amount_fen=c.amount.fen, shares=encode_shares(c.shares))
             for c in order.coupons
         ])
@@ -123,6 +124,6 @@ class SqlOrderRepository:
             .where(col(OrderRow.id) == order.id, col(OrderRow.version) == order.version)
             .values(version=order.version + 1, **_state(order))
         )
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("order")
         order.version += 1

@@ -5,10 +5,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.reviews.model import Review, ReviewVisibility
-from domain.shared.errors import AlreadyExists, ConcurrentUpdate
+from domain.shared.errors import AlreadyExists, ConcurrentUpdate, stored
 from persistence.reviews.tables import ReviewRow
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
+from persistence.shared.tables import rows_affected
 
 
 class SqlReviewRepository:
@@ -32,7 +33,7 @@ class SqlReviewRepository:
             return {}
         rows = await self.session.execute(select(ReviewRow).where(col(ReviewRow.id).in_(set(ids))))
         return {
-            r.id: Review(r.order_id, r.shop_id, r.buyer_id, r.rating, r.content, r.created_at,
+            stored(r.id): Review(r.order_id, r.shop_id, r.buyer_id, r.rating, r.content, r.created_at,
                          member(ReviewVisibility, r.visibility), r.counts_toward_score, r.version, r.id)
             for r in rows.scalars()
         }
@@ -42,6 +43,6 @@ class SqlReviewRepository:
             update(ReviewRow).where(col(ReviewRow.id) == review.id, col(ReviewRow.version) == review.version)
             .values(version=review.version + 1, visibility=review.visibility.value,
                     counts_toward_score=review.counts_toward_score))
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("review")
         review.version += 1

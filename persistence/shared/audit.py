@@ -11,6 +11,7 @@ from domain.shared.actor import Role
 from domain.shared.events import AuditEvent
 from persistence.shared.enums import member
 from persistence.shared.keys import ByKeys
+from persistence.shared.tables import table
 from persistence.shared.types import UTCDateTime
 
 
@@ -50,7 +51,7 @@ class SqlAuditLog:
         return found
 
 
-_EVENTS = AuditEventRow.__table__
+_EVENTS = table(AuditEventRow)
 _EVENTS_OF_SUBJECTS = ByKeys(
     lambda match: (
         select(

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from domain.shared.errors import DomainError
-
 
 @asynccontextmanager
-async def unique_violation_as(error: DomainError):
+async def unique_violation_as(error: Exception) -> AsyncIterator[None]:
     """Let a unique constraint decide (races included) and report it as the given domain error."""
     try:
         yield

@@ -12,7 +12,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import any_, bindparam
+from sqlalchemy import Result, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Executable
@@ -40,8 +40,10 @@ class ByKeys:
                 _match_postgresql if dialect == "postgresql" else _match_elsewhere)
         return built
 
-    async def __call__(self, session: AsyncSession, keys: Iterable[Any], **parameters: Any):
-        statement = self.statement(session.bind.dialect.name)
+    async def __call__(
+        self, session: AsyncSession, keys: Iterable[Any], **parameters: Any
+    ) -> Result[*tuple[Any, ...]]:
+        statement = self.statement(session.get_bind().dialect.name)
         return await session.execute(statement, {"keys": list(keys), **parameters})
 
 
@@ -51,7 +53,9 @@ class Rows:
     their orders reads about 4,000 of them."""
 
     def __init__(self, table: Any):
-        self._make = namedtuple(f"{table.name}_row", [column.key for column in table.columns])._make
+        make_type: Any = namedtuple  # a type made at run time, one per table: nothing for mypy to check
+        row_type = make_type(f"{table.name}_row", [column.key for column in table.columns])
+        self._make: Callable[[Iterable[Any]], Any] = row_type._make
 
-    def __call__(self, rows: Iterable[Any]) -> list:
+    def __call__(self, rows: Iterable[Any]) -> list[Any]:
         return list(map(self._make, rows))

@@ -5,15 +5,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.shared.actor import Role
-from domain.shared.errors import ConcurrentUpdate, InvalidState
+from domain.shared.errors import ConcurrentUpdate, InvalidState, stored
 from domain.shared.money import Money
 from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop, ShopAccount
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import rows_affected, table
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 
-_SHOPS = ShopRow.__table__
+_SHOPS = table(ShopRow)
 _SHOP_ROWS = Rows(_SHOPS)
 _SHOPS_BY_ID = ByKeys(lambda match: select(_SHOPS).where(match(_SHOPS.c.id)))
 
@@ -74,7 +75,7 @@ class SqlAccountRepository:
             .values(deposit_fen=account.deposit.fen, payables_fen=account.payables.fen,
                     version=account.version + 1)
         )
-        if result.rowcount != 1:
+        if rows_affected(result) != 1:
             raise ConcurrentUpdate("shop account")
         account.version += 1
         saved = []
@@ -102,7 +103,7 @@ class SqlAccountRepository:
         if not ids:
             return {}
         rows = await self.session.execute(select(LedgerEntryRow).where(col(LedgerEntryRow.id).in_(set(ids))))
-        return {r.id: _entry(r) for r in rows.scalars()}
+        return {stored(r.id): _entry(r) for r in rows.scalars()}
 
     async def entries_for_claims(self, claim_ids: list[int]) -> dict[int, list[LedgerEntry]]:
         found: dict[int, list[LedgerEntry]] = {claim_id: [] for claim_id in claim_ids}
@@ -111,5 +112,5 @@ class SqlAccountRepository:
                 select(LedgerEntryRow).where(col(LedgerEntryRow.claim_id).in_(set(claim_ids))).order_by(col(LedgerEntryRow.id))
             )
             for row in rows.scalars():
-                found[row.claim_id].append(_entry(row))
+                found[stored(row.claim_id)].append(_entry(row))
         return found
