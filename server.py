@@ -10,16 +10,20 @@ import gc
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
-from domain.shared.clock import FixedClock, SystemClock
+from domain.shared.clock import Clock, FixedClock, SystemClock
 from domain.shared.errors import DomainError
 from persistence.db import Database, is_sqlite, is_unavailable
 from persistence.idempotency.store import SqlIdempotencyStore
@@ -42,7 +46,7 @@ log = logging.getLogger("aftersales")
 SYSTEM_CLOCK = SystemClock()
 
 
-class GraphQLApp(GraphQL):
+class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
                          allow_queries_via_get=settings.graphql_get)
@@ -52,10 +56,10 @@ class GraphQLApp(GraphQL):
         self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
                              coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
 
-    async def process_result(self, request: Request, result) -> dict:
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """A safety net: an error that reached here without a code (a syntax error from the parser cache) gets one."""
         response = await super().process_result(request, result)
-        errors = response.get("errors") or []
+        errors: list[dict[str, Any]] = cast(list[dict[str, Any]], response.get("errors") or [])
         for error in errors:
             extensions = error.setdefault("extensions", {})
             if not extensions.get("code"):
@@ -66,14 +70,14 @@ class GraphQLApp(GraphQL):
             request.state.graphql_request_error = errors[0]["extensions"]["code"]
         return response
 
-    async def render_graphql_ide(self, request: Request):
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """Our own GraphiQL page, whose scripts are served from /graphiql/ rather than a CDN."""
         return graphiql_response()
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
-    def clock(self, request: Request):
+    def clock(self, request: Request | WebSocket) -> Clock:
         """G3: the system clock; with APP_ENV=test an ``X-Now`` header fixes "now" for this request."""
         header = request.headers.get("x-now")
         if not header or not self.settings.is_test:
@@ -83,7 +87,7 @@ class GraphQLApp(GraphQL):
         except (ValueError, DomainError):
             raise HTTPException(400, "X-Now must be an ISO 8601 instant with an offset") from None
 
-    async def get_context(self, request: Request, response) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         settings = self.settings
         actor, problem = authenticate(request.headers.get("authorization"), settings.secret_key)
         claim = getattr(request.state, "idempotency", None)
@@ -91,7 +95,8 @@ class GraphQLApp(GraphQL):
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
                           is_unavailable=is_unavailable, fast_executor=self.fast_executor)
-        response.headers["X-Request-Id"] = context.request_id
+        if isinstance(response, Response):
+            response.headers["X-Request-Id"] = context.request_id
         return context
 
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import dis
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from types import CoroutineType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard, cast
 
 from graphql import GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
 from graphql.execution.executor import gather_with_cancel, to_nodes
@@ -51,7 +51,7 @@ _PLAIN: dict[GraphQLObjectType, dict[str, Plain]] = {}
 _AWAITABLE: dict[type, bool] = {CoroutineType: True, asyncio.Future: True, asyncio.Task: True}
 
 
-def is_awaitable(value: Any) -> bool:
+def is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     """graphql-core's answer, remembered per type: called three times per field, it was 4 % of a list response.
     Generators are asked every time (whether one is awaitable depends on the generator, not its type)."""
     kind = type(value)
@@ -85,7 +85,8 @@ def register(
         is_type_of = named.is_type_of
         if is_type_of is not None and "_get_is_type_of" not in getattr(is_type_of, "__qualname__", ""):
             return None  # a hand-written is_type_of may read the resolve info, which the shortcut does not build
-        plain = Plain(read, with_context, None, named, non_null, is_type_of, item_type)
+        plain = Plain(read, with_context, None, named, non_null, cast(Callable[[Any, Any], bool] | None, is_type_of),
+                      item_type)
     else:
         return None
     _PLAIN.setdefault(parent, {})[field_name] = plain
@@ -193,8 +194,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         return completed
                 elif plain.is_type_of is None or plain.is_type_of(value, None):
                     path = Path(parent_path, response_name, parent_type.name)
-                    completed = self.collect_and_execute_subfields(plain.object_type, field_details_list, path,
-                                                                   value, position_context)
+                    completed = self.collect_and_execute_subfields(
+                        cast(GraphQLObjectType, plain.object_type), field_details_list, path, value, position_context)
                     if is_awaitable(completed):
                         return self._await_completed(completed, parent_type, field_details_list, path)
                     return completed
@@ -228,7 +229,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """``complete_iterable_value`` for a list or tuple whose items were all checked to be plain objects of
         the right type: each item's sub-fields at once, an item's error handled as ``complete_list_item_value``
         handles it (null for that item, or propagated to the list)."""
-        object_type, item_type = plain.object_type, plain.item_type
+        object_type, item_type = cast(GraphQLObjectType, plain.object_type), plain.item_type
         results: list[Any] = []
         awaitable_indices: list[int] = []
         try:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from graphql import (
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -49,7 +50,9 @@ class AuthenticationGate(SchemaExtension):
             document = self.execution_context.graphql_document
             operation = get_operation_ast(document, self.execution_context.operation_name) if document else None
             fragments = (
-                {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")} if document else {}
+                {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+                if document
+                else {}
             )
             if ctx.auth_problem or operation is None or not _introspection_only(operation.selection_set, fragments):
                 message = ctx.auth_problem or "authentication required: send 'Authorization: Bearer <token>'"

@@ -4,7 +4,7 @@ short read session, so concurrent resolvers never share one. Statements per quer
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from strawberry.dataloader import DataLoader
 
@@ -99,13 +99,14 @@ class Loaders:
 
         return BatchLoader(fetch, load, **self.loader_options)
 
-    def then(self, loader: BatchLoader[K, V], key: K, transform: Callable[[V | None], T]) -> T | Awaitable[T]:
+    def then(self, loader: BatchLoader[K, V], key: K, transform: Callable[[V | None], T]) -> T:
         """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
-        graphql-core completes the field without scheduling anything; otherwise an awaitable of the same."""
+        graphql-core completes the field without scheduling anything; otherwise an awaitable of the same, which
+        graphql-core awaits — so to the field that returns it, it is a ``T`` either way (hence the type)."""
         future = loader.cache_map.get(key) if loader.cache else None
         if future is not None and future.done() and not future.cancelled() and future.exception() is None:
             return transform(future.result())
-        return _after(loader.load(key), transform)
+        return cast(T, _after(loader.load(key), transform))
 
     async def prime(self, loader: BatchLoader[K, V], keys: Iterable[K], uow: UnitOfWork | None = None
                     ) -> list[V | None]:

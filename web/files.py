@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 from PIL import Image, UnidentifiedImageError
 
@@ -25,7 +25,7 @@ def _instant(stamp: object, offset: object) -> datetime | None:
         local = datetime.strptime(stamp.strip("\x00 "), "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
-    zone = SHANGHAI
+    zone: tzinfo = SHANGHAI
     if isinstance(offset, str) and len(offset.strip("\x00")) == 6:
         text = offset.strip("\x00")
         try:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 from graphql import OperationType, parse
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.common.errors import TopLevelCode, request_error_status
 from web.asgi import header, problem
@@ -18,7 +18,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"  # the draft's media type
 ACCEPTED_BODIES = ("application/json",)
 
 
-def _is_json(message: dict) -> bool:
+def _is_json(message: Message) -> bool:
     """A GraphQL result, not the GraphiQL page."""
     return any(
         k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in message.get("headers", [])
@@ -57,7 +57,7 @@ class GraphQLOverHTTP:
         wants_graphql_response = GRAPHQL_RESPONSE in header(scope, b"accept")
         state = scope.setdefault("state", {})
 
-        async def reply(message: dict) -> None:
+        async def reply(message: Message) -> None:
             if message["type"] == "http.response.start" and message.get("status") == 200 and _is_json(message):
                 outcome = state.get("graphql_request_error")
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-type",

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
 from schema.common.errors import TopLevelCode
@@ -68,9 +68,9 @@ class Idempotency:
             return await self._answer_from(stored, digest, scope_key, now)(scope, replay, send)
         claim = IdempotencyClaim(scope_key, digest, now + self.ttl)
         scope.setdefault("state", {})["idempotency"] = claim
-        captured: list[dict] = []
+        captured: list[Message] = []
 
-        async def capture(message: dict) -> None:
+        async def capture(message: Message) -> None:
             captured.append(message)
 
         await self.app(scope, replay, capture)

@@ -60,6 +60,8 @@ def build_manifest(folder: Path) -> dict:
                 pending.extend(sorted(_spreads(fragments[name])))
         used = [fragments[name] for name in fragments if name in needed]  # in source order
         body = print_ast(DocumentNode(definitions=(definition, *used)))
+        if definition.name is None:
+            raise ValueError("every operation in operations/ is named (its screen refers to it by name)")
         operations.append({"id": sha256(body), "name": definition.name.value,
                            "type": definition.operation.value, "body": body})
     return {"format": FORMAT, "version": 1, "operations": operations}

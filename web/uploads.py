@@ -24,16 +24,16 @@ def _problem(code: TopLevelCode, message: str) -> JSONResponse:
 
 
 def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for) -> list[Route]:
-    def actor_of(request: Request) -> tuple[Actor | None, JSONResponse | None]:
+    def actor_of(request: Request) -> Actor | JSONResponse:
         actor, problem = authenticate(request.headers.get("authorization"), secret)
         if actor is None:
-            return None, _problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
-        return actor, None
+            return _problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+        return actor
 
     async def post(request: Request) -> Response:
-        actor, refusal = actor_of(request)
-        if refusal:
-            return refusal
+        actor = actor_of(request)
+        if isinstance(actor, JSONResponse):
+            return actor
         clock: Clock = clock_for(request)
         try:
             form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_UPLOAD_BYTES + 1)
@@ -58,9 +58,9 @@ def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_f
                              "contentType": facts.content_type, "size": facts.size}, status_code=201)
 
     async def get(request: Request) -> Response:
-        actor, refusal = actor_of(request)
-        if refusal:
-            return refusal
+        actor = actor_of(request)
+        if isinstance(actor, JSONResponse):
+            return actor
         upload_id = request.path_params["upload_id"]
         async with uow(write=False) as reader:
             upload = (await reader.uploads.get_many([upload_id])).get(upload_id)

@@ -125,7 +125,7 @@ async def _profile(info: Info, customer: str) -> CustomerProfile:
     if remark is not None and remark.text:
         remark_out = CustomerRemark(text=remark.text, updated_at=remark.updated_at, updated_by=remark.updated_by,
                                     history=history_out)
-    return CustomerProfile(customer_id=customer, remark=remark_out, star=Star.of(star), remark_history=history_out)
+    return CustomerProfile(customer_id=customer, remark=remark_out, star=Star.of_any(star), remark_history=history_out)
 
 
 def _customer(value: str) -> str:
@@ -214,13 +214,13 @@ class AnnotationMutations:
         color = input.color or StarColor.RED
         return await attempt(StarPayload, lambda: services.star_customer(
             ctx.uow(), ctx.actor, ctx.clock, input.customer_id, color),
-            lambda done: {"star": Star.of(done.star), "evicted": Star.of(done.evicted)})
+            lambda done: {"star": Star.of(done.star), "evicted": Star.of_any(done.evicted)})
 
     @strawberry.mutation(description="AGENT (N4).")
     async def unstar_customer(self, info: Info, input: UnstarCustomerInput) -> StarPayload:
         ctx = info.context
         return await attempt(StarPayload, lambda: services.unstar_customer(
-            ctx.uow(), ctx.actor, ctx.clock, input.customer_id), lambda star: {"star": Star.of(star)})
+            ctx.uow(), ctx.actor, ctx.clock, input.customer_id), lambda star: {"star": Star.of_any(star)})
 
     @strawberry.mutation(description="AGENT (N4).")
     async def clear_stars(self, info: Info) -> ClearStarsPayload:
@@ -233,7 +233,7 @@ class AnnotationMutations:
         ctx = info.context
         return await attempt(RecordContactPayload, lambda: services.record_contact(
             ctx.uow(), ctx.actor, ctx.clock, input.customer_id, input.agent_id, input.at),
-            lambda c: {"contact": Contact(customer_id=c.customer_id, star=Star.of(c.star),
+            lambda c: {"contact": Contact(customer_id=c.customer_id, star=Star.of_any(c.star),
                                           last_contact_at=c.last_contact_at)})
 
     @strawberry.mutation(description="AGENT (N6).")

@@ -38,8 +38,12 @@ class Star:
     starred_at: datetime
 
     @staticmethod
-    def of(star: model.Star | None) -> Star | None:
-        return Star(customer_id=star.customer_id, color=star.color, starred_at=star.starred_at) if star else None
+    def of(star: model.Star) -> Star:
+        return Star(customer_id=star.customer_id, color=star.color, starred_at=star.starred_at)
+
+    @staticmethod
+    def of_any(star: model.Star | None) -> Star | None:
+        return Star.of(star) if star else None
 
 
 @strawberry.type
@@ -59,7 +63,7 @@ class Contact:
 
     @staticmethod
     def of(contact: model.Contact) -> Contact:
-        return Contact(customer_id=contact.customer_id, star=Star.of(contact.star),
+        return Contact(customer_id=contact.customer_id, star=Star.of_any(contact.star),
                        last_contact_at=contact.last_contact_at)
 
 

@@ -6,6 +6,8 @@ import strawberry
 
 from domain.appeals import services
 from domain.shared.actor import Role
+from domain.shared.errors import present
+from domain.shops.model import Shop as DomainShop
 from schema.appeals.types import (
     Appeal,
     AppealKind,
@@ -158,9 +160,10 @@ class AppealMutations:
         shop_id = decode_id(input.shop_id, "Shop")
         request = services.RestrictAppeals(shop_id, input.mode, input.reason, input.max_per_30_days, input.until)
 
-        async def run():
-            await services.restrict_appeals(ctx.uow(), ctx.actor, ctx.clock, request)
-            return (await ctx.loaders.read(lambda uow: uow.shops.get_many([shop_id])))[shop_id]
+        async def run() -> DomainShop:
+            await services.restrict_appeals(ctx.uow(), ctx.actor, ctx.clock, request)  # NOT_FOUND for no shop
+            shops = await ctx.loaders.read(lambda uow: uow.shops.get_many([present(shop_id, "the shop")]))
+            return shops[present(shop_id, "the shop")]
 
         return await attempt(RestrictAppealsPayload, run, lambda shop: {"shop": Shop.of(shop)})
 

@@ -8,13 +8,14 @@ import strawberry
 from domain.appeals import model
 from domain.appeals.model import can_view_appeal
 from domain.appeals.services import experience_score
+from domain.shared.errors import present
 from schema.appeals.kinds import AppealKind
 from schema.claims.types import Claim, Evidence, load_claim
 from schema.common.ids import encode_id
 from schema.common.node import Node, register_node
 from schema.context import Info
 from schema.reviews.types import Review, load_review
-from schema.shops.types import Shop, load_shop
+from schema.shops.types import Shop, shop_of
 
 # Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
 ReviewAppealGround = model.ReviewAppealGround
@@ -50,13 +51,13 @@ class Appeal(Node):
 
     @strawberry.field
     async def shop(self, info: Info) -> Shop:
-        return await load_shop(info, self.appeal.shop_id)
+        return shop_of(await info.context.loaders.shop_by_id.load(self.appeal.shop_id))
 
     @strawberry.field
     async def subject(self, info: Info) -> AppealSubject:
         if self.appeal.kind is model.AppealKind.REVIEW:
-            return await load_review(info, self.appeal.subject_id)
-        return await load_claim(info, self.appeal.subject_id)
+            return present(await load_review(info, self.appeal.subject_id), "the appealed review")
+        return present(await load_claim(info, self.appeal.subject_id), "the appealed claim")
 
     @strawberry.field
     def evidence(self) -> list[Evidence]:
@@ -113,7 +114,7 @@ class WorkingCalendarYear:
 
 
 async def shop_experience_score(info: Info, shop_id: int) -> ExperienceScore:
-    facts = await info.context.loaders.score_facts_by_shop.load(shop_id)
+    facts = present(await info.context.loaders.score_facts_by_shop.load(shop_id), "the shop's score facts")
     score = experience_score(facts.rating_sum, facts.counted_reviews, facts.counted_claims, facts.delivered_orders)
     return ExperienceScore(review_rating=score.review_rating, counted_reviews=score.counted_reviews,
                            return_rate=score.return_rate, counted_claims=score.counted_claims,
@@ -128,7 +129,10 @@ async def load_appeal(info: Info, pk: int) -> Appeal | None:
 async def load_appeal_evidence(info: Info, pk: int) -> Evidence | None:
     appeal_id = await info.context.loaders.appeal_id_by_evidence.load(pk)
     appeal = await load_appeal(info, appeal_id) if appeal_id else None
-    return next((e for e in appeal.evidence() if e.item.id == pk), None) if appeal else None
+    if appeal is None:
+        return None
+    item = next((item for item in appeal.appeal.evidence if item.id == pk), None)
+    return Evidence.of(item, appeal.appeal.shop_id, "AppealEvidence") if item else None
 
 
 register_node("Appeal", load_appeal)

@@ -3,11 +3,12 @@ from __future__ import annotations
 import strawberry
 
 from domain.catalog.model import Product as DomainProduct
+from domain.shared.errors import present
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.context import Info
-from schema.shops.types import Shop, shop_or_none
+from schema.shops.types import Shop, shop_of
 
 
 @strawberry.type
@@ -21,7 +22,7 @@ class Product(Node):
 
     @strawberry.field
     def shop(self, info: Info) -> Shop:
-        return info.context.loaders.then(info.context.loaders.shop_by_id, self.product.shop_id, shop_or_none)
+        return info.context.loaders.then(info.context.loaders.shop_by_id, self.product.shop_id, shop_of)
 
     @staticmethod
     def of(product: DomainProduct) -> Product:
@@ -31,6 +32,11 @@ class Product(Node):
 
 def product_or_none(product: DomainProduct | None) -> Product | None:
     return Product.of(product) if product else None
+
+
+def product_of(product: DomainProduct | None) -> Product:
+    """A product an order line refers to (a foreign key guarantees it)."""
+    return Product.of(present(product, "a referenced product"))
 
 
 async def load_product(info: Info, pk: int) -> Product | None:

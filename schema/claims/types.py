@@ -11,7 +11,9 @@ from domain.claims import model, rules
 from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode
 from domain.claims.evidence_checks import editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
+from domain.orders.model import Order as DomainOrder
 from domain.shared.actor import Role as DomainRole
+from domain.shared.errors import present, stored
 from domain.shared.money import Money as DomainMoney
 from domain.shops.model import can_see_account
 from schema.appeals.kinds import AppealKind
@@ -19,8 +21,8 @@ from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.context import Info
-from schema.orders.types import Order, OrderLine, quantity_out
-from schema.shops.types import LedgerEntry, Role, Shop, shop_or_none
+from schema.orders.types import Order, OrderLine, order_line_of, order_of, quantity_out
+from schema.shops.types import LedgerEntry, Role, Shop, shop_of
 
 if TYPE_CHECKING:
     from schema.annotations.types import Remark
@@ -68,7 +70,8 @@ class Evidence(Node):
 
     @strawberry.field(description="Recognised from the content at upload, e.g. image/jpeg.")
     async def content_type(self, info: Info) -> str:
-        return (await info.context.loaders.upload_by_id.load(self.item.upload_id)).facts.content_type
+        upload = await info.context.loaders.upload_by_id.load(self.item.upload_id)
+        return present(upload, "the evidence's upload").facts.content_type
 
     @strawberry.field(description="Platform and the shop's staff only; empty for others.")
     async def warnings(self, info: Info) -> list[EvidenceWarning]:
@@ -76,15 +79,15 @@ class Evidence(Node):
         loaders = info.context.loaders
         if not (actor.role is DomainRole.PLATFORM or actor.acts_for_shop(self.shop_id)):
             return []
-        upload = await loaders.upload_by_id.load(self.item.upload_id)
+        upload = present(await loaders.upload_by_id.load(self.item.upload_id), "the evidence's upload")
         if self.claim_id is None or self.item.submitted_by is not DomainRole.BUYER:
             # an appeal's or the shop's C9 evidence: only what the file itself says (the timing checks compare a
             # buyer's photo with the order and the claim, which says nothing of a shop's own records)
             found = editing_warnings(upload.facts)
         else:
-            claim = await loaders.claim_by_id.load(self.claim_id)
-            order = await loaders.order_by_id.load(claim.order_id)
-            others = await loaders.claim_ids_by_sha256.load(self.item.sha256)
+            claim = present(await loaders.claim_by_id.load(self.claim_id), "the evidence's claim")
+            order = present(await loaders.order_by_id.load(claim.order_id), "the claim's order")
+            others = await loaders.claim_ids_by_sha256.load(self.item.sha256) or set()
             found = evidence_warnings(upload.facts, claim.submitted_at, order.placed_at, len(others - {claim.id}))
         return [EvidenceWarning(code=w.code, message=w.message) for w in found]
 
@@ -172,9 +175,10 @@ class Claim(Node):
     def standard_penalty(self, info: Info) -> Money:
         return info.context.loaders.then(info.context.loaders.order_by_id, self.claim.order_id, self._penalty)
 
-    def _penalty(self, order) -> Money:
+    def _penalty(self, order: DomainOrder | None) -> Money:
         claim = self.claim
-        return Money.of(rules.penalty_due(order, claim.id) if claim.covered else DomainMoney.zero())
+        due = rules.penalty_due(present(order, "the claim's order"), claim.id) if claim.covered else DomainMoney.zero()
+        return Money.of(due)
 
     @strawberry.field(description="A3: the last instant an appeal of this kind may be filed on this claim (the end of "
                                   "the 7th natural day, Asia/Shanghai); null when that appeal is not possible.")
@@ -183,15 +187,15 @@ class Claim(Node):
 
     @strawberry.field
     def order(self, info: Info) -> Order:
-        return info.context.loaders.then(info.context.loaders.order_by_id, self.claim.order_id, Order.of)
+        return info.context.loaders.then(info.context.loaders.order_by_id, self.claim.order_id, order_of)
 
     @strawberry.field
     def order_line(self, info: Info) -> OrderLine:
-        return info.context.loaders.then(info.context.loaders.order_line_by_id, self.claim.order_line_id, OrderLine.of)
+        return info.context.loaders.then(info.context.loaders.order_line_by_id, self.claim.order_line_id, order_line_of)
 
     @strawberry.field
     def shop(self, info: Info) -> Shop:
-        return info.context.loaders.then(info.context.loaders.shop_by_id, self.claim.shop_id, shop_or_none)
+        return info.context.loaders.then(info.context.loaders.shop_by_id, self.claim.shop_id, shop_of)
 
     @strawberry.field(description="N2: the shop's after-sale remarks, oldest first; empty for anyone else.")
     async def after_sale_remarks(
@@ -201,17 +205,20 @@ class Claim(Node):
 
         if not info.context.actor.acts_for_shop(self.claim.shop_id):
             return []
-        return [Remark.of(r) for r in await info.context.loaders.after_sale_remarks_by_claim.load(self.claim.id)]
+        remarks = await info.context.loaders.after_sale_remarks_by_claim.load(stored(self.claim.id))
+        return [Remark.of(r) for r in remarks or []]
 
     @strawberry.field(description="G5: every state change with who did it and when, oldest first.")
     def events(self, info: Info) -> list[ClaimEvent]:
-        return info.context.loaders.then(info.context.loaders.claim_events_by_claim, self.claim.id, ClaimEvent.all_of)
+        return info.context.loaders.then(
+            info.context.loaders.claim_events_by_claim, stored(self.claim.id), ClaimEvent.all_of
+        )
 
     @strawberry.field(description="C7 movements for this claim; the shop's merchant and the platform only.")
     async def ledger_entries(self, info: Info) -> list[LedgerEntry]:
         if not can_see_account(info.context.actor, self.claim.shop_id):
             return []
-        entries = await info.context.loaders.ledger_entries_by_claim.load(self.claim.id) or []
+        entries = await info.context.loaders.ledger_entries_by_claim.load(stored(self.claim.id)) or []
         return [LedgerEntry.of(e) for e in entries]
 
     @staticmethod
@@ -244,7 +251,9 @@ async def load_claim(info: Info, pk: int) -> Claim | None:
 
 async def load_evidence(info: Info, pk: int) -> Evidence | None:
     item = await info.context.loaders.evidence_by_id.load(pk)
-    claim = await load_claim(info, item.claim_id) if item else None
+    if item is None or item.claim_id is None:
+        return None
+    claim = await load_claim(info, item.claim_id)
     return Evidence.of(item, claim.claim.shop_id) if claim else None
 
 

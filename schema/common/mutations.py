@@ -11,7 +11,8 @@ from schema.common.errors import UserError
 P = TypeVar("P")
 
 
-async def attempt(payload: type[P], call: Callable[[], Awaitable[Any]], wrap: Callable[[Any], dict]) -> P:
+async def attempt(payload: Callable[..., P], call: Callable[[], Awaitable[Any]],
+                  wrap: Callable[[Any], dict[str, Any]]) -> P:
     try:
         result = await call()
     except DomainError as error:

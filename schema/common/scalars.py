@@ -8,6 +8,7 @@ import re
 
 import strawberry
 from graphql import StringValueNode
+from strawberry.types.scalar import ScalarDefinition
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
 
@@ -69,4 +70,4 @@ DateTimeScalar = strawberry.scalar(
     parse_literal=_literal(_parse_datetime),
 )
 
-SCALAR_MAP = {decimal.Decimal: DecimalScalar, dt.datetime: DateTimeScalar}
+SCALAR_MAP: dict[object, ScalarDefinition] = {decimal.Decimal: DecimalScalar, dt.datetime: DateTimeScalar}

@@ -74,12 +74,19 @@ class CreateCouponTemplateInput:
 
     def to_request(self) -> services.TemplateRequest:
         return services.TemplateRequest(
-            issuer_kind=self.issuer_kind, name=self.name, face_value=_money(self.face_value, "faceValue"),
-            total_stock=self.total_stock, per_user_limit=self.per_user_limit,
-            threshold=_money(self.threshold, "threshold"), valid_from=self.valid_from, valid_until=self.valid_until,
-            valid_days_after_claim=self.valid_days_after_claim, new_user_only=self.new_user_only,
+            issuer_kind=self.issuer_kind,
+            name=self.name,
+            face_value=DomainMoney.of(self.face_value, ("input", "faceValue")),
+            total_stock=self.total_stock,
+            per_user_limit=self.per_user_limit,
+            threshold=_money(self.threshold, "threshold"),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            valid_days_after_claim=self.valid_days_after_claim,
+            new_user_only=self.new_user_only,
             shop_ids=[decode_id(i, "Shop") for i in self.shop_ids or []],
-            product_ids=[decode_id(i, "Product") for i in self.product_ids or []], platform_share=self.platform_share,
+            product_ids=[decode_id(i, "Product") for i in self.product_ids or []],
+            platform_share=self.platform_share,
         )
 
 

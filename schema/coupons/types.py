@@ -9,6 +9,7 @@ import strawberry
 from domain.coupons import model
 from domain.coupons.pricing import Ineligibility
 from domain.shared.actor import Role as DomainRole
+from domain.shared.errors import present
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
@@ -91,7 +92,7 @@ class Coupon(Node):
     @strawberry.field
     def template(self, info: Info) -> CouponTemplate:
         return info.context.loaders.then(
-            info.context.loaders.coupon_template_by_id, self.coupon.template_id, CouponTemplate.of
+            info.context.loaders.coupon_template_by_id, self.coupon.template_id, template_of
         )
 
     @strawberry.field(description="The order that locked or used it, if the viewer may see that order.")
@@ -127,7 +128,8 @@ class AppliedCoupon:
 
     @strawberry.field
     async def coupon(self, info: Info) -> Coupon:
-        return Coupon.of(self.loaded or await info.context.loaders.coupon_by_id.load(self.applied.coupon_id))
+        coupon = self.loaded or await info.context.loaders.coupon_by_id.load(self.applied.coupon_id)
+        return Coupon.of(present(coupon, "the applied coupon"))
 
     @staticmethod
     def of(applied: model.AppliedCoupon, loaded: model.Coupon | None = None) -> AppliedCoupon:
@@ -167,10 +169,16 @@ async def load_template(info: Info, pk: int) -> CouponTemplate | None:
 async def load_coupon(info: Info, pk: int) -> Coupon | None:
     coupon = await info.context.loaders.coupon_by_id.load(pk)
     actor = info.context.actor
-    visible = coupon and (actor.role is DomainRole.PLATFORM or (actor.role is DomainRole.BUYER and
-                                                                 actor.user_id == coupon.owner_id))
+    if coupon is None:
+        return None
+    visible = actor.role is DomainRole.PLATFORM or (actor.role is DomainRole.BUYER and actor.user_id == coupon.owner_id)
     return Coupon.of(coupon) if visible else None
 
 
 register_node("CouponTemplate", load_template)
 register_node("Coupon", load_coupon)
+
+
+def template_of(template: model.CouponTemplate | None) -> CouponTemplate:
+    """A coupon's template (a foreign key guarantees it)."""
+    return CouponTemplate.of(present(template, "a coupon's template"))

@@ -9,12 +9,13 @@ import strawberry
 
 from domain.orders import model
 from domain.orders.model import can_see_shop_remarks, can_view_order
-from schema.catalog.types import Product, product_or_none
+from domain.shared.errors import present
+from schema.catalog.types import Product, product_of
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
 from schema.context import Info
-from schema.shops.types import Shop, shop_or_none
+from schema.shops.types import Shop, shop_of
 
 if TYPE_CHECKING:
     from schema.coupons.types import AppliedCoupon
@@ -57,7 +58,7 @@ class OrderLine(Node):
 
     @strawberry.field
     def product(self, info: Info) -> Product:
-        return info.context.loaders.then(info.context.loaders.product_by_id, self.line.product_id, product_or_none)
+        return info.context.loaders.then(info.context.loaders.product_by_id, self.line.product_id, product_of)
 
     @staticmethod
     def of(line: model.OrderLine) -> OrderLine:
@@ -89,7 +90,7 @@ class Order(Node):
 
     @strawberry.field
     def shop(self, info: Info) -> Shop:
-        return info.context.loaders.then(info.context.loaders.shop_by_id, self.order.shop_id, shop_or_none)
+        return info.context.loaders.then(info.context.loaders.shop_by_id, self.order.shop_id, shop_of)
 
     @strawberry.field(description="W5: the coupons applied, what each took and who bears it.")
     def coupons(self) -> list[Annotated[AppliedCoupon, strawberry.lazy("schema.coupons.types")]]:
@@ -118,7 +119,17 @@ async def load_order(info: Info, pk: int) -> Order | None:
 
 async def load_order_line(info: Info, pk: int) -> OrderLine | None:
     line = await info.context.loaders.order_line_by_id.load(pk)
-    return OrderLine.of(line) if line and await load_order(info, line.order_id) else None
+    visible = line is not None and await load_order(info, present(line.order_id, "the line's order")) is not None
+    return OrderLine.of(line) if line and visible else None
+
+
+def order_of(order: model.Order | None) -> Order:
+    """An order a row refers to (a foreign key guarantees it)."""
+    return Order.of(present(order, "a referenced order"))
+
+
+def order_line_of(line: model.OrderLine | None) -> OrderLine:
+    return OrderLine.of(present(line, "a referenced order line"))
 
 
 register_node("Order", load_order)

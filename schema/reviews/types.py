@@ -11,7 +11,7 @@ from domain.reviews.services import can_view_review
 from schema.common.ids import encode_id
 from schema.common.node import Node, register_node
 from schema.context import Info
-from schema.orders.types import Order
+from schema.orders.types import Order, order_of
 
 # Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
 ReviewVisibility = model.ReviewVisibility
@@ -30,7 +30,7 @@ class Review(Node):
 
     @strawberry.field
     async def order(self, info: Info) -> Order:
-        return Order.of(await info.context.loaders.order_by_id.load(self.review.order_id))
+        return order_of(await info.context.loaders.order_by_id.load(self.review.order_id))
 
     @strawberry.field(description="A3: the last instant a REVIEW appeal may be filed (the end of the 30th natural day "
                                   "after the review's creation, Asia/Shanghai).")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from domain.shared.actor import Role as DomainRole
+from domain.shared.errors import present, stored
 from domain.shops import model
 from domain.shops.model import can_see_account
 from schema.common.ids import encode_id
@@ -42,7 +43,8 @@ class LedgerEntry(Node):
     async def reverses(self, info: Info) -> LedgerEntry | None:
         if self.entry.reverses_id is None:
             return None
-        return LedgerEntry.of(await info.context.loaders.ledger_entry_by_id.load(self.entry.reverses_id))
+        reversed_entry = await info.context.loaders.ledger_entry_by_id.load(self.entry.reverses_id)
+        return LedgerEntry.of(present(reversed_entry, "the reversed entry"))
 
     @strawberry.field(description="The claim this movement belongs to, if the viewer may see it.")
     async def claim(self, info: Info) -> Annotated[Claim, strawberry.lazy("schema.claims.types")] | None:
@@ -114,11 +116,17 @@ class Shop(Node):
 
     @staticmethod
     def of(shop: model.Shop) -> Shop:
-        return Shop(id=encode_id("Shop", shop.id), name=shop.name, created_at=shop.created_at, pk=shop.id)
+        pk = stored(shop.id)
+        return Shop(id=encode_id("Shop", pk), name=shop.name, created_at=shop.created_at, pk=pk)
 
 
 def shop_or_none(shop: model.Shop | None) -> Shop | None:
     return Shop.of(shop) if shop else None
+
+
+def shop_of(shop: model.Shop | None) -> Shop:
+    """A shop a row refers to (a foreign key guarantees it)."""
+    return Shop.of(present(shop, "a referenced shop"))
 
 
 async def load_shop(info: Info, pk: int) -> Shop | None:
