@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test schema migrate token contract clean bench bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint schema migrate token contract clean bench bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ run: $(STAMP)  ## migrate, load demo data when empty, print tokens, serve http:/
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL=postgresql+psycopg://… to run it on PostgreSQL)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-fast: $(STAMP)  ## everything but the races, crashes, fuzzing and the browser (under a minute)
+	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff and mypy, as CI runs them
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 	$(BIN)/python manage.py schema

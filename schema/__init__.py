@@ -1,4 +1,13 @@
-"""The GraphQL layer: Strawberry types and thin resolvers over ``domain``. Built once, imported everywhere."""
+"""The GraphQL layer: Strawberry types and thin resolvers over ``domain``. Built once, imported everywhere.
+
+The type modules import one another in one direction only:
+
+    shops ← catalog ← orders ← claims ← appeals      (coupons, reviews and annotations hang off orders/claims)
+
+A type lower in that order imports the ones above it at module level; a field that points back up the order (a
+shop's experience score, an order's coupons, a ledger entry's claim) names its type with ``strawberry.lazy`` and
+imports it under ``TYPE_CHECKING`` only, so the type checker sees the real class and nothing imports in a cycle.
+Enums that several areas share sit in their own small modules (``appeals/kinds.py``)."""
 
 from __future__ import annotations
 

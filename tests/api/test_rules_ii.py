@@ -237,23 +237,6 @@ async def test_w7_a_partial_refund_returns_nothing_until_the_order_is_fully_refu
     assert await coupons.status(coupon) == "AVAILABLE"
 
 
-async def test_w7_the_after_sale_period_ends_with_the_15th_natural_day(api, world, coupons, claims):
-    """Signed Monday 2 Nov 10:00 Shanghai: a refund completing the order on 17 Nov 23:59 returns its coupons; one on
-    18 Nov 00:00 returns nothing. A partial refund returns nothing either way."""
-    shop = await world.shop()
-    await world.credit(shop, "PAYABLES", "500.00")
-    in_time, kept = await _couponed_order(api, world, coupons, shop, {"cherries": "1"})
-    late, lost = await _couponed_order(api, world, coupons, shop, {"cherries": "1"})
-    on_time = (await claims.submit(in_time["lines"][0]["id"], quantity="1"))["claim"]
-    too_late = (await claims.submit(late["lines"][0]["id"], quantity="1"))["claim"]
-    api.advance(days=15, hours=13, minutes=59)
-    await claims.call("acceptClaim", shop.merchant, claimId=on_time["id"])
-    api.advance(minutes=1)
-    await claims.call("acceptClaim", shop.merchant, claimId=too_late["id"])
-    assert (await coupons.status(kept), await coupons.status(lost)) == ("AVAILABLE", "USED")
-    assert (await _order_money(api, world, late["id"]))["refunded"] == "78.00"
-
-
 async def test_w7_the_after_sale_period_is_a_setting(api, world, coupons, claims, settings, app):
     from dataclasses import replace
 

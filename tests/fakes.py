@@ -1,0 +1,357 @@
+"""An in-memory unit of work (the cosmicpython way): the domain's ports over dictionaries, so a rule's service
+test runs in milliseconds with no database. The fakes keep the promises the ports make and the services rely on
+— a rollback undoes everything, an update is conditional on the version read, a unique rule refuses a duplicate —
+and nothing more: concurrency is proven against the real databases (tests/api/test_race*.py).
+
+Appeals, annotations and the working calendar are not faked: their services are tested through the API."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from domain.claims.model import Claim, Evidence
+from domain.claims.ports import ClaimQuery
+from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
+from domain.orders.model import Order, OrderLine
+from domain.reviews.model import Review
+from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode, InvalidState
+from domain.shared.events import AuditEvent
+from domain.shops.model import LedgerEntry, Shop, ShopAccount
+from domain.uploads.model import Upload
+
+T = TypeVar("T")
+
+
+class Store:
+    """What a database would hold: rows (as domain objects), and the next id of each kind."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[Any, Any]] = defaultdict(dict)
+        self.ids: dict[str, int] = defaultdict(int)
+        self.commits = 0
+
+    def next_id(self, kind: str) -> int:
+        self.ids[kind] += 1
+        return self.ids[kind]
+
+    def table(self, kind: str) -> dict[Any, Any]:
+        return self.rows[kind]
+
+
+def _copy(value: T) -> T:
+    return copy.deepcopy(value)
+
+
+def _versioned_update(table: dict[Any, Any], key: Any, value: Any, what: str) -> None:
+    """The conditional UPDATE … WHERE version = :read of the SQL repositories."""
+    stored = table.get(key)
+    if stored is None or stored.version != value.version:
+        raise ConcurrentUpdate(what)
+    value.version += 1
+    table[key] = _copy(value)
+
+
+class _Repository:
+    def __init__(self, store: Store):
+        self.store = store
+
+
+class FakeShops(_Repository):
+    async def add(self, shop: Shop) -> Shop:
+        shop.id = self.store.next_id("shop")
+        self.store.table("shops")[shop.id] = _copy(shop)
+        return shop
+
+    async def get_many(self, ids: list[int]) -> dict[int, Shop]:
+        return {i: _copy(self.store.table("shops")[i]) for i in ids if i in self.store.table("shops")}
+
+
+class FakeAccounts(_Repository):
+    async def add(self, account: ShopAccount) -> None:
+        self.store.table("accounts")[account.shop_id] = _copy(account)
+
+    async def get(self, shop_id: int, *, lock: bool = False) -> ShopAccount | None:
+        found = self.store.table("accounts").get(shop_id)
+        return _copy(found) if found else None
+
+    async def get_many(self, shop_ids: list[int]) -> dict[int, ShopAccount]:
+        return {i: _copy(a) for i, a in self.store.table("accounts").items() if i in shop_ids}
+
+    async def save(self, account: ShopAccount) -> list[LedgerEntry]:
+        pending, account.pending = account.pending, []
+        _versioned_update(self.store.table("accounts"), account.shop_id, account, "shop account")
+        entries = self.store.table("ledger")
+        reversed_ids = {e.reverses_id for e in entries.values() if e.reverses_id is not None}
+        saved = []
+        for entry in pending:
+            if entry.reverses_id is not None and entry.reverses_id in reversed_ids:
+                raise InvalidState("that ledger entry was already reversed")
+            stored = dataclasses.replace(entry, id=self.store.next_id("ledger"))
+            entries[stored.id] = stored
+            saved.append(stored)
+        return saved
+
+    async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
+        found = sorted((e for e in self.store.table("ledger").values() if e.shop_id == shop_id), key=lambda e: e.id)
+        return [e for e in found if after_id is None or e.id > after_id][:limit]
+
+    async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]:
+        return {i: e for i, e in self.store.table("ledger").items() if i in ids}
+
+    async def entries_for_claims(self, claim_ids: list[int]) -> dict[int, list[LedgerEntry]]:
+        found: dict[int, list[LedgerEntry]] = {claim_id: [] for claim_id in claim_ids}
+        for entry in sorted(self.store.table("ledger").values(), key=lambda e: e.id):
+            if entry.claim_id in found:
+                found[entry.claim_id].append(entry)
+        return found
+
+    def entries(self, shop_id: int) -> list[LedgerEntry]:
+        """For tests: the shop's ledger, oldest first."""
+        return sorted((e for e in self.store.table("ledger").values() if e.shop_id == shop_id), key=lambda e: e.id)
+
+
+class FakeProducts(_Repository):
+    async def add(self, product: Any) -> Any:
+        if any(p.shop_id == product.shop_id and p.sku == product.sku for p in self.store.table("products").values()):
+            raise AlreadyExists("the shop already has that SKU", ("input", "sku"))
+        product.id = self.store.next_id("product")
+        self.store.table("products")[product.id] = _copy(product)
+        return product
+
+    async def get_many(self, ids: list[int]) -> dict[int, Any]:
+        return {i: _copy(self.store.table("products")[i]) for i in ids if i in self.store.table("products")}
+
+
+class FakeOrders(_Repository):
+    async def add(self, order: Order) -> Order:
+        order.id = self.store.next_id("order")
+        for line in order.lines:
+            line.id, line.order_id = self.store.next_id("line"), order.id
+        self.store.table("orders")[order.id] = _copy(order)
+        return order
+
+    async def get(self, order_id: int, *, lock: bool = False) -> Order | None:
+        found = self.store.table("orders").get(order_id)
+        return _copy(found) if found else None
+
+    async def get_many(self, ids: list[int]) -> dict[int, Order]:
+        return {i: _copy(self.store.table("orders")[i]) for i in ids if i in self.store.table("orders")}
+
+    async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
+        lines = {line.id: line for order in self.store.table("orders").values() for line in order.lines}
+        return {i: _copy(lines[i]) for i in ids if i in lines}
+
+    async def has_orders(self, buyer_id: str) -> bool:
+        return any(o.buyer_id == buyer_id for o in self.store.table("orders").values())
+
+    async def update(self, order: Order) -> None:
+        _versioned_update(self.store.table("orders"), order.id, order, "order")
+
+
+class FakeReviews(_Repository):
+    async def add(self, review: Review) -> Review:
+        if any(r.order_id == review.order_id for r in self.store.table("reviews").values()):
+            raise AlreadyExists("this order already has a review", ("input", "orderId"))
+        review.id = self.store.next_id("review")
+        self.store.table("reviews")[review.id] = _copy(review)
+        return review
+
+    async def get_many(self, ids: list[int]) -> dict[int, Review]:
+        return {i: _copy(self.store.table("reviews")[i]) for i in ids if i in self.store.table("reviews")}
+
+    async def update(self, review: Review) -> None:
+        _versioned_update(self.store.table("reviews"), review.id, review, "review")
+
+
+class FakeUploads(_Repository):
+    async def add(self, upload: Upload) -> None:
+        self.store.table("uploads")[upload.id] = upload
+
+    async def get_many(self, ids: list[str]) -> dict[str, Upload]:
+        return {i: self.store.table("uploads")[i] for i in ids if i in self.store.table("uploads")}
+
+
+class FakeClaims(_Repository):
+    def _store_evidence(self, claim: Claim) -> None:
+        for item in claim.evidence:
+            if item.id is None:
+                item.id, item.claim_id = self.store.next_id("evidence"), claim.id
+
+    async def add(self, claim: Claim) -> Claim:
+        if claim.is_open and any(c.order_line_id == claim.order_line_id and c.is_open
+                                 for c in self.store.table("claims").values()):
+            raise DomainError("this line already has an open claim", ("input", "orderLineId"),
+                              ErrorCode.CLAIM_ALREADY_OPEN)
+        claim.id = self.store.next_id("claim")
+        self._store_evidence(claim)
+        self.store.table("claims")[claim.id] = _copy(claim)
+        return claim
+
+    async def get(self, claim_id: int, *, lock: bool = False) -> Claim | None:
+        found = self.store.table("claims").get(claim_id)
+        return _copy(found) if found else None
+
+    async def get_many(self, ids: list[int]) -> dict[int, Claim]:
+        return {i: _copy(self.store.table("claims")[i]) for i in ids if i in self.store.table("claims")}
+
+    async def update(self, claim: Claim) -> None:
+        self._store_evidence(claim)
+        _versioned_update(self.store.table("claims"), claim.id, claim, "claim")
+
+    async def for_line(self, order_line_id: int) -> list[Claim]:
+        return [_copy(c) for c in self.store.table("claims").values() if c.order_line_id == order_line_id]
+
+    def _matching(self, query: ClaimQuery) -> list[Claim]:
+        if query.nothing:
+            return []
+        return [c for c in self.store.table("claims").values()
+                if (not query.statuses or c.status in query.statuses)
+                and (query.shop_id is None or c.shop_id == query.shop_id)
+                and (query.buyer_id is None or c.buyer_id == query.buyer_id)]
+
+    async def page(self, query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
+        found = sorted(self._matching(query), key=lambda c: -c.id)
+        return [_copy(c) for c in found if after_id is None or c.id < after_id][:limit]
+
+    async def count(self, query: ClaimQuery) -> int:
+        return len(self._matching(query))
+
+    async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]:
+        items = {e.id: e for c in self.store.table("claims").values() for e in c.evidence}
+        return {i: _copy(items[i]) for i in ids if i in items}
+
+    async def claim_ids_by_sha256(self, digests: list[str]) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {digest: set() for digest in digests}
+        for claim in self.store.table("claims").values():
+            for item in claim.evidence:
+                if item.sha256 in found:
+                    found[item.sha256].add(claim.id)
+        return found
+
+    async def claim_parties_of_upload(self, upload_id: str) -> set[tuple[int, str]]:
+        return {(c.shop_id, c.buyer_id) for c in self.store.table("claims").values()
+                if any(e.upload_id == upload_id for e in c.evidence)}
+
+
+class FakeCoupons(_Repository):
+    async def add_template(self, template: CouponTemplate) -> CouponTemplate:
+        template.id = self.store.next_id("template")
+        self.store.table("templates")[template.id] = _copy(template)
+        return template
+
+    async def templates(self, ids: list[int]) -> dict[int, CouponTemplate]:
+        return {i: _copy(self.store.table("templates")[i]) for i in ids if i in self.store.table("templates")}
+
+    async def take_stock(self, template_id: int) -> bool:
+        template = self.store.table("templates")[template_id]
+        if template.claimed_count >= template.total_stock:
+            return False
+        template.claimed_count += 1
+        return True
+
+    async def add(self, coupon: Coupon) -> Coupon:
+        if any((c.template_id, c.owner_id, c.seq) == (coupon.template_id, coupon.owner_id, coupon.seq)
+               for c in self.store.table("coupons").values()):
+            raise ConcurrentUpdate("coupon wallet")
+        coupon.id = self.store.next_id("coupon")
+        self.store.table("coupons")[coupon.id] = _copy(coupon)
+        return coupon
+
+    async def count_owned(self, template_id: int, owner_id: str) -> int:
+        return sum(1 for c in self.store.table("coupons").values()
+                   if c.template_id == template_id and c.owner_id == owner_id)
+
+    async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
+        return {i: _copy(self.store.table("coupons")[i]) for i in ids if i in self.store.table("coupons")}
+
+    async def wallet(self, owner_id: str) -> list[Coupon]:
+        return sorted((_copy(c) for c in self.store.table("coupons").values() if c.owner_id == owner_id),
+                      key=lambda c: -(c.id or 0))
+
+    async def for_order(self, order_id: int) -> list[Coupon]:
+        return sorted((_copy(c) for c in self.store.table("coupons").values() if c.order_id == order_id),
+                      key=lambda c: c.id or 0)
+
+    async def update(self, coupon: Coupon) -> None:
+        _versioned_update(self.store.table("coupons"), coupon.id, coupon, "coupon")
+
+    async def used_for_shop(self, shop_id: int, start: datetime, end: datetime) -> list[AppliedCoupon]:
+        used = []
+        for order in self.store.table("orders").values():
+            if order.shop_id != shop_id:
+                continue
+            for applied in order.coupons:
+                coupon = self.store.table("coupons").get(applied.coupon_id)
+                if coupon and coupon.status is CouponStatus.USED and coupon.order_id == order.id \
+                        and coupon.used_at and start <= coupon.used_at < end:
+                    used.append(applied)
+        return used
+
+
+class FakeAudit(_Repository):
+    async def record(self, event: AuditEvent) -> None:
+        self.store.table("audit")[self.store.next_id("audit")] = event
+
+    async def for_subjects(self, subject_type: str, subject_ids: list[int]) -> dict[int, list[AuditEvent]]:
+        found: dict[int, list[AuditEvent]] = defaultdict(list)
+        for event in self.store.table("audit").values():
+            if event.subject_type == subject_type and event.subject_id in subject_ids:
+                found[event.subject_id].append(event)
+        return found
+
+
+class _NotFaked:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __getattr__(self, method: str) -> Any:
+        raise NotImplementedError(f"{self.name}.{method} is not faked: test that service through the API")
+
+
+class FakeUnitOfWork:
+    """One transaction over a ``Store``: entering takes a snapshot, leaving without ``commit`` restores it."""
+
+    def __init__(self, store: Store | None = None):
+        self.store = store or Store()
+        self._snapshot: tuple[Any, Any] | None = None
+        self.committed = 0
+        self.shops = FakeShops(self.store)
+        self.accounts = FakeAccounts(self.store)
+        self.products = FakeProducts(self.store)
+        self.orders = FakeOrders(self.store)
+        self.reviews = FakeReviews(self.store)
+        self.uploads = FakeUploads(self.store)
+        self.claims = FakeClaims(self.store)
+        self.coupons = FakeCoupons(self.store)
+        self.audit = FakeAudit(self.store)
+        self.appeals: Any = _NotFaked("appeals")
+        self.calendar: Any = _NotFaked("calendar")
+        self.annotations: Any = _NotFaked("annotations")
+
+    def __call__(self, *, write: bool = True) -> FakeUnitOfWork:
+        """Also its own factory: every unit of work of a test shares the one store."""
+        return self
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._snapshot = (copy.deepcopy(dict(self.store.rows)), dict(self.store.ids))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._snapshot is not None:  # not committed: everything since entering is undone
+            rows, ids = self._snapshot
+            self.store.rows.clear()
+            self.store.rows.update(rows)
+            self.store.ids.clear()
+            self.store.ids.update(ids)
+        self._snapshot = None
+
+    async def commit(self) -> None:
+        self._snapshot = None
+        self.committed += 1
+
+    async def rollback(self) -> None:
+        await self.__aexit__()
