@@ -6,18 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.annotations.ports import AnnotationRepository
-from domain.appeals.ports import AppealRepository, CalendarRepository
-from domain.catalog.ports import ProductRepository
-from domain.claims.ports import ClaimRepository
-from domain.coupons.ports import CouponRepository
-from domain.orders.ports import OrderRepository
-from domain.reviews.ports import ReviewRepository
 from domain.shared.errors import DomainError, ErrorCode
 from domain.shared.idempotency import IdempotencyClaim, IdempotencyTaken
-from domain.shared.uow import AuditLog
-from domain.shops.ports import AccountRepository, ShopRepository
-from domain.uploads.ports import UploadRepository
+from domain.shared.uow import UnitOfWork
 from persistence.annotations.repository import SqlAnnotationRepository
 from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
 from persistence.catalog.repository import SqlProductRepository
@@ -33,22 +24,9 @@ from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
 from persistence.uploads.repository import SqlUploadRepository
 
 
-class SqlUnitOfWork:
-    """The ``UnitOfWork`` port on one SQLAlchemy session. The repositories are typed as their ports, which is what
-    the services see (and what makes this class a ``UnitOfWork`` to the type checker)."""
-
-    shops: ShopRepository
-    accounts: AccountRepository
-    products: ProductRepository
-    orders: OrderRepository
-    reviews: ReviewRepository
-    uploads: UploadRepository
-    claims: ClaimRepository
-    appeals: AppealRepository
-    calendar: CalendarRepository
-    coupons: CouponRepository
-    annotations: AnnotationRepository
-    audit: AuditLog
+class SqlUnitOfWork(UnitOfWork):
+    """The ``UnitOfWork`` port on one SQLAlchemy session. It subclasses the port, so its repositories are typed as
+    the ports the services see."""
 
     def __init__(self, database: Database, write: bool = True, idempotency: IdempotencyClaim | None = None):
         self._sessions = database.write_sessions if write else database.read_sessions

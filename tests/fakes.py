@@ -46,6 +46,11 @@ def _copy(value: T) -> T:
     return copy.deepcopy(value)
 
 
+def _pick(table: dict[Any, T], ids: list[Any]) -> dict[Any, T]:
+    """``get_many``: copies of the rows with those keys (a row read is not the row stored)."""
+    return {i: _copy(table[i]) for i in ids if i in table}
+
+
 def _versioned_update(table: dict[Any, Any], key: Any, value: Any, what: str) -> None:
     """The conditional UPDATE … WHERE version = :read of the SQL repositories."""
     stored = table.get(key)
@@ -67,7 +72,7 @@ class FakeShops(_Repository):
         return shop
 
     async def get_many(self, ids: list[int]) -> dict[int, Shop]:
-        return {i: _copy(self.store.table("shops")[i]) for i in ids if i in self.store.table("shops")}
+        return _pick(self.store.table("shops"), ids)
 
 
 class FakeAccounts(_Repository):
@@ -123,7 +128,7 @@ class FakeProducts(_Repository):
         return product
 
     async def get_many(self, ids: list[int]) -> dict[int, Any]:
-        return {i: _copy(self.store.table("products")[i]) for i in ids if i in self.store.table("products")}
+        return _pick(self.store.table("products"), ids)
 
 
 class FakeOrders(_Repository):
@@ -139,7 +144,7 @@ class FakeOrders(_Repository):
         return _copy(found) if found else None
 
     async def get_many(self, ids: list[int]) -> dict[int, Order]:
-        return {i: _copy(self.store.table("orders")[i]) for i in ids if i in self.store.table("orders")}
+        return _pick(self.store.table("orders"), ids)
 
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         lines = {line.id: line for order in self.store.table("orders").values() for line in order.lines}
@@ -161,7 +166,7 @@ class FakeReviews(_Repository):
         return review
 
     async def get_many(self, ids: list[int]) -> dict[int, Review]:
-        return {i: _copy(self.store.table("reviews")[i]) for i in ids if i in self.store.table("reviews")}
+        return _pick(self.store.table("reviews"), ids)
 
     async def update(self, review: Review) -> None:
         _versioned_update(self.store.table("reviews"), review.id, review, "review")
@@ -196,7 +201,7 @@ class FakeClaims(_Repository):
         return _copy(found) if found else None
 
     async def get_many(self, ids: list[int]) -> dict[int, Claim]:
-        return {i: _copy(self.store.table("claims")[i]) for i in ids if i in self.store.table("claims")}
+        return _pick(self.store.table("claims"), ids)
 
     async def update(self, claim: Claim) -> None:
         self._store_evidence(claim)
@@ -244,7 +249,7 @@ class FakeCoupons(_Repository):
         return template
 
     async def templates(self, ids: list[int]) -> dict[int, CouponTemplate]:
-        return {i: _copy(self.store.table("templates")[i]) for i in ids if i in self.store.table("templates")}
+        return _pick(self.store.table("templates"), ids)
 
     async def take_stock(self, template_id: int) -> bool:
         template = self.store.table("templates")[template_id]
@@ -266,7 +271,7 @@ class FakeCoupons(_Repository):
                    if c.template_id == template_id and c.owner_id == owner_id)
 
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
-        return {i: _copy(self.store.table("coupons")[i]) for i in ids if i in self.store.table("coupons")}
+        return _pick(self.store.table("coupons"), ids)
 
     async def wallet(self, owner_id: str) -> list[Coupon]:
         return sorted((_copy(c) for c in self.store.table("coupons").values() if c.owner_id == owner_id),
