@@ -119,3 +119,40 @@ def test_c4_property_with_shrinking(paid, quantity_milli, data):
 ])
 def test_g1_half_up_is_away_from_zero_on_halves(numerator, denominator, expected):
     assert half_up(numerator, denominator) == expected
+
+
+def half_up_oracle(exact: Fraction) -> int:
+    """四舍五入 of a non-negative rational, by definition: the whole part, plus one when the rest is at least ½."""
+    whole = exact.numerator // exact.denominator
+    return whole + (1 if exact - whole >= Fraction(1, 2) else 0)
+
+
+@settings(max_examples=2000, derandomize=True, database=None)
+@given(goods=st.integers(1, 10**9), discount=st.integers(0, 10**9), shipping=st.integers(0, 100_000))
+def test_c6_penalty_is_30_percent_of_the_order_half_up_between_5_and_100(goods, discount, shipping):
+    """C6 against a Fraction oracle: round_half_up(30 % × O), floored at ¥5.00 and capped at ¥100.00, where O is
+    the order's paid amount (goods after discounts plus shipping)."""
+    from domain.claims.rules import standard_penalty
+
+    paid = Money(max(1, goods - discount) + shipping)
+    expected = min(10_000, max(500, half_up_oracle(Fraction(paid.fen) * Fraction(3, 10))))
+    assert standard_penalty(paid).fen == expected
+
+
+@settings(max_examples=2000, derandomize=True, database=None)
+@given(amount=st.integers(0, 10**8), share_thousandths=st.integers(0, 1000))
+def test_w1_a_platform_coupons_cost_is_split_exactly_by_its_share(amount, share_thousandths):
+    """W1 against a Fraction oracle: the platform bears round_half_up(amount × share), the merchant the rest, and
+    the two always add up to the discount."""
+    from datetime import UTC, datetime
+
+    from domain.coupons.model import CouponTemplate, IssuerKind
+    from domain.coupons.pricing import cost_shares
+
+    share = Decimal(share_thousandths).scaleb(-3)
+    template = CouponTemplate(IssuerKind.PLATFORM, None, "t", Money(100), 1, 1, datetime(2026, 1, 1, tzinfo=UTC),
+                              "ops", platform_share=share)
+    shares = cost_shares(template, Money(amount), shop_id=7)
+    platform = half_up_oracle(Fraction(amount) * Fraction(share))
+    assert shares[0].amount.fen == platform and sum(s.amount.fen for s in shares) == amount
+    assert all(s.amount.fen > 0 for s in shares[1:])
