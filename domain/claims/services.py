@@ -332,7 +332,6 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
         )
     if request.outcome is RulingOutcome.FORCE_MAJEURE:
         return claim.standard_refund, Money.zero(), None
-    penalty = rules.penalty_due(order, claim.id)
     charged_on = order.charge_penalty(stored(claim.id))
     if charged_on is not None:
         if request.agreed_penalty is not None:
@@ -343,6 +342,7 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
                 ErrorCode.PENALTY_ALREADY_CHARGED,
             )
         return claim.standard_refund, Money.zero(), charged_on
+    penalty = rules.standard_penalty(order.penalty_basis)
     if request.agreed_penalty is not None:
         if request.agreed_penalty < penalty:
             raise DomainError(f"an agreed penalty may not be below the platform amount {penalty}",
