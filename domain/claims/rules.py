@@ -54,6 +54,12 @@ def standard_penalty(order_paid: Money) -> Money:
     return max(PENALTY_FLOOR, min(PENALTY_CAP, order_paid.times(PENALTY_RATE)))
 
 
+def refund_due(standard: Money, order: Order) -> Money:
+    """C4/C7: the claim's standard refund, but never more than the order still has to refund (G1: money is paid
+    back once — an order cancelled after delivery was already refunded in full)."""
+    return min(standard, order.refundable)
+
+
 def penalty_due(order: Order, claim_id: int | None) -> Money:
     """C6: what a BUYER_WINS ruling of claim ``claim_id`` would charge now as penalty: the order's penalty, or
     nothing when a ruling in force on another claim of the same order already charged it (once per order)."""

@@ -218,10 +218,12 @@ async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: in
     async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.ACCEPT, actor)
         order = await _order_of(uow, claim)
-        account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
-        account.collect(claim.standard_refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
-        await uow.accounts.save(account)
-        await _refund(uow, claim, order, claim.standard_refund, now, policy)
+        refund = rules.refund_due(claim.standard_refund, order)
+        if refund.fen:
+            account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
+            account.collect(refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
+            await uow.accounts.save(account)
+        await _refund(uow, claim, order, refund, now, policy)
         await uow.orders.update(order)
 
     return await _act(uow, actor, claim_id, Action.ACCEPT, change, now)
@@ -331,7 +333,7 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
             ErrorCode.EVIDENCE_INCOMPLETE,
         )
     if request.outcome is RulingOutcome.FORCE_MAJEURE:
-        return claim.standard_refund, Money.zero(), None
+        return rules.refund_due(claim.standard_refund, order), Money.zero(), None
     charged_on = order.charge_penalty(stored(claim.id))
     if charged_on is not None:
         if request.agreed_penalty is not None:
@@ -341,14 +343,14 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
                 ("input", "agreedPenalty"),
                 ErrorCode.PENALTY_ALREADY_CHARGED,
             )
-        return claim.standard_refund, Money.zero(), charged_on
+        return rules.refund_due(claim.standard_refund, order), Money.zero(), charged_on
     penalty = rules.standard_penalty(order.penalty_basis)
     if request.agreed_penalty is not None:
         if request.agreed_penalty < penalty:
             raise DomainError(f"an agreed penalty may not be below the platform amount {penalty}",
                               ("input", "agreedPenalty"), ErrorCode.PENALTY_BELOW_MINIMUM)
         penalty = request.agreed_penalty
-    return claim.standard_refund, penalty, None
+    return rules.refund_due(claim.standard_refund, order), penalty, None
 
 
 def _check_ruling_input(request: RuleClaim) -> None:

@@ -108,6 +108,12 @@ class Order:
         return self.payable
 
     @property
+    def refundable(self) -> Money:
+        """What may still be refunded for the goods: a claim never pays back money the buyer already got back (a
+        cancellation after delivery refunds the goods in full)."""
+        return max(Money.zero(), self.goods_paid - self.refunded)
+
+    @property
     def fully_refunded(self) -> bool:
         """W7: every line's paid amount refunded."""
         return self.refunded >= self.goods_paid

@@ -296,3 +296,18 @@ async def test_w8_a_first_order_that_times_out_leaves_its_new_user_coupon_invali
     cancel = "mutation($id: ID!) { cancelOrder(input: {orderId: $id}) { userErrors { code } } }"
     await api.gql(cancel, {"id": order["order"]["id"]}, token=world.buyer)
     assert await coupons.status(new_user) == "INVALIDATED" and await coupons.status(ordinary) == "AVAILABLE"
+
+
+async def test_g1_a_claim_on_an_order_cancelled_after_delivery_pays_nothing_more(api, world, claims):
+    """The order service cancels a delivered order (a full refund of its goods); the merchant then accepts the open
+    claim: the buyer is not paid twice, and the books still balance."""
+    shop = await world.shop()
+    await world.credit(shop, "PAYABLES", "500.00")
+    order, line = await claims.delivered_line(shop, {"cherries": "1"})
+    claim = (await claims.submit(line, quantity="1"))["claim"]
+    cancel = "mutation($id: ID!) { cancelOrder(input: {orderId: $id}) { userErrors { code } } }"
+    assert (await api.gql(cancel, {"id": order["id"]}, token=world.service)).payload("cancelOrder")["userErrors"] == []
+    accepted = (await claims.call("acceptClaim", shop.merchant, claimId=claim["id"]))["claim"]
+    assert (accepted["status"], accepted["refunded"]["amount"], accepted["ledgerEntries"]) == ("REFUNDED", "0.00", [])
+    assert (await _order_money(api, world, order["id"]))["refunded"] == "88.00"
+    assert (await world.account(shop))["payables"]["amount"] == "500.00"

@@ -11,11 +11,12 @@ from domain.claims.model import ClaimStatus, EvidenceKind, ForceMajeureCause, Ru
 from domain.claims.services import ClaimPolicy, RespondToEscalation
 from domain.coupons.model import CouponStatus, IssuerKind
 from domain.coupons.services import TemplateRequest, claim_coupon, create_template
+from domain.orders.services import cancel_order
 from domain.shared.actor import Role
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, InvalidState
 from domain.shared.money import Money
 from domain.shops.model import LedgerEntryKind
-from tests.domain.service_world import BUYER, PLATFORM
+from tests.domain.service_world import BUYER, PLATFORM, SERVICE
 
 
 async def test_c6_one_penalty_per_order_on_the_services(world):
@@ -108,3 +109,18 @@ async def test_a_refused_ruling_leaves_the_order_and_the_claim_as_they_were(worl
     order = await world.uow.orders.get(order_id)
     assert (order.penalty_claim_id, order.refunded) == (None, Money(0))
 
+
+
+async def test_a_claim_never_refunds_what_a_cancellation_already_refunded(world):
+    """An order the order service cancelled after delivery was refunded in full: accepting or ruling its open claim
+    pays nothing more (the buyer would otherwise be paid twice); a ruling for the buyer still charges the penalty."""
+    order_id, (first_line, second_line) = await world.order({"a": "1", "b": "1"})
+    accepted_claim, ruled_claim = await world.claim(first_line), await world.escalated(second_line)
+    await cancel_order(world.uow, SERVICE, world.clock, order_id)
+    accepted = await services.accept_claim(world.uow, world.merchant, world.clock, accepted_claim)
+    ruled = await world.rule(ruled_claim)
+    assert (accepted.refunded, ruled.ruling.refund, ruled.ruling.penalty) == (Money(0), Money(0), Money.of("100.00"))
+    order = await world.uow.orders.get(order_id)
+    assert order.refunded == Money.of("800.00")
+    kinds = [e.kind for e in world.uow.accounts.entries(world.shop_id)]
+    assert LedgerEntryKind.CLAIM_REFUND not in kinds and kinds.count(LedgerEntryKind.CLAIM_PENALTY) == 1
