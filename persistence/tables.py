@@ -15,10 +15,10 @@ from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, 
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
+from persistence.events.tables import EventRow
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
-from persistence.shared.audit import AuditEventRow
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 from persistence.uploads.tables import UploadRow
 
@@ -40,7 +40,7 @@ __all__ = [
     "AppealRestrictionRow",
     "AppealRow",
     "WorkingCalendarRow",
-    "AuditEventRow",
+    "EventRow",
     "ClaimRow",
     "EvidenceRow",
     "UploadRow",

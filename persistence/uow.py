@@ -15,10 +15,10 @@ from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
 from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
+from persistence.events.repository import SqlEventLog
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.repository import SqlOrderRepository
 from persistence.reviews.repository import SqlReviewRepository
-from persistence.shared.audit import SqlAuditLog
 from persistence.shared.errors import unique_violation_as
 from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
 from persistence.uploads.repository import SqlUploadRepository
@@ -55,7 +55,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.calendar = SqlCalendarRepository(session)
         self.coupons = SqlCouponRepository(session)
         self.annotations = SqlAnnotationRepository(session)
-        self.audit = SqlAuditLog(session)
+        self.events = self._events = SqlEventLog(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -66,6 +66,7 @@ class SqlUnitOfWork(UnitOfWork):
             self._session = None  # may be entered again (a retried transaction)
 
     async def commit(self) -> None:
+        await self._events.flush()  # E1: in this transaction, just before it commits (ids in commit order)
         claim = self.idempotency
         if claim is not None and not claim.recorded:
             try:

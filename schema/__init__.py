@@ -28,6 +28,8 @@ from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
+from schema.events.operations import EventQueries
+from schema.events.types import Event
 from schema.executor import ExecutionContext
 from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
 from schema.fast_fields import shortcut_fields
@@ -41,7 +43,9 @@ from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
 
 Query = merge_types(
-    "Query", (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries)
+    "Query",
+    (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries,
+     EventQueries),
 )
 Mutation = merge_types(
     "Mutation",
@@ -74,7 +78,8 @@ MAX_TOKENS = 5_000
 schema = ApiSchema(
     query=Query,
     mutation=Mutation,
-    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate],
+    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate,
+           Event],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     execution_context_class=ExecutionContext,
     extensions=[

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,10 @@ import pytest
 
 os.environ.setdefault("APP_ENV", "test")
 
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from persistence.db import is_sqlite, sync_url  # noqa: E402
 from persistence.migrate import upgrade  # noqa: E402
 from settings import Settings  # noqa: E402
 from tests.api.client import Api  # noqa: E402
@@ -63,3 +68,22 @@ async def api(app, settings) -> Api:
         client_api = Api(client, settings.secret_key)
         client_api.now = START
         yield client_api
+
+
+@pytest.fixture
+def scratch_url():
+    """A database of its own for a migration test: a temporary SQLite file, or on PostgreSQL a database created
+    beside the suite's (the suite's own is at head already)."""
+    suite = os.environ.get("DATABASE_URL")
+    if not suite or is_sqlite(suite):
+        yield f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='migration-')) / 'round1.db'}"
+        return
+    name = f"migration_0007_{os.getpid()}"
+    admin = create_engine(sync_url(suite), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(suite).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from domain.claims.model import Claim, Evidence
 from domain.claims.ports import ClaimQuery
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
+from domain.events.model import Event, EventQuery
 from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode, InvalidState
-from domain.shared.events import AuditEvent
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
 from domain.uploads.model import Upload
 
@@ -297,16 +297,29 @@ class FakeCoupons(_Repository):
         return used
 
 
-class FakeAudit(_Repository):
-    async def record(self, event: AuditEvent) -> None:
-        self.store.table("audit")[self.store.next_id("audit")] = event
+class FakeEvents(_Repository):
+    """The outbox: an event is stored with the transaction, and a rollback takes it back (the snapshot)."""
 
-    async def for_subjects(self, subject_type: str, subject_ids: list[int]) -> dict[int, list[AuditEvent]]:
-        found: dict[int, list[AuditEvent]] = defaultdict(list)
-        for event in self.store.table("audit").values():
-            if event.subject_type == subject_type and event.subject_id in subject_ids:
-                found[event.subject_id].append(event)
+    async def record(self, event: Event) -> None:
+        event_id = self.store.next_id("event")
+        self.store.table("events")[event_id] = dataclasses.replace(event, id=event_id)
+
+    def all(self) -> list[Event]:
+        """For tests: every event, oldest first."""
+        return sorted(self.store.table("events").values(), key=lambda e: e.id or 0)
+
+    async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
+        found: dict[int, list[Event]] = defaultdict(list)
+        for event in self.all():
+            if event.subject_type == subject_type and event.subject_key in {str(k) for k in keys}:
+                found[int(event.subject_key)].append(event)
         return found
+
+    async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
+        raise NotImplementedError("replay's visibility is SQL: tested through the API")
+
+    async def get_many(self, ids: list[int]) -> dict[int, Event]:
+        return _pick(self.store.table("events"), ids)
 
 
 class _NotFaked:
@@ -332,7 +345,7 @@ class FakeUnitOfWork:
         self.uploads = FakeUploads(self.store)
         self.claims = FakeClaims(self.store)
         self.coupons = FakeCoupons(self.store)
-        self.audit = FakeAudit(self.store)
+        self.events = FakeEvents(self.store)
         self.appeals: Any = _NotFaked("appeals")
         self.calendar: Any = _NotFaked("calendar")
         self.annotations: Any = _NotFaked("annotations")

@@ -6,37 +6,14 @@ beside the suite's (the suite's own is at head already)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from persistence.db import is_sqlite, sync_url
 from persistence.migrate import upgrade
 from tests.database import drop_everything, sync_engine
 
 T0 = datetime(2026, 6, 1, 2, tzinfo=UTC)
-
-
-@pytest.fixture
-def scratch_url():
-    suite = os.environ.get("DATABASE_URL")
-    if not suite or is_sqlite(suite):
-        yield f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='migration-')) / 'round1.db'}"
-        return
-    name = f"migration_0007_{os.getpid()}"
-    admin = create_engine(sync_url(suite), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(suite).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 ROUND_1 = [
@@ -87,7 +64,7 @@ def test_0007_upgrades_round_1_rows(scratch_url):
     with engine.begin() as conn:
         for statement in ROUND_1:
             conn.execute(text(statement), {k: v for k, v in moments.items() if f":{k}" in statement})
-    upgrade(scratch_url, "head")
+    upgrade(scratch_url, "0007")
     with engine.connect() as conn:
         orders = {row.id: (row.refunded_fen, row.penalty_claim_id) for row in conn.execute(
             text("SELECT id, refunded_fen, penalty_claim_id FROM orders ORDER BY id"))}

@@ -21,11 +21,12 @@ from domain.annotations.model import (
     customer_id as checked_customer,
 )
 from domain.claims.model import Claim
+from domain.events.facts import claim_event, order_event
+from domain.events.model import Event, EventType
 from domain.orders.model import Order
 from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
-from domain.shared.events import AuditEvent
 from domain.shared.uow import UnitOfWork, in_transaction
 
 TEXT = ("input", "text")
@@ -43,6 +44,9 @@ async def set_customer_remark(uow: UnitOfWork, actor: Actor, clock: Clock, custo
         else:
             remark.text, remark.updated_at, remark.updated_by = value, now, actor.user_id
         await uow.annotations.save_customer_remark(remark)
+        await uow.events.record(Event.of(EventType.CUSTOMER_REMARK_CHANGED, "CustomerProfile",
+                                         f"{actor.shop}:{customer}", actor, now, shop_id=actor.shop,
+                                         customerId=customer, cleared=not value))
         return remark
 
     return await in_transaction(uow, work)
@@ -59,9 +63,9 @@ async def set_order_remark(uow: UnitOfWork, actor: Actor, clock: Clock, order_id
             raise NotFound("no such order of your shop", ("input", "orderId"))
         order.remark = value or None
         await uow.orders.update(order)
-        await uow.audit.record(
-            AuditEvent.of("order", order.id, "REMARK_SET" if value else "REMARK_CLEARED", now, actor)
-        )
+        # N2: a shop's remark is the shop's — the buyer never sees the event either
+        await uow.events.record(order_event(EventType.ORDER_REMARK_CHANGED, order, actor, now, buyer_sees=False,
+                                            cleared=not value))
         return order
 
     return await in_transaction(uow, work)
@@ -79,7 +83,7 @@ async def add_after_sale_remark(uow: UnitOfWork, actor: Actor, clock: Clock, cla
         if claim is None or claim.shop_id != actor.shop_id:
             raise NotFound("no such claim of your shop", ("input", "claimId"))
         await uow.annotations.add_after_sale_remark(stored(claim.id), Remark(value, actor.user_id, now))
-        await uow.audit.record(AuditEvent.of("claim", claim.id, "REMARK_ADDED", now, actor))
+        await uow.events.record(claim_event(EventType.CLAIM_REMARK_ADDED, claim, actor, now, buyer_sees=False))
         return claim
 
     return await in_transaction(uow, work)
@@ -102,6 +106,7 @@ async def star_customer(uow: UnitOfWork, actor: Actor, clock: Clock, customer: s
         if existing is not None:
             existing.color = color
             await uow.annotations.recolour_star(existing)
+            await uow.events.record(_star_event(existing, "RECOLOURED", actor, now))
             return Starred(existing, None)
         await uow.annotations.claim_star_slot(actor.user_id)
         stars = await uow.annotations.stars(actor.user_id)
@@ -109,7 +114,9 @@ async def star_customer(uow: UnitOfWork, actor: Actor, clock: Clock, customer: s
         if len(stars) >= MAX_STARS:
             evicted = await uow.annotations.remove_star(actor.user_id, stars[-1].customer_id)
         star = await uow.annotations.add_star(Star(actor.user_id, customer, color, now))
-        await uow.audit.record(AuditEvent.of("agent_star", star.id, "STARRED", now, actor))
+        if evicted is not None:
+            await uow.events.record(_star_event(evicted, "EVICTED", actor, now))
+        await uow.events.record(_star_event(star, "STARRED", actor, now))
         return Starred(star, evicted)
 
     return await in_transaction(uow, work)
@@ -124,7 +131,7 @@ async def unstar_customer(uow: UnitOfWork, actor: Actor, clock: Clock, customer:
         removed = await uow.annotations.remove_star(actor.user_id, customer)
         if removed is None:
             raise NotFound("that customer is not starred", ("input", "customerId"))
-        await uow.audit.record(AuditEvent.of("agent_star", removed.id, "UNSTARRED", clock.now(), actor))
+        await uow.events.record(_star_event(removed, "UNSTARRED", actor, clock.now()))
         return removed
 
     return await in_transaction(uow, work)
@@ -136,7 +143,12 @@ async def clear_stars(uow: UnitOfWork, actor: Actor, clock: Clock) -> int:
 
     async def work(uow: UnitOfWork) -> int:
         await uow.annotations.claim_star_slot(actor.user_id)
-        return await uow.annotations.clear_stars(actor.user_id)
+        cleared = await uow.annotations.clear_stars(actor.user_id)
+        if cleared:
+            await uow.events.record(Event.of(EventType.STAR_CHANGED, "Agent", actor.user_id, actor, clock.now(),
+                                             shop_id=actor.shop, agentId=actor.user_id, change="CLEARED",
+                                             count=cleared))
+        return cleared
 
     return await in_transaction(uow, work)
 
@@ -179,7 +191,8 @@ async def set_shortcut(uow: UnitOfWork, actor: Actor, clock: Clock, action: str,
             raise DomainError(f"{binding} is already bound to {holder}", ("input", "keys"), ErrorCode.SHORTCUT_CONFLICT)
         bindings[action] = binding
         await uow.annotations.save_shortcuts(actor.user_id, bindings, action)
-        await uow.audit.record(AuditEvent.of("agent_shortcut", 0, f"SET:{action}", clock.now(), actor))
+        await uow.events.record(Event.of(EventType.SHORTCUT_CHANGED, "Agent", actor.user_id, actor, clock.now(),
+                                         shop_id=actor.shop, agentId=actor.user_id, action=action, keys=binding))
         return action, binding
 
     return await in_transaction(uow, work)
@@ -220,3 +233,10 @@ async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list[str] | Non
             more = await uow.annotations.contacts(agent_id, starred, contact_after, limit + 1 - len(rows))
             rows += [(Contact(customer, at, None), ["C", at.isoformat(), customer]) for customer, at in more]
     return rows[:limit], len(rows) > limit
+
+
+def _star_event(star: Star, change: str, actor: Actor, at: datetime) -> Event:
+    """N3/N4: an agent's star, seen by the agent's shop (E3)."""
+    return Event.of(EventType.STAR_CHANGED, "Agent", star.agent_id, actor, at, shop_id=actor.shop,
+                    agentId=star.agent_id, customerId=star.customer_id, change=change,
+                    color=star.color.value if change in ("STARRED", "RECOLOURED") else None)

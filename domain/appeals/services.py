@@ -20,6 +20,7 @@ from domain.calendar.model import YearCalendar
 from domain.calendar.services import load_calendar, year_calendar
 from domain.claims.model import Claim
 from domain.claims.services import EvidenceRequest, evidence_from_uploads
+from domain.events.model import Event, EventType
 from domain.reviews.model import ReviewVisibility
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import SHANGHAI, Clock
@@ -33,10 +34,11 @@ from domain.shared.errors import (
     present,
     stored,
 )
-from domain.shared.events import AuditEvent
+from domain.shared.ids import global_id
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerEntryKind
+from domain.shops.services import save_account
 
 MAX_STATEMENT = 1000
 MAX_NOTE = 1000
@@ -155,7 +157,7 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
             evidence,
         )
         await uow.appeals.add(appeal)
-        await uow.audit.record(AuditEvent.of("appeal", appeal.id, "FILED", now, actor))
+        await uow.events.record(_appeal_event(EventType.APPEAL_FILED, appeal, actor, now))
         return appeal
 
     return await in_transaction(uow, work)
@@ -206,7 +208,7 @@ async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datet
             account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
             for entry in due:
                 account.reverse(entry, actor, now)
-            await uow.accounts.save(account)
+            await save_account(uow, account, actor)
     await uow.claims.update(claim)
 
 
@@ -224,6 +226,7 @@ async def _auto_limit(uow: UnitOfWork, policy: AppealPolicy, shop_id: int, actor
     restriction.reason = f"automatic: {policy.anomaly_threshold} evidence anomalies within 30 days"
     restriction.set_at, restriction.set_by, restriction.automatic = now, actor.user_id, True
     await uow.appeals.save_restriction(restriction)
+    await uow.events.record(_restriction_event(restriction, actor, now))
 
 
 async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: AppealPolicy,
@@ -250,7 +253,7 @@ async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: App
             await _take_effect(uow, actor, appeal, now)
         elif appeal.evidence_anomaly:
             await _auto_limit(uow, policy, appeal.shop_id, actor, now)
-        await uow.audit.record(AuditEvent.of("appeal", appeal.id, appeal.status.value, now, actor))
+        await uow.events.record(_appeal_event(EventType.APPEAL_DECIDED, appeal, actor, now))
         return appeal
 
     return await in_transaction(uow, work)
@@ -286,7 +289,7 @@ async def restrict_appeals(uow: UnitOfWork, actor: Actor, clock: Clock, request:
             False,
         )
         await uow.appeals.save_restriction(restriction)
-        await uow.audit.record(AuditEvent.of("shop", request.shop_id, f"APPEALS_{request.mode.value}", now, actor))
+        await uow.events.record(_restriction_event(restriction, actor, now))
         return restriction
 
     return await in_transaction(uow, work)
@@ -315,7 +318,8 @@ async def set_working_calendar(uow: UnitOfWork, actor: Actor, clock: Clock, year
 
     async def work(uow: UnitOfWork) -> YearCalendar:
         await uow.calendar.put(calendar, actor.user_id, now)
-        await uow.audit.record(AuditEvent.of("calendar", year, "SET", now, actor))
+        await uow.events.record(Event.of(EventType.WORKING_CALENDAR_SET, "WorkingCalendar", year, actor, now,
+                                         year=year, holidays=len(calendar.holidays), workdays=len(calendar.workdays)))
         await recompute_estimated_deadlines(uow)
         return calendar
 
@@ -363,3 +367,18 @@ def experience_score(
         return_rate=round(counted_claims / delivered_orders, 6) if delivered_orders else 0.0,
         counted_claims=counted_claims, delivered_orders=delivered_orders,
     )
+
+
+def _appeal_event(type: EventType, appeal: Appeal, actor: Actor, at: datetime) -> Event:
+    subject = "Review" if appeal.kind is AppealKind.REVIEW else "Claim"
+    return Event.of(type, "Appeal", appeal.id, actor, at, shop_id=appeal.shop_id,
+                    appealId=global_id("Appeal", appeal.id), kind=appeal.kind.value, status=appeal.status.value,
+                    subjectId=global_id(subject, appeal.subject_id), dueAt=appeal.due_at.isoformat())
+
+
+def _restriction_event(restriction: AppealRestriction, actor: Actor, at: datetime) -> Event:
+    return Event.of(EventType.APPEAL_RESTRICTION_CHANGED, "Shop", restriction.shop_id, actor, at,
+                    shop_id=restriction.shop_id, shopId=global_id("Shop", restriction.shop_id),
+                    mode=restriction.mode.value, maxPer30Days=restriction.max_per_30_days,
+                    until=restriction.until.isoformat() if restriction.until else None,
+                    automatic=restriction.automatic)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from domain.claims import rules
 from domain.claims.model import (
@@ -24,6 +25,8 @@ from domain.claims.model import (
 from domain.claims.ports import ClaimQuery
 from domain.claims.transitions import TRANSITIONS, Action
 from domain.coupons.services import return_order_coupons
+from domain.events.facts import claim_event, money
+from domain.events.model import EventType
 from domain.orders.model import Order, OrderStatus, parse_quantity
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
@@ -37,11 +40,11 @@ from domain.shared.errors import (
     present,
     stored,
 )
-from domain.shared.events import AuditEvent
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerBucket, LedgerEntryKind
+from domain.shops.services import save_account
 
 MAX_EVIDENCE_PER_CALL = 20
 MAX_DESCRIPTION = 1000
@@ -169,7 +172,8 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
             standard_refund=rules.standard_refund(paid, damaged, line.quantity), evidence=evidence,
         )
         await uow.claims.add(claim)
-        await uow.audit.record(AuditEvent.of("claim", claim.id, Action.SUBMIT.value, now, actor))
+        await uow.events.record(claim_event(EventType.CLAIM_SUBMITTED, claim, actor, now, reason=claim.reason.value,
+                                            covered=claim.covered, standardRefund=money(claim.standard_refund)))
         return claim
 
     return await in_transaction(uow, work)
@@ -183,15 +187,31 @@ async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Acti
         claim = await uow.claims.get(claim_id, lock=True) if claim_id is not None else None
         if claim is None or not can_view_claim(actor, claim):
             raise NotFound("no such claim", ("input", "claimId"))
+        before = claim.status
         await change(uow, claim)
         await uow.claims.update(claim)
-        await uow.audit.record(AuditEvent.of("claim", claim.id, action.value, now, actor))
+        await uow.events.record(claim_event(EventType(f"CLAIM_{action.value}"), claim, actor, now,
+                                            previousStatus=before.value, **_facts(action, claim)))
         return claim
 
     return await in_transaction(uow, work)
 
 
-async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, now: datetime,
+def _facts(action: Action, claim: Claim) -> dict[str, Any]:
+    """E2: what else an event of ``action`` says, beyond the claim, its order and its status."""
+    if action is Action.RULE and claim.ruling is not None:
+        ruling = claim.ruling
+        return {"outcome": ruling.outcome.value, "refund": money(ruling.refund), "penalty": money(ruling.penalty),
+                "merchantWinsReason": ruling.merchant_wins_reason.value if ruling.merchant_wins_reason else None,
+                "forceMajeureCause": ruling.force_majeure_cause.value if ruling.force_majeure_cause else None}
+    if action is Action.ACCEPT:
+        return {"refunded": money(claim.refunded)}
+    if action is Action.REJECT:
+        return {"reason": claim.merchant_reject_reason}
+    return {}
+
+
+async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, actor: Actor, now: datetime,
                   policy: ClaimPolicy) -> None:
     """The buyer gets ``amount`` back on this claim. W7: when it makes the order fully refunded within the
     after-sale period, the order's coupons come back with their original validity. The order is written by the
@@ -199,7 +219,7 @@ async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, no
     refund."""
     claim.refunded = claim.refunded + amount
     if order.record_after_sale_refund(amount, now, policy.after_sale_days):
-        await return_order_coupons(uow, stored(order.id), now)
+        await return_order_coupons(uow, order, actor, now)
 
 
 async def _order_of(uow: UnitOfWork, claim: Claim) -> Order:
@@ -222,8 +242,8 @@ async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: in
         if refund.fen:
             account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
             account.collect(refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
-            await uow.accounts.save(account)
-        await _refund(uow, claim, order, refund, now, policy)
+            await save_account(uow, account, actor)
+        await _refund(uow, claim, order, refund, actor, now, policy)
         await uow.orders.update(order)
 
     return await _act(uow, actor, claim_id, Action.ACCEPT, change, now)
@@ -390,8 +410,8 @@ async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleC
                 account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
                 account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
                 account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
-                await uow.accounts.save(account)
-            await _refund(uow, claim, order, refund, now, policy)
+                await save_account(uow, account, actor)
+            await _refund(uow, claim, order, refund, actor, now, policy)
             await uow.orders.update(order)
         claim.ruling = Ruling(request.outcome, request.merchant_wins_reason, refund, penalty, now, actor.user_id,
                               force_majeure_cause=request.force_majeure_cause, note=note,

@@ -10,11 +10,13 @@ from decimal import Decimal
 from domain.catalog.model import Product
 from domain.coupons.model import Coupon, CouponStatus, CouponTemplate, IssuerKind
 from domain.coupons.pricing import Candidate, Draft, DraftLine, Ineligibility, Stack, apply, assess, best_stack
-from domain.orders.model import PaymentMethod, parse_quantity
+from domain.events.facts import coupon_event, money
+from domain.events.model import Event, EventType
+from domain.orders.model import Order, PaymentMethod, parse_quantity
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound, stored
-from domain.shared.events import AuditEvent
+from domain.shared.ids import global_id
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -115,7 +117,11 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
             platform_share=share if request.issuer_kind is IssuerKind.PLATFORM else Decimal(0),
         )
         await uow.coupons.add_template(template)
-        await uow.audit.record(AuditEvent.of("coupon_template", template.id, "CREATED", now, actor))
+        await uow.events.record(Event.of(
+            EventType.COUPON_TEMPLATE_CREATED, "CouponTemplate", template.id, actor, now, shop_id=template.shop_id,
+            streamer_id=template.issuer_id if template.issuer_kind is IssuerKind.STREAMER else None,
+            templateId=global_id("CouponTemplate", template.id), issuerKind=template.issuer_kind.value,
+            faceValue=money(template.face_value), totalStock=template.total_stock))
         return template
 
     return await in_transaction(uow, work)
@@ -164,7 +170,7 @@ async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id:
         start, end = template.window_for(now)
         coupon = Coupon(template_pk, actor.user_id, owned + 1, now, start, end, new_user_only=template.new_user_only)
         await uow.coupons.add(coupon)
-        await uow.audit.record(AuditEvent.of("coupon", coupon.id, "CLAIMED", now, actor))
+        await uow.events.record(coupon_event(EventType.COUPON_CLAIMED, coupon, template, actor, now))
         return coupon
 
     return await in_transaction(uow, work)
@@ -291,51 +297,63 @@ async def checkout_quote(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Co
 # ---------------------------------------------------------------- the payment lifecycle (W6–W8)
 
 
-async def lock_for_order(uow: UnitOfWork, quote: Quote, order_id: int, now: datetime) -> None:
+async def lock_for_order(uow: UnitOfWork, quote: Quote, order: Order, actor: Actor, now: datetime) -> None:
     """W6: placing an order locks its coupons (conditional on each coupon's version)."""
     for candidate in quote.chosen:
         coupon = candidate.coupon
-        coupon.status, coupon.order_id, coupon.locked_at = CouponStatus.LOCKED, order_id, now
+        coupon.status, coupon.order_id, coupon.locked_at = CouponStatus.LOCKED, order.id, now
         await uow.coupons.update(coupon)
+        await uow.events.record(coupon_event(EventType.COUPON_LOCKED, coupon, candidate.template, actor, now, order))
 
 
-async def invalidate_new_user_coupons(uow: UnitOfWork, buyer_id: str, keep: set[int]) -> None:
+async def invalidate_new_user_coupons(uow: UnitOfWork, buyer_id: str, keep: set[int], actor: Actor,
+                                      now: datetime) -> None:
     """W8: once the user has placed an order, every new-user coupon they hold becomes INVALIDATED."""
     coupons = [c for c in await uow.coupons.wallet(buyer_id)
                if c.id not in keep and c.status in (CouponStatus.AVAILABLE, CouponStatus.LOCKED)]
     templates = await uow.coupons.templates(list({c.template_id for c in coupons}))
     for coupon in coupons:
-        if templates[coupon.template_id].new_user_only:
+        template = templates[coupon.template_id]
+        if template.new_user_only:
             coupon.status = CouponStatus.INVALIDATED
             await uow.coupons.update(coupon)
+            await uow.events.record(coupon_event(EventType.COUPON_INVALIDATED, coupon, template, actor, now))
 
 
-async def settle_order_coupons(uow: UnitOfWork, order_id: int, paid: bool, now: datetime) -> None:
+async def settle_order_coupons(uow: UnitOfWork, order: Order, paid: bool, actor: Actor, now: datetime) -> None:
     """W6: success uses the order's coupons; a failure returns them (new-user ones are invalidated, W8)."""
-    for coupon in await uow.coupons.for_order(order_id):
-        if coupon.status is not CouponStatus.LOCKED:
-            continue
+    coupons = [c for c in await uow.coupons.for_order(stored(order.id)) if c.status is CouponStatus.LOCKED]
+    templates = await uow.coupons.templates(list({c.template_id for c in coupons}))
+    for coupon in coupons:
+        template = templates[coupon.template_id]
         if paid:
             coupon.status, coupon.used_at = CouponStatus.USED, now
+            happened = EventType.COUPON_USED
         else:
-            await _return(uow, coupon)
+            happened = _return(coupon, template)
         await uow.coupons.update(coupon)
+        await uow.events.record(coupon_event(happened, coupon, template, actor, now, order))
 
 
-async def return_order_coupons(uow: UnitOfWork, order_id: int, now: datetime) -> None:
-    """W7: a full cancellation returns the order's coupons with their original validity (status is read against
-    the window, so one past it reads EXPIRED)."""
-    for coupon in await uow.coupons.for_order(order_id):
-        if coupon.status in (CouponStatus.LOCKED, CouponStatus.USED):
-            await _return(uow, coupon)
-            await uow.coupons.update(coupon)
+async def return_order_coupons(uow: UnitOfWork, order: Order, actor: Actor, now: datetime) -> None:
+    """W7: a full cancellation, or a full after-sale refund in time, returns the order's coupons with their
+    original validity (status is read against the window, so one past it reads EXPIRED)."""
+    coupons = [c for c in await uow.coupons.for_order(stored(order.id))
+               if c.status in (CouponStatus.LOCKED, CouponStatus.USED)]
+    templates = await uow.coupons.templates(list({c.template_id for c in coupons}))
+    for coupon in coupons:
+        template = templates[coupon.template_id]
+        happened = _return(coupon, template)
+        await uow.coupons.update(coupon)
+        await uow.events.record(coupon_event(happened, coupon, template, actor, now, order))
 
 
-async def _return(uow: UnitOfWork, coupon: Coupon) -> None:
-    template = (await uow.coupons.templates([coupon.template_id]))[coupon.template_id]
+def _return(coupon: Coupon, template: CouponTemplate) -> EventType:
+    """W7/W8: back to the wallet, or INVALIDATED for a new-user coupon (the user has ordered)."""
     coupon.status = CouponStatus.INVALIDATED if template.new_user_only else CouponStatus.AVAILABLE
     coupon.locked_at = coupon.used_at = None
     coupon.order_id = None if coupon.status is CouponStatus.AVAILABLE else coupon.order_id
+    return EventType.COUPON_RETURNED if coupon.status is CouponStatus.AVAILABLE else EventType.COUPON_INVALIDATED
 
 
 # ---------------------------------------------------------------- W9 invoices

@@ -20,11 +20,12 @@ from domain.coupons.services import (
     return_order_coupons,
     settle_order_coupons,
 )
+from domain.events.facts import money, order_event
+from domain.events.model import Event, EventType
 from domain.orders.model import Order, OrderLine, PaymentMethod, can_view_order
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
-from domain.shared.events import AuditEvent
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -81,13 +82,14 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
             coupons=quote.stack.applied if quote else [],
         )
         await uow.orders.add(order)
+        await uow.events.record(order_event(EventType.ORDER_PLACED, order, actor, now, payable=money(order.payable),
+                                            shippingFee=money(order.shipping_fee)))
         if quote:
-            await lock_for_order(uow, quote, stored(order.id), now)
+            await lock_for_order(uow, quote, order, actor, now)
         if draft.first_order:
             await invalidate_new_user_coupons(
-                uow, actor.user_id, {stored(c.coupon.id) for c in quote.chosen} if quote else set()
+                uow, actor.user_id, {stored(c.coupon.id) for c in quote.chosen} if quote else set(), actor, now
             )
-        await uow.audit.record(AuditEvent.of("order", order.id, "PLACED", now, actor))
         return order
 
     return await in_transaction(uow, work)
@@ -111,19 +113,18 @@ def _refuse_unusable(quote: Quote, coupon_ids: list[int | None]) -> None:
 
 
 async def _change(
-    uow: UnitOfWork, actor: Actor, order_id: int | None, change: Callable[[UnitOfWork, Order], Awaitable[str | None]],
-    event: str | None, at: datetime
+    uow: UnitOfWork, actor: Actor, order_id: int | None, change: Callable[[UnitOfWork, Order], Awaitable[Event]],
+    at: datetime
 ) -> Order:
+    """Load the order the actor may see, apply ``change`` (which says what happened), write it conditionally."""
 
     async def work(uow: UnitOfWork) -> Order:
         order = await uow.orders.get(order_id, lock=True) if order_id is not None else None
         if order is None or not can_view_order(actor, order):
             raise NotFound("no such order", ("input", "orderId"))
-        happened = await change(uow, order) or event
-        if happened is None:
-            raise ValueError("an order change names what happened")
+        happened = await change(uow, order)
         await uow.orders.update(order)
-        await uow.audit.record(AuditEvent.of("order", order.id, happened, at, actor))
+        await uow.events.record(happened)
         return order
 
     return await in_transaction(uow, work)
@@ -137,12 +138,14 @@ async def record_payment(
     actor.require(Role.SERVICE)
     now = clock.now()
 
-    async def change(uow: UnitOfWork, order: Order) -> str:
-        happened = order.record_payment(succeeded, at or now, now, policy.payment_timeout)
-        await settle_order_coupons(uow, stored(order.id), succeeded, now)
-        return happened
+    async def change(uow: UnitOfWork, order: Order) -> Event:
+        outcome = order.record_payment(succeeded, at or now, now, policy.payment_timeout)
+        await settle_order_coupons(uow, order, succeeded, actor, now)
+        if succeeded:
+            return order_event(EventType.ORDER_PAID, order, actor, now, paidAt=(at or now).isoformat())
+        return order_event(EventType.ORDER_CANCELLED, order, actor, now, reason=outcome, refunded=money(order.refunded))
 
-    return await _change(uow, actor, order_id, change, None, now)
+    return await _change(uow, actor, order_id, change, now)
 
 
 async def record_delivery(
@@ -151,18 +154,21 @@ async def record_delivery(
     """SERVICE: the logistics sign-off (C2)."""
     actor.require(Role.SERVICE)
     now = clock.now()
-    async def change(_uow: UnitOfWork, order: Order) -> None:
+    async def change(_uow: UnitOfWork, order: Order) -> Event:
         order.record_delivery(signed_at, now)
+        return order_event(EventType.ORDER_DELIVERED, order, actor, now, signedAt=signed_at.isoformat())
 
-    return await _change(uow, actor, order_id, change, "DELIVERED", now)
+    return await _change(uow, actor, order_id, change, now)
 
 
 async def cancel_order(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None) -> Order:
     """BUYER (own order, before delivery) or SERVICE: a full cancellation (W7)."""
     actor.require(Role.BUYER, Role.SERVICE)
     now = clock.now()
-    async def change(uow: UnitOfWork, order: Order) -> None:
+    async def change(uow: UnitOfWork, order: Order) -> Event:
         order.cancel(actor, now)
-        await return_order_coupons(uow, stored(order.id), now)
+        await return_order_coupons(uow, order, actor, now)
+        return order_event(EventType.ORDER_CANCELLED, order, actor, now, reason="CANCELLED",
+                           refunded=money(order.refunded))
 
-    return await _change(uow, actor, order_id, change, "CANCELLED", now)
+    return await _change(uow, actor, order_id, change, now)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.events.model import Event, EventType
 from domain.orders.model import OrderStatus
 from domain.reviews.model import Review, ReviewVisibility
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, InvalidState, NotFound, stored
-from domain.shared.events import AuditEvent
+from domain.shared.ids import global_id
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork
 
@@ -37,7 +38,10 @@ async def record_review(
             raise InvalidInput("a review cannot precede the sign-off", ("input", "createdAt"))
         review = Review(stored(order.id), order.shop_id, order.buyer_id, rating, text, at, ReviewVisibility.PUBLIC)
         await uow.reviews.add(review)
-        await uow.audit.record(AuditEvent.of("review", review.id, "RECORDED", now, actor))
+        await uow.events.record(Event.of(EventType.REVIEW_RECORDED, "Review", review.id, actor, now,
+                                         shop_id=review.shop_id, buyer_id=review.buyer_id,
+                                         reviewId=global_id("Review", review.id), rating=review.rating,
+                                         orderId=global_id("Order", review.order_id)))
         await uow.commit()
     return review
 

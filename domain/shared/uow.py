@@ -11,20 +11,14 @@ if TYPE_CHECKING:
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
     from domain.coupons.ports import CouponRepository
+    from domain.events.ports import EventLog
     from domain.orders.ports import OrderRepository
     from domain.reviews.ports import ReviewRepository
-    from domain.shared.events import AuditEvent
     from domain.shops.ports import AccountRepository, ShopRepository
     from domain.uploads.ports import UploadRepository
 
 
 T = TypeVar("T")
-
-
-class AuditLog(Protocol):
-    async def record(self, event: AuditEvent) -> None: ...
-
-    async def for_subjects(self, subject_type: str, subject_ids: list[int]) -> dict[int, list[AuditEvent]]: ...
 
 
 class UnitOfWork(Protocol):
@@ -41,7 +35,7 @@ class UnitOfWork(Protocol):
     calendar: CalendarRepository
     coupons: CouponRepository
     annotations: AnnotationRepository
-    audit: AuditLog
+    events: EventLog
 
     async def __aenter__(self) -> UnitOfWork: ...
 

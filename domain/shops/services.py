@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from domain.events.facts import ledger_events
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import NotFound, stored
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
-from domain.shops.model import LedgerBucket, Shop, ShopAccount
+from domain.shops.model import LedgerBucket, LedgerEntry, Shop, ShopAccount
 
 
 async def register_shop(uow: UnitOfWork, actor: Actor, clock: Clock, name: str) -> Shop:
@@ -33,7 +34,15 @@ async def credit_account(
         if account is None:
             raise NotFound("no such shop", ("input", "shopId"))
         account.credit(bucket, amount, actor, clock.now())
-        await uow.accounts.save(account)
+        await save_account(uow, account, actor)
         return account
 
     return await in_transaction(uow, work)
+
+
+async def save_account(uow: UnitOfWork, account: ShopAccount, actor: Actor) -> list[LedgerEntry]:
+    """Write the account's new entries (conditionally on its version) and an event for each (E1: the ledger)."""
+    entries = await uow.accounts.save(account)
+    for event in ledger_events(entries, actor):
+        await uow.events.record(event)
+    return entries

@@ -11,6 +11,7 @@ from domain.claims import model, rules
 from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode
 from domain.claims.evidence_checks import editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
+from domain.events.model import Event as DomainEvent
 from domain.orders.model import Order as DomainOrder
 from domain.shared.actor import Role as DomainRole
 from domain.shared.errors import present, stored
@@ -144,8 +145,10 @@ class ClaimEvent:
     actor_id: str
 
     @staticmethod
-    def all_of(events) -> list[ClaimEvent]:
-        return [ClaimEvent(type=e.type, at=e.at, actor_role=e.actor_role, actor_id=e.actor_id) for e in events or []]
+    def all_of(events: list[DomainEvent] | None) -> list[ClaimEvent]:
+        """The claim's events (E1), named as this list always named them: CLAIM_SUBMITTED reads SUBMITTED."""
+        return [ClaimEvent(type=e.type.value.removeprefix("CLAIM_"), at=e.occurred_at, actor_role=e.actor_role,
+                           actor_id=e.actor_id) for e in events or []]
 
 
 @strawberry.type

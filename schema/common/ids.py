@@ -10,10 +10,12 @@ import json
 
 import strawberry
 
+from domain.shared.ids import global_id
+
 
 @functools.lru_cache(maxsize=65_536)  # a page encodes the same shops and products many times over
 def encode_id(type_name: str, pk: int) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+    return strawberry.ID(global_id(type_name, pk))
 
 
 def split_id(global_id: str) -> tuple[str, int] | None:

@@ -38,6 +38,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "recentContacts": frozenset({R.AGENT}),
     "shortcuts": frozenset({R.AGENT}),
     "workingCalendar": frozenset({R.PLATFORM}),
+    "events": ANY - {R.SERVICE},
     # mutations
     "registerShop": frozenset({R.PLATFORM, R.SERVICE}),
     "registerProduct": frozenset({R.MERCHANT}),

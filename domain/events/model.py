@@ -1,0 +1,129 @@
+"""SPEC E1–E3: every state change appends one event in the same transaction (a transactional outbox); the events a
+viewer may see are replayed oldest first. ``docs/events.md`` documents each type's ``data``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from domain.shared.actor import Actor, Role
+from domain.shared.errors import Forbidden
+
+
+class EventType(str, Enum):
+    # the contract's names (contract.d/events.graphql)
+    ORDER_PLACED = "ORDER_PLACED"
+    ORDER_PAID = "ORDER_PAID"
+    ORDER_DELIVERED = "ORDER_DELIVERED"
+    ORDER_CANCELLED = "ORDER_CANCELLED"
+    CLAIM_SUBMITTED = "CLAIM_SUBMITTED"
+    CLAIM_EVIDENCE_ADDED = "CLAIM_EVIDENCE_ADDED"
+    CLAIM_ACCEPTED = "CLAIM_ACCEPTED"
+    CLAIM_REJECTED = "CLAIM_REJECTED"
+    CLAIM_ESCALATED = "CLAIM_ESCALATED"
+    CLAIM_MERCHANT_RESPONDED = "CLAIM_MERCHANT_RESPONDED"
+    CLAIM_WITHDRAWN = "CLAIM_WITHDRAWN"
+    CLAIM_RULED = "CLAIM_RULED"
+    CLAIM_MERCHANT_RESPONSE_OVERDUE = "CLAIM_MERCHANT_RESPONSE_OVERDUE"
+    APPEAL_FILED = "APPEAL_FILED"
+    APPEAL_DECIDED = "APPEAL_DECIDED"
+    APPEAL_OVERDUE = "APPEAL_OVERDUE"
+    APPEAL_RESTRICTION_CHANGED = "APPEAL_RESTRICTION_CHANGED"
+    LEDGER_ENTRY_CREATED = "LEDGER_ENTRY_CREATED"
+    COUPON_CLAIMED = "COUPON_CLAIMED"
+    COUPON_LOCKED = "COUPON_LOCKED"
+    COUPON_USED = "COUPON_USED"
+    COUPON_RETURNED = "COUPON_RETURNED"
+    COUPON_INVALIDATED = "COUPON_INVALIDATED"
+    CUSTOMER_REMARK_CHANGED = "CUSTOMER_REMARK_CHANGED"
+    STAR_CHANGED = "STAR_CHANGED"
+    # the other changes G5 records (additions to the contract's list)
+    CLAIM_EVIDENCE_INVALIDATED = "CLAIM_EVIDENCE_INVALIDATED"
+    CLAIM_REMARK_ADDED = "CLAIM_REMARK_ADDED"
+    ORDER_REMARK_CHANGED = "ORDER_REMARK_CHANGED"
+    REVIEW_RECORDED = "REVIEW_RECORDED"
+    COUPON_TEMPLATE_CREATED = "COUPON_TEMPLATE_CREATED"
+    WORKING_CALENDAR_SET = "WORKING_CALENDAR_SET"
+    SHORTCUT_CHANGED = "SHORTCUT_CHANGED"
+
+
+LEDGER_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED})
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change. ``subject_type`` is the GraphQL type of what changed and ``subject_key`` its key (a primary key
+    as text, or ``shop:customer`` for a customer's remark); ``shop_id``, ``buyer_id`` and ``streamer_id`` say whom
+    it concerns, which decides who may see it (E3)."""
+
+    type: EventType
+    occurred_at: datetime
+    actor_role: Role
+    actor_id: str
+    subject_type: str
+    subject_key: str
+    shop_id: int | None = None
+    buyer_id: str | None = None
+    streamer_id: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+    @staticmethod
+    def of(type: EventType, subject_type: str, subject_key: object, actor: Actor, at: datetime, *,
+           shop_id: int | None = None, buyer_id: str | None = None, streamer_id: str | None = None,
+           **data: Any) -> Event:
+        if subject_key is None:
+            raise RuntimeError("an event's subject is stored before the event is recorded")
+        return Event(type, at, actor.role, actor.user_id, subject_type, str(subject_key), shop_id, buyer_id,
+                     streamer_id, data)
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """The events a viewer may see (E3, G6), narrowed by the viewer's filter. ``everything`` for the platform;
+    otherwise the union of the events of ``shop_id`` (without ledger events when ``ledger`` is false), those
+    concerning ``buyer_id``, and those of ``streamer_id``'s coupons."""
+
+    everything: bool = False
+    shop_id: int | None = None
+    ledger: bool = True
+    buyer_id: str | None = None
+    streamer_id: str | None = None
+    types: frozenset[EventType] | None = None
+    only_shop_id: int | None = None
+    subject: tuple[str, str] | None = None
+    nothing: bool = False
+
+
+def events_scope(actor: Actor, types: list[EventType] | None, shop_id: int | None, shop_given: bool,
+                 subject: tuple[str, str] | None, subject_given: bool) -> EventQuery:
+    """E3: a buyer sees the events of their own orders, claims and coupons; a merchant or agent their shop's (agents
+    not the ledger's); the platform all; a streamer their own templates' coupons. A filter narrows, never widens:
+    a filter that cannot match (an undecodable id) matches nothing."""
+    filtered = EventQuery(types=frozenset(types) if types else None, only_shop_id=shop_id, subject=subject,
+                          nothing=(shop_given and shop_id is None) or (subject_given and subject is None))
+    if actor.role is Role.PLATFORM:
+        return replace(filtered, everything=True)
+    if actor.role in (Role.MERCHANT, Role.AGENT):
+        return replace(filtered, shop_id=actor.shop, ledger=actor.role is Role.MERCHANT)
+    if actor.role is Role.BUYER:
+        return replace(filtered, buyer_id=actor.user_id)
+    if actor.role is Role.STREAMER:
+        return replace(filtered, streamer_id=actor.user_id)
+    raise Forbidden("events are read by the parties they concern and the platform")
+
+
+def can_see_event(actor: Actor, event: Event) -> bool:
+    """The same rule as ``events_scope``, for one event (``node(id:)``)."""
+    if actor.role is Role.PLATFORM:
+        return True
+    if actor.role in (Role.MERCHANT, Role.AGENT):
+        return event.shop_id == actor.shop_id and (actor.role is Role.MERCHANT or event.type not in LEDGER_TYPES)
+    if actor.role is Role.BUYER:
+        return event.buyer_id == actor.user_id
+    if actor.role is Role.STREAMER:
+        return event.streamer_id == actor.user_id
+    return False

@@ -1,0 +1,103 @@
+"""The outbox on SQL. Events wait with the unit of work and are written by its commit, in the same transaction as
+the changes they describe. On PostgreSQL the commit first takes a transaction-level advisory lock, so transactions
+write their events and commit one at a time: ids are handed out in commit order and a replay that stored the last
+id it saw never skips a transaction that committed late (SQLite's ``BEGIN IMMEDIATE`` already serialises writers).
+The lock is held only from the events' INSERT to the COMMIT."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import orjson
+from sqlalchemy import Select, bindparam, false, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.events.model import Event, EventQuery, EventType
+from domain.shared.actor import Role
+from persistence.events.tables import EventRow
+from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import table
+
+EVENTS = table(EventRow)
+OUTBOX_LOCK = 0x0A5E_5E1E  # pg_advisory_xact_lock key of the outbox
+_ROWS = Rows(EVENTS)
+_BY_ID = ByKeys(lambda match: select(EVENTS).where(match(EVENTS.c.id)))
+_OF_SUBJECTS = ByKeys(lambda match: select(EVENTS).where(
+    EVENTS.c.subject_type == bindparam("subject_type"), match(EVENTS.c.subject_key)).order_by(EVENTS.c.id))
+
+
+def _event(row: Any) -> Event:
+    return Event(member(EventType, row.type), row.occurred_at, member(Role, row.actor_role), row.actor_id,
+                 row.subject_type, row.subject_key, row.shop_id, row.buyer_id, row.streamer_id,
+                 orjson.loads(row.data), row.id)
+
+
+def _values(event: Event) -> dict[str, Any]:
+    return dict(type=event.type.value, occurred_at=event.occurred_at, actor_role=event.actor_role.value,
+                actor_id=event.actor_id, subject_type=event.subject_type, subject_key=event.subject_key,
+                shop_id=event.shop_id, buyer_id=event.buyer_id, streamer_id=event.streamer_id,
+                data=orjson.dumps(event.data, option=orjson.OPT_SORT_KEYS).decode())
+
+
+class SqlEventLog:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+        self.pending: list[Event] = []
+
+    async def record(self, event: Event) -> None:
+        self.pending.append(event)
+
+    async def flush(self) -> None:
+        """Called by the unit of work's commit: the transaction's events, in the order they were recorded."""
+        if not self.pending:
+            return
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK)))
+        await self.session.execute(insert(EVENTS), [_values(e) for e in self.pending])
+        self.pending.clear()
+
+    async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
+        found: dict[int, list[Event]] = defaultdict(list)
+        if keys:
+            rows = _ROWS(await _OF_SUBJECTS(self.session, [str(k) for k in keys], subject_type=subject_type))
+            for row in rows:
+                found[int(row.subject_key)].append(_event(row))
+        return found
+
+    async def get_many(self, ids: list[int]) -> dict[int, Event]:
+        if not ids:
+            return {}
+        return {row.id: _event(row) for row in _ROWS(await _BY_ID(self.session, set(ids)))}
+
+    async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
+        statement = _visible(select(EVENTS), query)
+        if after_id is not None:
+            statement = statement.where(EVENTS.c.id > after_id)
+        rows = await self.session.execute(statement.order_by(EVENTS.c.id).limit(limit))
+        return [_event(row) for row in _ROWS(rows)]
+
+
+def _visible(statement: Select[Any], query: EventQuery) -> Select[Any]:
+    """E3 in SQL: the viewer's scope (an OR of indexed columns), then the filter."""
+    if query.nothing:
+        return statement.where(false())
+    if not query.everything:
+        scopes = []
+        if query.shop_id is not None:
+            shop = EVENTS.c.shop_id == query.shop_id
+            scopes.append(shop if query.ledger else shop & (EVENTS.c.type != EventType.LEDGER_ENTRY_CREATED.value))
+        if query.buyer_id is not None:
+            scopes.append(EVENTS.c.buyer_id == query.buyer_id)
+        if query.streamer_id is not None:
+            scopes.append(EVENTS.c.streamer_id == query.streamer_id)
+        statement = statement.where(or_(*scopes) if scopes else false())
+    if query.types:
+        statement = statement.where(EVENTS.c.type.in_(sorted(t.value for t in query.types)))
+    if query.only_shop_id is not None:
+        statement = statement.where(EVENTS.c.shop_id == query.only_shop_id)
+    if query.subject is not None:
+        statement = statement.where(EVENTS.c.subject_type == query.subject[0],
+                                    EVENTS.c.subject_key == query.subject[1])
+    return statement

@@ -1,0 +1,233 @@
+"""SPEC E1–E3, E8: an event per change, written with the change and none for a refusal; the replay the viewer may
+see, oldest first, with stable cursors. The table below says what each mutation appends; a mutation missing from
+it fails ``test_every_mutation_says_what_it_appends``, so a new mutation cannot land without its events."""
+
+from __future__ import annotations
+
+import json
+
+from graphql import build_schema
+
+from domain.shared.actor import Role
+from schema import sdl
+from tests.api.annotations_ops import CLEAR, CONTACT, ORDER_REMARK, SALE_REMARK, SET_REMARK, SHORTCUT, STAR, UNSTAR
+from tests.api.appeals_world import CALENDAR
+from tests.api.coupons_world import place
+from tests.api.world import CANCEL, REVIEW
+
+APPENDS: dict[str, list[str]] = {  # what a successful call appends, in order, in the scenario below
+    "registerShop": [], "registerProduct": [], "recordContact": [],  # not state changes of G5
+    "creditShopAccount": ["LEDGER_ENTRY_CREATED"],
+    "placeOrder": ["ORDER_PLACED", "COUPON_LOCKED"],
+    "recordPayment": ["COUPON_USED", "ORDER_PAID"],
+    "recordDelivery": ["ORDER_DELIVERED"],
+    "cancelOrder": ["COUPON_RETURNED", "ORDER_CANCELLED"],
+    "recordReview": ["REVIEW_RECORDED"],
+    "submitClaim": ["CLAIM_SUBMITTED"],
+    "addClaimEvidence": ["CLAIM_EVIDENCE_ADDED"],
+    "acceptClaim": ["LEDGER_ENTRY_CREATED", "CLAIM_ACCEPTED"],
+    "rejectClaim": ["CLAIM_REJECTED"],
+    "escalateClaim": ["CLAIM_ESCALATED"],
+    "withdrawClaim": ["CLAIM_WITHDRAWN"],
+    "respondToEscalation": ["CLAIM_MERCHANT_RESPONDED"],
+    "invalidateEvidence": ["CLAIM_EVIDENCE_INVALIDATED"],
+    "ruleClaim": ["LEDGER_ENTRY_CREATED", "LEDGER_ENTRY_CREATED", "CLAIM_RULED"],
+    "fileAppeal": ["APPEAL_FILED"],
+    "decideAppeal": ["APPEAL_DECIDED"],
+    "restrictAppeals": ["APPEAL_RESTRICTION_CHANGED"],
+    "setWorkingCalendar": ["WORKING_CALENDAR_SET"],
+    "createCouponTemplate": ["COUPON_TEMPLATE_CREATED"],
+    "claimCoupon": ["COUPON_CLAIMED"],
+    "setCustomerRemark": ["CUSTOMER_REMARK_CHANGED"],
+    "setOrderRemark": ["ORDER_REMARK_CHANGED"],
+    "addAfterSaleRemark": ["CLAIM_REMARK_ADDED"],
+    "starCustomer": ["STAR_CHANGED"],
+    "unstarCustomer": ["STAR_CHANGED"],
+    "clearStars": ["STAR_CHANGED"],
+    "setShortcut": ["SHORTCUT_CHANGED"],
+}
+EVENTS = """query($f: EventFilter, $first: Int, $after: String) { events(filter: $f, first: $first, after: $after) {
+  edges { cursor node { id type occurredAt actorRole actorId subjectId data shop { id }
+    subject { __typename ... on Claim { id } ... on Order { id } } } }
+  pageInfo { hasNextPage endCursor } } }"""
+
+
+async def replay(api, token, after=None, first=100, **filter) -> tuple[list[dict], str | None]:
+    reply = await api.gql(EVENTS, {"f": filter or None, "first": first, "after": after}, token=token)
+    assert not reply.errors, reply.errors
+    page = reply.data["events"]
+    return [edge["node"] for edge in page["edges"]], page["pageInfo"]["endCursor"]
+
+
+class Log:
+    """What each call appended, read through the platform's replay."""
+
+    def __init__(self, api, world):
+        self.api, self.world, self.cursor = api, world, None
+
+    async def since(self) -> list[dict]:
+        found, after = [], self.cursor
+        while True:
+            page, end = await replay(self.api, self.world.platform, after=after)
+            found += page
+            if not page:
+                return found
+            after = self.cursor = end
+
+    async def types(self) -> list[str]:
+        return [event["type"] for event in await self.since()]
+
+
+def test_every_mutation_says_what_it_appends():
+    served = build_schema(sdl())
+    assert sorted(served.mutation_type.fields) == sorted(APPENDS)
+
+
+async def test_each_change_appends_its_events_and_a_refusal_none(api, world, claims, coupons, appeals):
+    """One pass through every mutation, each checked against APPENDS."""
+    log = Log(api, world)
+    shop = await world.shop()
+    assert await log.types() == []
+    await world.credit(shop, "DEPOSIT", "500.00")
+    assert await log.types() == APPENDS["creditShopAccount"]
+    await coupons.created(faceValue="1.00", validDaysAfterClaim=30)
+    assert await log.types() == APPENDS["createCouponTemplate"]
+    coupon = await coupons.owned(faceValue="2.00")
+    assert (await log.types())[-1:] == APPENDS["claimCoupon"]
+    order = (await place(api, world, shop, {"cherries": "1"}, [coupon]))["order"]
+    assert await log.types() == APPENDS["placeOrder"]
+    await world.pay(order["id"])
+    assert await log.types() == APPENDS["recordPayment"]
+    await world.deliver(order["id"], api.now)
+    assert await log.types() == APPENDS["recordDelivery"]
+    await api.gql(REVIEW, {"input": {"orderId": order["id"], "rating": 2, "content": "meh"}}, token=world.service)
+    assert await log.types() == APPENDS["recordReview"]
+    claim = (await claims.submit(order["lines"][0]["id"]))["claim"]
+    assert await log.types() == APPENDS["submitClaim"]
+    await claims.call("rejectClaim", shop.merchant, claimId=claim["id"], reason="no")
+    assert await log.types() == APPENDS["rejectClaim"]
+    refused = await claims.call("rejectClaim", shop.merchant, claimId=claim["id"], reason="again")
+    assert refused["userErrors"] and await log.types() == []  # a refusal writes nothing
+    await claims.call("escalateClaim", world.buyer, claimId=claim["id"])
+    assert await log.types() == APPENDS["escalateClaim"]
+    await claims.call("addClaimEvidence", world.buyer, claimId=claim["id"], evidence=await claims.evidence(("OTHER",)))
+    assert await log.types() == APPENDS["addClaimEvidence"]
+    await claims.call("respondToEscalation", shop.merchant, claimId=claim["id"], statement="packed well",
+                      evidence=await claims.evidence(("OTHER",), token=shop.merchant))
+    assert await log.types() == APPENDS["respondToEscalation"]
+    extra = (await claims.read(claim["id"]))["evidence"][-2]["id"]
+    await claims.call("invalidateEvidence", world.platform, claimId=claim["id"], evidenceId=extra, reason="edited")
+    assert await log.types() == APPENDS["invalidateEvidence"]
+    ruled = await claims.call("ruleClaim", world.platform, claimId=claim["id"], outcome="BUYER_WINS")
+    # W7: the ruling refunded the order in full, so its coupon came back before the claim was written
+    assert ruled["userErrors"] == [] and await log.types() == [*APPENDS["ruleClaim"][:2], "COUPON_RETURNED",
+                                                              "CLAIM_RULED"]
+    filed = await appeals.file(shop, "ARBITRATION", claim["id"])
+    assert await log.types() == APPENDS["fileAppeal"]
+    await appeals.decide(filed["appeal"]["id"], False)
+    assert await log.types() == APPENDS["decideAppeal"]
+    await appeals.restrict(shop, "CLOSED")
+    assert await log.types() == APPENDS["restrictAppeals"]
+    await api.gql(CALENDAR, {"input": {"year": 2030, "holidays": [], "workdays": []}}, token=world.platform)
+    assert await log.types() == APPENDS["setWorkingCalendar"]
+    _, line = await claims.delivered_line(shop)
+    await log.types()
+    accepted = (await claims.submit(line))["claim"]
+    await claims.call("acceptClaim", shop.merchant, claimId=accepted["id"])
+    assert await log.types() == APPENDS["submitClaim"] + APPENDS["acceptClaim"]
+    _, other_line = await claims.delivered_line(shop)
+    await log.types()
+    withdrawn = (await claims.submit(other_line))["claim"]
+    await claims.call("withdrawClaim", world.buyer, claimId=withdrawn["id"])
+    assert await log.types() == APPENDS["submitClaim"] + APPENDS["withdrawClaim"]
+    pending = (await place(api, world, shop, {"bowl": "1"}, [await coupons.owned(faceValue="3.00")]))["order"]
+    await log.types()
+    await api.gql(CANCEL, {"input": {"orderId": pending["id"]}}, token=world.buyer)
+    assert await log.types() == APPENDS["cancelOrder"]
+    for call, variables, token in (
+            ("setCustomerRemark", (SET_REMARK, {"c": "buyer-1", "t": "VIP"}), shop.agent),
+            ("setOrderRemark", (ORDER_REMARK, {"id": order["id"], "t": "fragile"}), shop.agent),
+            ("addAfterSaleRemark", (SALE_REMARK, {"id": claim["id"], "t": "called back"}), shop.agent),
+            ("starCustomer", (STAR, {"c": "buyer-1"}), shop.agent),
+            ("unstarCustomer", (UNSTAR, {"c": "buyer-1"}), shop.agent),
+            ("recordContact", (CONTACT, {"c": "buyer-9"}), shop.agent),
+            ("setShortcut", (SHORTCUT, {"a": "star", "k": "Alt+S"}), shop.agent)):
+        reply = await api.gql(*variables, token=token)
+        assert not reply.errors, (call, reply.errors)
+        assert await log.types() == APPENDS[call], call
+    await api.gql(STAR, {"c": "buyer-2"}, token=shop.agent)
+    await log.types()
+    await api.gql(CLEAR, token=shop.agent)
+    assert await log.types() == APPENDS["clearStars"]
+
+
+async def test_an_event_carries_its_facts(api, world, claims):
+    shop = await world.shop()
+    _, line = await claims.delivered_line(shop)
+    claim = (await claims.submit(line))["claim"]
+    events, _ = await replay(api, world.platform, types=["CLAIM_SUBMITTED"])
+    event = events[-1]
+    assert (event["actorRole"], event["actorId"], event["subjectId"]) == ("BUYER", "buyer-1", claim["id"])
+    assert event["subject"] == {"__typename": "Claim", "id": claim["id"]} and event["shop"] == {"id": shop.id}
+    data = json.loads(event["data"])
+    assert data["claimId"] == claim["id"] and data["status"] == "AWAITING_MERCHANT"
+    assert data["standardRefund"] == "88.00" and data["covered"] is True  # money as a decimal string (E2)
+
+
+async def test_e3_each_viewer_replays_what_concerns_them(api, world, claims, coupons):
+    shop, other = await world.shop(), await world.shop("Other", merchant="merchant-2")
+    await world.credit(shop, "DEPOSIT", "10.00")
+    order, _ = await claims.delivered_line(shop)
+    await api.gql(ORDER_REMARK, {"id": order["id"], "t": "fragile"}, token=shop.agent)
+    their_order = await world.order(other, token=world.other_buyer)
+    streamer = api.token(Role.STREAMER, "star-1")
+    template = await coupons.created(streamer, issuerKind="STREAMER", faceValue="1.00")
+    await coupons.claim(template["id"])
+
+    async def types(token, **filter):
+        return {e["type"] for e in (await replay(api, token, **filter))[0]}
+
+    buyer = await types(world.buyer)
+    assert {"ORDER_PLACED", "ORDER_DELIVERED", "COUPON_CLAIMED"} <= buyer
+    assert not buyer & {"ORDER_REMARK_CHANGED", "LEDGER_ENTRY_CREATED", "COUPON_TEMPLATE_CREATED"}
+    assert await types(world.other_buyer) == {"ORDER_PLACED", "ORDER_PAID"}
+    merchant = await types(shop.merchant)
+    assert {"ORDER_PLACED", "ORDER_REMARK_CHANGED", "LEDGER_ENTRY_CREATED"} <= merchant
+    agent = await types(shop.agent)
+    assert "LEDGER_ENTRY_CREATED" not in agent and "ORDER_REMARK_CHANGED" in agent
+    theirs = {e["subjectId"] for e in (await replay(api, other.merchant))[0]}
+    assert theirs == {their_order["id"]}
+    assert await types(streamer) == {"COUPON_TEMPLATE_CREATED", "COUPON_CLAIMED"}
+    assert await types(shop.merchant, shopId=other.id) == set()  # a filter narrows, never widens
+    assert (await api.gql(EVENTS, {}, token=world.service)).codes == ["FORBIDDEN"]
+    hidden = [e for e in (await replay(api, world.platform))[0] if e["type"] == "LEDGER_ENTRY_CREATED"][0]
+    node = "query($id: ID!) { node(id: $id) { id } }"
+    assert (await api.gql(node, {"id": hidden["id"]}, token=shop.agent)).data["node"] is None
+    assert (await api.gql(node, {"id": hidden["id"]}, token=shop.merchant)).data["node"] == {"id": hidden["id"]}
+
+
+async def test_e3_replay_pages_oldest_first_without_gaps_and_filters(api, world, claims):
+    shop = await world.shop()
+    for _ in range(3):
+        await world.credit(shop, "PAYABLES", "1.00")
+    _, line = await claims.delivered_line(shop)
+    claim = (await claims.submit(line))["claim"]
+    everything, _ = await replay(api, world.platform)
+    paged, after = [], None
+    while True:
+        page, end = await replay(api, world.platform, after=after, first=2)
+        if not page:
+            break
+        paged, after = paged + page, end
+    assert [e["id"] for e in paged] == [e["id"] for e in everything] and len(everything) == 7
+    times = [e["occurredAt"] for e in everything]
+    assert times == sorted(times)
+    again, _ = await replay(api, world.platform, after=None, first=3)
+    assert [e["id"] for e in again] == [e["id"] for e in everything[:3]]  # cursors are stable
+    ledger, _ = await replay(api, world.platform, types=["LEDGER_ENTRY_CREATED"])
+    assert len(ledger) == 3
+    about, _ = await replay(api, world.platform, subjectId=claim["id"])
+    assert [e["type"] for e in about] == ["CLAIM_SUBMITTED"]
+    assert (await replay(api, world.platform, subjectId="not-an-id"))[0] == []
+    bad = await api.gql(EVENTS, {"after": "garbage"}, token=world.platform)
+    assert bad.codes == ["BAD_USER_INPUT"]
