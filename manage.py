@@ -76,6 +76,23 @@ def cmd_reconcile(settings: Settings, _args) -> None:
     sys.exit(1 if problems else 0)
 
 
+def cmd_deadlines(settings: Settings, _args) -> None:
+    """E7 on demand (cron, or by hand): emit the deadline events due now; each fires once, ever."""
+    from domain.events.deadlines import SYSTEM, process_deadlines
+    from domain.shared.clock import SystemClock
+    from persistence.db import Database
+    from persistence.uow import SqlUnitOfWorkFactory
+
+    async def run() -> int:
+        database = Database(settings.database_url)
+        try:
+            return await process_deadlines(SqlUnitOfWorkFactory(database)(), SYSTEM, SystemClock())
+        finally:
+            await database.dispose()
+
+    print(f"{asyncio.run(run())} deadline events emitted")
+
+
 def _ensure_sqlite_folder(settings: Settings) -> None:
     if settings.database_url.startswith("sqlite"):
         (ROOT / "var").mkdir(exist_ok=True)
@@ -93,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--shop", help="the Shop's global ID (MERCHANT and AGENT)")
     token.add_argument("--hours", type=int, default=12)
     commands.add_parser("reconcile", help="prove every shop's balances equal its entries; exit 1 otherwise")
+    commands.add_parser("deadlines", help="emit the deadline events due now (E7), as the server does by itself")
     out = commands.add_parser("schema", help="print the served schema into schema.graphql")
     out.add_argument("--output", default=str(ROOT / "schema.graphql"))
     operations = commands.add_parser("operations", help="rebuild the trusted-documents manifest from operations/")
@@ -104,7 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as error:
         sys.exit(f"configuration: {error}")
     {"migrate": cmd_migrate, "demo": cmd_demo, "token": cmd_token, "schema": cmd_schema,
-     "operations": cmd_operations, "reconcile": cmd_reconcile}[args.command](settings, args)
+     "operations": cmd_operations, "reconcile": cmd_reconcile, "deadlines": cmd_deadlines}[args.command](settings, args)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from domain.events.deadlines import SYSTEM, process_deadlines
 from domain.shared.clock import Clock, FixedClock, SystemClock
 from domain.shared.errors import DomainError
 from persistence.db import Database, is_sqlite, is_unavailable
@@ -114,13 +115,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    async def fire_deadlines() -> None:
+        """E7: every DEADLINE_INTERVAL_SECONDS, the deadline events due now (each fires once, ever, whichever of
+        the server's processes gets there first). A failure is logged and tried again at the next interval."""
+        while True:
+            await asyncio.sleep(settings.deadline_interval_seconds)
+            try:
+                emitted = await process_deadlines(uow(), SYSTEM, SYSTEM_CLOCK)
+                if emitted:
+                    log.info("deadlines: %d events emitted", emitted)
+            except Exception:  # noqa: BLE001  (the task outlives a database hiccup)
+                log.exception("deadlines: failed; trying again in %d s", settings.deadline_interval_seconds)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         if settings.migrate_on_start:
             await asyncio.to_thread(upgrade, database.url)
         gc.collect()
         gc.freeze()  # what start-up built stays out of every later collection: a shorter p99
+        task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
         yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await database.dispose()
 
     uow = SqlUnitOfWorkFactory(database)

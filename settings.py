@@ -31,6 +31,16 @@ def _positive_int(name: str, default: int) -> int:
     return int(value)
 
 
+def _whole(name: str, default: int) -> int:
+    """A whole number of zero or more (0 turns a periodic task off)."""
+    value = os.environ.get(name)
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, got {value!r}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str
@@ -53,6 +63,7 @@ class Settings:
     idempotency_ttl_hours: int = 24
     trusted_documents_only: bool = False
     fast_executor: bool = True
+    deadline_interval_seconds: int = 60
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
 
     @property
@@ -120,6 +131,7 @@ class Settings:
             idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
             trusted_documents_only=_flag("TRUSTED_DOCUMENTS_ONLY", False),
             fast_executor=_flag("FAST_EXECUTOR", True),
+            deadline_interval_seconds=_whole("DEADLINE_INTERVAL_SECONDS", 60),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

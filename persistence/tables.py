@@ -15,7 +15,7 @@ from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, 
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
-from persistence.events.tables import EventRow
+from persistence.events.tables import EventRow, FiredDeadlineRow
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
@@ -41,6 +41,7 @@ __all__ = [
     "AppealRow",
     "WorkingCalendarRow",
     "EventRow",
+    "FiredDeadlineRow",
     "ClaimRow",
     "EvidenceRow",
     "UploadRow",

@@ -15,6 +15,7 @@ from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
 from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
+from persistence.events.deadlines import SqlDeadlineRepository
 from persistence.events.repository import SqlEventLog
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.repository import SqlOrderRepository
@@ -56,6 +57,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.coupons = SqlCouponRepository(session)
         self.annotations = SqlAnnotationRepository(session)
         self.events = self._events = SqlEventLog(session)
+        self.deadlines = SqlDeadlineRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

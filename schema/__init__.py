@@ -28,7 +28,7 @@ from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
-from schema.events.operations import EventQueries
+from schema.events.operations import EventMutations, EventQueries
 from schema.events.types import Event
 from schema.executor import ExecutionContext
 from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
@@ -58,6 +58,7 @@ Mutation = merge_types(
         AppealMutations,
         CouponMutations,
         AnnotationMutations,
+        EventMutations,
     ),
 )
 

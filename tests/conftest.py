@@ -34,7 +34,7 @@ def database_url() -> str:
 @pytest.fixture(scope="session")
 def settings(database_url, tmp_path_factory) -> Settings:
     base = Settings.from_env()
-    return replace(base, app_env="test", database_url=database_url, migrate_on_start=False,
+    return replace(base, app_env="test", database_url=database_url, migrate_on_start=False, deadline_interval_seconds=0,
                    upload_dir=Path(tmp_path_factory.mktemp("uploads")))
 
 

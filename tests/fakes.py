@@ -349,6 +349,7 @@ class FakeUnitOfWork:
         self.appeals: Any = _NotFaked("appeals")
         self.calendar: Any = _NotFaked("calendar")
         self.annotations: Any = _NotFaked("annotations")
+        self.deadlines: Any = _NotFaked("deadlines")
 
     def __call__(self, *, write: bool = True) -> FakeUnitOfWork:
         """Also its own factory: every unit of work of a test shares the one store."""

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
-from domain.events.model import Event, EventQuery
+from domain.appeals.model import Appeal
+from domain.claims.model import Claim
+from domain.events.model import Event, EventQuery, EventType
 
 
 class EventLog(Protocol):
@@ -20,3 +23,17 @@ class EventLog(Protocol):
         ...
 
     async def get_many(self, ids: list[int]) -> dict[int, Event]: ...
+
+
+class DeadlineRepository(Protocol):
+    """E7. ``fire`` inserts the deadline's unique key and says whether this call did (False: fired before)."""
+
+    async def overdue_claims(self, now: datetime, limit: int) -> list[Claim]:
+        """AWAITING_MERCHANT claims whose response time passed and whose deadline has not fired, oldest first."""
+        ...
+
+    async def overdue_appeals(self, now: datetime, limit: int) -> list[Appeal]:
+        """PENDING appeals past their dueAt whose deadline has not fired, oldest first."""
+        ...
+
+    async def fire(self, kind: EventType, subject_id: int, at: datetime) -> bool: ...

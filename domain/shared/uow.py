@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
     from domain.coupons.ports import CouponRepository
-    from domain.events.ports import EventLog
+    from domain.events.ports import DeadlineRepository, EventLog
     from domain.orders.ports import OrderRepository
     from domain.reviews.ports import ReviewRepository
     from domain.shops.ports import AccountRepository, ShopRepository
@@ -36,6 +36,7 @@ class UnitOfWork(Protocol):
     coupons: CouponRepository
     annotations: AnnotationRepository
     events: EventLog
+    deadlines: DeadlineRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

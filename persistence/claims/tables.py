@@ -17,7 +17,8 @@ class ClaimRow(SQLModel, table=True):
     and nothing reads it."""
 
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_shop", "shop_id", "id"), Index("ix_claims_buyer", "buyer_id", "id"))
+    __table_args__ = (Index("ix_claims_shop", "shop_id", "id"), Index("ix_claims_buyer", "buyer_id", "id"),
+                      Index("ix_claims_response_due", "status", "merchant_response_due_at", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id")

@@ -34,3 +34,13 @@ class EventRow(SQLModel, table=True):
     buyer_id: str | None = Field(default=None, max_length=128)
     streamer_id: str | None = Field(default=None, max_length=128)
     data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class FiredDeadlineRow(SQLModel, table=True):
+    """E7: a deadline that fired. Its key is the deadline itself, so it fires once, ever, whoever fires it."""
+
+    __tablename__ = "fired_deadlines"
+
+    kind: str = Field(max_length=48, primary_key=True)
+    subject_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    fired_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

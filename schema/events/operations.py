@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.events.deadlines import process_deadlines
 from domain.events.model import events_scope
+from schema.common.errors import UserError
 from schema.common.ids import decode_id, split_id
+from schema.common.mutations import attempt
 from schema.common.pagination import Connection, after_key, connection, page_size
 from schema.context import Info
 from schema.events.types import Event, EventType
@@ -30,3 +33,20 @@ class EventQueries:
         limit, key = page_size(first), after_key(after)
         rows = await info.context.loaders.read(lambda uow: uow.events.page(query, key[0] if key else None, limit + 1))
         return connection(rows, limit, key is not None, Event.of, lambda e: (e.id,))
+
+
+@strawberry.type
+class ProcessDeadlinesPayload:
+    emitted: int = strawberry.field(description="How many deadline events this call emitted (each deadline fires "
+                                                "once, ever).")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class EventMutations:
+    @strawberry.mutation(description="SERVICE or PLATFORM: emit the deadline events due as of now (E7); the server "
+                                     "also does this by itself.")
+    async def process_deadlines(self, info: Info) -> ProcessDeadlinesPayload:
+        ctx = info.context
+        return await attempt(ProcessDeadlinesPayload, lambda: process_deadlines(ctx.uow(), ctx.actor, ctx.clock),
+                             lambda emitted: {"emitted": emitted})

@@ -57,6 +57,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "invalidateEvidence": frozenset({R.PLATFORM}),
     "ruleClaim": frozenset({R.PLATFORM}),
     "respondToEscalation": frozenset({R.MERCHANT}),
+    "processDeadlines": frozenset({R.SERVICE, R.PLATFORM}),
     "fileAppeal": frozenset({R.MERCHANT}),
     "decideAppeal": frozenset({R.PLATFORM}),
     "restrictAppeals": frozenset({R.PLATFORM}),

@@ -45,6 +45,7 @@ APPENDS: dict[str, list[str]] = {  # what a successful call appends, in order, i
     "unstarCustomer": ["STAR_CHANGED"],
     "clearStars": ["STAR_CHANGED"],
     "setShortcut": ["SHORTCUT_CHANGED"],
+    "processDeadlines": [],  # nothing due in the scenario; tests/api/test_deadlines.py fires them
 }
 EVENTS = """query($f: EventFilter, $first: Int, $after: String) { events(filter: $f, first: $first, after: $after) {
   edges { cursor node { id type occurredAt actorRole actorId subjectId data shop { id }
