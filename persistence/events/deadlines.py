@@ -1,6 +1,7 @@
 """E7 on SQL: overdue claims and appeals whose deadline has not fired (served by ``ix_claims_response_due`` and
-``ix_appeals_queue``), and the firing itself: an INSERT … ON CONFLICT DO NOTHING of the deadline's key, whose row
-count says whether this transaction fired it. Concurrent firings of one deadline queue on the key; one inserts."""
+``ix_appeals_queue``), and the firing itself: an INSERT … ON CONFLICT DO NOTHING … RETURNING of the deadline's key,
+which returns a row only to the transaction that fired it. Concurrent firings of one deadline queue on the key;
+one inserts."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from persistence.appeals.tables import AppealRow
 from persistence.claims.repository import SqlClaimRepository
 from persistence.claims.tables import ClaimRow
 from persistence.events.tables import FiredDeadlineRow
-from persistence.shared.tables import rows_affected, table
+from persistence.shared.tables import table
 
 CLAIMS, APPEALS, FIRED = table(ClaimRow), table(AppealRow), table(FiredDeadlineRow)
 
@@ -53,6 +54,7 @@ class SqlDeadlineRepository:
     async def fire(self, kind: EventType, subject_id: int, at: datetime) -> bool:
         dialect = self.session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        result = await self.session.execute(
-            insert(FIRED).values(kind=kind.value, subject_id=subject_id, fired_at=at).on_conflict_do_nothing())
-        return rows_affected(result) == 1
+        inserted = await self.session.execute(
+            insert(FIRED).values(kind=kind.value, subject_id=subject_id, fired_at=at).on_conflict_do_nothing()
+            .returning(FIRED.c.kind))  # a row back only to the transaction that inserted it (psycopg's rowcount is -1)
+        return inserted.first() is not None
