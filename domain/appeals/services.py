@@ -38,7 +38,7 @@ from domain.shared.ids import global_id
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerEntryKind
-from domain.shops.services import save_account
+from domain.shops.services import locked_account, save_account
 
 MAX_STATEMENT = 1000
 MAX_NOTE = 1000
@@ -205,7 +205,7 @@ async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datet
         reversed_ids = {e.reverses_id for e in entries if e.reverses_id is not None}
         due = [e for e in entries if e.kind is not LedgerEntryKind.REVERSAL and e.id not in reversed_ids]
         if due:
-            account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
+            account = await locked_account(uow, claim.shop_id)
             for entry in due:
                 account.reverse(entry, actor, now)
             await save_account(uow, account, actor)

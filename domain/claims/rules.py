@@ -63,7 +63,7 @@ def refund_due(standard: Money, order: Order) -> Money:
 def penalty_due(order: Order, claim_id: int | None) -> Money:
     """C6: what a BUYER_WINS ruling of claim ``claim_id`` would charge now as penalty: the order's penalty, or
     nothing when a ruling in force on another claim of the same order already charged it (once per order)."""
-    if order.penalty_claim_id is not None and order.penalty_claim_id != claim_id:
+    if order.penalty_charged_by_another(claim_id) is not None:
         return Money.zero()
     return standard_penalty(order.penalty_basis)
 

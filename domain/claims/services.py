@@ -44,7 +44,7 @@ from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerBucket, LedgerEntryKind
-from domain.shops.services import save_account
+from domain.shops.services import locked_account, save_account
 
 MAX_EVIDENCE_PER_CALL = 20
 MAX_DESCRIPTION = 1000
@@ -223,10 +223,7 @@ async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, ac
 
 
 async def _order_of(uow: UnitOfWork, claim: Claim) -> Order:
-    order = await uow.orders.get(claim.order_id, lock=True)
-    if order is None:  # a foreign key guarantees it; a missing order is a broken database, not the caller's fault
-        raise RuntimeError(f"claim {claim.id} has no order {claim.order_id}")
-    return order
+    return present(await uow.orders.get(claim.order_id, lock=True), "the claim's order")
 
 
 async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None,
@@ -240,7 +237,7 @@ async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: in
         order = await _order_of(uow, claim)
         refund = rules.refund_due(claim.standard_refund, order)
         if refund.fen:
-            account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
+            account = await locked_account(uow, claim.shop_id)
             account.collect(refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
             await save_account(uow, account, actor)
         await _refund(uow, claim, order, refund, actor, now, policy)
@@ -352,8 +349,9 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
             ("input", "outcome"),
             ErrorCode.EVIDENCE_INCOMPLETE,
         )
+    refund = rules.refund_due(claim.standard_refund, order)
     if request.outcome is RulingOutcome.FORCE_MAJEURE:
-        return rules.refund_due(claim.standard_refund, order), Money.zero(), None
+        return refund, Money.zero(), None
     charged_on = order.charge_penalty(stored(claim.id))
     if charged_on is not None:
         if request.agreed_penalty is not None:
@@ -363,14 +361,14 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
                 ("input", "agreedPenalty"),
                 ErrorCode.PENALTY_ALREADY_CHARGED,
             )
-        return rules.refund_due(claim.standard_refund, order), Money.zero(), charged_on
+        return refund, Money.zero(), charged_on
     penalty = rules.standard_penalty(order.penalty_basis)
     if request.agreed_penalty is not None:
         if request.agreed_penalty < penalty:
             raise DomainError(f"an agreed penalty may not be below the platform amount {penalty}",
                               ("input", "agreedPenalty"), ErrorCode.PENALTY_BELOW_MINIMUM)
         penalty = request.agreed_penalty
-    return rules.refund_due(claim.standard_refund, order), penalty, None
+    return refund, penalty, None
 
 
 def _check_ruling_input(request: RuleClaim) -> None:
@@ -407,7 +405,7 @@ async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleC
             order = await _order_of(uow, claim)
             refund, penalty, charged_on = _ruling_amounts(claim, order, request)
             if refund.fen or penalty.fen:
-                account = present(await uow.accounts.get(claim.shop_id, lock=True), "the shop's account")
+                account = await locked_account(uow, claim.shop_id)
                 account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
                 account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
                 await save_account(uow, account, actor)

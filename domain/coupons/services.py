@@ -322,10 +322,7 @@ async def invalidate_new_user_coupons(uow: UnitOfWork, buyer_id: str, keep: set[
 
 async def settle_order_coupons(uow: UnitOfWork, order: Order, paid: bool, actor: Actor, now: datetime) -> None:
     """W6: success uses the order's coupons; a failure returns them (new-user ones are invalidated, W8)."""
-    coupons = [c for c in await uow.coupons.for_order(stored(order.id)) if c.status is CouponStatus.LOCKED]
-    templates = await uow.coupons.templates(list({c.template_id for c in coupons}))
-    for coupon in coupons:
-        template = templates[coupon.template_id]
+    for coupon, template in await _order_coupons(uow, order, (CouponStatus.LOCKED,)):
         if paid:
             coupon.status, coupon.used_at = CouponStatus.USED, now
             happened = EventType.COUPON_USED
@@ -338,14 +335,18 @@ async def settle_order_coupons(uow: UnitOfWork, order: Order, paid: bool, actor:
 async def return_order_coupons(uow: UnitOfWork, order: Order, actor: Actor, now: datetime) -> None:
     """W7: a full cancellation, or a full after-sale refund in time, returns the order's coupons with their
     original validity (status is read against the window, so one past it reads EXPIRED)."""
-    coupons = [c for c in await uow.coupons.for_order(stored(order.id))
-               if c.status in (CouponStatus.LOCKED, CouponStatus.USED)]
-    templates = await uow.coupons.templates(list({c.template_id for c in coupons}))
-    for coupon in coupons:
-        template = templates[coupon.template_id]
+    for coupon, template in await _order_coupons(uow, order, (CouponStatus.LOCKED, CouponStatus.USED)):
         happened = _return(coupon, template)
         await uow.coupons.update(coupon)
         await uow.events.record(coupon_event(happened, coupon, template, actor, now, order))
+
+
+async def _order_coupons(uow: UnitOfWork, order: Order,
+                         statuses: tuple[CouponStatus, ...]) -> list[tuple[Coupon, CouponTemplate]]:
+    """The order's coupons in ``statuses`` (read for writing), each with its template."""
+    coupons = [c for c in await uow.coupons.for_order(stored(order.id)) if c.status in statuses]
+    templates = await uow.coupons.templates(list({c.template_id for c in coupons}))
+    return [(coupon, templates[coupon.template_id]) for coupon in coupons]
 
 
 def _return(coupon: Coupon, template: CouponTemplate) -> EventType:

@@ -128,13 +128,17 @@ class Order:
         in_period = self.signed_at is not None and at <= natural_days_end(self.signed_at, after_sale_days)
         return amount.fen > 0 and not was_full and self.fully_refunded and in_period
 
+    def penalty_charged_by_another(self, claim_id: int | None) -> int | None:
+        """C6: the claim other than ``claim_id`` whose ruling in force charged the order's penalty, if any."""
+        return self.penalty_claim_id if self.penalty_claim_id not in (None, claim_id) else None
+
     def charge_penalty(self, claim_id: int) -> int | None:
         """C6: the order pays its penalty at most once. Records ``claim_id`` as the claim that charges it and
         returns None, or returns the claim whose ruling in force already charged it."""
-        if self.penalty_claim_id is not None and self.penalty_claim_id != claim_id:
-            return self.penalty_claim_id
-        self.penalty_claim_id = claim_id
-        return None
+        charged_on = self.penalty_charged_by_another(claim_id)
+        if charged_on is None:
+            self.penalty_claim_id = claim_id
+        return charged_on
 
     def release_penalty(self, claim_id: int) -> None:
         """A5: the ruling that charged the penalty was withdrawn; a later ruling may charge it again."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.events.facts import ledger_events
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import NotFound, stored
+from domain.shared.errors import NotFound, present, stored
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -38,6 +38,11 @@ async def credit_account(
         return account
 
     return await in_transaction(uow, work)
+
+
+async def locked_account(uow: UnitOfWork, shop_id: int) -> ShopAccount:
+    """The account of a shop a row refers to, read for writing (a foreign key guarantees it exists)."""
+    return present(await uow.accounts.get(shop_id, lock=True), "the shop's account")
 
 
 async def save_account(uow: UnitOfWork, account: ShopAccount, actor: Actor) -> list[LedgerEntry]:
