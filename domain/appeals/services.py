@@ -20,6 +20,7 @@ from domain.calendar.model import YearCalendar
 from domain.calendar.services import load_calendar, year_calendar
 from domain.claims.model import Claim
 from domain.claims.services import EvidenceRequest, evidence_from_uploads
+from domain.events.facts import appeal_event
 from domain.events.model import Event, EventType
 from domain.reviews.model import ReviewVisibility
 from domain.shared.actor import Actor, Role
@@ -157,7 +158,7 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
             evidence,
         )
         await uow.appeals.add(appeal)
-        await uow.events.record(_appeal_event(EventType.APPEAL_FILED, appeal, actor, now))
+        await uow.events.record(appeal_event(EventType.APPEAL_FILED, appeal, actor, now))
         return appeal
 
     return await in_transaction(uow, work)
@@ -253,7 +254,7 @@ async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: App
             await _take_effect(uow, actor, appeal, now)
         elif appeal.evidence_anomaly:
             await _auto_limit(uow, policy, appeal.shop_id, actor, now)
-        await uow.events.record(_appeal_event(EventType.APPEAL_DECIDED, appeal, actor, now))
+        await uow.events.record(appeal_event(EventType.APPEAL_DECIDED, appeal, actor, now))
         return appeal
 
     return await in_transaction(uow, work)
@@ -367,13 +368,6 @@ def experience_score(
         return_rate=round(counted_claims / delivered_orders, 6) if delivered_orders else 0.0,
         counted_claims=counted_claims, delivered_orders=delivered_orders,
     )
-
-
-def _appeal_event(type: EventType, appeal: Appeal, actor: Actor, at: datetime) -> Event:
-    subject = "Review" if appeal.kind is AppealKind.REVIEW else "Claim"
-    return Event.of(type, "Appeal", appeal.id, actor, at, shop_id=appeal.shop_id,
-                    appealId=global_id("Appeal", appeal.id), kind=appeal.kind.value, status=appeal.status.value,
-                    subjectId=global_id(subject, appeal.subject_id), dueAt=appeal.due_at.isoformat())
 
 
 def _restriction_event(restriction: AppealRestriction, actor: Actor, at: datetime) -> Event:

@@ -5,27 +5,15 @@ firing the same deadline, one inserts it and records the event, the other insert
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from domain.appeals.model import Appeal, AppealKind
-from domain.events.facts import claim_event
-from domain.events.model import Event, EventType
+from domain.events.facts import appeal_event, claim_event
+from domain.events.model import EventType
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import stored
-from domain.shared.ids import global_id
 from domain.shared.uow import UnitOfWork, in_transaction
 
 BATCH = 500  # deadlines fired per transaction; a call loops until none is left
 SYSTEM = Actor("deadlines", Role.SERVICE)  # the server's own task and manage.py
-
-
-def _appeal_overdue(appeal: Appeal, actor: Actor, at: datetime) -> Event:
-    subject = "Review" if appeal.kind is AppealKind.REVIEW else "Claim"
-    return Event.of(EventType.APPEAL_OVERDUE, "Appeal", appeal.id, actor, at,
-                    shop_id=appeal.shop_id, appealId=global_id("Appeal", appeal.id), kind=appeal.kind.value,
-                    status=appeal.status.value, subjectId=global_id(subject, appeal.subject_id),
-                    dueAt=appeal.due_at.isoformat())
 
 
 async def process_deadlines(uow: UnitOfWork, actor: Actor, clock: Clock) -> int:
@@ -47,7 +35,7 @@ async def process_deadlines(uow: UnitOfWork, actor: Actor, clock: Clock) -> int:
             appeals = await uow.deadlines.overdue_appeals(now, BATCH)
             for appeal in appeals:
                 if await uow.deadlines.fire(EventType.APPEAL_OVERDUE, stored(appeal.id), now):
-                    await uow.events.record(_appeal_overdue(appeal, actor, now))
+                    await uow.events.record(appeal_event(EventType.APPEAL_OVERDUE, appeal, actor, now))
                     fired += 1
             return fired, len(claims) < BATCH and len(appeals) < BATCH
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.appeals.model import Appeal, AppealKind
 from domain.claims.model import Claim
 from domain.coupons.model import Coupon, CouponTemplate, IssuerKind
 from domain.events.model import Event, EventType
@@ -33,6 +34,14 @@ def claim_event(type: EventType, claim: Claim, actor: Actor, at: datetime, *, bu
     return Event.of(type, "Claim", claim.id, actor, at, shop_id=claim.shop_id,
                     buyer_id=claim.buyer_id if buyer_sees else None, claimId=global_id("Claim", claim.id),
                     orderId=global_id("Order", claim.order_id), status=claim.status.value, **data)
+
+
+def appeal_event(type: EventType, appeal: Appeal, actor: Actor, at: datetime) -> Event:
+    """An appeal concerns its shop (the buyer of an appealed claim is not a party to the appeal)."""
+    subject = "Review" if appeal.kind is AppealKind.REVIEW else "Claim"
+    return Event.of(type, "Appeal", appeal.id, actor, at, shop_id=appeal.shop_id,
+                    appealId=global_id("Appeal", appeal.id), kind=appeal.kind.value, status=appeal.status.value,
+                    subjectId=global_id(subject, appeal.subject_id), dueAt=appeal.due_at.isoformat())
 
 
 def ledger_events(entries: list[LedgerEntry], actor: Actor) -> list[Event]:
