@@ -17,16 +17,18 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from domain.events.deadlines import SYSTEM, process_deadlines
 from domain.shared.clock import Clock, FixedClock, SystemClock
 from domain.shared.errors import DomainError
 from persistence.db import Database, is_sqlite, is_unavailable
+from persistence.events.feed import SqlEventFeed
 from persistence.idempotency.store import SqlIdempotencyStore
 from persistence.migrate import upgrade
 from persistence.uow import SqlUnitOfWorkFactory
@@ -40,6 +42,7 @@ from web.auth import authenticate
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
+from web.subscriptions import TransportWS
 from web.trusted_documents import TrustedDocuments, load_manifest
 from web.uploads import upload_routes
 
@@ -48,9 +51,13 @@ SYSTEM_CLOCK = SystemClock()
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWS
+    feed: SqlEventFeed | None = None
+
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
-                         allow_queries_via_get=settings.graphql_get)
+                         allow_queries_via_get=settings.graphql_get,
+                         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
         self.settings, self.uow = settings, uow
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
         self.fast_executor = settings.fast_executor
@@ -95,7 +102,7 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
-                          is_unavailable=is_unavailable, fast_executor=self.fast_executor)
+                          is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed)
         if isinstance(response, Response):
             response.headers["X-Request-Id"] = context.request_id
         return context
@@ -134,7 +141,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.collect()
         gc.freeze()  # what start-up built stays out of every later collection: a shorter p99
         task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
+        await feed.start()
         yield
+        await feed.stop()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -143,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     uow = SqlUnitOfWorkFactory(database)
     graphql = GraphQLApp(settings, uow)
+    graphql.feed = feed = SqlEventFeed(database, settings.subscriber_queue)
     blobs = LocalBlobStore(settings.upload_dir)
     idempotent = Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
                              timedelta(hours=settings.idempotency_ttl_hours))
@@ -153,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
+            WebSocketRoute("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),

@@ -64,6 +64,7 @@ class Settings:
     trusted_documents_only: bool = False
     fast_executor: bool = True
     deadline_interval_seconds: int = 60
+    subscriber_queue: int = 1000
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
 
     @property
@@ -132,6 +133,7 @@ class Settings:
             trusted_documents_only=_flag("TRUSTED_DOCUMENTS_ONLY", False),
             fast_executor=_flag("FAST_EXECUTOR", True),
             deadline_interval_seconds=_whole("DEADLINE_INTERVAL_SECONDS", 60),
+            subscriber_queue=_positive_int("SUBSCRIBER_QUEUE", 1000),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

@@ -3,6 +3,8 @@ writers queue for the lock up front instead of failing mid-transaction. PostgreS
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -82,6 +84,7 @@ class Database:
         writer = self.engine.execution_options(sqlite_immediate=True) if is_sqlite(self.url) else self.engine
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self.events_committed: list[Callable[[], None]] = []  # called after a commit that wrote events
 
     async def ping(self) -> None:
         from sqlalchemy import text

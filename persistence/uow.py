@@ -30,6 +30,7 @@ class SqlUnitOfWork(UnitOfWork):
     the ports the services see."""
 
     def __init__(self, database: Database, write: bool = True, idempotency: IdempotencyClaim | None = None):
+        self._database = database
         self._sessions = database.write_sessions if write else database.read_sessions
         self._session: AsyncSession | None = None
         self.idempotency = idempotency
@@ -68,7 +69,7 @@ class SqlUnitOfWork(UnitOfWork):
             self._session = None  # may be entered again (a retried transaction)
 
     async def commit(self) -> None:
-        await self._events.flush()  # E1: in this transaction, just before it commits (ids in commit order)
+        wrote = await self._events.flush()  # E1: in this transaction, just before it commits (ids in commit order)
         claim = self.idempotency
         if claim is not None and not claim.recorded:
             try:
@@ -84,6 +85,9 @@ class SqlUnitOfWork(UnitOfWork):
         await self.session.commit()
         if claim is not None:
             claim.recorded = True
+        if wrote:
+            for wake in self._database.events_committed:  # this process's live feed and webhook worker (E4, E5)
+                wake()
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -29,6 +29,7 @@ from schema.common.scalars import SCALAR_MAP
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
 from schema.events.operations import EventMutations, EventQueries
+from schema.events.subscriptions import Subscription
 from schema.events.types import Event
 from schema.executor import ExecutionContext
 from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
@@ -79,6 +80,7 @@ MAX_TOKENS = 5_000
 schema = ApiSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate,
            Event],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),

@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 from domain.appeals.services import AppealPolicy
 from domain.claims.services import ClaimPolicy
 from domain.coupons.services import CouponPolicy
+from domain.events.ports import EventFeed
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
@@ -37,9 +38,15 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     is_unavailable: Callable[[BaseException], bool] = lambda _error: False
     fast_executor: bool = True  # FAST_EXECUTOR: schema/executor.py's shortcuts; off, graphql-core walks every field
+    feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
+    connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
+    fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from ("" for none)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
+        self.loaders = Loaders(self.uow)
+
+    def renew_loaders(self) -> None:
         self.loaders = Loaders(self.uow)
 
     @property

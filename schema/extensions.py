@@ -90,13 +90,24 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is None or not result.errors:
-            return
+        if result is not None and result.errors:
+            result.errors = self._coded(result.errors)
+
+    def on_stream_result(self, result) -> Iterator[None]:
+        """A subscription's results (E4): the same codes, before each is sent."""
+        if result.errors:
+            result.errors = self._coded(result.errors)
+        yield
+
+    def _coded(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         ctx = self.execution_context.context
         production = bool(ctx is not None and ctx.production)
         request_id = getattr(ctx, "request_id", None)
         kept = []
-        for error in result.errors:
+        for error in errors:
+            if getattr(error, "coded", False):
+                kept.append(error)
+                continue
             code = (error.extensions or {}).get("code") or _code(error, ctx)
             if code == TopLevelCode.INTERNAL_SERVER_ERROR.value:
                 log.error("unexpected error (request %s, path %s)", request_id, error.path,
@@ -113,8 +124,10 @@ class ErrorCodes(SchemaExtension):
             if code == TopLevelCode.SERVICE_UNAVAILABLE.value:
                 error.message = "the database is unavailable or busy; retry shortly"
                 error.extensions["retryable"] = True
+            # on_operation may see a streamed error again: it is coded once
+            error.coded = True  # type: ignore[attr-defined]
             kept.append(error)
-        result.errors = kept
+        return kept
 
 
 class ProductionPosture(SchemaExtension):

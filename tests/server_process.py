@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -39,3 +41,21 @@ async def wait_healthy(client: httpx.AsyncClient, process: subprocess.Popen) -> 
             pass
         await asyncio.sleep(0.05)
     raise RuntimeError("the server did not become healthy")
+
+
+@contextlib.asynccontextmanager
+async def served(settings, **environment: str) -> AsyncIterator[tuple[int, httpx.AsyncClient]]:
+    """A server process on a free port, healthy, with an HTTP client to it; stopped (SIGTERM) afterwards."""
+    port = free_port()
+    process = start(settings, port, **environment)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            await wait_healthy(client, process)
+            yield port, client
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

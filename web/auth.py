@@ -45,6 +45,17 @@ def authenticate(header: str | None, secret: str) -> tuple[Actor | None, str | N
     return Actor(user_id=sub, role=role, shop_id=shop_id), None
 
 
+def token_expiry(header: str | None, secret: str) -> float | None:
+    """When a token ``authenticate`` accepted expires (seconds since the epoch): a live subscription ends then."""
+    if not header:
+        return None
+    try:
+        exp = _verified(header.partition(" ")[2].strip(), secret).get("exp")
+    except jwt.InvalidTokenError:
+        return None
+    return float(exp) if isinstance(exp, (int, float)) else None
+
+
 @lru_cache(maxsize=4096)
 def _verified(token: str, secret: str) -> dict:
     """Signature and required claims, checked once per token (HMAC and JSON parsing were a third of a trivial

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from domain.shared.actor import Actor, Role
-from domain.shared.errors import Forbidden
+from domain.shared.errors import DomainError, ErrorCode, Forbidden
 
 
 class EventType(str, Enum):
@@ -96,6 +96,35 @@ class EventQuery:
     only_shop_id: int | None = None
     subject: tuple[str, str] | None = None
     nothing: bool = False
+
+    def admits(self, event: Event) -> bool:
+        """The same rule as the SQL of a replay, for one event as it commits (E4)."""
+        if self.nothing:
+            return False
+        if not self.everything and not (
+            (self.shop_id is not None and event.shop_id == self.shop_id
+             and (self.ledger or event.type not in LEDGER_TYPES))
+            or (self.buyer_id is not None and event.buyer_id == self.buyer_id)
+            or (self.streamer_id is not None and event.streamer_id == self.streamer_id)
+        ):
+            return False
+        if self.types is not None and event.type not in self.types:
+            return False
+        if self.only_shop_id is not None and event.shop_id != self.only_shop_id:
+            return False
+        return self.subject is None or (event.subject_type, event.subject_key) == self.subject
+
+
+class FellBehind(DomainError):
+    """E4: a live subscriber whose queue filled up. What it was sent is contiguous up to ``last_id``: it resumes
+    with ``events(after:)`` (or a new subscription's ``after``) from there, missing nothing."""
+
+    code = ErrorCode.SUBSCRIBER_TOO_SLOW
+
+    def __init__(self, last_id: int | None):
+        super().__init__("the subscriber fell behind the events and was closed; resume from the last cursor it "
+                         "received (events(after:) or the subscription's after)")
+        self.last_id = last_id
 
 
 def events_scope(actor: Actor, types: list[EventType] | None, shop_id: int | None, shop_given: bool,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
@@ -37,3 +38,11 @@ class DeadlineRepository(Protocol):
         ...
 
     async def fire(self, kind: EventType, subject_id: int, at: datetime) -> bool: ...
+
+
+class EventFeed(Protocol):
+    """E4: events as they commit. ``subscribe`` first replays what the query admits after ``after_id`` (when given),
+    then yields each admitted event once its transaction committed, in id order, with no gap and no repeat; it
+    raises ``FellBehind`` when the subscriber cannot keep up."""
+
+    def subscribe(self, query: EventQuery, after_id: int | None) -> AsyncIterator[Event]: ...

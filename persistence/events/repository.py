@@ -22,6 +22,7 @@ from persistence.shared.tables import table
 
 EVENTS = table(EventRow)
 OUTBOX_LOCK = 0x0A5E_5E1E  # pg_advisory_xact_lock key of the outbox
+NOTIFY_CHANNEL = "events"  # E4: every writing transaction notifies it; delivered on commit, to every process
 _ROWS = Rows(EVENTS)
 _BY_ID = ByKeys(lambda match: select(EVENTS).where(match(EVENTS.c.id)))
 _OF_SUBJECTS = ByKeys(lambda match: select(EVENTS).where(
@@ -49,14 +50,18 @@ class SqlEventLog:
     async def record(self, event: Event) -> None:
         self.pending.append(event)
 
-    async def flush(self) -> None:
-        """Called by the unit of work's commit: the transaction's events, in the order they were recorded."""
+    async def flush(self) -> bool:
+        """Called by the unit of work's commit: the transaction's events, in the order they were recorded. On
+        PostgreSQL one statement takes the outbox lock and queues the ``NOTIFY`` (sent by the commit, dropped by a
+        rollback). Says whether it wrote any."""
         if not self.pending:
-            return
+            return False
         if self.session.get_bind().dialect.name == "postgresql":
-            await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK)))
+            await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK),
+                                              func.pg_notify(NOTIFY_CHANNEL, "")))
         await self.session.execute(insert(EVENTS), [_values(e) for e in self.pending])
         self.pending.clear()
+        return True
 
     async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
         found: dict[int, list[Event]] = defaultdict(list)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.events.deadlines import process_deadlines
-from domain.events.model import events_scope
+from domain.events.model import EventQuery, events_scope
 from schema.common.errors import UserError
 from schema.common.ids import decode_id, split_id
 from schema.common.mutations import attempt
@@ -19,17 +19,22 @@ class EventFilter:
     subject_id: strawberry.ID | None = None
 
 
+def visible_events(info: Info, filter: EventFilter | None) -> EventQuery:
+    """E3/E4: what the viewer may see (G6), narrowed by the filter."""
+    wanted = filter or EventFilter()
+    shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
+    subject = split_id(wanted.subject_id) if wanted.subject_id is not None else None
+    return events_scope(info.context.actor, wanted.types, shop_id, wanted.shop_id is not None,
+                        (subject[0], str(subject[1])) if subject else None, wanted.subject_id is not None)
+
+
 @strawberry.type
 class EventQueries:
     @strawberry.field(description="E3: events the viewer may see, oldest first; `after` an event's cursor replays "
                                   "everything since.")
     async def events(self, info: Info, filter: EventFilter | None = None, first: int | None = None,
                      after: str | None = None) -> Connection[Event]:
-        wanted = filter or EventFilter()
-        shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
-        subject = split_id(wanted.subject_id) if wanted.subject_id is not None else None
-        query = events_scope(info.context.actor, wanted.types, shop_id, wanted.shop_id is not None,
-                             (subject[0], str(subject[1])) if subject else None, wanted.subject_id is not None)
+        query = visible_events(info, filter)
         limit, key = page_size(first), after_key(after)
         rows = await info.context.loaders.read(lambda uow: uow.events.page(query, key[0] if key else None, limit + 1))
         return connection(rows, limit, key is not None, Event.of, lambda e: (e.id,))

@@ -9,7 +9,7 @@ import strawberry
 from domain.events import model
 from domain.events.model import can_see_event
 from domain.shared.ids import global_id
-from schema.common.ids import encode_id
+from schema.common.ids import encode_cursor, encode_id
 from schema.common.node import Node, register_node, resolve_node
 from schema.context import Info
 from schema.shops.types import Role, Shop, shop_or_none
@@ -31,6 +31,11 @@ class Event(Node):
         description="E2: the event's facts as a JSON object (ids as global IDs, money as strings); docs/events.md "
                     "documents each type's fields.")
     event: strawberry.Private[model.Event]
+
+    @strawberry.field(description="E3/E4: this event's cursor: `events(after:)` or the subscription's `after` "
+                                  "resumes right after it.")
+    def cursor(self) -> str:
+        return encode_cursor(self.event.id)
 
     @strawberry.field(description="The shop it concerns; null for events of no shop (a buyer's coupon from the "
                                   "platform).")

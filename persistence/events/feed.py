@@ -1,0 +1,151 @@
+"""E4: the live feed. One reader per process follows the ``events`` table by id and hands each new event to the
+subscribers whose query admits it.
+
+What wakes the reader: a commit of this process that wrote events (``Database.events_committed``), and on
+PostgreSQL a ``NOTIFY events`` sent inside every writing transaction, which reaches every process listening —
+so a subscriber on one server process sees what another committed. The notification carries nothing: the reader
+always reads ``id > last`` from the table, so a lost notification (a listener reconnecting) costs latency, never an
+event. Ids are handed out in commit order (``SqlEventLog.flush``), so reading past the last id seen never skips a
+late commit.
+
+Each subscriber has a bounded queue: one that falls behind is ended with ``FellBehind`` and resumes from its last
+cursor, instead of growing the server's memory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import psycopg
+from sqlalchemy import func, select
+
+from domain.events.model import Event, EventQuery, FellBehind
+from persistence.db import Database
+from persistence.events.repository import EVENTS, NOTIFY_CHANNEL, SqlEventLog
+
+log = logging.getLogger("aftersales.events")
+BATCH = 500
+
+
+@dataclass(eq=False)
+class _Subscriber:
+    query: EventQuery
+    queue: asyncio.Queue[Event]
+    behind: bool = False
+
+    def offer(self, event: Event) -> None:
+        if self.behind:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.behind = True
+
+
+class SqlEventFeed:
+    def __init__(self, database: Database, queue_size: int = 1000):
+        self.database = database
+        self.queue_size = queue_size
+        self.subscribers: set[_Subscriber] = set()
+        self.last_id = 0
+        self.wake = asyncio.Event()
+        self.caught_up = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.listening = asyncio.Event()  # set while the PostgreSQL listener holds its LISTEN (tests wait on it)
+
+    async def start(self) -> None:
+        async with self.database.read_sessions() as session:
+            self.last_id = (await session.execute(select(func.coalesce(func.max(EVENTS.c.id), 0)))).scalar_one()
+        self.database.events_committed.append(self.wake.set)
+        self._tasks.append(asyncio.create_task(self._read()))
+        if self.database.engine.dialect.name == "postgresql":
+            self._tasks.append(asyncio.create_task(self._listen()))
+
+    async def stop(self) -> None:
+        with contextlib.suppress(ValueError):
+            self.database.events_committed.remove(self.wake.set)
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def subscribe(self, query: EventQuery, after_id: int | None) -> AsyncIterator[Event]:
+        subscriber = _Subscriber(query, asyncio.Queue(self.queue_size))
+        self.subscribers.add(subscriber)  # from here on the reader queues every admitted event past `live_from`
+        live_from, last = self.last_id, after_id
+        try:
+            if after_id is not None and after_id < live_from:  # the replay: from the table, up to where live begins
+                while last is not None and last < live_from:
+                    async with self.database.read_sessions() as session:
+                        page = await SqlEventLog(session).page(query, last, BATCH)
+                    page = [e for e in page if e.id is not None and e.id <= live_from]
+                    if not page:
+                        break
+                    for event in page:
+                        last = event.id
+                        yield event
+            while True:
+                if subscriber.behind and subscriber.queue.empty():
+                    raise FellBehind(last)
+                event = await subscriber.queue.get()
+                if last is not None and event.id is not None and event.id <= last:
+                    continue  # a cursor ahead of this process's reader: already seen
+                last = event.id
+                yield event
+        finally:
+            self.subscribers.discard(subscriber)
+
+    async def _read(self) -> None:
+        delay = 0.1
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            try:
+                await self._catch_up()
+                delay = 0.1
+            except Exception:  # noqa: BLE001  (the reader outlives a database hiccup)
+                log.exception("event feed: reading failed; retrying in %.1f s", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                self.wake.set()
+
+    async def _catch_up(self) -> None:
+        while True:
+            async with self.database.read_sessions() as session:
+                page = await SqlEventLog(session).page(EventQuery(everything=True), self.last_id, BATCH)
+            for event in page:
+                for subscriber in list(self.subscribers):
+                    if subscriber.query.admits(event):
+                        subscriber.offer(event)
+                self.last_id = event.id or self.last_id
+            if len(page) < BATCH:
+                self.caught_up.set()
+                return
+
+    async def _listen(self) -> None:
+        """PostgreSQL: wake on every process's commits. A dropped connection is reopened with backoff, and the
+        table is read again after reconnecting (notifications sent meanwhile are lost, the rows are not)."""
+        delay = 0.1
+        conninfo = self.database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                        conninfo, autocommit=True, keepalives=1, keepalives_idle=10, keepalives_interval=5,
+                        keepalives_count=2) as conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self.listening.set()
+                    self.wake.set()
+                    delay = 0.1
+                    async for _ in conn.notifies():
+                        self.wake.set()
+            except psycopg.OperationalError as error:
+                log.warning("event feed: listener lost (%s); reconnecting in %.1f s", error, delay)
+            finally:
+                self.listening.clear()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)

@@ -1,0 +1,35 @@
+"""E4: ``subscription { events(filter) }`` over graphql-transport-ws (``web/subscriptions.py`` authenticates the
+socket and closes it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from domain.events.model import FellBehind
+from schema.common.ids import encode_cursor
+from schema.common.pagination import after_key
+from schema.context import Info
+from schema.events.operations import EventFilter, visible_events
+from schema.events.types import Event
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="E4: events the viewer may see, as they commit (graphql-transport-ws). "
+                                         "With `after` (an event's cursor) it first replays everything since, "
+                                         "then goes on live, with no gap and no repeat.")
+    async def events(self, info: Info, filter: EventFilter | None = None,
+                     after: str | None = None) -> AsyncGenerator[Event, None]:
+        ctx = info.context
+        query, key = visible_events(info, filter), after_key(after)
+        if ctx.feed is None:
+            raise RuntimeError("this server runs no live event feed")
+        try:
+            async for event in ctx.feed.subscribe(query, key[0] if key else None):
+                ctx.renew_loaders()  # a subscription lives for hours: each event reads its shop and subject afresh
+                yield Event.of(event)
+        except FellBehind as behind:
+            ctx.fell_behind = encode_cursor(behind.last_id) if behind.last_id is not None else ""
+            raise

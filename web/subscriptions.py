@@ -1,0 +1,104 @@
+"""E4 over WebSocket: graphql-transport-ws, authenticated by the JWT in ``connection_init``.
+
+Close codes a client sees (besides the protocol's own, 4400/4408/4409/4429/4406):
+- 4401 no token, a bad one, or the token expired (also while connected: the socket closes when ``exp`` passes);
+- 4403 a valid token whose role may not subscribe (SERVICE);
+- 4410 a subscription fell behind its bounded queue: the close reason holds the cursor to resume from.
+
+Only subscriptions run over the socket: queries and mutations go over HTTP, where idempotency keys, trusted
+documents and the HTTP status rules apply."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from graphql import OperationType, parse
+from graphql.error import GraphQLError, GraphQLSyntaxError
+from graphql.utilities import get_operation_ast
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
+
+from domain.shared.actor import Role
+from schema.common.errors import TopLevelCode
+from schema.context import Context
+from web.auth import authenticate, token_expiry
+
+UNAUTHORIZED, FORBIDDEN, FELL_BEHIND = 4401, 4403, 4410
+
+
+def _authorization(params: dict[str, Any]) -> str | None:
+    for key, value in params.items():
+        if key.lower() == "authorization" and isinstance(value, str):
+            return value
+    return None
+
+
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    expiry: asyncio.TimerHandle | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        payload = message.get("payload") or {}
+        if self.connection_init_received or not isinstance(payload, dict):
+            await super().handle_connection_init(message)  # the protocol's own closes (4429, 4400)
+            return
+        secret: str = self.view.settings.secret_key  # type: ignore[attr-defined]
+        header = _authorization(payload)
+        actor, problem = authenticate(header, secret)
+        if actor is None:
+            if self.connection_init_timeout_task:
+                self.connection_init_timeout_task.cancel()
+            await self.websocket.close(code=UNAUTHORIZED, reason=problem or "send connection_init with "
+                                                                           "{\"Authorization\": \"Bearer <token>\"}")
+            return
+        if actor.role is Role.SERVICE:
+            if self.connection_init_timeout_task:
+                self.connection_init_timeout_task.cancel()
+            await self.websocket.close(code=FORBIDDEN, reason="SERVICE tokens do not subscribe to events")
+            return
+        self.context.actor_or_none, self.context.auth_problem = actor, None
+        await super().handle_connection_init(message)
+        expires = token_expiry(header, secret)
+        if expires is not None:
+            delay = max(0.0, expires - time.time())
+            self.expiry = asyncio.get_running_loop().call_later(delay, self._expired)
+
+    def _expired(self) -> None:
+        task = asyncio.create_task(self._close(UNAUTHORIZED, "the token has expired"))
+        task.add_done_callback(self._task_done)
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(RuntimeError):  # already closed
+            await self.websocket.close(code=code, reason=reason)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and not self._is_subscription(message):
+            error = GraphQLError("only subscriptions run over WebSocket; send queries and mutations over HTTP",
+                                 extensions={"code": TopLevelCode.BAD_REQUEST.value})
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            return
+        await super().handle_subscribe(message)
+
+    @staticmethod
+    def _is_subscription(message: SubscribeMessage) -> bool:
+        payload = message.get("payload") or {}
+        try:
+            document = parse(payload.get("query") or "", max_tokens=10_000)
+        except GraphQLSyntaxError:
+            return True  # the schema's own parse reports it, with its code
+        operation = get_operation_ast(document, payload.get("operationName"))
+        return operation is None or operation.operation is OperationType.SUBSCRIPTION
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        await super().run_operation(operation)
+        cursor = self.context.fell_behind
+        if cursor is not None:  # E4: a subscriber that fell behind is closed, told where to resume
+            await self._close(FELL_BEHIND, f"fell behind; resume after cursor {cursor}" if cursor
+                              else "fell behind; resume from the start")
+
+    async def shutdown(self) -> None:
+        if self.expiry is not None:
+            self.expiry.cancel()
+        await super().shutdown()
