@@ -45,6 +45,7 @@ from web.idempotency import Idempotency
 from web.subscriptions import TransportWS
 from web.trusted_documents import TrustedDocuments, load_manifest
 from web.uploads import upload_routes
+from web.webhooks import DeliveryWorker, DnsResolver
 
 log = logging.getLogger("aftersales")
 SYSTEM_CLOCK = SystemClock()
@@ -61,6 +62,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings, self.uow = settings, uow
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
         self.fast_executor = settings.fast_executor
+        self.webhook_policy, self.resolver = settings.webhook_policy, DnsResolver()
         self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
                              coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
 
@@ -102,7 +104,8 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
-                          is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed)
+                          is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed,
+                          webhook_policy=self.webhook_policy, resolver=self.resolver)
         if isinstance(response, Response):
             response.headers["X-Request-Id"] = context.request_id
         return context
@@ -142,7 +145,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         gc.freeze()  # what start-up built stays out of every later collection: a shorter p99
         task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
         await feed.start()
+        worker = DeliveryWorker(uow, settings.webhook_policy, SYSTEM_CLOCK, settings.webhook_poll_seconds)
+        database.events_committed.append(worker.wake.set)
+        worker.start()
         yield
+        database.events_committed.remove(worker.wake.set)
+        await worker.stop()
         await feed.stop()
         if task is not None:
             task.cancel()

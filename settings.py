@@ -41,6 +41,30 @@ def _whole(name: str, default: int) -> int:
     return int(value)
 
 
+def _delays(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Comma-separated whole seconds; an empty list means a single try."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(f"{name} must be whole seconds separated by commas, got {value!r}")
+    return tuple(int(p) for p in parts)
+
+
+def _seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"{name} must be a number of seconds above 0 (at most 3600), got {value!r}")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str
@@ -65,6 +89,10 @@ class Settings:
     fast_executor: bool = True
     deadline_interval_seconds: int = 60
     subscriber_queue: int = 1000
+    webhook_allow_private: bool = False
+    webhook_retry_delays: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000)
+    webhook_timeout_seconds: float = 10.0
+    webhook_poll_seconds: float = 1.0
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
 
     @property
@@ -94,6 +122,13 @@ class Settings:
 
         return ClaimPolicy(merchant_response_time=timedelta(hours=self.merchant_response_hours),
                            after_sale_days=self.after_sale_days)
+
+    @property
+    def webhook_policy(self):
+        from domain.webhooks.services import WebhookPolicy
+
+        return WebhookPolicy(allow_private=self.webhook_allow_private, retry_delays=self.webhook_retry_delays,
+                             timeout=self.webhook_timeout_seconds)
 
     @property
     def is_test(self) -> bool:
@@ -134,6 +169,10 @@ class Settings:
             fast_executor=_flag("FAST_EXECUTOR", True),
             deadline_interval_seconds=_whole("DEADLINE_INTERVAL_SECONDS", 60),
             subscriber_queue=_positive_int("SUBSCRIBER_QUEUE", 1000),
+            webhook_allow_private=_flag("WEBHOOK_ALLOW_PRIVATE", app_env in ("dev", "test")),
+            webhook_retry_delays=_delays("WEBHOOK_RETRY_DELAYS", (5, 300, 1800, 7200, 18000, 36000)),
+            webhook_timeout_seconds=_seconds("WEBHOOK_TIMEOUT_SECONDS", 10.0),
+            webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

@@ -21,6 +21,7 @@ from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 from persistence.uploads.tables import UploadRow
+from persistence.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
 
 metadata = SQLModel.metadata
 
@@ -52,5 +53,7 @@ __all__ = [
     "ReviewRow",
     "ShopAccountRow",
     "ShopRow",
+    "WebhookDeliveryRow",
+    "WebhookEndpointRow",
     "metadata",
 ]

@@ -23,6 +23,7 @@ from persistence.reviews.repository import SqlReviewRepository
 from persistence.shared.errors import unique_violation_as
 from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
 from persistence.uploads.repository import SqlUploadRepository
+from persistence.webhooks.repository import SqlWebhookRepository
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -59,6 +60,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.annotations = SqlAnnotationRepository(session)
         self.events = self._events = SqlEventLog(session)
         self.deadlines = SqlDeadlineRepository(session)
+        self.webhooks = SqlWebhookRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

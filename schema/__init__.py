@@ -42,11 +42,13 @@ from schema.reviews.types import Review
 from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
+from schema.webhooks.operations import WebhookMutations, WebhookQueries
+from schema.webhooks.types import WebhookEndpoint
 
 Query = merge_types(
     "Query",
     (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries,
-     EventQueries),
+     EventQueries, WebhookQueries),
 )
 Mutation = merge_types(
     "Mutation",
@@ -60,6 +62,7 @@ Mutation = merge_types(
         CouponMutations,
         AnnotationMutations,
         EventMutations,
+        WebhookMutations,
     ),
 )
 
@@ -82,7 +85,7 @@ schema = ApiSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate,
-           Event],
+           Event, WebhookEndpoint],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     execution_context_class=ExecutionContext,
     extensions=[

@@ -17,6 +17,8 @@ from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
 from domain.shared.uow import UnitOfWorkFactory
+from domain.webhooks.ports import AddressResolver, LiteralAddresses
+from domain.webhooks.services import WebhookPolicy
 from schema.limits import Limits
 from schema.loaders import Loaders
 
@@ -38,6 +40,8 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     is_unavailable: Callable[[BaseException], bool] = lambda _error: False
     fast_executor: bool = True  # FAST_EXECUTOR: schema/executor.py's shortcuts; off, graphql-core walks every field
+    webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
+    resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
     feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from ("" for none)

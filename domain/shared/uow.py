@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from domain.reviews.ports import ReviewRepository
     from domain.shops.ports import AccountRepository, ShopRepository
     from domain.uploads.ports import UploadRepository
+    from domain.webhooks.ports import WebhookRepository
 
 
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class UnitOfWork(Protocol):
     annotations: AnnotationRepository
     events: EventLog
     deadlines: DeadlineRepository
+    webhooks: WebhookRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

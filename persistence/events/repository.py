@@ -19,6 +19,7 @@ from persistence.events.tables import EventRow
 from persistence.shared.enums import member
 from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import table
+from persistence.webhooks.repository import fan_out
 
 EVENTS = table(EventRow)
 OUTBOX_LOCK = 0x0A5E_5E1E  # pg_advisory_xact_lock key of the outbox
@@ -59,7 +60,9 @@ class SqlEventLog:
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK),
                                               func.pg_notify(NOTIFY_CHANNEL, "")))
-        await self.session.execute(insert(EVENTS), [_values(e) for e in self.pending])
+        inserted = await self.session.execute(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True),
+                                              [_values(e) for e in self.pending])
+        await fan_out(self.session, list(inserted.scalars().all()))  # E5: their webhook deliveries
         self.pending.clear()
         return True
 

@@ -1,0 +1,66 @@
+"""SPEC E5–E6: endpoints that receive the events their owner may see, and one delivery per (event, endpoint)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from domain.events.model import EventType
+from domain.shared.actor import Role
+
+
+class DeliveryStatus(str, Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class WebhookEndpoint:
+    """Owned by a shop (a MERCHANT registered it: ``shop_id`` its shop) or by the platform (``shop_id`` the one shop
+    it narrows to, or None for every event). ``secret`` signs the deliveries (``whsec_…``)."""
+
+    url: str
+    event_types: frozenset[EventType]
+    owner_role: Role
+    owner_id: str
+    shop_id: int | None
+    secret: str
+    created_at: datetime
+    enabled: bool = True
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    event_id: int
+    endpoint_id: int
+    status: DeliveryStatus
+    attempts: int
+    last_attempt_at: datetime | None
+    last_response_status: int | None
+    next_attempt_at: datetime | None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A claimed delivery, about to be sent: its ``attempts`` already counts this one."""
+
+    delivery_id: int
+    attempts: int
+    event_id: int
+    endpoint_id: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one POST came to: a status code, or None for a timeout or a refused connection."""
+
+    response_status: int | None
+    error: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.response_status is not None and 200 <= self.response_status < 300

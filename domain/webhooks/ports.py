@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from domain.events.model import Event
+from domain.shared.actor import Role
+from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
+
+
+class WebhookRepository(Protocol):
+    """Endpoints and their deliveries. Deliveries are created by the outbox's commit (one per matching enabled
+    endpoint, E5), claimed with a lease, and finished conditionally on the attempt that claimed them."""
+
+    async def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint: ...
+
+    async def get(self, endpoint_id: int) -> WebhookEndpoint | None: ...
+
+    async def get_many(self, ids: list[int]) -> dict[int, WebhookEndpoint]: ...
+
+    async def owned(self, role: Role, shop_id: int | None) -> list[WebhookEndpoint]:
+        """A shop's endpoints (MERCHANT), or the platform's (PLATFORM, ``shop_id`` None), oldest first."""
+        ...
+
+    async def delete(self, endpoint_id: int) -> None:
+        """The endpoint and its deliveries."""
+        ...
+
+    async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]: ...
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Attempt]:
+        """PENDING deliveries due by ``now``: counts an attempt on each and moves its next try to ``lease_until``
+        (a worker that dies mid-flight leaves it due again then). Rows another worker is claiming are skipped."""
+        ...
+
+    async def finish(self, attempt: Attempt, status: DeliveryStatus, outcome: Outcome, now: datetime,
+                     next_attempt_at: datetime | None) -> bool:
+        """Records the attempt's outcome, only if the delivery is still at this attempt (False: a later claim owns
+        it, this outcome is stale)."""
+        ...
+
+
+class AddressResolver(Protocol):
+    """E6: the addresses a host name resolves to (an IP literal resolves to itself)."""
+
+    async def resolve(self, host: str) -> list[str]: ...
+
+
+class LiteralAddresses:
+    """Resolves IP literals only (a name resolves to nothing, so it is refused): for contexts with no DNS."""
+
+    async def resolve(self, host: str) -> list[str]:
+        import ipaddress
+
+        try:
+            return [str(ipaddress.ip_address(host))]
+        except ValueError:
+            return []
+
+
+class WebhookSender(Protocol):
+    """POSTs one signed delivery; never raises for the receiver's failures (they are the Outcome)."""
+
+    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event) -> Outcome: ...

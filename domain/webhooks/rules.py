@@ -1,0 +1,87 @@
+"""SPEC E5–E6 as functions: where a URL may point, and when a failed delivery is tried again."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import secrets
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from domain.shared.errors import DomainError, ErrorCode, InvalidInput
+from domain.webhooks.model import DeliveryStatus
+
+MAX_URL = 2000
+SECRET_PREFIX = "whsec_"
+# Cloud metadata services outside the link-local range (E6): Alibaba Cloud's; AWS's IPv6 one is in fd00::/8.
+METADATA = frozenset({ipaddress.ip_address("100.100.100.200"), ipaddress.ip_address("fd00:ec2::254")})
+
+
+class UnsafeUrl(DomainError):
+    code = ErrorCode.UNSAFE_URL
+
+    def __init__(self, message: str):
+        super().__init__(message, ("input", "url"))
+
+
+def check_url(url: str, allow_private: bool) -> str:
+    """E6: an absolute ``https://`` URL without credentials (``http://`` too when private addresses are allowed, for
+    local tools); returns its host. Whether the host's addresses are allowed is ``check_address``'s."""
+    if len(url) > MAX_URL:
+        raise InvalidInput(f"the URL is longer than {MAX_URL} characters", ("input", "url"))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        raise UnsafeUrl("the URL does not parse") from None
+    allowed = ("https", "http") if allow_private else ("https",)
+    if parts.scheme not in allowed:
+        raise UnsafeUrl("webhook URLs must be https://")
+    if not parts.hostname:
+        raise UnsafeUrl("the URL has no host")
+    if parts.username is not None or parts.password is not None:
+        raise UnsafeUrl("the URL must not carry credentials")
+    return parts.hostname
+
+
+def forbidden_address(address: str) -> bool:
+    """E6 (SSRF): loopback, private, link-local (169.254.169.254 included), carrier-grade NAT, multicast, reserved,
+    unspecified and cloud metadata addresses; an IPv4 address mapped into IPv6 is judged as itself."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (ip in METADATA or ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
+            or ip.is_reserved or ip.is_unspecified or not ip.is_global)
+
+
+def check_addresses(host: str, addresses: list[str], allow_private: bool) -> None:
+    if not addresses:
+        raise UnsafeUrl(f"{host} does not resolve")
+    if not allow_private:
+        bad = sorted({a for a in addresses if forbidden_address(a)})
+        if bad:
+            raise UnsafeUrl(f"{host} resolves to an address webhooks may not reach ({', '.join(bad)})")
+
+
+def new_secret() -> str:
+    """E6: 32 random bytes, as the Standard Webhooks specification writes a secret."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def valid_secret(secret: str) -> bool:
+    """The signing library takes a secret without the prefix, or with bad base64, silently as another key."""
+    if not secret.startswith(SECRET_PREFIX):
+        return False
+    try:
+        return len(base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)) >= 24
+    except binascii.Error:
+        return False
+
+
+def after_failure(attempts: int, delays: tuple[int, ...], now: datetime) -> tuple[DeliveryStatus, datetime | None]:
+    """E5: the ``attempts``-th try failed. Tried again after ``delays[attempts - 1]`` seconds while delays remain;
+    FAILED after the last (1 + len(delays) tries in all)."""
+    if attempts <= len(delays):
+        return DeliveryStatus.PENDING, now + timedelta(seconds=delays[attempts - 1])
+    return DeliveryStatus.FAILED, None

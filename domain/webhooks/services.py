@@ -1,0 +1,140 @@
+"""SPEC E5–E6: registering endpoints, listing them and their deliveries, and delivering what is due."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from domain.events.model import Event, EventType
+from domain.shared.actor import Actor, Role
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidInput, NotFound, stored
+from domain.shared.ids import global_id
+from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
+from domain.webhooks import rules
+from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
+from domain.webhooks.ports import AddressResolver, WebhookSender
+
+MAX_ENDPOINTS = 20  # per owner
+
+
+@dataclass(frozen=True)
+class WebhookPolicy:
+    allow_private: bool = False  # E6: WEBHOOK_ALLOW_PRIVATE
+    retry_delays: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000)  # E5: WEBHOOK_RETRY_DELAYS, seconds
+    timeout: float = 10.0  # E5: a receiver that has not answered by then failed this attempt
+    batch: int = 20  # deliveries claimed (and sent concurrently) at a time
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claimed delivery is a worker's: past it, a delivery whose worker died is due again."""
+        return timedelta(seconds=self.timeout + 2)
+
+
+def _owner_scope(actor: Actor) -> tuple[Role, int | None]:
+    actor.require(Role.MERCHANT, Role.PLATFORM)
+    return (Role.MERCHANT, actor.shop) if actor.role is Role.MERCHANT else (Role.PLATFORM, None)
+
+
+def owns(actor: Actor, endpoint: WebhookEndpoint) -> bool:
+    if actor.role is Role.PLATFORM:
+        return endpoint.owner_role is Role.PLATFORM
+    return actor.role is Role.MERCHANT and endpoint.owner_role is Role.MERCHANT and endpoint.shop_id == actor.shop_id
+
+
+async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver: AddressResolver,
+                          policy: WebhookPolicy, url: str, event_types: list[EventType],
+                          shop_id: int | None, shop_given: bool) -> tuple[WebhookEndpoint, str]:
+    """E5/E6: MERCHANT (its shop's events; ``shopId`` must be omitted or its own) or PLATFORM (all events, or one
+    shop's). The URL is checked, and the addresses its host resolves to; the secret is returned once."""
+    owner_role, own_shop = _owner_scope(actor)
+    url = url.strip()
+    host = rules.check_url(url, policy.allow_private)
+    if not event_types:
+        raise InvalidInput("name at least one event type", ("input", "eventTypes"))
+    if owner_role is Role.MERCHANT and shop_given and shop_id != own_shop:
+        raise NotFound("no such shop", ("input", "shopId"))
+    if owner_role is Role.PLATFORM and shop_given and shop_id is None:
+        raise NotFound("no such shop", ("input", "shopId"))
+    rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
+    secret = rules.new_secret()
+    async with uow:
+        scope = own_shop if owner_role is Role.MERCHANT else shop_id
+        if scope is not None and scope not in await uow.shops.get_many([scope]):
+            raise NotFound("no such shop", ("input", "shopId"))
+        if len(await uow.webhooks.owned(owner_role, own_shop)) >= MAX_ENDPOINTS:
+            raise InvalidInput(f"an owner has at most {MAX_ENDPOINTS} webhook endpoints", ("input",))
+        endpoint = await uow.webhooks.add(WebhookEndpoint(
+            url=url, event_types=frozenset(event_types), owner_role=owner_role, owner_id=actor.user_id,
+            shop_id=scope, secret=secret, created_at=clock.now()))
+        await uow.commit()
+    return endpoint, secret
+
+
+async def delete_endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> int:
+    """The owner only; another's endpoint reads as not found (G6). Its deliveries go with it."""
+    _owner_scope(actor)
+    async with uow:
+        endpoint = await uow.webhooks.get(endpoint_id) if endpoint_id is not None else None
+        if endpoint is None or not owns(actor, endpoint):
+            raise NotFound("no such webhook endpoint", ("input", "id"))
+        await uow.webhooks.delete(stored(endpoint.id))
+        await uow.commit()
+    return stored(endpoint.id)
+
+
+async def list_endpoints(uow: UnitOfWork, actor: Actor) -> list[WebhookEndpoint]:
+    """E6: MERCHANT the shop's endpoints; PLATFORM the platform's own."""
+    role, shop_id = _owner_scope(actor)
+    return await uow.webhooks.owned(role, shop_id)
+
+
+def message_id(delivery_id: int) -> str:
+    """E5: the ``webhook-id``, the same on every attempt of one (event, endpoint): receivers deduplicate by it."""
+    return global_id("WebhookDelivery", delivery_id)
+
+
+async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: AddressResolver,
+                      policy: WebhookPolicy, clock: Clock) -> int:
+    """E5: claim what is due (a transaction of its own), POST each concurrently with no transaction open, then
+    record each outcome (a transaction each). How many attempts were made."""
+    now = clock.now()
+    async with uow() as claiming:
+        attempts = await claiming.webhooks.claim_due(now, now + policy.lease, policy.batch)
+        await claiming.commit()
+    if not attempts:
+        return 0
+    async with uow(write=False) as reading:
+        endpoints = await reading.webhooks.get_many(sorted({a.endpoint_id for a in attempts}))
+        events = await reading.events.get_many(sorted({a.event_id for a in attempts}))
+    outcomes = await asyncio.gather(*(
+        _attempt(sender, resolver, policy, endpoints.get(a.endpoint_id), a, events.get(a.event_id))
+        for a in attempts))
+    finished = clock.now()
+    for attempt, outcome in zip(attempts, outcomes):
+        status, next_at = ((DeliveryStatus.SUCCEEDED, None) if outcome.succeeded
+                           else rules.after_failure(attempt.attempts, policy.retry_delays, finished))
+        async with uow() as recording:
+            await recording.webhooks.finish(attempt, status, outcome, finished, next_at)
+            await recording.commit()
+    return len(attempts)
+
+
+async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: WebhookPolicy,
+                   endpoint: WebhookEndpoint | None, attempt: Attempt, event: Event | None) -> Outcome:
+    if endpoint is None or event is None:
+        return Outcome(None, "the endpoint or the event is gone")
+    try:  # E6 again at delivery time: what the host resolves to may have changed since registration
+        host = rules.check_url(endpoint.url, policy.allow_private)
+        rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
+    except rules.UnsafeUrl as unsafe:
+        return Outcome(None, unsafe.message)
+    return await sender.send(endpoint, message_id(attempt.delivery_id), event)
+
+
+async def deliveries(uow: UnitOfWork, actor: Actor, endpoint: WebhookEndpoint, after_id: int | None,
+                     limit: int) -> list[WebhookDelivery]:
+    if not owns(actor, endpoint):
+        return []
+    return await uow.webhooks.deliveries(stored(endpoint.id), after_id, limit)

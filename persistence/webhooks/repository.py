@@ -1,0 +1,122 @@
+"""E5/E6 on SQL. The deliveries of a transaction's events are written by the outbox's commit (``fan_out``); a worker
+claims due ones with one conditional UPDATE (its subquery ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
+workers take different rows; SQLite's writers are serialised by ``BEGIN IMMEDIATE``) and finishes each only if it
+is still at the attempt it claimed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, literal, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.events.model import EventType
+from domain.shared.actor import Role
+from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
+from persistence.events.tables import EventRow
+from persistence.shared.enums import member
+from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.tables import rows_affected, table
+from persistence.shared.types import UTCDateTime
+from persistence.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
+
+ENDPOINTS, DELIVERIES, EVENTS = table(WebhookEndpointRow), table(WebhookDeliveryRow), table(EventRow)
+_ENDPOINT_ROWS, _DELIVERY_ROWS = Rows(ENDPOINTS), Rows(DELIVERIES)
+_ENDPOINTS_BY_ID = ByKeys(lambda match: select(ENDPOINTS).where(match(ENDPOINTS.c.id)))
+# E5: for the events just inserted, a delivery to every enabled endpoint of the event's type, of its shop or of all
+_FAN_OUT = ByKeys(lambda match: insert(DELIVERIES).from_select(
+    ["event_id", "endpoint_id", "status", "attempts", "next_attempt_at"],
+    select(EVENTS.c.id, ENDPOINTS.c.id, literal(DeliveryStatus.PENDING.value), literal(0),
+           bindparam("now", type_=UTCDateTime))
+    .select_from(EVENTS.join(ENDPOINTS, ENDPOINTS.c.enabled.is_(True)))
+    .where(match(EVENTS.c.id),
+           ENDPOINTS.c.shop_id.is_(None) | (ENDPOINTS.c.shop_id == EVENTS.c.shop_id),
+           ENDPOINTS.c.event_types.like(literal("%,") + EVENTS.c.type + literal(",%")))))
+
+
+def _types(types: frozenset[EventType]) -> str:
+    return "," + ",".join(sorted(t.value for t in types)) + ","
+
+
+def _endpoint(row: Any) -> WebhookEndpoint:
+    return WebhookEndpoint(url=row.url, event_types=frozenset(member(EventType, t) for t in row.event_types.split(",")
+                                                              if t),
+                           owner_role=member(Role, row.owner_role), owner_id=row.owner_id, shop_id=row.shop_id,
+                           secret=row.secret, created_at=row.created_at, enabled=row.enabled, id=row.id)
+
+
+def _delivery(row: Any) -> WebhookDelivery:
+    return WebhookDelivery(event_id=row.event_id, endpoint_id=row.endpoint_id,
+                           status=member(DeliveryStatus, row.status), attempts=row.attempts,
+                           last_attempt_at=row.last_attempt_at, last_response_status=row.last_response_status,
+                           next_attempt_at=row.next_attempt_at, id=row.id)
+
+
+async def fan_out(session: AsyncSession, event_ids: list[int]) -> None:
+    """Called by the outbox's commit, in its transaction, with the ids it just inserted."""
+    await _FAN_OUT(session, event_ids, now=datetime.now(UTC))
+
+
+class SqlWebhookRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        row = WebhookEndpointRow(url=endpoint.url, event_types=_types(endpoint.event_types),
+                                 owner_role=endpoint.owner_role.value, owner_id=endpoint.owner_id,
+                                 shop_id=endpoint.shop_id, secret=endpoint.secret, enabled=endpoint.enabled,
+                                 created_at=endpoint.created_at)
+        self.session.add(row)
+        await self.session.flush()
+        return WebhookEndpoint(**{**endpoint.__dict__, "id": row.id})
+
+    async def get(self, endpoint_id: int) -> WebhookEndpoint | None:
+        return (await self.get_many([endpoint_id])).get(endpoint_id)
+
+    async def get_many(self, ids: list[int]) -> dict[int, WebhookEndpoint]:
+        if not ids:
+            return {}
+        return {row.id: _endpoint(row) for row in _ENDPOINT_ROWS(await _ENDPOINTS_BY_ID(self.session, set(ids)))}
+
+    async def owned(self, role: Role, shop_id: int | None) -> list[WebhookEndpoint]:
+        query = select(ENDPOINTS).where(ENDPOINTS.c.owner_role == role.value)
+        if role is Role.MERCHANT:
+            query = query.where(ENDPOINTS.c.shop_id == shop_id)
+        rows = await self.session.execute(query.order_by(ENDPOINTS.c.id))
+        return [_endpoint(row) for row in _ENDPOINT_ROWS(rows)]
+
+    async def delete(self, endpoint_id: int) -> None:
+        await self.session.execute(delete(DELIVERIES).where(DELIVERIES.c.endpoint_id == endpoint_id))
+        await self.session.execute(delete(ENDPOINTS).where(ENDPOINTS.c.id == endpoint_id))
+
+    async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]:
+        query = select(DELIVERIES).where(DELIVERIES.c.endpoint_id == endpoint_id)
+        if after_id is not None:
+            query = query.where(DELIVERIES.c.id > after_id)
+        rows = await self.session.execute(query.order_by(DELIVERIES.c.id).limit(limit))
+        return [_delivery(row) for row in _DELIVERY_ROWS(rows)]
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Attempt]:
+        due = (select(DELIVERIES.c.id)
+               .where(DELIVERIES.c.status == DeliveryStatus.PENDING.value, DELIVERIES.c.next_attempt_at <= now)
+               .order_by(DELIVERIES.c.next_attempt_at, DELIVERIES.c.id).limit(limit)
+               .with_for_update(skip_locked=True))
+        claimed = await self.session.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id.in_(due.scalar_subquery()), DELIVERIES.c.status == DeliveryStatus.PENDING.value,
+                   DELIVERIES.c.next_attempt_at <= now)
+            .values(attempts=DELIVERIES.c.attempts + 1, last_attempt_at=now, next_attempt_at=lease_until)
+            .returning(DELIVERIES.c.id, DELIVERIES.c.attempts, DELIVERIES.c.event_id, DELIVERIES.c.endpoint_id))
+        return sorted((Attempt(*row) for row in claimed.all()), key=lambda a: a.delivery_id)
+
+    async def finish(self, attempt: Attempt, status: DeliveryStatus, outcome: Outcome, now: datetime,
+                     next_attempt_at: datetime | None) -> bool:
+        result = await self.session.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == attempt.delivery_id, DELIVERIES.c.attempts == attempt.attempts,
+                   DELIVERIES.c.status == DeliveryStatus.PENDING.value)
+            .values(status=status.value, next_attempt_at=next_attempt_at,
+                    last_response_status=outcome.response_status,
+                    last_error=(outcome.error or "")[:300] or None))
+        return rows_affected(result) == 1

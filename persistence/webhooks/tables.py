@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from persistence.shared.types import UTCDateTime
+
+
+class WebhookEndpointRow(SQLModel, table=True):
+    """E5/E6. ``event_types`` is stored as ``,TYPE,TYPE,`` so the outbox's INSERT … SELECT matches an event's type
+    with one LIKE on either database. ``secret`` is kept to sign deliveries; no API reads it back."""
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (Index("ix_webhook_endpoints_owner", "owner_role", "shop_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    event_types: str = Field(sa_column=Column(Text, nullable=False))
+    owner_role: str = Field(max_length=16)
+    owner_id: str = Field(max_length=128)
+    shop_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("shops.id"), nullable=True))
+    secret: str = Field(max_length=128)
+    enabled: bool = True
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class WebhookDeliveryRow(SQLModel, table=True):
+    """E5: one per (event, endpoint), written with the event. A claim counts an attempt and moves
+    ``next_attempt_at`` to the end of its lease; finishing is conditional on ``attempts`` being the claim's."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "endpoint_id", name="uq_webhook_deliveries_event_endpoint"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at", "id"),
+        Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"),
+                                                          primary_key=True, autoincrement=True))
+    event_id: int = Field(sa_column=Column(BigInteger, ForeignKey("events.id"), nullable=False))
+    endpoint_id: int = Field(sa_column=Column(Integer, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
+                                              nullable=False))
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    last_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    last_response_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=300)

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from domain.webhooks import model
+from domain.webhooks.services import deliveries, owns
+from schema.common.ids import encode_id
+from schema.common.node import Node, register_node
+from schema.common.pagination import Connection, after_key, connection, page_size
+from schema.context import Info
+from schema.events.types import Event, EventType
+from schema.shops.types import Shop, shop_or_none
+
+WebhookDeliveryStatus = model.DeliveryStatus
+strawberry.enum(model.DeliveryStatus, name="WebhookDeliveryStatus")
+
+
+@strawberry.type(description="E5: one event's delivery to one endpoint, with its attempts.")
+class WebhookDelivery:
+    id: strawberry.ID = strawberry.field(description="Also the `webhook-id` header of every attempt: receivers "
+                                                     "deduplicate by it.")
+    status: WebhookDeliveryStatus
+    attempts: int
+    last_attempt_at: datetime | None
+    last_response_status: int | None = strawberry.field(description="The receiver's HTTP status; null for a "
+                                                                    "timeout or a refused connection.")
+    next_attempt_at: datetime | None
+    delivery: strawberry.Private[model.WebhookDelivery]
+
+    @strawberry.field
+    async def event(self, info: Info) -> Event:
+        found = await info.context.loaders.event_by_id.load(self.delivery.event_id)
+        assert found is not None, "a delivery's event is never deleted"
+        return Event.of(found)
+
+    @staticmethod
+    def of(delivery: model.WebhookDelivery) -> WebhookDelivery:
+        return WebhookDelivery(id=encode_id("WebhookDelivery", delivery.id or 0), status=delivery.status,
+                               attempts=delivery.attempts, last_attempt_at=delivery.last_attempt_at,
+                               last_response_status=delivery.last_response_status,
+                               next_attempt_at=delivery.next_attempt_at, delivery=delivery)
+
+
+@strawberry.type(description="E5/E6: an HTTPS endpoint that receives, signed, the events of the types it names "
+                             "that its owner may see.")
+class WebhookEndpoint(Node):
+    id: strawberry.ID
+    url: str
+    event_types: list[EventType]
+    enabled: bool
+    created_at: datetime
+    endpoint: strawberry.Private[model.WebhookEndpoint]
+
+    @strawberry.field(description="The shop whose events it receives; null for a platform endpoint of all shops.")
+    async def shop(self, info: Info) -> Shop | None:
+        if self.endpoint.shop_id is None:
+            return None
+        return shop_or_none(await info.context.loaders.shop_by_id.load(self.endpoint.shop_id))
+
+    @strawberry.field(description="Its deliveries, oldest first.")
+    async def deliveries(self, info: Info, first: int | None = None,
+                         after: str | None = None) -> Connection[WebhookDelivery]:
+        limit, key = page_size(first), after_key(after)
+        actor = info.context.actor
+        rows = await info.context.loaders.read(
+            lambda uow: deliveries(uow, actor, self.endpoint, key[0] if key else None, limit + 1))
+        return connection(rows, limit, key is not None, WebhookDelivery.of, lambda d: (d.id,))
+
+    @staticmethod
+    def of(endpoint: model.WebhookEndpoint) -> WebhookEndpoint:
+        return WebhookEndpoint(id=encode_id("WebhookEndpoint", endpoint.id or 0), url=endpoint.url,
+                               event_types=sorted(endpoint.event_types, key=lambda t: t.value),
+                               enabled=endpoint.enabled, created_at=endpoint.created_at, endpoint=endpoint)
+
+
+async def load_endpoint(info: Info, pk: int) -> WebhookEndpoint | None:
+    found = await info.context.loaders.read(lambda uow: uow.webhooks.get(pk))
+    return WebhookEndpoint.of(found) if found is not None and owns(info.context.actor, found) else None
+
+
+register_node("WebhookEndpoint", load_endpoint)

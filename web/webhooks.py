@@ -1,0 +1,106 @@
+"""E5: the delivery worker the server runs (started and stopped by its lifespan), and what it needs from outside:
+a resolver for the SSRF check (E6) and a sender that POSTs one signed delivery with httpx.
+
+Signatures are the `standardwebhooks` package's (the specification's reference library), never HMAC written here:
+``webhook-id`` (stable per event and endpoint), ``webhook-timestamp`` and ``webhook-signature: v1,<base64>``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from datetime import UTC, datetime
+
+import httpx
+import orjson
+from standardwebhooks import Webhook
+
+from domain.events.model import Event
+from domain.shared.clock import Clock
+from domain.shared.ids import global_id
+from domain.shared.uow import UnitOfWorkFactory
+from domain.webhooks.model import Outcome, WebhookEndpoint
+from domain.webhooks.ports import AddressResolver, WebhookSender
+from domain.webhooks.services import WebhookPolicy, deliver_due
+
+log = logging.getLogger("aftersales.webhooks")
+USER_AGENT = "aftersales-webhooks/1"
+
+
+def body(event: Event) -> bytes:
+    """E5: ``{"id","type","occurredAt","data"}``, ids as global IDs as everywhere else."""
+    return orjson.dumps({"id": global_id("Event", event.id), "type": event.type.value,
+                         "occurredAt": event.occurred_at.isoformat(), "data": event.data})
+
+
+class DnsResolver:
+    """The system resolver, off the event loop. A name that does not resolve resolves to nothing."""
+
+    async def resolve(self, host: str) -> list[str]:
+        try:
+            found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError):
+            return []
+        return sorted({str(info[4][0]) for info in found})
+
+
+class HttpSender:
+    def __init__(self, client: httpx.AsyncClient):
+        self.client = client
+
+    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event) -> Outcome:
+        payload = body(event)
+        sent_at = datetime.now(UTC)  # the library replaces tzinfo instead of converting: an aware UTC instant
+        signature = Webhook(endpoint.secret).sign(message_id, sent_at, payload.decode())
+        headers = {"webhook-id": message_id, "webhook-timestamp": str(int(sent_at.timestamp())),
+                   "webhook-signature": signature, "content-type": "application/json", "user-agent": USER_AGENT}
+        try:
+            reply = await self.client.post(endpoint.url, content=payload, headers=headers)
+        except httpx.TimeoutException:
+            return Outcome(None, "timed out")
+        except httpx.HTTPError as error:
+            return Outcome(None, f"{type(error).__name__}: {error}"[:300])
+        return Outcome(reply.status_code, None if reply.is_success else f"answered {reply.status_code}")
+
+
+class DeliveryWorker:
+    """Delivers what is due whenever this process commits events, and every ``poll_seconds`` for retries and for
+    deliveries other processes left (their crash, or their lease expired)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, policy: WebhookPolicy, clock: Clock, poll_seconds: float = 1.0,
+                 resolver: AddressResolver | None = None, sender: WebhookSender | None = None):
+        self.uow, self.policy, self.clock, self.poll_seconds = uow, policy, clock, poll_seconds
+        self.resolver: AddressResolver = resolver or DnsResolver()
+        self.client = httpx.AsyncClient(timeout=policy.timeout, follow_redirects=False,
+                                        limits=httpx.Limits(max_connections=policy.batch))
+        self.sender: WebhookSender = sender or HttpSender(self.client)
+        self.wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def run_once(self) -> int:
+        """Everything due now, batch after batch; how many attempts were made."""
+        total = 0
+        while made := await deliver_due(self.uow, self.sender, self.resolver, self.policy, self.clock):
+            total += made
+        return total
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), self.poll_seconds)
+            self.wake.clear()
+            try:
+                await self.run_once()
+            except Exception:  # noqa: BLE001  (the worker outlives a database hiccup; rows wait for the next pass)
+                log.exception("webhooks: delivering failed; trying again in %.1f s", self.poll_seconds)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.client.aclose()
