@@ -37,6 +37,7 @@ schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql and the built issues' extensions
 	$(BIN)/python ../shared/tools/check-contract schema.graphql
 	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/rules-2.graphql
+	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/events.graphql
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run

@@ -1,7 +1,8 @@
 """GraphiQL served from the application itself: the page loads ``/graphiql/graphiql.js`` and
 ``graphiql.css``, built from the pinned ``graphiql`` npm package in ``web/graphiql/`` (``make graphiql``), so it
-works on a closed network. The page carries its settings: the endpoint, a default tab with a documented example
-query (``web/graphiql/example.graphql``) and a headers placeholder for the token."""
+works on a closed network. The page carries its settings: the endpoint (over HTTP, and over WebSocket for
+subscriptions), a default tab with a documented example query (``web/graphiql/example.graphql``) and a headers
+placeholder for the token."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ PAGE = """<!doctype html>
 
 
 def graphiql_html(endpoint: str = "/graphql") -> str:
-    config = orjson.dumps({"endpoint": endpoint, "exampleQuery": EXAMPLE, "headers": HEADERS_PLACEHOLDER}).decode()
+    """``subscriptionEndpoint``: the same path, over WebSocket (the page turns it into ws:// or wss://)."""
+    config = orjson.dumps({"endpoint": endpoint, "subscriptionEndpoint": endpoint, "exampleQuery": EXAMPLE,
+                           "headers": HEADERS_PLACEHOLDER}).decode()
     return PAGE.format(config=config.replace("</", "<\\/"))  # nothing in the JSON can close the script element
 
 

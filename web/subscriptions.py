@@ -15,11 +15,18 @@ import contextlib
 import time
 from typing import Any
 
+import orjson
 from graphql import OperationType, parse
 from graphql.error import GraphQLError, GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
+from starlette.websockets import WebSocketDisconnect
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
 from domain.shared.actor import Role
 from schema.common.errors import TopLevelCode
@@ -97,6 +104,14 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         if cursor is not None:  # E4: a subscriber that fell behind is closed, told where to resume
             await self._close(FELL_BEHIND, f"fell behind; resume after cursor {cursor}" if cursor
                               else "fell behind; resume from the start")
+
+    async def send_message(self, message: Message) -> None:
+        """As text frames: the protocol's messages are JSON text, and browser clients (graphql-ws) read a binary
+        frame as no message at all. (The app's encoder gives bytes, which the adapter would send as binary.)"""
+        try:
+            await self.websocket.ws.send_text(orjson.dumps(message).decode())  # type: ignore[attr-defined]
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
 
     async def shutdown(self) -> None:
         if self.expiry is not None:

@@ -22,7 +22,9 @@ class Socket:
         self.ws = ws
 
     async def receive(self, timeout: float = 10) -> dict[str, Any]:
-        return json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+        frame = await asyncio.wait_for(self.ws.recv(), timeout)
+        assert isinstance(frame, str), "graphql-transport-ws messages are text frames (browsers drop binary ones)"
+        return json.loads(frame)
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.ws.send(json.dumps(message))

@@ -89,3 +89,51 @@ async def test_graphiql_runs_a_query_with_the_network_closed(server, settings):
     assert outside == [], f"the page asked for resources outside the server: {outside}"
     assert problems == [], f"the page raised: {problems}"
 
+
+
+SET_QUERY = "text => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(text)"
+CREDIT = """mutation($shop: ID!, $amount: Decimal!) { creditShopAccount(input: {shopId: $shop, bucket: DEPOSIT,
+  amount: $amount}) { userErrors { code } } }"""
+
+
+async def test_graphiql_watches_events_live_over_its_websocket(server, settings):
+    """E4 in the browser: a subscription typed into GraphiQL shows an event committed afterwards."""
+    from playwright.async_api import async_playwright
+
+    assert os.path.exists(CHROMIUM), MISSING
+    platform = mint_token(settings.secret_key, sub="ops-in-graphiql", role=Role.PLATFORM)
+    service = mint_token(settings.secret_key, sub="svc", role=Role.SERVICE)
+    async with httpx.AsyncClient(base_url=server, timeout=10,
+                                 headers={"Authorization": f"Bearer {platform}"}) as client:
+        shop = (await client.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "Live"}) '
+                                                             '{ shop { id } } }'})).json()
+        shop_id = shop["data"]["registerShop"]["shop"]["id"]
+
+        async def credit(amount: str) -> None:
+            reply = await client.post("/graphql", json={"query": CREDIT, "variables": {"shop": shop_id,
+                                                                                       "amount": amount}},
+                                      headers={"Authorization": f"Bearer {service}"})
+            assert reply.json()["data"]["creditShopAccount"]["userErrors"] == []
+
+        await credit("1.00")
+        first = (await client.post("/graphql", json={"query": "{ events(first: 1) { edges { cursor } } }"})).json()
+        cursor = first["data"]["events"]["edges"][0]["cursor"]
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            try:
+                page = await browser.new_page()
+                problems: list[str] = []
+                page.on("pageerror", lambda error: problems.append(str(error)))
+                await page.goto(server + "/graphql")
+                await page.wait_for_selector(".graphiql-container .graphiql-execute-button", timeout=20_000)
+                await page.evaluate(SET_HEADERS, platform)
+                await page.evaluate(SET_QUERY, f'subscription {{ events(after: "{cursor}") {{ type data }} }}')
+                await page.click(".graphiql-execute-button")
+                await credit("42.00")  # committed after the page subscribed (or replayed from the cursor if not yet)
+                await page.wait_for_function(
+                    "() => document.querySelector('.result-window').innerText.includes('42.00')", timeout=20_000)
+                result = await page.inner_text(".result-window")
+            finally:
+                await browser.close()
+    assert "LEDGER_ENTRY_CREATED" in result and "errors" not in result
+    assert problems == [], f"the page raised: {problems}"
