@@ -146,10 +146,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
         await feed.start()
         worker = DeliveryWorker(uow, settings.webhook_policy, SYSTEM_CLOCK, settings.webhook_poll_seconds)
-        database.events_committed.append(worker.wake.set)
+        database.deliveries_committed.append(worker.wake.set)
         worker.start()
         yield
-        database.events_committed.remove(worker.wake.set)
+        database.deliveries_committed.remove(worker.wake.set)
         await worker.stop()
         await feed.stop()
         if task is not None:

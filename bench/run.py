@@ -402,7 +402,11 @@ async def main() -> None:
         finally:
             storm_server.kill()
     results["W4 hot template claims"] = storms
+    from bench import events
+
+    results["events"] = await events.measure(port + 5)
     report(results)
+    events.report(results["events"])
     out = Path(__file__).resolve().parent / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out}")

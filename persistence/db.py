@@ -85,6 +85,7 @@ class Database:
         self.write_sessions = async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
         self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.events_committed: list[Callable[[], None]] = []  # called after a commit that wrote events
+        self.deliveries_committed: list[Callable[[], None]] = []  # … and after one that wrote webhook deliveries
 
     async def ping(self) -> None:
         from sqlalchemy import text

@@ -71,7 +71,8 @@ class SqlUnitOfWork(UnitOfWork):
             self._session = None  # may be entered again (a retried transaction)
 
     async def commit(self) -> None:
-        wrote = await self._events.flush()  # E1: in this transaction, just before it commits (ids in commit order)
+        # E1: in this transaction, just before it commits (ids in commit order)
+        wrote, deliveries = await self._events.flush()
         claim = self.idempotency
         if claim is not None and not claim.recorded:
             try:
@@ -88,7 +89,10 @@ class SqlUnitOfWork(UnitOfWork):
         if claim is not None:
             claim.recorded = True
         if wrote:
-            for wake in self._database.events_committed:  # this process's live feed and webhook worker (E4, E5)
+            for wake in self._database.events_committed:  # this process's live feed (E4)
+                wake()
+        if deliveries:
+            for wake in self._database.deliveries_committed:  # this process's webhook worker (E5)
                 wake()
 
     async def rollback(self) -> None:

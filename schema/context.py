@@ -44,7 +44,7 @@ class Context:
     resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
     feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
-    fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from ("" for none)
+    fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

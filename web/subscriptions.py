@@ -102,8 +102,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         await super().run_operation(operation)
         cursor = self.context.fell_behind
         if cursor is not None:  # E4: a subscriber that fell behind is closed, told where to resume
-            await self._close(FELL_BEHIND, f"fell behind; resume after cursor {cursor}" if cursor
-                              else "fell behind; resume from the start")
+            await self._close(FELL_BEHIND, f"fell behind; resume after cursor {cursor}")
 
     async def send_message(self, message: Message) -> None:
         """As text frames: the protocol's messages are JSON text, and browser clients (graphql-ws) read a binary

@@ -121,7 +121,7 @@ class FellBehind(DomainError):
 
     code = ErrorCode.SUBSCRIBER_TOO_SLOW
 
-    def __init__(self, last_id: int | None):
+    def __init__(self, last_id: int):
         super().__init__("the subscriber fell behind the events and was closed; resume from the last cursor it "
                          "received (events(after:) or the subscription's after)")
         self.last_id = last_id

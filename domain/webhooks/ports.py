@@ -28,6 +28,10 @@ class WebhookRepository(Protocol):
 
     async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]: ...
 
+    async def any_due(self, now: datetime) -> bool:
+        """A read: whether ``claim_due`` would find anything (the worker polls with it, not with a write)."""
+        ...
+
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Attempt]:
         """PENDING deliveries due by ``now``: counts an attempt on each and moves its next try to ``lease_until``
         (a worker that dies mid-flight leaves it due again then). Rows another worker is claiming are skipped."""

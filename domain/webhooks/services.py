@@ -100,6 +100,9 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
     """E5: claim what is due (a transaction of its own), POST each concurrently with no transaction open, then
     record each outcome (a transaction each). How many attempts were made."""
     now = clock.now()
+    async with uow(write=False) as peeking:
+        if not await peeking.webhooks.any_due(now):
+            return 0
     async with uow() as claiming:
         attempts = await claiming.webhooks.claim_due(now, now + policy.lease, policy.batch)
         await claiming.commit()

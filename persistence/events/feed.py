@@ -51,14 +51,17 @@ class SqlEventFeed:
         self.queue_size = queue_size
         self.subscribers: set[_Subscriber] = set()
         self.last_id = 0
+        self.idle = True  # no subscriber: commits are not read; the first subscriber reads where the table ends
         self.wake = asyncio.Event()
         self.caught_up = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.listening = asyncio.Event()  # set while the PostgreSQL listener holds its LISTEN (tests wait on it)
 
-    async def start(self) -> None:
+    async def _end_of_table(self) -> int:
         async with self.database.read_sessions() as session:
-            self.last_id = (await session.execute(select(func.coalesce(func.max(EVENTS.c.id), 0)))).scalar_one()
+            return (await session.execute(select(func.coalesce(func.max(EVENTS.c.id), 0)))).scalar_one()
+
+    async def start(self) -> None:
         self.database.events_committed.append(self.wake.set)
         self._tasks.append(asyncio.create_task(self._read()))
         if self.database.engine.dialect.name == "postgresql":
@@ -77,24 +80,29 @@ class SqlEventFeed:
     async def subscribe(self, query: EventQuery, after_id: int | None) -> AsyncIterator[Event]:
         subscriber = _Subscriber(query, asyncio.Queue(self.queue_size))
         self.subscribers.add(subscriber)  # from here on the reader queues every admitted event past `live_from`
-        live_from, last = self.last_id, after_id
+        if self.idle:  # the reader skipped commits while nobody listened: go on from where the table ends now
+            self.last_id = max(self.last_id, await self._end_of_table())
+            self.idle = False
+            self.wake.set()
+        live_from = self.last_id
+        last: int = after_id if after_id is not None else live_from  # the last id this subscriber has had
         try:
             if after_id is not None and after_id < live_from:  # the replay: from the table, up to where live begins
-                while last is not None and last < live_from:
+                while last < live_from:
                     async with self.database.read_sessions() as session:
                         page = await SqlEventLog(session).page(query, last, BATCH)
                     page = [e for e in page if e.id is not None and e.id <= live_from]
                     if not page:
                         break
                     for event in page:
-                        last = event.id
+                        last = event.id or last
                         yield event
             while True:
                 if subscriber.behind and subscriber.queue.empty():
                     raise FellBehind(last)
                 event = await subscriber.queue.get()
-                if last is not None and event.id is not None and event.id <= last:
-                    continue  # a cursor ahead of this process's reader: already seen
+                if event.id is None or event.id <= last:
+                    continue  # before this subscriber's start, or a cursor ahead of this process's reader
                 last = event.id
                 yield event
         finally:
@@ -105,6 +113,9 @@ class SqlEventFeed:
         while True:
             await self.wake.wait()
             self.wake.clear()
+            if not self.subscribers or self.idle:
+                self.idle = True  # nobody to tell: the table is not read until someone subscribes
+                continue
             try:
                 await self._catch_up()
                 delay = 0.1
@@ -122,7 +133,7 @@ class SqlEventFeed:
                 for subscriber in list(self.subscribers):
                     if subscriber.query.admits(event):
                         subscriber.offer(event)
-                self.last_id = event.id or self.last_id
+                self.last_id = max(self.last_id, event.id or 0)
             if len(page) < BATCH:
                 self.caught_up.set()
                 return

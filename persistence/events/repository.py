@@ -51,20 +51,20 @@ class SqlEventLog:
     async def record(self, event: Event) -> None:
         self.pending.append(event)
 
-    async def flush(self) -> bool:
+    async def flush(self) -> tuple[bool, bool]:
         """Called by the unit of work's commit: the transaction's events, in the order they were recorded. On
         PostgreSQL one statement takes the outbox lock and queues the ``NOTIFY`` (sent by the commit, dropped by a
-        rollback). Says whether it wrote any."""
+        rollback). Says whether it wrote events, and webhook deliveries."""
         if not self.pending:
-            return False
+            return False, False
         if self.session.get_bind().dialect.name == "postgresql":
             await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK),
                                               func.pg_notify(NOTIFY_CHANNEL, "")))
         inserted = await self.session.execute(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True),
                                               [_values(e) for e in self.pending])
-        await fan_out(self.session, list(inserted.scalars().all()))  # E5: their webhook deliveries
+        deliveries = await fan_out(self.session, list(inserted.scalars().all()))  # E5: their webhook deliveries
         self.pending.clear()
-        return True
+        return True, deliveries
 
     async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
         found: dict[int, list[Event]] = defaultdict(list)

@@ -53,9 +53,10 @@ def _delivery(row: Any) -> WebhookDelivery:
                            next_attempt_at=row.next_attempt_at, id=row.id)
 
 
-async def fan_out(session: AsyncSession, event_ids: list[int]) -> None:
-    """Called by the outbox's commit, in its transaction, with the ids it just inserted."""
-    await _FAN_OUT(session, event_ids, now=datetime.now(UTC))
+async def fan_out(session: AsyncSession, event_ids: list[int]) -> bool:
+    """Called by the outbox's commit, in its transaction, with the ids it just inserted; whether any delivery was
+    written (the worker is woken only then)."""
+    return rows_affected(await _FAN_OUT(session, event_ids, now=datetime.now(UTC))) > 0
 
 
 class SqlWebhookRepository:
@@ -96,6 +97,12 @@ class SqlWebhookRepository:
             query = query.where(DELIVERIES.c.id > after_id)
         rows = await self.session.execute(query.order_by(DELIVERIES.c.id).limit(limit))
         return [_delivery(row) for row in _DELIVERY_ROWS(rows)]
+
+    async def any_due(self, now: datetime) -> bool:
+        found = await self.session.execute(
+            select(DELIVERIES.c.id).where(DELIVERIES.c.status == DeliveryStatus.PENDING.value,
+                                          DELIVERIES.c.next_attempt_at <= now).limit(1))
+        return found.first() is not None
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Attempt]:
         due = (select(DELIVERIES.c.id)

@@ -31,5 +31,5 @@ class Subscription:
                 ctx.renew_loaders()  # a subscription lives for hours: each event reads its shop and subject afresh
                 yield Event.of(event)
         except FellBehind as behind:
-            ctx.fell_behind = encode_cursor(behind.last_id) if behind.last_id is not None else ""
+            ctx.fell_behind = encode_cursor(behind.last_id)
             raise
