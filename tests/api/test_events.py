@@ -8,12 +8,16 @@ import json
 
 from graphql import build_schema
 
+from domain.events.model import Event, EventQuery, EventType, events_scope
 from domain.shared.actor import Role
+from persistence.events.repository import SqlEventLog
 from schema import sdl
+from schema.common.ids import decode_id, encode_id
 from tests.api.annotations_ops import CLEAR, CONTACT, ORDER_REMARK, SALE_REMARK, SET_REMARK, SHORTCUT, STAR, UNSTAR
 from tests.api.appeals_world import CALENDAR
 from tests.api.coupons_world import place
 from tests.api.world import CANCEL, REVIEW
+from web.auth import authenticate
 
 APPENDS: dict[str, list[str]] = {  # what a successful call appends, in order, in the scenario below
     "registerShop": [], "registerProduct": [], "recordContact": [],  # not state changes of G5
@@ -176,7 +180,7 @@ async def test_an_event_carries_its_facts(api, world, claims):
     assert data["standardRefund"] == "88.00" and data["covered"] is True  # money as a decimal string (E2)
 
 
-async def test_e3_each_viewer_replays_what_concerns_them(api, world, claims, coupons):
+async def test_e3_each_viewer_replays_what_concerns_them(api, app, world, claims, coupons):
     shop, other = await world.shop(), await world.shop("Other", merchant="merchant-2")
     await world.credit(shop, "DEPOSIT", "10.00")
     order, _ = await claims.delivered_line(shop)
@@ -206,6 +210,27 @@ async def test_e3_each_viewer_replays_what_concerns_them(api, world, claims, cou
     node = "query($id: ID!) { node(id: $id) { id } }"
     assert (await api.gql(node, {"id": hidden["id"]}, token=shop.agent)).data["node"] is None
     assert (await api.gql(node, {"id": hidden["id"]}, token=shop.merchant)).data["node"] == {"id": hidden["id"]}
+    # E4's rule for one event as it commits (EventQuery.admits) is the replay's SQL, viewer by viewer and filtered
+    everything = await app_events(app)
+    viewers = {"buyer-1": world.buyer, "buyer-2": world.other_buyer, "merchant": shop.merchant, "agent": shop.agent,
+               "merchant-2": other.merchant, "streamer": streamer, "platform": world.platform}
+    for name, token in viewers.items():
+        actor, _ = authenticate(f"Bearer {token}", api.secret)
+        for types_, shop_id in ((None, None), ([EventType.LEDGER_ENTRY_CREATED, EventType.ORDER_PLACED], None),
+                                (None, decode_id(shop.id, "Shop"))):
+            query = events_scope(actor, types_, shop_id, shop_id is not None, None, False)
+            wanted = {"types": [t.value for t in types_]} if types_ else {}
+            if shop_id is not None:
+                wanted["shopId"] = shop.id
+            replayed = [e["id"] for e in (await replay(api, token, **wanted))[0]]
+            assert replayed == [gid for gid, event in everything if query.admits(event)], (name, wanted)
+
+
+async def app_events(app) -> list[tuple[str, Event]]:
+    """Every event as the domain reads it, with its global ID."""
+    async with app.state.database.read_sessions() as session:
+        events = await SqlEventLog(session).page(EventQuery(everything=True), None, 10_000)
+    return [(encode_id("Event", e.id), e) for e in events]
 
 
 async def test_e3_replay_pages_oldest_first_without_gaps_and_filters(api, world, claims):
