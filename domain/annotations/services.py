@@ -28,6 +28,7 @@ from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
 from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shops.services import require_own_shop
 
 TEXT = ("input", "text")
 
@@ -38,6 +39,7 @@ async def set_customer_remark(uow: UnitOfWork, actor: Actor, clock: Clock, custo
     customer, value, now = checked_customer(customer), remark_text(text, TEXT), clock.now()
 
     async def work(uow: UnitOfWork) -> CustomerRemark:
+        await require_own_shop(uow, actor)
         remark = await uow.annotations.customer_remark(actor.shop, customer, lock=True)
         if remark is None:
             remark = CustomerRemark(actor.shop, customer, value, now, actor.user_id)

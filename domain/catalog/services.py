@@ -7,6 +7,7 @@ from domain.shared.errors import InvalidInput
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork
+from domain.shops.services import require_own_shop
 
 MAX_PRICE = Money(100_000_000)  # ¥1,000,000.00
 
@@ -27,6 +28,7 @@ async def register_product(
         created_at=clock.now(),
     )
     async with uow:
+        await require_own_shop(uow, actor)
         await uow.products.add(product)
         await uow.commit()
     return product

@@ -51,3 +51,11 @@ async def save_account(uow: UnitOfWork, account: ShopAccount, actor: Actor) -> l
     for event in ledger_events(entries, actor):
         await uow.events.record(event)
     return entries
+
+
+async def require_own_shop(uow: UnitOfWork, actor: Actor) -> int:
+    """The shop a MERCHANT's or AGENT's token names, which must exist: a token minted for a shop that is not there
+    (deleted, or another environment's) is told so instead of failing on a foreign key."""
+    if actor.shop not in await uow.shops.get_many([actor.shop]):
+        raise NotFound("the shop your token names does not exist")
+    return actor.shop

@@ -301,3 +301,16 @@ async def test_n6_concurrent_bindings_never_share_keys(api, world):
     assert sum(1 for p in payloads if p["shortcut"]) == 1
     listed = (await api.gql("{ shortcuts { action keys } }", token=shop.agent)).data["shortcuts"]
     assert [s["keys"] for s in listed].count("Ctrl+Alt+J") == 1
+
+
+async def test_a_token_for_a_shop_that_does_not_exist_is_told_so_not_a_500(api, world):
+    """Found by the fuzzer: a MERCHANT token naming a missing shop hit the foreign key (INTERNAL_SERVER_ERROR)."""
+    from schema.common.ids import encode_id
+    from tests.api.world import PRODUCT
+
+    ghost = api.token(Role.MERCHANT, "ghost", shop=encode_id("Shop", 424242))
+    remark = await api.gql(SET_REMARK, {"c": "buyer-1", "t": "x"}, token=ghost)
+    assert [e["code"] for e in remark.payload("setCustomerRemark")["userErrors"]] == ["NOT_FOUND"]
+    product = await api.gql(PRODUCT, {"input": {"sku": "a", "name": "A", "price": "1.00", "fresh": True}},
+                            token=ghost)
+    assert [e["code"] for e in product.payload("registerProduct")["userErrors"]] == ["NOT_FOUND"]
