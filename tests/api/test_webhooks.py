@@ -39,7 +39,7 @@ async def endpoints(api, token) -> list[dict]:
 
 def worker(app, clock, **policy) -> DeliveryWorker:
     settings = app.state.settings
-    made = replace(settings.webhook_policy, **{"retry_delays": (5, 60, 300), "timeout": 0.5, **policy})
+    made = replace(settings.webhook_policy, **{"retry_delays": (5, 60, 300), "timeout": 10.0, **policy})
     return DeliveryWorker(app.state.graphql.uow, made, clock)
 
 
@@ -125,7 +125,7 @@ async def test_e5_a_receiver_that_fails_times_out_and_recovers_gets_it_on_the_sc
         receiver.script = [500, 503, "hang", 200]
         await world.credit(shop, "DEPOSIT", "1.00")
         clock = soon()
-        deliver = worker(app, clock)
+        deliver = worker(app, clock, timeout=1.0)  # the receiver's "hang" answers after 2 s
         assert await deliver.run_once() == 1  # 500
         assert await deliver.run_once() == 0  # not due again for 5 s
         state = (await endpoints(api, shop.merchant))[0]["deliveries"]["edges"][0]["node"]
