@@ -19,6 +19,7 @@ from persistence.events.deadlines import SqlDeadlineRepository
 from persistence.events.repository import SqlEventLog
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.repository import SqlOrderRepository
+from persistence.reports.repository import SqlReportRepository
 from persistence.reviews.repository import SqlReviewRepository
 from persistence.shared.errors import unique_violation_as
 from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
@@ -61,6 +62,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.events = self._events = SqlEventLog(session)
         self.deadlines = SqlDeadlineRepository(session)
         self.webhooks = SqlWebhookRepository(session)
+        self.reports = SqlReportRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -21,11 +21,13 @@ from strawberry.tools import merge_types
 from schema.annotations.operations import AnnotationMutations, AnnotationQueries
 from schema.appeals.operations import AppealMutations, AppealQueries
 from schema.appeals.types import Appeal
+from schema.catalog.lists import ProductListQueries
 from schema.catalog.operations import CatalogMutations
 from schema.catalog.types import Product
 from schema.claims.operations import ClaimMutations, ClaimQueries
 from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
+from schema.coupons.lists import CouponTemplateListQueries
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
 from schema.events.operations import EventMutations, EventQueries
@@ -35,10 +37,14 @@ from schema.executor import ExecutionContext
 from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
 from schema.fast_fields import shortcut_fields
 from schema.limits import QueryLimits
+from schema.orders.lists import OrderListQueries
 from schema.orders.operations import OrderMutations, OrderQueries
 from schema.orders.types import Order, OrderLine
+from schema.reports.operations import ReportQueries
+from schema.reviews.lists import ReviewListQueries
 from schema.reviews.operations import ReviewMutations
 from schema.reviews.types import Review
+from schema.shops.lists import ShopListQueries
 from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
@@ -48,7 +54,8 @@ from schema.webhooks.types import WebhookEndpoint
 Query = merge_types(
     "Query",
     (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries,
-     EventQueries, WebhookQueries),
+     EventQueries, WebhookQueries, OrderListQueries, ReviewListQueries, ProductListQueries, ShopListQueries,
+     CouponTemplateListQueries, ReportQueries),
 )
 Mutation = merge_types(
     "Mutation",

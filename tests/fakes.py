@@ -13,13 +13,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from domain.claims.model import Claim, Evidence
+from domain.claims.model import Claim, ClaimStatus, Evidence
 from domain.claims.ports import ClaimQuery
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
 from domain.events.model import Event, EventQuery
 from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode, InvalidState
+from domain.shared.listing import Page
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
 from domain.uploads.model import Upload
 
@@ -216,11 +217,26 @@ class FakeClaims(_Repository):
         return [c for c in self.store.table("claims").values()
                 if (not query.statuses or c.status in query.statuses)
                 and (query.shop_id is None or c.shop_id == query.shop_id)
-                and (query.buyer_id is None or c.buyer_id == query.buyer_id)]
+                and (query.buyer_id is None or c.buyer_id == query.buyer_id)
+                and (not query.reasons or c.reason in query.reasons)
+                and (query.submitted_from is None or c.submitted_at >= query.submitted_from)
+                and (query.submitted_to is None or c.submitted_at < query.submitted_to)
+                and (query.overdue_at is None or (c.status is ClaimStatus.AWAITING_MERCHANT
+                                                  and c.merchant_response_due_at < query.overdue_at))
+                and (query.order_id is None or c.order_id == query.order_id)]
 
-    async def page(self, query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
-        found = sorted(self._matching(query), key=lambda c: -c.id)
-        return [_copy(c) for c in found if after_id is None or c.id < after_id][:limit]
+    async def page(self, query: ClaimQuery, page: Page) -> list[Claim]:
+        attribute = {None: None, "SUBMITTED_AT": "submitted_at", "MERCHANT_RESPONSE_DUE_AT": "merchant_response_due_at"}
+
+        def key(claim: Claim) -> tuple:
+            name = attribute[page.sort]
+            return (getattr(claim, name), claim.id) if name else (claim.id,)
+
+        found = sorted(self._matching(query), key=key, reverse=page.descending)
+        if page.after is not None:
+            after = tuple(page.after)
+            found = [c for c in found if (key(c) < after if page.descending else key(c) > after)]
+        return [_copy(c) for c in found][:page.limit]
 
     async def count(self, query: ClaimQuery) -> int:
         return len(self._matching(query))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from domain.appeals.model import AppealKind
 from domain.appeals.model import ReviewAppealGround as G
@@ -27,6 +27,14 @@ def deadline(kind: AppealKind, window_start: datetime) -> datetime:
     """A3: the last instant an appeal of ``kind`` may be filed: the end of the N-th natural day (Asia/Shanghai)
     after the calendar date of the event (a review's creation, a ruling, a claim's submission)."""
     return natural_days_end(window_start, WINDOW_DAYS[kind])
+
+
+def earliest_open(kind: AppealKind, now: datetime) -> datetime:
+    """The earliest event instant whose appeal window is still open at ``now`` (A3): the start of the Shanghai day
+    N days before now's. ``within_window(kind, t, now)`` exactly when ``t >= earliest_open(kind, now)``."""
+    today = now.astimezone(SHANGHAI).date()
+    first = today - timedelta(days=WINDOW_DAYS[kind])
+    return datetime.combine(first, time.min, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def within_window(kind: AppealKind, window_start: datetime, now: datetime) -> bool:

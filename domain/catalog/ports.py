@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from domain.catalog.model import Product
+
+
+@dataclass(frozen=True)
+class ProductQuery:
+    """F1/F2: a catalogue list; ``search`` matches name or SKU, case-insensitively."""
+
+    shop_id: int | None = None
+    search: str | None = None
+    fresh: bool | None = None
+    nothing: bool = False
 
 
 class ProductRepository(Protocol):
@@ -11,3 +22,9 @@ class ProductRepository(Protocol):
         ...
 
     async def get_many(self, ids: list[int]) -> dict[int, Product]: ...
+
+    async def page(self, query: ProductQuery, after_id: int | None, limit: int) -> list[Product]:
+        """Newest first."""
+        ...
+
+    async def count(self, query: ProductQuery) -> int: ...

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from domain.claims.model import Claim, ClaimStatus, Evidence
+from domain.claims.model import Claim, ClaimReason, ClaimStatus, Evidence
+from domain.shared.listing import Page
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,11 @@ class ClaimQuery:
     shop_id: int | None = None
     buyer_id: str | None = None
     nothing: bool = False  # a filter that contradicts the actor's scope
+    reasons: frozenset[ClaimReason] | None = None  # F2
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+    overdue_at: datetime | None = None  # F2: AWAITING_MERCHANT past its merchantResponseDueAt as of this instant
+    order_id: int | None = None
 
 
 class ClaimRepository(Protocol):
@@ -31,8 +38,9 @@ class ClaimRepository(Protocol):
 
     async def for_line(self, order_line_id: int) -> list[Claim]: ...
 
-    async def page(self, query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
-        """Newest first (descending id)."""
+    async def page(self, query: ClaimQuery, page: Page) -> list[Claim]:
+        """In ``page``'s sort: by default newest first (descending id); ``SUBMITTED_AT`` or
+        ``MERCHANT_RESPONSE_DUE_AT`` either way, then id."""
         ...
 
     async def count(self, query: ClaimQuery) -> int: ...

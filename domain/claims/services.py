@@ -4,7 +4,7 @@ in the same transaction as the state change that causes it (C7)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -419,15 +419,19 @@ async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleC
 
 
 def claims_scope(actor: Actor, statuses: Iterable[ClaimStatus] | None, shop_id: int | None, buyer_id: str | None,
-                 shop_id_given: bool) -> ClaimQuery:
-    """G6 for lists: buyers see their own, shop staff their shop's, the platform all (with its filters)."""
+                 shop_id_given: bool, **narrowing: Any) -> ClaimQuery:
+    """G6 for lists: buyers see their own, shop staff their shop's, the platform all (with its filters). F2's other
+    filters (``reasons``, ``submitted_from``/``_to``, ``overdue_at``, ``order_id``) only narrow."""
     status_set = frozenset(statuses) if statuses else None
     if actor.role is Role.PLATFORM:
-        return ClaimQuery(status_set, shop_id, buyer_id, nothing=shop_id_given and shop_id is None)
-    if actor.role is Role.BUYER:
+        scoped = ClaimQuery(status_set, shop_id, buyer_id, nothing=shop_id_given and shop_id is None)
+    elif actor.role is Role.BUYER:
         contradicts = (buyer_id not in (None, actor.user_id)) or shop_id_given and shop_id is None
-        return ClaimQuery(status_set, shop_id, actor.user_id, nothing=contradicts)
-    if actor.role in (Role.MERCHANT, Role.AGENT):
+        scoped = ClaimQuery(status_set, shop_id, actor.user_id, nothing=contradicts)
+    elif actor.role in (Role.MERCHANT, Role.AGENT):
         contradicts = shop_id_given and shop_id != actor.shop_id
-        return ClaimQuery(status_set, actor.shop_id, buyer_id, nothing=contradicts)
-    raise Forbidden("claims are listed for buyers, shop staff and the platform")
+        scoped = ClaimQuery(status_set, actor.shop_id, buyer_id, nothing=contradicts)
+    else:
+        raise Forbidden("claims are listed for buyers, shop staff and the platform")
+    unmatchable = bool(narrowing.pop("nothing", False))  # a filter value that cannot match (an undecodable id)
+    return replace(scoped, nothing=scoped.nothing or unmatchable, **narrowing)

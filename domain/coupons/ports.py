@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from domain.coupons.model import AppliedCoupon, Coupon, CouponTemplate
+from domain.coupons.model import AppliedCoupon, Coupon, CouponTemplate, IssuerKind
+
+
+@dataclass(frozen=True)
+class TemplateQuery:
+    """F3 in SQL: templates of these issuer kinds (of one issuer when ``issuer`` is given), and with ``open_at``
+    only those in stock whose window has not ended by then. The rest of F3 (per-user limit, new-user, W2's scope) is
+    the domain's, on each page."""
+
+    issuer_kinds: frozenset[IssuerKind] | None = None
+    issuer: tuple[IssuerKind, str | None] | None = None
+    open_at: datetime | None = None
 
 
 class CouponRepository(Protocol):
@@ -20,6 +32,14 @@ class CouponRepository(Protocol):
         ...
 
     async def count_owned(self, template_id: int, owner_id: str) -> int: ...
+
+    async def owned_counts(self, template_ids: list[int], owner_id: str) -> dict[int, int]:
+        """How many of each template the owner holds (0s left out)."""
+        ...
+
+    async def template_page(self, query: TemplateQuery, after_id: int | None, limit: int) -> list[CouponTemplate]:
+        """Newest first."""
+        ...
 
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]: ...
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.coupons.model import APPLICATION_ORDER
@@ -22,10 +22,11 @@ from domain.coupons.services import (
 )
 from domain.events.facts import money, order_event
 from domain.events.model import Event, EventType
-from domain.orders.model import Order, OrderLine, PaymentMethod, can_view_order
+from domain.orders.model import Order, OrderLine, OrderStatus, PaymentMethod, can_view_order
+from domain.orders.ports import OrderQuery
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
+from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound, stored
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -172,3 +173,18 @@ async def cancel_order(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: in
                            refunded=money(order.refunded))
 
     return await _change(uow, actor, order_id, change, now)
+
+
+def orders_scope(actor: Actor, statuses: list[OrderStatus] | None, shop_id: int | None, shop_given: bool,
+                 buyer_id: str | None, placed_from: datetime | None, placed_to: datetime | None) -> OrderQuery:
+    """F1 (G6): a buyer lists their own orders, shop staff their shop's, the platform all. A filter narrows: one
+    that contradicts the viewer's scope matches nothing."""
+    wanted = OrderQuery(frozenset(statuses) if statuses else None, shop_id, buyer_id, placed_from, placed_to,
+                        nothing=shop_given and shop_id is None)
+    if actor.role is Role.PLATFORM:
+        return wanted
+    if actor.role is Role.BUYER:
+        return replace(wanted, buyer_id=actor.user_id, nothing=wanted.nothing or buyer_id not in (None, actor.user_id))
+    if actor.role in (Role.MERCHANT, Role.AGENT):
+        return replace(wanted, shop_id=actor.shop, nothing=wanted.nothing or shop_given and shop_id != actor.shop)
+    raise Forbidden("orders are listed for buyers, shop staff and the platform")

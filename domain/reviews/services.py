@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
+from domain.appeals.model import AppealKind
+from domain.appeals.rules import earliest_open
 from domain.events.model import Event, EventType
 from domain.orders.model import OrderStatus
 from domain.reviews.model import Review, ReviewVisibility
+from domain.reviews.ports import ReviewQuery
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput, InvalidState, NotFound, stored
+from domain.shared.errors import Forbidden, InvalidInput, InvalidState, NotFound, stored
 from domain.shared.ids import global_id
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork
@@ -53,3 +57,22 @@ def can_view_review(actor: Actor, review: Review) -> bool:
     if actor.role in (Role.PLATFORM, Role.SERVICE):
         return True
     return actor.user_id == review.buyer_id if actor.role is Role.BUYER else actor.acts_for_shop(review.shop_id)
+
+
+def reviews_scope(actor: Actor, shop_id: int | None, shop_given: bool, ratings: list[int] | None,
+                  visibilities: list[ReviewVisibility] | None, appealable: bool | None, now: datetime) -> ReviewQuery:
+    """F1: the reviews of orders the viewer may read (``can_view_review``); ``appealable``: A3's window still open
+    and no REVIEW appeal filed on it yet (or, false, the others)."""
+    opened = earliest_open(AppealKind.REVIEW, now)
+    wanted = ReviewQuery(shop_id=shop_id, ratings=frozenset(ratings) if ratings else None,
+                         visibilities=frozenset(visibilities) if visibilities else None,
+                         appealable_since=opened if appealable else None,
+                         not_appealable_since=opened if appealable is False else None,
+                         nothing=shop_given and shop_id is None)
+    if actor.role in (Role.PLATFORM, Role.SERVICE):
+        return wanted
+    if actor.role is Role.BUYER:
+        return replace(wanted, buyer_id=actor.user_id)
+    if actor.role in (Role.MERCHANT, Role.AGENT):
+        return replace(wanted, shop_id=actor.shop, nothing=wanted.nothing or shop_given and shop_id != actor.shop)
+    raise Forbidden("reviews are listed for the parties of their orders and the platform")

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from domain.coupons.ports import CouponRepository
     from domain.events.ports import DeadlineRepository, EventLog
     from domain.orders.ports import OrderRepository
+    from domain.reports.ports import ReportRepository
     from domain.reviews.ports import ReviewRepository
     from domain.shops.ports import AccountRepository, ShopRepository
     from domain.uploads.ports import UploadRepository
@@ -39,6 +40,7 @@ class UnitOfWork(Protocol):
     events: EventLog
     deadlines: DeadlineRepository
     webhooks: WebhookRepository
+    reports: ReportRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

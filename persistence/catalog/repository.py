@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.catalog.model import Product
+from domain.catalog.ports import ProductQuery
 from domain.shared.errors import AlreadyExists
 from domain.shared.money import Money
 from persistence.catalog.tables import ProductRow
+from persistence.shared import keyset
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import table
@@ -34,3 +38,23 @@ class SqlProductRepository:
             return {}
         rows = _PRODUCT_ROWS(await _PRODUCTS_BY_ID(self.session, set(ids)))
         return {r.id: Product(r.shop_id, r.sku, r.name, Money(r.price_fen), r.fresh, r.created_at, r.id) for r in rows}
+
+    async def page(self, q: ProductQuery, after_id: int | None, limit: int) -> list[Product]:
+        ids = await keyset.id_page(self.session, _filtered(select(_PRODUCTS.c.id), q), _PRODUCTS.c.id, after_id, limit)
+        found = await self.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    async def count(self, q: ProductQuery) -> int:
+        return (await self.session.execute(_filtered(select(func.count()).select_from(_PRODUCTS), q))).scalar_one()
+
+
+def _filtered(query: Any, q: ProductQuery) -> Any:
+    if q.nothing:
+        return query.where(false())
+    if q.shop_id is not None:
+        query = query.where(_PRODUCTS.c.shop_id == q.shop_id)
+    if q.fresh is not None:
+        query = query.where(_PRODUCTS.c.fresh.is_(q.fresh))
+    if q.search:
+        query = query.where(keyset.contains(_PRODUCTS.c.name, q.search) | keyset.contains(_PRODUCTS.c.sku, q.search))
+    return query

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -10,7 +10,10 @@ from persistence.shared.types import UTCDateTime
 
 class ProductRow(SQLModel, table=True):
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("shop_id", "sku", name="uq_products_shop_sku"),)
+    __table_args__ = (
+        Index("ix_products_shop_newest", "shop_id", "id"),
+        UniqueConstraint("shop_id", "sku", name="uq_products_shop_sku"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shops.id", index=True)

@@ -23,8 +23,10 @@ from domain.claims.model import (
 from domain.claims.ports import ClaimQuery
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode, stored
+from domain.shared.listing import Page
 from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
@@ -55,6 +57,7 @@ _CLAIMS_BY_ID = ByKeys(lambda match: select(CLAIMS).where(match(CLAIMS.c.id)))
 _EVIDENCE_OF_CLAIMS = ByKeys(lambda match: select(EVIDENCE).where(match(EVIDENCE.c.claim_id)).order_by(EVIDENCE.c.id))
 _CLAIM_ROWS, _EVIDENCE_ROWS = Rows(CLAIMS), Rows(EVIDENCE)
 _EVIDENCE_BY_ID = ByKeys(lambda match: select(EVIDENCE).where(match(EVIDENCE.c.id)))
+_SORTS = {"SUBMITTED_AT": CLAIMS.c.submitted_at, "MERCHANT_RESPONSE_DUE_AT": CLAIMS.c.merchant_response_due_at}
 
 
 def _evidence(row) -> Evidence:
@@ -177,13 +180,26 @@ class SqlClaimRepository:
             query = query.where(col(ClaimRow.shop_id) == claim_query.shop_id)
         if claim_query.buyer_id is not None:
             query = query.where(col(ClaimRow.buyer_id) == claim_query.buyer_id)
+        if claim_query.reasons:
+            query = query.where(col(ClaimRow.reason).in_(sorted(r.value for r in claim_query.reasons)))
+        if claim_query.submitted_from is not None:
+            query = query.where(col(ClaimRow.submitted_at) >= claim_query.submitted_from)
+        if claim_query.submitted_to is not None:
+            query = query.where(col(ClaimRow.submitted_at) < claim_query.submitted_to)
+        if claim_query.overdue_at is not None:
+            query = query.where(col(ClaimRow.status) == ClaimStatus.AWAITING_MERCHANT.value,
+                                col(ClaimRow.merchant_response_due_at) < claim_query.overdue_at)
+        if claim_query.order_id is not None:
+            query = query.where(col(ClaimRow.order_id) == claim_query.order_id)
         return query
 
-    async def page(self, claim_query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
+    async def page(self, claim_query: ClaimQuery, page: Page) -> list[Claim]:
+        columns = [*([_SORTS[page.sort]] if page.sort else []), CLAIMS.c.id]
         query = self._filtered(select(CLAIMS), claim_query)
-        if after_id is not None:
-            query = query.where(col(ClaimRow.id) < after_id)
-        rows = (await self.session.execute(query.order_by(col(ClaimRow.id).desc()).limit(limit))).all()
+        if page.after is not None:
+            query = query.where(keyset.after(columns, page.descending, page.after))
+        query = query.order_by(*keyset.ordering(columns, page.descending)).limit(page.limit)
+        rows = (await self.session.execute(query)).all()
         return list((await self._hydrate(rows)).values())
 
     async def count(self, claim_query: ClaimQuery) -> int:

@@ -17,8 +17,17 @@ class ClaimRow(SQLModel, table=True):
     and nothing reads it."""
 
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_shop", "shop_id", "id"), Index("ix_claims_buyer", "buyer_id", "id"),
-                      Index("ix_claims_response_due", "status", "merchant_response_due_at", "id"))
+    __table_args__ = (
+        Index("ix_claims_shop_status", "shop_id", "status", "id"),
+        Index("ix_claims_shop_submitted", "shop_id", "submitted_at", "id"),
+        Index("ix_claims_shop_response_due", "shop_id", "merchant_response_due_at", "id"),
+        Index("ix_claims_submitted", "submitted_at", "id"),
+        Index("ix_claims_response_due_at", "merchant_response_due_at", "id"),
+        Index("ix_claims_order", "order_id", "id"),
+        Index("ix_claims_shop", "shop_id", "id"),
+        Index("ix_claims_buyer", "buyer_id", "id"),
+        Index("ix_claims_response_due", "status", "merchant_response_due_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id")

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.coupons.model import AppliedCoupon, CostShare, Coupon, CouponStatus, CouponTemplate, IssuerKind
+from domain.coupons.ports import TemplateQuery
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.money import Money
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
@@ -112,6 +113,32 @@ class SqlCouponRepository:
     async def count_owned(self, template_id: int, owner_id: str) -> int:
         return (await self.session.execute(select(func.count()).select_from(CouponRow).where(
             col(CouponRow.template_id) == template_id, col(CouponRow.owner_id) == owner_id))).scalar_one()
+
+    async def owned_counts(self, template_ids: list[int], owner_id: str) -> dict[int, int]:
+        if not template_ids:
+            return {}
+        rows = await self.session.execute(
+            select(COUPONS.c.template_id, func.count()).where(COUPONS.c.owner_id == owner_id,
+                                                             COUPONS.c.template_id.in_(set(template_ids)))
+            .group_by(COUPONS.c.template_id))
+        return {template_id: count for template_id, count in rows.all()}
+
+    async def template_page(self, q: TemplateQuery, after_id: int | None, limit: int) -> list[CouponTemplate]:
+        query = select(TEMPLATES)
+        if q.issuer_kinds:
+            query = query.where(TEMPLATES.c.issuer_kind.in_(sorted(k.value for k in q.issuer_kinds)))
+        if q.issuer is not None:
+            kind, issuer_id = q.issuer
+            query = query.where(TEMPLATES.c.issuer_kind == kind.value,
+                                TEMPLATES.c.issuer_id.is_(None) if issuer_id is None
+                                else TEMPLATES.c.issuer_id == issuer_id)
+        if q.open_at is not None:
+            query = query.where(TEMPLATES.c.claimed_count < TEMPLATES.c.total_stock,
+                                TEMPLATES.c.valid_until.is_(None) | (TEMPLATES.c.valid_until >= q.open_at))
+        if after_id is not None:
+            query = query.where(TEMPLATES.c.id < after_id)
+        rows = await self.session.execute(query.order_by(TEMPLATES.c.id.desc()).limit(limit))
+        return [_template(r) for r in _TEMPLATE_ROWS(rows)]
 
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
         if not ids:

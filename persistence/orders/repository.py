@@ -2,17 +2,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.orders.model import Order, OrderLine, OrderStatus, PaymentMethod
+from domain.orders.ports import OrderQuery
 from domain.shared.errors import ConcurrentUpdate, stored
+from domain.shared.listing import Page
 from domain.shared.money import Money
 from persistence.coupons.repository import applied, encode_shares
 from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import rows_affected, table
@@ -24,6 +28,7 @@ _LINES_OF_ORDERS = ByKeys(lambda match: select(LINES).where(match(LINES.c.order_
 _COUPONS_OF_ORDERS = ByKeys(
     lambda match: select(ORDER_COUPONS).where(match(ORDER_COUPONS.c.order_id)).order_by(ORDER_COUPONS.c.id))
 _ORDER_ROWS, _LINE_ROWS, _COUPON_ROWS = Rows(ORDERS), Rows(LINES), Rows(ORDER_COUPONS)
+_SORTS = {"PLACED_AT": ORDERS.c.placed_at, "PAYABLE": ORDERS.c.payable_fen}
 _LINES_BY_ID = ByKeys(lambda match: select(LINES).where(match(LINES.c.id)))
 
 
@@ -60,7 +65,7 @@ class SqlOrderRepository:
         row = OrderRow(
             buyer_id=order.buyer_id, shop_id=order.shop_id, payment_method=order.payment_method.value,
             shipping_fee_fen=order.shipping_fee.fen, live_room_streamer_id=order.live_room_streamer_id,
-            placed_at=order.placed_at, version=order.version, **_state(order),
+            placed_at=order.placed_at, payable_fen=order.payable.fen, version=order.version, **_state(order),
         )
         self.session.add(row)
         await self.session.flush()
@@ -107,6 +112,34 @@ class SqlOrderRepository:
         for order_id, order in found.items():
             order.coupons = coupons[order_id]
         return found
+
+    def _filtered(self, query: Any, q: OrderQuery) -> Any:
+        if q.nothing:
+            return query.where(false())
+        if q.statuses:
+            query = query.where(ORDERS.c.status.in_(sorted(s.value for s in q.statuses)))
+        if q.shop_id is not None:
+            query = query.where(ORDERS.c.shop_id == q.shop_id)
+        if q.buyer_id is not None:
+            query = query.where(ORDERS.c.buyer_id == q.buyer_id)
+        if q.placed_from is not None:
+            query = query.where(ORDERS.c.placed_at >= q.placed_from)
+        if q.placed_to is not None:
+            query = query.where(ORDERS.c.placed_at < q.placed_to)
+        return query
+
+    async def page(self, q: OrderQuery, page: Page) -> list[Order]:
+        columns = [*([_SORTS[page.sort]] if page.sort else []), ORDERS.c.id]
+        query = self._filtered(select(ORDERS.c.id), q)
+        if page.after is not None:
+            query = query.where(keyset.after(columns, page.descending, page.after))
+        ids = (await self.session.execute(
+            query.order_by(*keyset.ordering(columns, page.descending)).limit(page.limit))).scalars().all()
+        found = await self.get_many(list(ids))
+        return [found[i] for i in ids if i in found]
+
+    async def count(self, q: OrderQuery) -> int:
+        return (await self.session.execute(self._filtered(select(func.count()).select_from(ORDERS), q))).scalar_one()
 
     async def has_orders(self, buyer_id: str) -> bool:
         found = await self.session.execute(select(col(OrderRow.id)).where(col(OrderRow.buyer_id) == buyer_id).limit(1))

@@ -10,7 +10,16 @@ from persistence.shared.types import UTCDateTime
 
 class OrderRow(SQLModel, table=True):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_buyer", "buyer_id", "id"), Index("ix_orders_shop", "shop_id", "id"))
+    __table_args__ = (
+        Index("ix_orders_shop_status", "shop_id", "status", "id"),
+        Index("ix_orders_shop_placed", "shop_id", "placed_at", "id"),
+        Index("ix_orders_shop_payable", "shop_id", "payable_fen", "id"),
+        Index("ix_orders_buyer_placed", "buyer_id", "placed_at", "id"),
+        Index("ix_orders_placed", "placed_at", "id"),
+        Index("ix_orders_payable", "payable_fen", "id"),
+        Index("ix_orders_buyer", "buyer_id", "id"),
+        Index("ix_orders_shop", "shop_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     buyer_id: str = Field(max_length=128)
@@ -25,6 +34,7 @@ class OrderRow(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     remark: str | None = Field(default=None, max_length=2000)
     refunded_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    payable_fen: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))  # F2's sort
     # C6: the claim whose ruling in force charged the order's penalty. Written only through the order's versioned
     # update, so of two rulings racing on one order exactly one sets it. No foreign key: claims already reference
     # orders, and a cycle would complicate every insert for nothing the version check does not already decide.

@@ -1,15 +1,42 @@
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import exists, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain.appeals.model import AppealKind
 from domain.reviews.model import Review, ReviewVisibility
+from domain.reviews.ports import ReviewQuery
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, stored
+from persistence.appeals.tables import AppealRow
 from persistence.reviews.tables import ReviewRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
-from persistence.shared.tables import rows_affected
+from persistence.shared.tables import rows_affected, table
+
+REVIEWS, APPEALS = table(ReviewRow), table(AppealRow)
+
+
+def _filtered(query: Any, q: ReviewQuery) -> Any:
+    if q.nothing:
+        return query.where(false())
+    if q.shop_id is not None:
+        query = query.where(REVIEWS.c.shop_id == q.shop_id)
+    if q.buyer_id is not None:
+        query = query.where(REVIEWS.c.buyer_id == q.buyer_id)
+    if q.ratings:
+        query = query.where(REVIEWS.c.rating.in_(sorted(q.ratings)))
+    if q.visibilities:
+        query = query.where(REVIEWS.c.visibility.in_(sorted(v.value for v in q.visibilities)))
+    appealed = exists().where(APPEALS.c.kind == AppealKind.REVIEW.value, APPEALS.c.subject_id == REVIEWS.c.id)
+    if q.appealable_since is not None:
+        query = query.where(REVIEWS.c.created_at >= q.appealable_since, ~appealed)
+    if q.not_appealable_since is not None:
+        query = query.where((REVIEWS.c.created_at < q.not_appealable_since) | appealed)
+    return query
 
 
 class SqlReviewRepository:
@@ -37,6 +64,14 @@ class SqlReviewRepository:
                          member(ReviewVisibility, r.visibility), r.counts_toward_score, r.version, r.id)
             for r in rows.scalars()
         }
+
+    async def page(self, q: ReviewQuery, after_id: int | None, limit: int) -> list[Review]:
+        ids = await keyset.id_page(self.session, _filtered(select(REVIEWS.c.id), q), REVIEWS.c.id, after_id, limit)
+        found = await self.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    async def count(self, q: ReviewQuery) -> int:
+        return (await self.session.execute(_filtered(select(func.count()).select_from(REVIEWS), q))).scalar_one()
 
     async def update(self, review: Review) -> None:
         result = await self.session.execute(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column
+from sqlalchemy import Column, Index
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -10,6 +10,10 @@ from persistence.shared.types import UTCDateTime
 
 class ReviewRow(SQLModel, table=True):
     __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_shop_rating", "shop_id", "rating", "id"),
+        Index("ix_reviews_buyer", "buyer_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", unique=True)

@@ -30,3 +30,18 @@ def after_mixed(columns: Sequence[tuple[ColumnElement[Any], bool]], key: Sequenc
 
 def ordering(columns: Sequence[ColumnElement[Any]], descending: bool) -> list[Any]:
     return [c.desc() if descending else c.asc() for c in columns]
+
+
+def contains(column: ColumnElement[Any], term: str) -> ColumnElement[bool]:
+    """F2 search: ``term`` anywhere in ``column``, case-insensitively (ILIKE on PostgreSQL; lower() LIKE lower() on
+    SQLite, where case folding is ASCII only — Chinese has no case), with ``%`` and ``_`` taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+async def id_page(session: Any, ids_query: Any, id_column: ColumnElement[Any], after_id: int | None,
+                  limit: int) -> list[int]:
+    """The ids of a newest-first page of ``ids_query`` (a ``select`` of the id, filtered)."""
+    if after_id is not None:
+        ids_query = ids_query.where(id_column < after_id)
+    return list((await session.execute(ids_query.order_by(id_column.desc()).limit(limit))).scalars().all())

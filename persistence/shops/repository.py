@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -8,6 +8,7 @@ from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, InvalidState, stored
 from domain.shared.money import Money
 from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop, ShopAccount
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
@@ -29,6 +30,20 @@ class SqlShopRepository:
         await self.session.flush()
         shop.id = row.id
         return shop
+
+    async def page(self, search: str | None, after_id: int | None, limit: int) -> list[Shop]:
+        query = select(_SHOPS.c.id)
+        if search:
+            query = query.where(keyset.contains(_SHOPS.c.name, search))
+        ids = await keyset.id_page(self.session, query, _SHOPS.c.id, after_id, limit)
+        found = await self.get_many(ids)
+        return [found[i] for i in ids if i in found]
+
+    async def count(self, search: str | None) -> int:
+        query = select(func.count()).select_from(_SHOPS)
+        if search:
+            query = query.where(keyset.contains(_SHOPS.c.name, search))
+        return (await self.session.execute(query)).scalar_one()
 
     async def get_many(self, ids: list[int]) -> dict[int, Shop]:
         if not ids:

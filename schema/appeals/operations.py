@@ -123,13 +123,9 @@ class AppealQueries:
         query = services.appeals_scope(ctx.actor, request, ctx.clock.now())
         limit, key = page_size(first), after_key(after, arity=2)
 
-        async def read(uow):
-            return await uow.appeals.page(query, key, limit + 1), await uow.appeals.count(query)
-
-        rows, total = await ctx.loaders.read(read)
-        return counted_connection(
-            rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id), total
-        )
+        rows = await ctx.loaders.read(lambda uow: uow.appeals.page(query, key, limit + 1))
+        return counted_connection(rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id),
+                                  lambda: ctx.loaders.read(lambda uow: uow.appeals.count(query)))
 
     @strawberry.field(description="PLATFORM: a year's calendar as loaded with setWorkingCalendar; null if not loaded.")
     async def working_calendar(self, info: Info, year: int) -> WorkingCalendarYear | None:

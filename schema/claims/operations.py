@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 
@@ -20,7 +22,8 @@ from schema.claims.types import (
 from schema.common.errors import UserError
 from schema.common.ids import decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, counted_connection
+from schema.common.sorting import SortDirection, sort_key, sorted_page
 from schema.context import Info
 
 
@@ -117,6 +120,25 @@ class ClaimFilter:
     status: list[ClaimStatus] | None = None
     shop_id: strawberry.ID | None = None
     buyer_id: str | None = None
+    reasons: list[ClaimReason] | None = None
+    submitted_from: datetime | None = None
+    submitted_to: datetime | None = None
+    merchant_response_overdue: bool | None = strawberry.field(
+        default=None, description="F2: only claims whose merchantResponseDueAt has passed without an answer.")
+    order_id: strawberry.ID | None = None
+
+
+@strawberry.enum
+class ClaimSortField(Enum):
+    SUBMITTED_AT = "SUBMITTED_AT"
+    MERCHANT_RESPONSE_DUE_AT = "MERCHANT_RESPONSE_DUE_AT"
+
+
+@strawberry.input(description="F2: also an argument of the existing list: claims(filter:, sortBy: ClaimSort, first:, "
+                              "after:).")
+class ClaimSort:
+    field: ClaimSortField
+    direction: SortDirection = SortDirection.DESC
 
 
 @strawberry.type
@@ -142,23 +164,31 @@ class ClaimQueries:
         return await load_claim(info, pk) if pk else None
 
     @strawberry.field(description="Buyer: own claims. Merchant/agent: own shop's. Platform: all. Newest first.")
-    async def claims(self, info: Info, filter: ClaimFilter | None = None, first: int | None = None,
-                     after: str | None = None) -> CountedConnection[Claim]:
-        wanted = filter or ClaimFilter()
+    async def claims(self, info: Info, filter: ClaimFilter | None = None, sort_by: ClaimSort | None = None,
+                     first: int | None = None, after: str | None = None) -> CountedConnection[Claim]:
+        wanted, ctx = filter or ClaimFilter(), info.context
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
-        query = services.claims_scope(info.context.actor, wanted.status, shop_id, wanted.buyer_id,
-                                      shop_id_given=wanted.shop_id is not None)
-        limit, key = page_size(first), after_key(after)
+        order_id = decode_id(wanted.order_id, "Order") if wanted.order_id is not None else None
+        query = services.claims_scope(
+            ctx.actor, wanted.status, shop_id, wanted.buyer_id, shop_id_given=wanted.shop_id is not None,
+            reasons=frozenset(wanted.reasons) if wanted.reasons else None, submitted_from=wanted.submitted_from,
+            submitted_to=wanted.submitted_to, overdue_at=ctx.clock.now() if wanted.merchant_response_overdue else None,
+            order_id=order_id, nothing=wanted.order_id is not None and order_id is None)
+        page = sorted_page(first, after, sort_by.field.value if sort_by else None,
+                           sort_by.direction if sort_by else SortDirection.DESC, datetime)
 
         async def read(uow):
-            rows = await uow.claims.page(query, key[0] if key else None, limit + 1)
+            rows = await uow.claims.page(query, page)
             for claim in rows:
                 info.context.loaders.claim_by_id.prime(claim.id, claim)
-            await prefetch_claim_page(info, rows[:limit], uow)
-            return rows, await uow.claims.count(query)
+            await prefetch_claim_page(info, rows[:page.limit - 1], uow)
+            return rows
 
-        rows, total = await info.context.loaders.read(read)
-        return counted_connection(rows, limit, key is not None, Claim.of, lambda c: (c.id,), total)
+        rows = await ctx.loaders.read(read)
+        field = sort_by.field.value.lower() if sort_by else None
+        return counted_connection(rows, page.limit - 1, after is not None, Claim.of,
+                                  sort_key(page, lambda c: getattr(c, field or "id")),
+                                  lambda: ctx.loaders.read(lambda uow: uow.claims.count(query)))
 
 
 @strawberry.type

@@ -3,7 +3,7 @@ page helper for every list. The served names are Strawberry's for a generic: ``C
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 import strawberry
@@ -39,9 +39,14 @@ class Connection(Generic[T]):
 
 @strawberry.type(name="Connection")
 class CountedConnection(Connection[T]):
-    """A connection that also counts everything its filter matches (the same ``<T>Connection`` name)."""
+    """A connection that also counts everything its filter matches (the same ``<T>Connection`` name). The count
+    is a query of its own, run only when ``totalCount`` is selected."""
 
-    total_count: int
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the filter matches, over all pages (counted only when asked for).")
+    async def total_count(self) -> int:
+        return await self.counter()
 
 
 def page(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
@@ -61,9 +66,19 @@ def connection(rows: Sequence[R], limit: int, after_given: bool, node: Callable[
 
 
 def counted_connection(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
-                       key: Callable[[R], tuple[object, ...]], total: int) -> CountedConnection[T]:
+                       key: Callable[[R], tuple[object, ...]],
+                       total: int | Callable[[], Awaitable[int]]) -> CountedConnection[T]:
+    """``total``: the count, or how to count (run only if ``totalCount`` is selected)."""
     edges, info = page(rows, limit, after_given, node, key)
-    return CountedConnection(edges=edges, page_info=info, total_count=total)
+    counter = total if callable(total) else _known(total)
+    return CountedConnection(edges=edges, page_info=info, counter=counter)
+
+
+def _known(total: int) -> Callable[[], Awaitable[int]]:
+    async def count() -> int:
+        return total
+
+    return count
 
 
 def page_size(first: int | None) -> int:

@@ -1,0 +1,42 @@
+"""F3: the coupon centre and the issuers' template lists."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.coupons import centre
+from schema.common.ids import decode_id
+from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.context import Info
+from schema.coupons.types import CouponIssuerKind, CouponTemplate
+
+
+@strawberry.input
+class CouponTemplateFilter:
+    issuer_kind: list[CouponIssuerKind] | None = None
+    claimable: bool | None = strawberry.field(
+        default=None, description="F3 BUYER: only templates this buyer may claim now (in stock, under the per-user "
+                                  "limit, valid, new-user fits).")
+    shop_id: strawberry.ID | None = None
+    product_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class CouponTemplateListQueries:
+    @strawberry.field(description="F3: the coupon centre (BUYER) and the issuer's own templates (MERCHANT, STREAMER, "
+                                  "PLATFORM).")
+    async def coupon_templates(self, info: Info, filter: CouponTemplateFilter | None = None, first: int | None = None,
+                               after: str | None = None) -> CountedConnection[CouponTemplate]:
+        wanted, ctx = filter or CouponTemplateFilter(), info.context
+        request = centre.CentreRequest(
+            frozenset(wanted.issuer_kind) if wanted.issuer_kind else None, wanted.claimable,
+            decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None, wanted.shop_id is not None,
+            decode_id(wanted.product_id, "Product") if wanted.product_id is not None else None,
+            wanted.product_id is not None)
+        actor, now = ctx.actor, ctx.clock.now()
+        limit, key = page_size(first), after_key(after)
+        rows = await ctx.loaders.read(
+            lambda uow: centre.template_page(uow, actor, now, request, key[0] if key else None, limit + 1))
+        return counted_connection(rows, limit, key is not None, CouponTemplate.of, lambda t: (t.id,),
+                                  lambda: ctx.loaders.read(lambda uow: centre.count_templates(uow, actor, now,
+                                                                                              request)))

@@ -1,0 +1,36 @@
+"""F1: the reviews list."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.reviews.services import reviews_scope
+from schema.common.ids import decode_id
+from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.context import Info
+from schema.reviews.types import Review, ReviewVisibility
+
+
+@strawberry.input
+class ReviewFilter:
+    shop_id: strawberry.ID | None = None
+    ratings: list[int] | None = strawberry.field(default=None, description="Ratings to include, e.g. [1, 2, 3] for "
+                                                                            "mid and bad reviews.")
+    visibility: list[ReviewVisibility] | None = None
+    appealable: bool | None = strawberry.field(default=None, description="A3: the REVIEW appeal window is still "
+                                                                         "open and no appeal was filed on it.")
+
+
+@strawberry.type
+class ReviewListQueries:
+    @strawberry.field(description="F1: reviews of orders the viewer may read; newest first.")
+    async def reviews(self, info: Info, filter: ReviewFilter | None = None, first: int | None = None,
+                      after: str | None = None) -> CountedConnection[Review]:
+        wanted, ctx = filter or ReviewFilter(), info.context
+        shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
+        query = reviews_scope(ctx.actor, shop_id, wanted.shop_id is not None, wanted.ratings, wanted.visibility,
+                              wanted.appealable, ctx.clock.now())
+        limit, key = page_size(first), after_key(after)
+        rows = await ctx.loaders.read(lambda uow: uow.reviews.page(query, key[0] if key else None, limit + 1))
+        return counted_connection(rows, limit, key is not None, Review.of, lambda r: (r.id,),
+                                  lambda: ctx.loaders.read(lambda uow: uow.reviews.count(query)))
