@@ -39,6 +39,7 @@ from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
 from web.auth import authenticate
+from web.exports import export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),
+            *export_routes(settings.secret_key, uow, graphql.clock),
         ],
         lifespan=lifespan,
     )

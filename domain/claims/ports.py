@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -44,6 +45,10 @@ class ClaimRepository(Protocol):
         ...
 
     async def count(self, query: ClaimQuery) -> int: ...
+
+    def stream(self, query: ClaimQuery) -> AsyncIterator[Claim]:
+        """F5: every claim the query matches, oldest first, without their evidence, from a server-side cursor."""
+        ...
 
     async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]: ...
 

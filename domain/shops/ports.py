@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Protocol
 
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
@@ -30,6 +32,12 @@ class AccountRepository(Protocol):
     async def save(self, account: ShopAccount) -> list[LedgerEntry]:
         """Write the pending entries and the new balances, conditional on ``version``;
         raises ``ConcurrentUpdate`` when another transaction saved first."""
+        ...
+
+    def stream_entries(self, shop_id: int | None, start: datetime | None,
+                       end: datetime | None) -> AsyncIterator[LedgerEntry]:
+        """F5: every entry of the shop (of all shops: None) in [start, end), oldest first, from a server-side cursor:
+        memory stays flat whatever the count."""
         ...
 
     async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]: ...

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -201,6 +201,12 @@ class SqlClaimRepository:
         query = query.order_by(*keyset.ordering(columns, page.descending)).limit(page.limit)
         rows = (await self.session.execute(query)).all()
         return list((await self._hydrate(rows)).values())
+
+    async def stream(self, claim_query: ClaimQuery) -> AsyncIterator[Claim]:
+        query = self._filtered(select(CLAIMS), claim_query).order_by(CLAIMS.c.id)
+        result = await self.session.stream(query.execution_options(yield_per=1000))
+        async for row in result:
+            yield _claim(_CLAIM_ROWS([row])[0], [])
 
     async def count(self, claim_query: ClaimQuery) -> int:
         query = self._filtered(select(func.count()).select_from(ClaimRow), claim_query)

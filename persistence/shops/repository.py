@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from datetime import datetime
+
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -16,6 +19,7 @@ from persistence.shared.tables import rows_affected, table
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 
 _SHOPS = table(ShopRow)
+STREAM_BATCH = 1000  # rows a server-side cursor fetches at a time (F5's exports)
 _SHOP_ROWS = Rows(_SHOPS)
 _SHOPS_BY_ID = ByKeys(lambda match: select(_SHOPS).where(match(_SHOPS.c.id)))
 
@@ -106,6 +110,20 @@ class SqlAccountRepository:
                 saved.append(_entry(row))
         account.pending.clear()
         return saved
+
+    async def stream_entries(self, shop_id: int | None, start: datetime | None,
+                             end: datetime | None) -> AsyncIterator[LedgerEntry]:
+        entries = table(LedgerEntryRow)
+        query = select(entries)
+        if shop_id is not None:
+            query = query.where(entries.c.shop_id == shop_id)
+        if start is not None:
+            query = query.where(entries.c.created_at >= start)
+        if end is not None:
+            query = query.where(entries.c.created_at < end)
+        result = await self.session.stream(query.order_by(entries.c.id).execution_options(yield_per=STREAM_BATCH))
+        async for row in result:
+            yield _entry(row)
 
     async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
         query = select(LedgerEntryRow).where(col(LedgerEntryRow.shop_id) == shop_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.shared.actor import Role
 from tests.conftest import START
 
 CLAIMS = """query($f: ClaimFilter, $s: ClaimSort, $first: Int, $after: String) {

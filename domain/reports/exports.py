@@ -1,0 +1,77 @@
+"""F5: what the CSV exports stream, after the same authorization as the API: a merchant exports its own shop's
+(another shop is not found, G6), the platform any shop's or all; everything is checked before the first row, so a
+refusal is a status code, never a half-written file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from domain.claims.model import Claim
+from domain.claims.ports import ClaimQuery
+from domain.coupons.services import InvoiceObligation, invoice_obligations
+from domain.shared.actor import Actor, Role
+from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.uow import UnitOfWorkFactory
+from domain.shops.model import LedgerEntry
+
+
+def _period(start: datetime | None, end: datetime | None) -> None:
+    if start is not None and end is not None and not start < end:
+        raise InvalidInput("`from` must be before `to`", ("from",))
+
+
+async def _shop_scope(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,
+                      roles: tuple[Role, ...]) -> int | None:
+    """The shop to export: a MERCHANT's (AGENT's, where allowed) own; the platform's choice, or None for all."""
+    actor.require(*roles, Role.PLATFORM)
+    if shop_given and shop_id is None:
+        raise NotFound("no such shop", ("shopId",))
+    if actor.role is not Role.PLATFORM:
+        if shop_given and shop_id != actor.shop:
+            raise NotFound("no such shop", ("shopId",))
+        shop_id = actor.shop
+    if shop_id is not None:
+        async with uow(write=False) as reading:
+            if shop_id not in await reading.shops.get_many([shop_id]):
+                raise NotFound("no such shop", ("shopId",))
+    return shop_id
+
+
+async def ledger_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,
+                        start: datetime | None, end: datetime | None) -> Callable[[], AsyncIterator[LedgerEntry]]:
+    """MERCHANT (its shop) or PLATFORM (a shop, or all): the ledger entries of [start, end), oldest first. Their
+    amounts sum to the balance change over the period (G5: entries are the balance's only changes)."""
+    _period(start, end)
+    scope = await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT,))
+
+    async def rows() -> AsyncIterator[LedgerEntry]:
+        async with uow(write=False) as reading:
+            async for entry in reading.accounts.stream_entries(scope, start, end):
+                yield entry
+
+    return rows
+
+
+async def claims_export(uow: UnitOfWorkFactory, actor: Actor, query: ClaimQuery, shop_id: int | None,
+                        shop_given: bool) -> Callable[[], AsyncIterator[Claim]]:
+    """The claims list's filters and scope (``claims_scope``), every matching claim, oldest first. A shop filter
+    naming another tenant's shop is not found (the list would be empty; a file says so by its status)."""
+    if shop_given and actor.role is not Role.BUYER:
+        await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT, Role.AGENT))
+
+    async def rows() -> AsyncIterator[Claim]:
+        async with uow(write=False) as reading:
+            async for claim in reading.claims.stream(query):
+                yield claim
+
+    return rows
+
+
+async def obligations_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,
+                             start: datetime, end: datetime) -> list[InvoiceObligation]:
+    """W9 for one shop and period (a few rows: one per counterparty)."""
+    scope = await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT,))
+    if scope is None:
+        raise InvalidInput("invoice obligations are exported per shop: give shopId", ("shopId",))
+    return await invoice_obligations(uow(write=False), actor, scope, start, end)

@@ -1,0 +1,180 @@
+"""F5: ``GET /exports/claims.csv``, ``/exports/ledger.csv`` and ``/exports/invoice-obligations.csv``.
+
+The same token and the same rules as the API (401 without a token, 403 for a role that may not, 404 for another
+tenant's shop, 400 for a bad parameter), checked before the first byte. Then UTF-8 with a byte-order mark (Excel
+reads Chinese correctly), RFC 4180 through the ``csv`` module, money as plain decimals, times in ISO 8601, ids as
+the API's global IDs — streamed from a server-side cursor in chunks, so memory stays flat for any number of rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from domain.claims.model import ClaimReason, ClaimStatus
+from domain.claims.services import claims_scope
+from domain.reports import exports
+from domain.shared.actor import Actor
+from domain.shared.errors import DomainError, Forbidden, NotFound
+from domain.shared.ids import global_id
+from domain.shared.uow import UnitOfWorkFactory
+from schema.common.errors import TopLevelCode
+from schema.common.ids import decode_id
+from web.auth import authenticate
+
+BOM = "\ufeff"
+CHUNK = 500  # rows per chunk sent
+LEDGER = ("id", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id")
+OBLIGATIONS = ("counterparty", "counterparty_id", "amount", "coupon_count")
+CLAIMS = ("id", "order_id", "shop_id", "buyer_id", "reason", "status", "covered", "submitted_at",
+          "merchant_response_due_at", "standard_refund", "refunded", "ruling_outcome", "ruled_at")
+
+
+class BadParameter(Exception):
+    pass
+
+
+def _problem(code: TopLevelCode, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code.value, "message": message}}, status_code=code.status)
+
+
+def _gid(kind: str, pk: int | None) -> str:
+    return global_id(kind, pk) if pk is not None else ""
+
+
+def _instant(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else ""
+
+
+def _csv(header: Iterable[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIterator[bytes]:
+    async def chunks() -> AsyncIterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        buffer.write(BOM)
+        writer.writerow(header)
+        count = 0
+        async for row in rows:
+            writer.writerow(row)
+            count += 1
+            if count % CHUNK == 0:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode()
+
+    return chunks()
+
+
+def _file(name: str, body: AsyncIterator[bytes]) -> StreamingResponse:
+    return StreamingResponse(body, media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                      "Cache-Control": "no-store"})
+
+
+class Parameters:
+    def __init__(self, request: Request):
+        self.values = request.query_params
+
+    def instant(self, name: str, required: bool = False) -> datetime | None:
+        value = self.values.get(name)
+        if not value:
+            if required:
+                raise BadParameter(f"`{name}` is required (ISO 8601 with an offset)")
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise BadParameter(f"`{name}` must be an ISO 8601 instant with an offset") from None
+        if parsed.tzinfo is None:
+            raise BadParameter(f"`{name}` must carry an offset (e.g. Z or +08:00)")
+        return parsed
+
+    def shop(self) -> tuple[int | None, bool]:
+        value = self.values.get("shopId")
+        return (decode_id(value, "Shop"), True) if value else (None, False)
+
+    def enums(self, name: str, kind: Any) -> frozenset[Any] | None:
+        value = self.values.get(name)
+        if not value:
+            return None
+        try:
+            return frozenset(kind(v.strip()) for v in value.split(",") if v.strip())
+        except ValueError:
+            raise BadParameter(f"`{name}` takes {', '.join(m.value for m in kind)}, separated by commas") from None
+
+
+def export_routes(secret: str, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any]) -> list[Route]:
+    def guarded(build: Callable[[Request, Actor], Any]) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            actor, problem = authenticate(request.headers.get("authorization"), secret)
+            if actor is None:
+                return _problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+            try:
+                return await build(request, actor)
+            except BadParameter as error:
+                return _problem(TopLevelCode.BAD_REQUEST, str(error))
+            except Forbidden as error:
+                return _problem(TopLevelCode.FORBIDDEN, str(error))
+            except NotFound as error:
+                return _problem(TopLevelCode.NOT_FOUND, error.message)
+            except DomainError as error:
+                return _problem(TopLevelCode.BAD_REQUEST, error.message)
+
+        return endpoint
+
+    async def ledger(request: Request, actor: Actor) -> Response:
+        given = Parameters(request)
+        shop_id, shop_given = given.shop()
+        rows = await exports.ledger_export(uow, actor, shop_id, shop_given, given.instant("from"), given.instant("to"))
+
+        async def lines() -> AsyncIterator[list[Any]]:
+            async for e in rows():
+                yield [_gid("LedgerEntry", e.id), _instant(e.created_at), e.kind.value, e.bucket.value,
+                       str(e.amount.yuan), _gid("Claim", e.claim_id), _gid("LedgerEntry", e.reverses_id)]
+
+        return _file("ledger.csv", _csv(LEDGER, lines()))
+
+    async def claims(request: Request, actor: Actor) -> Response:
+        given = Parameters(request)
+        shop_id, shop_given = given.shop()
+        order = request.query_params.get("orderId")
+        order_id = decode_id(order, "Order") if order else None
+        query = claims_scope(actor, given.enums("status", ClaimStatus), shop_id, request.query_params.get("buyerId"),
+                             shop_given, reasons=given.enums("reason", ClaimReason),
+                             submitted_from=given.instant("from"), submitted_to=given.instant("to"),
+                             overdue_at=clock_for(request).now() if request.query_params.get("overdue") == "true"
+                             else None, order_id=order_id, nothing=bool(order) and order_id is None)
+        rows = await exports.claims_export(uow, actor, query, shop_id, shop_given)
+
+        async def lines() -> AsyncIterator[list[Any]]:
+            async for c in rows():
+                ruling = c.ruling
+                yield [_gid("Claim", c.id), _gid("Order", c.order_id), _gid("Shop", c.shop_id), c.buyer_id,
+                       c.reason.value, c.status.value, "true" if c.covered else "false", _instant(c.submitted_at),
+                       _instant(c.merchant_response_due_at), str(c.standard_refund.yuan), str(c.refunded.yuan),
+                       ruling.outcome.value if ruling else "", _instant(ruling.decided_at) if ruling else ""]
+
+        return _file("claims.csv", _csv(CLAIMS, lines()))
+
+    async def obligations(request: Request, actor: Actor) -> Response:
+        given = Parameters(request)
+        shop_id, shop_given = given.shop()
+        start, end = given.instant("from", required=True), given.instant("to", required=True)
+        assert start is not None and end is not None
+        found = await exports.obligations_export(uow, actor, shop_id, shop_given, start, end)
+
+        async def lines() -> AsyncIterator[list[Any]]:
+            for o in found:
+                yield [o.counterparty.value, o.counterparty_id or "", str(o.amount.yuan), o.coupon_count]
+
+        return _file("invoice-obligations.csv", _csv(OBLIGATIONS, lines()))
+
+    return [Route("/exports/ledger.csv", guarded(ledger), methods=["GET"]),
+            Route("/exports/claims.csv", guarded(claims), methods=["GET"]),
+            Route("/exports/invoice-obligations.csv", guarded(obligations), methods=["GET"])]
