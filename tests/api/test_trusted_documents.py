@@ -154,6 +154,13 @@ async def test_the_screens_queries_run_by_id_for_their_roles(api, world, claims,
         "StarredCustomers": (agent, {}),
         "RecentContacts": (agent, {}),
         "Shortcuts": (agent, {}),
+        "MerchantInboxByDeadline": (merchant, {}),
+        "OrderList": (buyer, {"sortBy": {"field": "PLACED_AT"}}),
+        "AppealableReviews": (merchant, {}),
+        "ProductSearch": (buyer, {"search": "cherr"}),
+        "ShopDirectory": (platform, {}),
+        "CouponCentre": (buyer, {"productId": shop.products["cherries"]["id"]}),
+        "GovernanceReport": (merchant, {"from": "2026-11-01T00:00:00Z", "to": "2026-11-08T00:00:00Z"}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)
