@@ -35,7 +35,8 @@ def test_no_contract_name_is_broken_by_what_is_served():
     assert {"Node", "Money", "Decimal", "DateTime", "PageInfo", "UserError", "ErrorCode"} <= served_names
 
 
-LANDED = ("rules-2.graphql", "events.graphql", "find.graphql")  # contract extensions of the issues built so far (../shared/contract.d/)
+# the contract extensions of the issues built so far (../shared/contract.d/)
+LANDED = ("rules-2.graphql", "events.graphql", "find.graphql")
 
 
 @pytest.mark.parametrize("extension", LANDED)

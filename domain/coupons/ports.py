@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from domain.coupons.model import AppliedCoupon, Coupon, CouponTemplate, IssuerKind
+from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate, IssuerKind
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,15 @@ class CouponRepository(Protocol):
     async def wallet(self, owner_id: str) -> list[Coupon]:
         """Every coupon of the owner, newest first."""
         ...
+
+    async def wallet_page(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,
+                          payment_timeout: timedelta, after_id: int | None, limit: int) -> list[Coupon]:
+        """A page of the wallet, newest first, of the coupons whose ``effective_status(now, payment_timeout)`` is
+        one of ``statuses`` — decided in SQL by the same rule (W6, W8)."""
+        ...
+
+    async def wallet_count(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,
+                           payment_timeout: timedelta) -> int: ...
 
     async def for_order(self, order_id: int) -> list[Coupon]: ...
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -24,6 +24,26 @@ _TEMPLATES_BY_ID = ByKeys(lambda match: select(TEMPLATES).where(match(TEMPLATES.
 _TEMPLATE_ROWS, _COUPON_ROWS = Rows(TEMPLATES), Rows(COUPONS)
 _WALLET = select(COUPONS).where(COUPONS.c.owner_id == bindparam("owner_id")).order_by(COUPONS.c.id.desc())
 _COUPONS_BY_ID = ByKeys(lambda match: select(COUPONS).where(match(COUPONS.c.id)))
+
+
+def _effective_in(statuses: frozenset[CouponStatus] | None, now: datetime,
+                  payment_timeout: timedelta) -> ColumnElement[bool]:
+    """``Coupon.effective_status`` in SQL (W6, W8): a lock past the payment timeout reads as released (a new-user
+    coupon's as INVALIDATED); an available coupon past its window reads as EXPIRED."""
+    if not statuses:
+        return true()
+    c = COUPONS.c
+    released = ((c.status == CouponStatus.LOCKED.value) & c.locked_at.is_not(None)
+                & (c.locked_at < now - payment_timeout))
+    available = (c.status == CouponStatus.AVAILABLE.value) | (released & c.new_user_only.is_(False))
+    effective = {
+        CouponStatus.AVAILABLE: available & (c.valid_until >= now),
+        CouponStatus.EXPIRED: (available & (c.valid_until < now)) | (c.status == CouponStatus.EXPIRED.value),
+        CouponStatus.LOCKED: (c.status == CouponStatus.LOCKED.value) & ~released,
+        CouponStatus.USED: c.status == CouponStatus.USED.value,
+        CouponStatus.INVALIDATED: (c.status == CouponStatus.INVALIDATED.value) | (released & c.new_user_only.is_(True)),
+    }
+    return or_(*(effective[s] for s in sorted(statuses, key=lambda s: s.value)))
 
 
 def _ids(text: str) -> frozenset[int]:
@@ -149,6 +169,19 @@ class SqlCouponRepository:
     async def wallet(self, owner_id: str) -> list[Coupon]:
         rows = await self.session.execute(_WALLET, {"owner_id": owner_id})
         return [_coupon(r) for r in _COUPON_ROWS(rows)]
+
+    async def wallet_page(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,
+                          payment_timeout: timedelta, after_id: int | None, limit: int) -> list[Coupon]:
+        query = select(COUPONS).where(COUPONS.c.owner_id == owner_id, _effective_in(statuses, now, payment_timeout))
+        if after_id is not None:
+            query = query.where(COUPONS.c.id < after_id)
+        rows = await self.session.execute(query.order_by(COUPONS.c.id.desc()).limit(limit))
+        return [_coupon(r) for r in _COUPON_ROWS(rows)]
+
+    async def wallet_count(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,
+                           payment_timeout: timedelta) -> int:
+        return (await self.session.execute(select(func.count()).select_from(COUPONS).where(
+            COUPONS.c.owner_id == owner_id, _effective_in(statuses, now, payment_timeout)))).scalar_one()
 
     async def for_order(self, order_id: int) -> list[Coupon]:
         rows = await self.session.execute(

@@ -120,16 +120,19 @@ class Wallet:
         wanted = set(status or [])
         templates = "edges.node.template" in selected_paths(info)
 
-        async def read(uow):
-            everything = await uow.coupons.wallet(self.owner_id)
-            matching = [c for c in everything if not wanted or c.effective_status(now, timeout) in wanted]
-            start = [c for c in matching if key is None or c.id < key[0]]
-            if templates:  # one batch, in the same read; each coupon's template then is at hand
-                await ctx.loaders.prime(ctx.loaders.coupon_template_by_id, (c.template_id for c in start[:limit]), uow)
-            return matching, start
+        statuses = frozenset(wanted) or None
 
-        matching, start = await ctx.loaders.read(read)
-        return counted_connection(start, limit, key is not None, Coupon.of, lambda c: (c.id,), len(matching))
+        async def read(uow):  # paged and filtered in SQL by effective status (W6, W8); counted only when asked
+            page = await uow.coupons.wallet_page(self.owner_id, statuses, now, timeout, key[0] if key else None,
+                                                 limit + 1)
+            if templates:  # one batch, in the same read; each coupon's template then is at hand
+                await ctx.loaders.prime(ctx.loaders.coupon_template_by_id, (c.template_id for c in page[:limit]), uow)
+            return page
+
+        page = await ctx.loaders.read(read)
+        return counted_connection(page, limit, key is not None, Coupon.of, lambda c: (c.id,),
+                                  lambda: ctx.loaders.read(
+                                      lambda uow: uow.coupons.wallet_count(self.owner_id, statuses, now, timeout)))
 
 
 def quote_out(quote: services.Quote) -> CheckoutQuote:
