@@ -17,6 +17,7 @@ class OrderRow(SQLModel, table=True):
         Index("ix_orders_buyer_placed", "buyer_id", "placed_at", "id"),
         Index("ix_orders_placed", "placed_at", "id"),
         Index("ix_orders_payable", "payable_fen", "id"),
+        Index("ix_orders_status", "status", "id"),
         Index("ix_orders_buyer", "buyer_id", "id"),
         Index("ix_orders_shop", "shop_id", "id"),
     )

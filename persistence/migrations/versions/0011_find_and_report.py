@@ -29,6 +29,7 @@ INDEXES = {
         ('ix_orders_buyer_placed', ['buyer_id', 'placed_at', 'id']),
         ('ix_orders_placed', ['placed_at', 'id']),
         ('ix_orders_payable', ['payable_fen', 'id']),
+        ('ix_orders_status', ['status', 'id']),
     ],
     'reviews': [
         ('ix_reviews_shop_rating', ['shop_id', 'rating', 'id']),
