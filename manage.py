@@ -47,11 +47,12 @@ def cmd_demo(settings: Settings, args) -> None:
     from demo import seed_if_empty
 
     _ensure_sqlite_folder(settings)
-    shop_id = asyncio.run(seed_if_empty(settings.database_url))
+    shop_id = asyncio.run(seed_if_empty(settings.database_url, settings.upload_dir))
     ttl = timedelta(hours=args.hours)
     print(f"\nReady tokens (valid {args.hours} h). In GraphiQL, open Headers and paste e.g.\n"
           '  {"Authorization": "Bearer <token>"}\n')
-    for role, sub, shop in [(Role.BUYER, "buyer-demo", None), (Role.MERCHANT, "merchant-demo", shop_id),
+    for role, sub, shop in [(Role.BUYER, "buyer-demo", None), (Role.BUYER, "buyer-new", None),
+                            (Role.MERCHANT, "merchant-demo", shop_id),
                             (Role.AGENT, "agent-demo", shop_id), (Role.PLATFORM, "ops-demo", None),
                             (Role.STREAMER, "streamer-demo", None), (Role.SERVICE, "order-service", None)]:
         print(f"{role.value:<9} {mint_token(settings.secret_key, sub=sub, role=role, shop=shop, ttl=ttl)}")
