@@ -39,6 +39,8 @@ from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
 from web.auth import authenticate
+from web.dev_tokens import PATH as DEV_TOKENS
+from web.dev_tokens import dev_token_route
 from web.exports import export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
@@ -83,7 +85,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         """Our own GraphiQL page, whose scripts are served from /graphiql/ rather than a CDN."""
-        return graphiql_response()
+        return graphiql_response(DEV_TOKENS if self.settings.app_env == "dev" else None)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -177,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([graphiql_assets()] if settings.graphiql else []),
             *upload_routes(settings.secret_key, uow, blobs, graphql.clock),
             *export_routes(settings.secret_key, uow, graphql.clock),
+            *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,
     )

@@ -37,15 +37,19 @@ PAGE = """<!doctype html>
 """
 
 
-def graphiql_html(endpoint: str = "/graphql") -> str:
-    """``subscriptionEndpoint``: the same path, over WebSocket (the page turns it into ws:// or wss://)."""
-    config = orjson.dumps({"endpoint": endpoint, "subscriptionEndpoint": endpoint, "exampleQuery": EXAMPLE,
-                           "headers": HEADERS_PLACEHOLDER}).decode()
+def graphiql_html(endpoint: str = "/graphql", dev_tokens: str | None = None) -> str:
+    """``subscriptionEndpoint``: the same path, over WebSocket (the page turns it into ws:// or wss://);
+    ``devTokens`` (APP_ENV=dev only): where the role picker fetches the demo identities' tokens."""
+    settings = {"endpoint": endpoint, "subscriptionEndpoint": endpoint, "exampleQuery": EXAMPLE,
+                "headers": HEADERS_PLACEHOLDER}
+    if dev_tokens:
+        settings["devTokens"] = dev_tokens
+    config = orjson.dumps(settings).decode()
     return PAGE.format(config=config.replace("</", "<\\/"))  # nothing in the JSON can close the script element
 
 
-def graphiql_response() -> HTMLResponse:
-    return HTMLResponse(graphiql_html())
+def graphiql_response(dev_tokens: str | None = None) -> HTMLResponse:
+    return HTMLResponse(graphiql_html(dev_tokens=dev_tokens))
 
 
 def graphiql_assets() -> Mount:

@@ -137,3 +137,51 @@ async def test_graphiql_watches_events_live_over_its_websocket(server, settings)
                 await browser.close()
     assert "LEDGER_ENTRY_CREATED" in result and "errors" not in result
     assert problems == [], f"the page raised: {problems}"
+
+
+async def test_in_dev_graphiql_switches_role_from_a_picker_and_elsewhere_has_none(settings):
+    """APP_ENV=dev: the picker fills the Authorization header from /dev/tokens; in test (and prod) neither exists."""
+    from playwright.async_api import async_playwright
+
+    assert os.path.exists(CHROMIUM), MISSING
+    port = free_port()
+    process = start(settings, port, GRAPHIQL="true", APP_ENV="dev")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            await wait_healthy(client, process)
+            platform = mint_token(settings.secret_key, sub="ops", role=Role.PLATFORM)
+            await client.post("/graphql", json={"query": 'mutation { registerShop(input: {name: "Dev"}) '
+                                                         '{ shop { id } } }'},
+                              headers={"Authorization": f"Bearer {platform}"})
+            identities = (await client.get("/dev/tokens")).json()
+        assert {i["role"] for i in identities} == {"BUYER", "MERCHANT", "AGENT", "PLATFORM", "STREAMER", "SERVICE"}
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            try:
+                page = await browser.new_page()
+                problems: list[str] = []
+                page.on("pageerror", lambda error: problems.append(str(error)))
+                await page.goto(base + "/graphql")
+                await page.wait_for_selector("select.role-picker option:nth-child(3)", state="attached",
+                                             timeout=20_000)
+                await page.select_option("select.role-picker", label="merchant (merchant-demo)")
+                await page.evaluate(SET_QUERY, "{ viewer { userId role } }")
+                await page.click(".graphiql-execute-button")
+                await page.wait_for_function(
+                    "() => document.querySelector('.result-window').innerText.includes('merchant-demo')",
+                    timeout=20_000)
+                result = await page.inner_text(".result-window")
+            finally:
+                await browser.close()
+        assert '"MERCHANT"' in result and problems == []
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def test_the_dev_token_route_exists_in_dev_only(server):
+    async with httpx.AsyncClient(base_url=server, timeout=10) as client:  # APP_ENV=test
+        assert (await client.get("/dev/tokens")).status_code == 404
+        page = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert "devTokens" not in page.text

@@ -1,7 +1,9 @@
 // GraphiQL for the after-sales API. The server writes its settings into the page (web/graphiql_page.py): the
 // endpoint, the WebSocket endpoint for subscriptions, a default tab with a documented example, a headers placeholder.
+import { useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { GraphiQL } from "graphiql";
+import { useHeadersEditorState } from "@graphiql/react";
 import { createGraphiQLFetcher } from "@graphiql/toolkit";
 import { getOperationAST, parse } from "graphql";
 import { createClient } from "graphql-ws";
@@ -48,6 +50,33 @@ function fetcher(params, options) {
   });
 }
 
+// APP_ENV=dev only (the server leaves devTokens out otherwise): pick a demo identity instead of pasting a token.
+function RolePicker({ url }) {
+  const [, setHeaders] = useHeadersEditorState();
+  const [identities, setIdentities] = useState([]);
+  useEffect(() => {
+    fetch(url).then((reply) => (reply.ok ? reply.json() : [])).then(setIdentities).catch(() => setIdentities([]));
+  }, [url]);
+  if (!identities.length) return null;
+  return (
+    <select
+      aria-label="Act as"
+      className="role-picker"
+      defaultValue=""
+      style={{ marginRight: "1em", fontSize: "0.85em" }}
+      onChange={(event) => {
+        const chosen = identities[Number(event.target.value)];
+        setHeaders(JSON.stringify({ Authorization: `Bearer ${chosen.token}` }, null, 2));
+      }}
+    >
+      <option value="" disabled>Act as…</option>
+      {identities.map((identity, index) => (
+        <option key={identity.label} value={index}>{identity.label}</option>
+      ))}
+    </select>
+  );
+}
+
 createRoot(document.getElementById("graphiql")).render(
   <GraphiQL
     fetcher={fetcher}
@@ -55,5 +84,10 @@ createRoot(document.getElementById("graphiql")).render(
     defaultHeaders={config.headers}
     defaultEditorToolsVisibility="headers"
     shouldPersistHeaders={false}
-  />,
+  >
+    <GraphiQL.Logo>
+      {config.devTokens ? <RolePicker url={config.devTokens} /> : null}
+      GraphiQL
+    </GraphiQL.Logo>
+  </GraphiQL>,
 );
