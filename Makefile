@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint schema migrate token contract clean bench bench-events bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint schema migrate token contract clean bench bench-events bench-scale bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes 
 
 bench-events: $(STAMP)  ## E8/E4: the outbox's cost per mutation, event-to-subscriber latency with 100 subscribers
 	$(BIN)/python -m bench.events
+
+bench-scale: $(STAMP)  ## F: lists, report and export at a million rows on PostgreSQL (a database of its own; ~5 min)
+	$(BIN)/python -m bench.scale
 
 bench-quote: $(STAMP)  ## W10: checkout quote time for wallets of 10, 100 and 1,000 coupons
 	$(BIN)/python -m bench.checkout_quote

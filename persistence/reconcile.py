@@ -1,5 +1,6 @@
-"""Ledger reconciliation (G5): every shop's cached balances equal the sum of its entries, and every reversal
-mirrors the entry it reverses. ``manage.py reconcile`` runs it; the tests run it after every scenario."""
+"""Reconciliation: every shop's cached balances equal the sum of its entries and every reversal mirrors the entry
+it reverses (G5); every shop's score counters equal what its reviews, claims and orders say (A6). ``manage.py
+reconcile`` runs it; the tests run it after every scenario."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from persistence.appeals.scores import SqlScoreRepository, recount
 from persistence.db import Database
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow
 
@@ -39,4 +41,10 @@ async def reconcile(database: Database) -> list[str]:
                 reversal.shop_id, reversal.bucket, reversal.claim_id, reversal.amount_fen) or \
                 reversed_entry.kind == "REVERSAL":
             problems.append(f"entry {reversal.id}: does not mirror entry {reversed_entry.id}")
+    async with database.read_sessions() as session:
+        expected = await recount(session)
+        kept = await SqlScoreRepository(session).facts(sorted(expected))
+    for shop, facts in sorted(expected.items()):
+        if kept[shop] != facts:
+            problems.append(f"shop {shop}: score counters {kept[shop]} but its rows say {facts}")
     return problems

@@ -11,7 +11,13 @@ from persistence.annotations.tables import (
     StarCounterRow,
     StarRow,
 )
-from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
+from persistence.appeals.tables import (
+    AppealEvidenceRow,
+    AppealRestrictionRow,
+    AppealRow,
+    ShopScoreRow,
+    WorkingCalendarRow,
+)
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
@@ -55,5 +61,6 @@ __all__ = [
     "ShopRow",
     "WebhookDeliveryRow",
     "WebhookEndpointRow",
+    "ShopScoreRow",
     "metadata",
 ]

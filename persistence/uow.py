@@ -11,6 +11,7 @@ from domain.shared.idempotency import IdempotencyClaim, IdempotencyTaken
 from domain.shared.uow import UnitOfWork
 from persistence.annotations.repository import SqlAnnotationRepository
 from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepository
+from persistence.appeals.scores import SqlScoreRepository
 from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
 from persistence.coupons.repository import SqlCouponRepository
@@ -63,6 +64,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.deadlines = SqlDeadlineRepository(session)
         self.webhooks = SqlWebhookRepository(session)
         self.reports = SqlReportRepository(session)
+        self.scores = SqlScoreRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -81,7 +81,7 @@ class Loaders:
     appeal_by_id: Loader[int, Appeal] = Loader(lambda u, ids: u.appeals.get_many(ids))
     appeal_id_by_evidence: Loader[int, int] = Loader(lambda u, ids: u.appeals.appeal_ids_of_evidence(ids))
     appeal_restriction_by_shop: Loader[int, AppealRestriction] = Loader(lambda u, ids: u.appeals.restrictions(ids))
-    score_facts_by_shop: Loader[int, ShopScoreFacts] = Loader(lambda u, ids: u.appeals.score_facts(ids))
+    score_facts_by_shop: Loader[int, ShopScoreFacts] = Loader(lambda u, ids: u.scores.facts(ids))
     coupon_by_id: Loader[int, Coupon] = Loader(lambda u, ids: u.coupons.get_many(ids))
     coupon_template_by_id: Loader[int, CouponTemplate] = Loader(lambda u, ids: u.coupons.templates(ids))
     after_sale_remarks_by_claim: Loader[int, list[Remark]] = Loader(

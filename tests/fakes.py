@@ -313,6 +313,24 @@ class FakeCoupons(_Repository):
         return used
 
 
+class FakeScores(_Repository):
+    """A6's counters: a row per shop, added to."""
+
+    async def create(self, shop_id: int) -> None:
+        self.store.table("scores")[shop_id] = [0, 0, 0, 0]
+
+    async def add(self, shop_id: int, *, rating_sum: int = 0, counted_reviews: int = 0, counted_claims: int = 0,
+                  delivered_orders: int = 0) -> None:
+        row = self.store.table("scores").setdefault(shop_id, [0, 0, 0, 0])
+        for i, delta in enumerate((rating_sum, counted_reviews, counted_claims, delivered_orders)):
+            row[i] += delta
+
+    async def facts(self, shop_ids: list[int]) -> dict:
+        from domain.appeals.ports import ShopScoreFacts
+
+        return {s: ShopScoreFacts(*self.store.table("scores").get(s, [0, 0, 0, 0])) for s in shop_ids}
+
+
 class FakeEvents(_Repository):
     """The outbox: an event is stored with the transaction, and a rollback takes it back (the snapshot)."""
 
@@ -362,6 +380,7 @@ class FakeUnitOfWork:
         self.claims = FakeClaims(self.store)
         self.coupons = FakeCoupons(self.store)
         self.events = FakeEvents(self.store)
+        self.scores = FakeScores(self.store)
         self.appeals: Any = _NotFaked("appeals")
         self.calendar: Any = _NotFaked("calendar")
         self.annotations: Any = _NotFaked("annotations")

@@ -8,4 +8,5 @@ from persistence.reconcile import reconcile
 async def assert_ledgers_reconcile(api_or_database) -> None:
     client = getattr(api_or_database, "client", None)
     database = client._transport.app.state.database if client is not None else api_or_database
-    assert await reconcile(database) == []
+    problems = await reconcile(database)
+    assert problems == [], problems

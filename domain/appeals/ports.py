@@ -27,6 +27,20 @@ class ShopScoreFacts:
     delivered_orders: int
 
 
+class ScoreRepository(Protocol):
+    """A6's experience score, kept as counters per shop (O(1) to read), changed in the same transaction as each
+    change that moves them. ``manage.py reconcile`` recounts them from the rows."""
+
+    async def create(self, shop_id: int) -> None: ...
+
+    async def add(self, shop_id: int, *, rating_sum: int = 0, counted_reviews: int = 0, counted_claims: int = 0,
+                  delivered_orders: int = 0) -> None:
+        """Atomic increments (concurrent changes add up; no read-modify-write)."""
+        ...
+
+    async def facts(self, shop_ids: list[int]) -> dict[int, ShopScoreFacts]: ...
+
+
 class AppealRepository(Protocol):
     async def add(self, appeal: Appeal) -> Appeal:
         """Raises ``DomainError(APPEAL_ALREADY_FILED)`` for a second appeal of a kind on a subject (A2, a unique
@@ -59,7 +73,6 @@ class AppealRepository(Protocol):
         """Insert, or update conditional on ``version`` (raises ``ConcurrentUpdate``)."""
         ...
 
-    async def score_facts(self, shop_ids: list[int]) -> dict[int, ShopScoreFacts]: ...
 
 
 class CalendarRepository(Protocol):

@@ -188,13 +188,16 @@ async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datet
         review = (await uow.reviews.get_many([appeal.subject_id]))[appeal.subject_id]
         if ReviewAppealOutcome.SELF_VISIBLE in appeal.review_outcomes:
             review.visibility = ReviewVisibility.SELF_VISIBLE
-        if ReviewAppealOutcome.EXCLUDED_FROM_SCORE in appeal.review_outcomes:
+        if ReviewAppealOutcome.EXCLUDED_FROM_SCORE in appeal.review_outcomes and review.counts_toward_score:
             review.counts_toward_score = False
+            await uow.scores.add(review.shop_id, rating_sum=-review.rating, counted_reviews=-1)
         await uow.reviews.update(review)
         return
     claim = present(await uow.claims.get(appeal.subject_id, lock=True), "the appealed claim")
     claim_pk = stored(claim.id)
     if appeal.kind is AppealKind.RETURN_RATE:
+        if claim.counts_toward_return_rate:
+            await uow.scores.add(claim.shop_id, counted_claims=-1)
         claim.counts_toward_return_rate = False
     elif claim.ruling is not None and claim.ruling.withdrawn_at is None:
         claim.ruling.withdrawn_at = now  # the platform bears it; the buyer keeps the money

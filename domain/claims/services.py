@@ -172,6 +172,8 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
             standard_refund=rules.standard_refund(paid, damaged, line.quantity), evidence=evidence,
         )
         await uow.claims.add(claim)
+        if claim.counts_toward_return_rate:
+            await uow.scores.add(claim.shop_id, counted_claims=1)
         await uow.events.record(claim_event(EventType.CLAIM_SUBMITTED, claim, actor, now, reason=claim.reason.value,
                                             covered=claim.covered, standardRefund=money(claim.standard_refund)))
         return claim
@@ -277,9 +279,11 @@ async def escalate_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: 
 async def withdraw_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None) -> Claim:
     actor.require(Role.BUYER)
 
-    async def change(_uow: UnitOfWork, claim: Claim) -> None:
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.WITHDRAW, actor)
-        claim.counts_toward_return_rate = False  # A5: withdrawn claims do not count
+        if claim.counts_toward_return_rate:  # A5: withdrawn claims do not count
+            await uow.scores.add(claim.shop_id, counted_claims=-1)
+        claim.counts_toward_return_rate = False
 
     return await _act(uow, actor, claim_id, Action.WITHDRAW, change, clock.now())
 

@@ -155,8 +155,9 @@ async def record_delivery(
     """SERVICE: the logistics sign-off (C2)."""
     actor.require(Role.SERVICE)
     now = clock.now()
-    async def change(_uow: UnitOfWork, order: Order) -> Event:
+    async def change(uow: UnitOfWork, order: Order) -> Event:
         order.record_delivery(signed_at, now)
+        await uow.scores.add(order.shop_id, delivered_orders=1)
         return order_event(EventType.ORDER_DELIVERED, order, actor, now, signedAt=signed_at.isoformat())
 
     return await _change(uow, actor, order_id, change, now)

@@ -42,6 +42,7 @@ async def record_review(
             raise InvalidInput("a review cannot precede the sign-off", ("input", "createdAt"))
         review = Review(stored(order.id), order.shop_id, order.buyer_id, rating, text, at, ReviewVisibility.PUBLIC)
         await uow.reviews.add(review)
+        await uow.scores.add(review.shop_id, rating_sum=review.rating, counted_reviews=1)
         await uow.events.record(Event.of(EventType.REVIEW_RECORDED, "Review", review.id, actor, now,
                                          shop_id=review.shop_id, buyer_id=review.buyer_id,
                                          reviewId=global_id("Review", review.id), rating=review.rating,

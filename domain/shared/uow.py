@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from domain.annotations.ports import AnnotationRepository
-    from domain.appeals.ports import AppealRepository, CalendarRepository
+    from domain.appeals.ports import AppealRepository, CalendarRepository, ScoreRepository
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
     from domain.coupons.ports import CouponRepository
@@ -41,6 +41,7 @@ class UnitOfWork(Protocol):
     deadlines: DeadlineRepository
     webhooks: WebhookRepository
     reports: ReportRepository
+    scores: ScoreRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -19,6 +19,7 @@ async def register_shop(uow: UnitOfWork, actor: Actor, clock: Clock, name: str) 
     async with uow:
         await uow.shops.add(shop)
         await uow.accounts.add(ShopAccount(stored(shop.id), Money.zero(), Money.zero()))
+        await uow.scores.create(stored(shop.id))
         await uow.commit()
     return shop
 

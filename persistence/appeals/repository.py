@@ -17,15 +17,12 @@ from domain.appeals.model import (
     ReviewAppealGround,
     ReviewAppealOutcome,
 )
-from domain.appeals.ports import AppealQuery, ShopScoreFacts
+from domain.appeals.ports import AppealQuery
 from domain.calendar.model import YearCalendar
 from domain.claims.model import Evidence, EvidenceKind
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode, stored
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
-from persistence.claims.tables import ClaimRow
-from persistence.orders.tables import OrderRow
-from persistence.reviews.tables import ReviewRow
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.tables import rows_affected
@@ -213,36 +210,6 @@ class SqlAppealRepository:
         if rows_affected(result) != 1:
             raise ConcurrentUpdate("appeal restriction")
         r.version += 1
-
-    async def score_facts(self, shop_ids: list[int]) -> dict[int, ShopScoreFacts]:
-        if not shop_ids:
-            return {}
-        ids = set(shop_ids)
-        reviews = dict(
-            (s, (int(total or 0), n))
-            for s, total, n in await self.session.execute(
-                select(col(ReviewRow.shop_id), func.sum(col(ReviewRow.rating)), func.count())
-                .where(col(ReviewRow.shop_id).in_(ids), col(ReviewRow.counts_toward_score).is_(True))
-                .group_by(col(ReviewRow.shop_id))
-            )
-        )
-        claims: dict[int, int] = dict(
-            (shop_id, n)
-            for shop_id, n in await self.session.execute(
-                select(col(ClaimRow.shop_id), func.count())
-                .where(col(ClaimRow.shop_id).in_(ids), col(ClaimRow.counts_toward_return_rate).is_(True))
-                .group_by(col(ClaimRow.shop_id))
-            )
-        )
-        delivered: dict[int, int] = dict((shop_id, n) for shop_id, n in await self.session.execute(
-            select(col(OrderRow.shop_id), func.count()).where(
-                col(OrderRow.shop_id).in_(ids), col(OrderRow.signed_at).is_not(None)).group_by(col(OrderRow.shop_id))))
-        return {
-            s: ShopScoreFacts(
-                reviews.get(s, (0, 0))[0], reviews.get(s, (0, 0))[1], claims.get(s, 0), delivered.get(s, 0)
-            )
-            for s in ids
-        }
 
 
 def _dates(text: str) -> frozenset[date]:

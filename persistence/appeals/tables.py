@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -74,3 +74,15 @@ class WorkingCalendarRow(SQLModel, table=True):
     workdays: str = Field(sa_column=Column(Text, nullable=False))
     set_by: str = Field(max_length=128)
     set_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class ShopScoreRow(SQLModel, table=True):
+    """A6's inputs per shop, kept with each change (``persistence/appeals/scores.py``), recounted by reconcile."""
+
+    __tablename__ = "shop_scores"
+
+    shop_id: int = Field(sa_column=Column(BigInteger, ForeignKey("shops.id"), primary_key=True))
+    rating_sum: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    counted_reviews: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    counted_claims: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    delivered_orders: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
