@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint schema migrate token contract clean bench bench-events bench-scale bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint schema messages migrate token contract clean bench bench-events bench-scale bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ frontend-check:  ## generate TypeScript types from schema.graphql + operations/ 
 
 graphiql:  ## rebuild web/static/graphiql/ from the pinned graphiql npm package (needs Node.js and npm)
 	cd web/graphiql && npm ci --no-audit --no-fund && npm run build
+
+messages: $(STAMP)  ## F6: extract the messages again and merge new ones into locale/*/LC_MESSAGES/messages.po
+	$(BIN)/python i18n.py
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate

@@ -35,6 +35,7 @@ from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import schema
 from schema.common.errors import TopLevelCode
+from schema.common.i18n import negotiate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
@@ -108,7 +109,8 @@ class GraphQLApp(GraphQL[Context, None]):
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
                           is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed,
-                          webhook_policy=self.webhook_policy, resolver=self.resolver)
+                          webhook_policy=self.webhook_policy, resolver=self.resolver,
+                          locale=negotiate(request.headers.get("accept-language")))
         if isinstance(response, Response):
             response.headers["X-Request-Id"] = context.request_id
         return context

@@ -69,7 +69,7 @@ def load() -> None:
             for o in range(1, ORDERS + 1):
                 shop = order_shop[o] = _shop(rng)
                 at = order_at[o] = T0 + timedelta(seconds=o * 25)
-                status = rng.choice(("DELIVERED", "DELIVERED", "DELIVERED", "PAID", "CANCELLED", "PLACED"))
+                status = rng.choice(("DELIVERED", "DELIVERED", "DELIVERED", "PAID", "CANCELLED", "AWAITING_PAYMENT"))
                 signed = at + timedelta(hours=30) if status == "DELIVERED" else None
                 yield (o, f"buyer-{rng.randint(1, 200_000)}", shop, status, "ONLINE", 800, at, at, signed, 0, 0,
                        1000 + o % 50_000)

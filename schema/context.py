@@ -42,6 +42,7 @@ class Context:
     fast_executor: bool = True  # FAST_EXECUTOR: schema/executor.py's shortcuts; off, graphql-core walks every field
     webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
     resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
+    locale: str = "en"  # F6: the language of messages (Accept-Language)
     feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from

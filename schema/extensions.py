@@ -20,7 +20,9 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import SchemaExtension
 
 from domain.shared.errors import DomainError, Forbidden, Unauthenticated
+from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
+from schema.common.i18n import translate
 
 log = logging.getLogger("aftersales.graphql")
 
@@ -55,7 +57,7 @@ class AuthenticationGate(SchemaExtension):
                 else {}
             )
             if ctx.auth_problem or operation is None or not _introspection_only(operation.selection_set, fragments):
-                message = ctx.auth_problem or "authentication required: send 'Authorization: Bearer <token>'"
+                message = ctx.auth_problem or msg("authentication required: send 'Authorization: Bearer <token>'")
                 self.execution_context.result = ExecutionResult(
                     data=None, errors=[GraphQLError(message, extensions={"code": TopLevelCode.UNAUTHENTICATED.value})]
                 )
@@ -82,6 +84,14 @@ def _code(error: GraphQLError, ctx) -> str:
 SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
+def _source_message(error: GraphQLError) -> str:
+    """The message as raised (a ``msg`` keeps its template), rather than graphql-core's copy of its text."""
+    original = error.original_error
+    if original is not None and original.args and isinstance(original.args[0], str):
+        return original.args[0]
+    return error.message
+
+
 class ErrorCodes(SchemaExtension):
     """Every top-level error carries ``extensions.code`` (contract conventions). Unexpected errors are logged with
     the request id and, in production, masked; "did you mean" suggestions are dropped there too. The log never
@@ -103,6 +113,7 @@ class ErrorCodes(SchemaExtension):
         ctx = self.execution_context.context
         production = bool(ctx is not None and ctx.production)
         request_id = getattr(ctx, "request_id", None)
+        language = getattr(ctx, "locale", "en")
         kept = []
         for error in errors:
             if getattr(error, "coded", False):
@@ -121,8 +132,10 @@ class ErrorCodes(SchemaExtension):
                     error = GraphQLError(SUGGESTION.sub("", error.message), nodes=error.nodes, path=error.path,
                                          extensions=error.extensions)
             error.extensions = {**(error.extensions or {}), "code": code}
+            if language != "en":  # F6: our own messages, in the request's language (graphql-core's stay English)
+                error.message = translate(_source_message(error), language)
             if code == TopLevelCode.SERVICE_UNAVAILABLE.value:
-                error.message = "the database is unavailable or busy; retry shortly"
+                error.message = msg("the database is unavailable or busy; retry shortly")
                 error.extensions["retryable"] = True
             # on_operation may see a streamed error again: it is coded once
             error.coded = True  # type: ignore[attr-defined]

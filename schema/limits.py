@@ -25,6 +25,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from schema.common.pagination import DEFAULT_PAGE, MAX_PAGE
 
@@ -136,26 +137,28 @@ class QueryLimits(SchemaExtension):
         document = context.graphql_document
         if document is not None:
             self.result = measure(context.schema._schema, document, context.operation_name, context.variables)
-        problem = None
+        refusal = None
         if self.result is not None:
             if self.result.depth > limits.max_depth:
-                problem = (
+                refusal = (
                     TopLevelCode.QUERY_TOO_DEEP,
-                    f"the query is {self.result.depth} levels deep; at most {limits.max_depth}",
+                    msg("the query is {depth} levels deep; at most {max}",
+                        depth=self.result.depth, max=limits.max_depth),
                 )
             elif self.result.aliases > limits.max_aliases:
-                problem = (
+                refusal = (
                     TopLevelCode.TOO_MANY_ALIASES,
-                    f"the query uses {self.result.aliases} aliases; at most {limits.max_aliases}",
+                    msg("the query uses {aliases} aliases; at most {max}",
+                        aliases=self.result.aliases, max=limits.max_aliases),
                 )
             elif self.result.cost > limits.max_cost:
-                problem = (
+                refusal = (
                     TopLevelCode.QUERY_TOO_COSTLY,
-                    f"the query may touch {self.result.cost} items; at most {limits.max_cost}",
+                    msg("the query may touch {cost} items; at most {max}", cost=self.result.cost, max=limits.max_cost),
                 )
-        if problem is not None and not context.result:
+        if refusal is not None and not context.result:
             context.result = ExecutionResult(
-                data=None, errors=[GraphQLError(problem[1], extensions={"code": problem[0].value})]
+                data=None, errors=[GraphQLError(refusal[1], extensions={"code": refusal[0].value})]
             )
         yield
 

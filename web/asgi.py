@@ -7,9 +7,10 @@ from typing import Any
 
 import orjson
 from starlette.responses import JSONResponse
-from starlette.types import Receive, Scope
+from starlette.types import Receive, Scope, Send
 
 from schema.common.errors import TopLevelCode
+from schema.common.i18n import negotiate, translate
 
 
 def header(scope: Scope, name: bytes) -> str:
@@ -60,8 +61,30 @@ def replaying(body: bytes) -> Receive:
     return receive
 
 
+class Problem(JSONResponse):
+    """A refusal before GraphQL runs, whose message is written in the request's language (F6) as it is sent:
+    ``{"errors": [...]}`` (the GraphQL shape) or, for files, ``{"error": {...}}``."""
+
+    def __init__(self, code: TopLevelCode, message: str, headers: dict | None = None, status: int | None = None,
+                 graphql: bool = True):
+        self.problem = (code, message, graphql)
+        super().__init__(self._shape(str(message)), status_code=status or code.status, headers=headers)
+
+    def _shape(self, text: str) -> dict:
+        code, _message, graphql = self.problem
+        if graphql:
+            return {"errors": [{"message": text, "extensions": {"code": code.value}}]}
+        return {"error": {"code": code.value, "message": text}}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        language = negotiate(header(scope, b"accept-language") or None)
+        if language != "en":
+            self.body = self.render(self._shape(translate(self.problem[1], language)))
+            self.headers["content-length"] = str(len(self.body))
+        await super().__call__(scope, receive, send)
+
+
 def problem(code: TopLevelCode, message: str, headers: dict | None = None, status: int | None = None) -> JSONResponse:
     """A request error in the GraphQL response shape: no ``data``, one error with ``extensions.code``; the status is
     the code's own unless the protocol asks for another."""
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code.value}}]},
-                        status_code=status or code.status, headers=headers)
+    return Problem(code, message, headers, status)

@@ -10,6 +10,7 @@ from functools import lru_cache
 import jwt
 
 from domain.shared.actor import SHOP_ROLES, Actor, Role
+from domain.shared.messages import msg
 from schema.common.ids import decode_id
 
 ALGORITHM = "HS256"
@@ -21,27 +22,27 @@ def authenticate(header: str | None, secret: str) -> tuple[Actor | None, str | N
         return None, None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, "the Authorization header must be 'Bearer <token>'"
+        return None, msg("the Authorization header must be 'Bearer <token>'")
     try:
         claims = _verified(token.strip(), secret)
     except jwt.ExpiredSignatureError:
-        return None, "the token has expired"
+        return None, msg("the token has expired")
     except jwt.InvalidTokenError as error:
-        return None, f"the token is not valid: {error}"
+        return None, msg("the token is not valid: {error}", error=str(error))
     if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= time.time():
-        return None, "the token has expired"  # a verified token is cached: its expiry is checked on every use
+        return None, msg("the token has expired")  # a verified token is cached: its expiry is checked on every use
     try:
         role = Role(claims["role"])
     except ValueError:
-        return None, f"unknown role {claims['role']!r}"
+        return None, msg("unknown role {role}", role=repr(claims["role"]))
     sub = claims["sub"]
     if not isinstance(sub, str) or not sub or len(sub) > 128:
-        return None, "the token's sub must be a user id of 1 to 128 characters"
+        return None, msg("the token's sub must be a user id of 1 to 128 characters")
     shop_id = None
     if role in SHOP_ROLES:
         shop_id = decode_id(claims.get("shop"), "Shop")
         if shop_id is None:
-            return None, f"a {role.value} token needs a 'shop' claim holding a Shop ID"
+            return None, msg("a {role} token needs a 'shop' claim holding a Shop ID", role=role.value)
     return Actor(user_id=sub, role=role, shop_id=shop_id), None
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from domain.claims.model import ClaimReason, ClaimStatus
@@ -23,9 +23,11 @@ from domain.reports import exports
 from domain.shared.actor import Actor
 from domain.shared.errors import DomainError, Forbidden, NotFound
 from domain.shared.ids import global_id
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
 from schema.common.ids import decode_id
+from web.asgi import Problem
 from web.auth import authenticate
 
 BOM = "\ufeff"
@@ -40,8 +42,8 @@ class BadParameter(Exception):
     pass
 
 
-def _problem(code: TopLevelCode, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code.value, "message": message}}, status_code=code.status)
+def _problem(code: TopLevelCode, message: str) -> Problem:
+    return Problem(code, message, graphql=False)  # written in the request's language (F6)
 
 
 def _gid(kind: str, pk: int | None) -> str:
@@ -85,14 +87,14 @@ class Parameters:
         value = self.values.get(name)
         if not value:
             if required:
-                raise BadParameter(f"`{name}` is required (ISO 8601 with an offset)")
+                raise BadParameter(msg("`{name}` is required (ISO 8601 with an offset)", name=name))
             return None
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise BadParameter(f"`{name}` must be an ISO 8601 instant with an offset") from None
+            raise BadParameter(msg("`{name}` must be an ISO 8601 instant with an offset", name=name)) from None
         if parsed.tzinfo is None:
-            raise BadParameter(f"`{name}` must carry an offset (e.g. Z or +08:00)")
+            raise BadParameter(msg("`{name}` must carry an offset (e.g. Z or +08:00)", name=name))
         return parsed
 
     def shop(self) -> tuple[int | None, bool]:
@@ -106,7 +108,8 @@ class Parameters:
         try:
             return frozenset(kind(v.strip()) for v in value.split(",") if v.strip())
         except ValueError:
-            raise BadParameter(f"`{name}` takes {', '.join(m.value for m in kind)}, separated by commas") from None
+            raise BadParameter(msg("`{name}` takes {values}, separated by commas",
+                name=name, values=", ".join(m.value for m in kind))) from None
 
 
 def export_routes(secret: str, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any]) -> list[Route]:

@@ -11,6 +11,7 @@ from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode, request_error_status
 from web.asgi import header, problem
 
@@ -45,7 +46,8 @@ class GraphQLOverHTTP:
             body_type = header(scope, b"content-type").split(";")[0].strip().lower()
             if body_type not in ACCEPTED_BODIES:
                 response = problem(
-                    TopLevelCode.UNSUPPORTED_MEDIA_TYPE, f"send {ACCEPTED_BODIES[0]}, not {body_type or 'nothing'}"
+                    TopLevelCode.UNSUPPORTED_MEDIA_TYPE, msg("send {wanted}, not {sent}",
+                        wanted=ACCEPTED_BODIES[0], sent=body_type or "nothing")
                 )
                 return await response(scope, receive, send)
         elif method == "GET":

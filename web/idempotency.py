@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.shared.idempotency import IdempotencyClaim
+from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from web.asgi import json_body, problem, replaying
 from web.auth import authenticate
@@ -53,7 +54,8 @@ class Idempotency:
             return await self.app(scope, replay, send)
         text = key.decode("latin-1").strip()
         if not text or len(text) > MAX_KEY:
-            return await problem(TopLevelCode.BAD_USER_INPUT, f"an Idempotency-Key is 1 to {MAX_KEY} characters")(
+            return await problem(TopLevelCode.BAD_USER_INPUT, msg("an Idempotency-Key is 1 to {max} characters",
+                max=MAX_KEY))(
                 scope, replay, send
             )
         now = self.clock_for(Request(scope)).now()

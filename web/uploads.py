@@ -13,14 +13,15 @@ from domain.uploads.model import MAX_UPLOAD_BYTES
 from domain.uploads.ports import BlobStore
 from domain.uploads.services import can_read_upload, store_upload
 from schema.common.errors import TopLevelCode
+from web.asgi import Problem
 from web.auth import authenticate
 from web.files import recognise
 
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-def _problem(code: TopLevelCode, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code.value, "message": message}}, status_code=code.status)
+def _problem(code: TopLevelCode, message: str) -> Problem:
+    return Problem(code, message, graphql=False)  # written in the request's language (F6)
 
 
 def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for) -> list[Route]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import Enum
 
 from domain.shared.errors import Field, InvalidInput
+from domain.shared.messages import msg
 from domain.shared.text import bounded_text
 
 MAX_REMARK = 500  # N1: code points after NFC
@@ -101,9 +102,10 @@ def normalise_binding(keys: str, field: Field = ("input", "keys")) -> str:
     for modifier in modifiers:
         name = _MODIFIER_NAMES.get(modifier.lower())
         if name is None:
-            raise InvalidInput(f"{modifier!r} is not a modifier (Ctrl, Alt, Shift, Meta)", field)
+            raise InvalidInput(msg("{modifier} is not a modifier (Ctrl, Alt, Shift, Meta)",
+                modifier=repr(modifier)), field)
         if name in names:
-            raise InvalidInput(f"{name} appears twice", field)
+            raise InvalidInput(msg("{name} appears twice", name=name), field)
         names.append(name)
     lowered = key.lower()
     if lowered in _NAMED_KEYS:
@@ -111,11 +113,12 @@ def normalise_binding(keys: str, field: Field = ("input", "keys")) -> str:
     elif len(key) == 1 and (_PLAIN_KEY.fullmatch(lowered) or key == "+"):
         key = key.upper()
     else:
-        raise InvalidInput(f"{key!r} is not a key this binding can use", field)
+        raise InvalidInput(msg("{key} is not a key this binding can use", key=repr(key)), field)
     return "+".join([m for m in MODIFIERS if m in names] + [key])
 
 
 def shortcut_action(action: str) -> str:
     if action not in DEFAULT_SHORTCUTS:
-        raise InvalidInput(f"unknown action; one of {', '.join(DEFAULT_SHORTCUTS)}", ("input", "action"))
+        raise InvalidInput(msg("unknown action; one of {actions}",
+            actions=", ".join(DEFAULT_SHORTCUTS)), ("input", "action"))
     return action

@@ -27,6 +27,7 @@ from domain.orders.model import Order
 from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.services import require_own_shop
 
@@ -190,7 +191,8 @@ async def set_shortcut(uow: UnitOfWork, actor: Actor, clock: Clock, action: str,
         bindings = {**DEFAULT_SHORTCUTS, **await uow.annotations.shortcuts(actor.user_id)}
         holder = next((a for a, k in bindings.items() if k == binding and a != action), None)
         if holder is not None:
-            raise DomainError(f"{binding} is already bound to {holder}", ("input", "keys"), ErrorCode.SHORTCUT_CONFLICT)
+            raise DomainError(msg("{binding} is already bound to {holder}",
+                binding=binding, holder=holder), ("input", "keys"), ErrorCode.SHORTCUT_CONFLICT)
         bindings[action] = binding
         await uow.annotations.save_shortcuts(actor.user_id, bindings, action)
         await uow.events.record(Event.of(EventType.SHORTCUT_CHANGED, "Agent", actor.user_id, actor, clock.now(),

@@ -10,6 +10,7 @@ from domain.appeals.model import ReviewAppealOutcome as O
 from domain.calendar.model import WorkingCalendar, end_of_day, natural_days_end
 from domain.claims.model import Claim, RulingOutcome
 from domain.shared.clock import SHANGHAI
+from domain.shared.messages import msg
 
 WINDOW_DAYS = {AppealKind.REVIEW: 30, AppealKind.ARBITRATION: 7, AppealKind.COMPENSATION: 7,
                AppealKind.RETURN_RATE: 7}  # A3, natural days
@@ -46,18 +47,18 @@ def claim_window_start(kind: AppealKind, claim: Claim) -> tuple[datetime | None,
     """A1/A3 for the kinds whose subject is a claim: the event that opens the window, or why this claim cannot be
     appealed that way (then ``None`` and the reason)."""
     if kind is AppealKind.REVIEW:
-        return None, "a REVIEW appeal's subject is a review, not a claim"
+        return None, msg("a REVIEW appeal's subject is a review, not a claim")
     if kind is AppealKind.RETURN_RATE:
         if not claim.counts_toward_return_rate:
-            return None, "this claim does not count toward the return rate"
+            return None, msg("this claim does not count toward the return rate")
         return claim.submitted_at, None
     ruling = claim.ruling
     if ruling is None or ruling.withdrawn_at is not None:
-        return None, "the claim has no ruling in force"
+        return None, msg("the claim has no ruling in force")
     if kind is AppealKind.ARBITRATION and ruling.outcome is RulingOutcome.MERCHANT_WINS:
-        return None, "the ruling went the shop's way; there is nothing to appeal"
+        return None, msg("the ruling went the shop's way; there is nothing to appeal")
     if kind is AppealKind.COMPENSATION and not (ruling.refund.fen or ruling.penalty.fen):
-        return None, "nothing was deducted for this claim"
+        return None, msg("nothing was deducted for this claim")
     return ruling.decided_at, None
 
 

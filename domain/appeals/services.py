@@ -36,6 +36,7 @@ from domain.shared.errors import (
     stored,
 )
 from domain.shared.ids import global_id
+from domain.shared.messages import msg
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerEntryKind
@@ -110,11 +111,13 @@ async def _check_restriction(uow: UnitOfWork, shop_id: int, now: datetime) -> No
     if restriction is None or not restriction.in_force(now):
         return
     if restriction.mode is RestrictionMode.CLOSED:
-        raise DomainError(f"the shop may not file appeals: {restriction.reason}", None, ErrorCode.APPEALS_CLOSED)
+        raise DomainError(msg("the shop may not file appeals: {reason}",
+            reason=restriction.reason), None, ErrorCode.APPEALS_CLOSED)
     limit = present(restriction.max_per_30_days, "a LIMITED restriction's limit")
     if await uow.appeals.filed_since(shop_id, now - rules.ROLLING) >= limit:
         raise DomainError(
-            f"the shop may file {restriction.max_per_30_days} appeal(s) per 30 days: {restriction.reason}",
+            msg("the shop may file {max} appeal(s) per 30 days: {reason}",
+                max=restriction.max_per_30_days, reason=restriction.reason),
             None,
             ErrorCode.APPEAL_LIMIT_REACHED,
         )
@@ -138,9 +141,10 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
         start = await _window_start(uow, actor, request)
         if not rules.within_window(request.kind, start, now):
             days, until = rules.WINDOW_DAYS[request.kind], rules.deadline(request.kind, start)
-            raise DomainError(f"a {request.kind.value} appeal is due within {days} natural days, by "
-                              f"{until.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S} Asia/Shanghai (A3)", SUBJECT,
-                              ErrorCode.APPEAL_WINDOW_CLOSED)
+            raise DomainError(msg("a {kind} appeal is due within {days} natural days, by {until} Asia/Shanghai (A3)",
+                                  kind=request.kind.value, days=days,
+                                  until=until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")),
+                              SUBJECT, ErrorCode.APPEAL_WINDOW_CLOSED)
         await _check_restriction(uow, actor.shop, now)
         evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
         calendar = await load_calendar(uow, rules.years_for_deadline(now))
@@ -247,7 +251,8 @@ async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: App
         if appeal is None:
             raise NotFound("no such appeal", ("input", "appealId"))
         if appeal.status is not AppealStatus.PENDING:
-            raise InvalidState(f"the appeal was already {appeal.status.value}", ("input", "appealId"))
+            raise InvalidState(msg("the appeal was already {status}",
+                status=appeal.status.value), ("input", "appealId"))
         appeal.review_outcomes = _check_decision(request, appeal)
         appeal.status = AppealStatus.APPROVED if request.approve else AppealStatus.REJECTED
         appeal.decided_at, appeal.decided_by, appeal.decision_note = now, actor.user_id, note

@@ -4,6 +4,7 @@ from datetime import date
 
 from domain.calendar.model import WorkingCalendar, YearCalendar
 from domain.shared.errors import InvalidInput
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork
 
 MIN_YEAR, MAX_YEAR = 2004, 2100
@@ -11,15 +12,16 @@ MIN_YEAR, MAX_YEAR = 2004, 2100
 
 def year_calendar(year: int, holidays: list[date], workdays: list[date]) -> YearCalendar:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidInput(f"a year between {MIN_YEAR} and {MAX_YEAR}", ("input", "year"))
+        raise InvalidInput(msg("a year between {min} and {max}", min=MIN_YEAR, max=MAX_YEAR), ("input", "year"))
     for name, days in (("holidays", holidays), ("workdays", workdays)):
         for i, day in enumerate(days):
             if day.year != year:
-                raise InvalidInput(f"{day} is not in {year}", ("input", name, i))
+                raise InvalidInput(msg("{day} is not in {year}", day=day, year=year), ("input", name, i))
     for i, day in enumerate(workdays):
         if day.weekday() < 5:
             raise InvalidInput(
-                f"{day} is a weekday; list only weekend days worked in lieu (调休)", ("input", "workdays", i)
+                msg("{day} is a weekday; list only weekend days worked in lieu (调休)",
+                    day=day), ("input", "workdays", i)
             )
     if set(holidays) & set(workdays):
         raise InvalidInput("a day cannot be both a holiday and a working day", ("input", "workdays"))

@@ -4,6 +4,7 @@ from domain.catalog.model import Product
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput
+from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork
@@ -18,7 +19,7 @@ async def register_product(
     """The shop's MERCHANT lists a product in their own shop; the price is the catalogue's from then on."""
     actor.require(Role.MERCHANT)
     if not (0 < price.fen <= MAX_PRICE.fen):
-        raise InvalidInput(f"a price is above ¥0.00 and at most {MAX_PRICE}", ("input", "price"))
+        raise InvalidInput(msg("a price is above ¥0.00 and at most {max}", max=MAX_PRICE), ("input", "price"))
     product = Product(
         shop_id=actor.shop,
         sku=bounded_text(sku, field=("input", "sku"), max_len=64, min_len=1),

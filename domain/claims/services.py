@@ -40,6 +40,7 @@ from domain.shared.errors import (
     present,
     stored,
 )
+from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -98,9 +99,10 @@ class RespondToEscalation:
 def _transition(claim: Claim, action: Action, actor: Actor) -> None:
     allowed = TRANSITIONS[action]
     if actor.role is not allowed.role:
-        raise Forbidden(f"only {allowed.role.value} may do this")
+        raise Forbidden(msg("only {role} may do this", role=allowed.role.value))
     if claim.status not in allowed.sources:
-        raise InvalidState(f"the claim is {claim.status.value}; that is not possible now", ("input", "claimId"))
+        raise InvalidState(msg("the claim is {status}; that is not possible now",
+            status=claim.status.value), ("input", "claimId"))
     if allowed.target is not None:
         claim.status = allowed.target
 
@@ -110,7 +112,8 @@ async def evidence_from_uploads(
 ) -> list[Evidence]:
     """Evidence from the actor's own uploads; someone else's upload reads as not found."""
     if len(requests) > MAX_EVIDENCE_PER_CALL:
-        raise InvalidInput(f"at most {MAX_EVIDENCE_PER_CALL} evidence files at once", ("input", "evidence"))
+        raise InvalidInput(msg("at most {max} evidence files at once",
+            max=MAX_EVIDENCE_PER_CALL), ("input", "evidence"))
     uploads = await uow.uploads.get_many([r.upload_id for r in requests])
     items = []
     for i, request in enumerate(requests):
@@ -142,10 +145,11 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
                 "the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED
             )
         if order.status is not OrderStatus.DELIVERED:
-            raise InvalidState(f"the order is {order.status.value}", ("input", "orderLineId"))
+            raise InvalidState(msg("the order is {status}", status=order.status.value), ("input", "orderLineId"))
         if damaged > line.quantity:
             raise InvalidInput(
-                f"at most the line's quantity, {line.quantity.normalize()}", ("input", "damagedQuantity")
+                msg("at most the line's quantity, {quantity}",
+                    quantity=f"{line.quantity.normalize():f}"), ("input", "damagedQuantity")
             )
         product = (await uow.products.get_many([line.product_id]))[line.product_id]
         covered = rules.covered_by_guarantee(product.fresh, request.reason)
@@ -369,7 +373,7 @@ def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Mon
     penalty = rules.standard_penalty(order.penalty_basis)
     if request.agreed_penalty is not None:
         if request.agreed_penalty < penalty:
-            raise DomainError(f"an agreed penalty may not be below the platform amount {penalty}",
+            raise DomainError(msg("an agreed penalty may not be below the platform amount {penalty}", penalty=penalty),
                               ("input", "agreedPenalty"), ErrorCode.PENALTY_BELOW_MINIMUM)
         penalty = request.agreed_penalty
     return refund, penalty, None

@@ -17,6 +17,7 @@ from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound, stored
 from domain.shared.ids import global_id
+from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -58,11 +59,11 @@ class TemplateRequest:
 def _check_template(request: TemplateRequest, now: datetime) -> None:
     f = ("input",)
     if not 0 < request.face_value.fen <= MAX_FACE.fen:
-        raise InvalidInput(f"a face value is above ¥0.00 and at most {MAX_FACE}", (*f, "faceValue"))
+        raise InvalidInput(msg("a face value is above ¥0.00 and at most {max}", max=MAX_FACE), (*f, "faceValue"))
     if request.threshold is not None and request.threshold.fen <= 0:
         raise InvalidInput("a threshold is above ¥0.00 (leave it out for none)", (*f, "threshold"))
     if not 1 <= request.total_stock <= MAX_STOCK:
-        raise InvalidInput(f"total stock is 1 to {MAX_STOCK}", (*f, "totalStock"))
+        raise InvalidInput(msg("total stock is 1 to {max}", max=MAX_STOCK), (*f, "totalStock"))
     if not 1 <= request.per_user_limit <= request.total_stock:
         raise InvalidInput("the per-user limit is at least 1 and at most the stock", (*f, "perUserLimit"))
     fixed = request.valid_from is not None or request.valid_until is not None
@@ -90,7 +91,8 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
     """W1: the platform issues platform coupons, a streamer its live room's, a merchant its shop's."""
     actor.require(Role.PLATFORM, Role.STREAMER, Role.MERCHANT)
     if ISSUER_ROLE[request.issuer_kind] is not actor.role:
-        raise Forbidden(f"{request.issuer_kind.value} coupons are issued by {ISSUER_ROLE[request.issuer_kind].value}")
+        raise Forbidden(msg("{kind} coupons are issued by {role}",
+            kind=request.issuer_kind.value, role=ISSUER_ROLE[request.issuer_kind].value))
     now = clock.now()
     _check_template(request, now)
     name = bounded_text(request.name, field=("input", "name"), max_len=100, min_len=1)
@@ -163,7 +165,8 @@ async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id:
         template_pk = stored(template.id)
         owned = await uow.coupons.count_owned(template_pk, actor.user_id)
         if owned >= template.per_user_limit:
-            raise DomainError(f"at most {template.per_user_limit} per account", ("input", "templateId"),
+            raise DomainError(msg("at most {limit} per account",
+                limit=template.per_user_limit), ("input", "templateId"),
                               ErrorCode.COUPON_CLAIM_LIMIT_REACHED)
         if not await uow.coupons.take_stock(template_pk):
             raise DomainError("this coupon is out of stock", ("input", "templateId"), ErrorCode.COUPON_OUT_OF_STOCK)

@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import DomainError, ErrorCode, Forbidden
+from domain.shared.messages import msg
 
 
 class EventType(str, Enum):
@@ -122,8 +123,8 @@ class FellBehind(DomainError):
     code = ErrorCode.SUBSCRIBER_TOO_SLOW
 
     def __init__(self, last_id: int):
-        super().__init__("the subscriber fell behind the events and was closed; resume from the last cursor it "
-                         "received (events(after:) or the subscription's after)")
+        super().__init__(msg("the subscriber fell behind the events and was closed; resume from the last cursor it "
+                             "received (events(after:) or the subscription's after)"))
         self.last_id = last_id
 
 

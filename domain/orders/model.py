@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from domain.calendar.model import natural_days_end
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import Field, InvalidInput, InvalidState
+from domain.shared.messages import msg
 from domain.shared.money import Money
 
 if TYPE_CHECKING:
@@ -38,9 +39,9 @@ def parse_quantity(value: Decimal | str, field: Field) -> Decimal:
     try:
         quantity = Decimal(value)
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(f"{value!r} is not a quantity", field) from None
+        raise InvalidInput(msg("{value} is not a quantity", value=repr(value)), field) from None
     if not quantity.is_finite() or quantity <= 0 or quantity > MAX_QUANTITY:
-        raise InvalidInput(f"a quantity is above 0 and at most {MAX_QUANTITY}", field)
+        raise InvalidInput(msg("a quantity is above 0 and at most {max}", max=MAX_QUANTITY), field)
     if quantity != quantity.quantize(QUANTITY_PLACES):
         raise InvalidInput("a quantity has at most three decimal places", field)
     return quantity.quantize(QUANTITY_PLACES)
@@ -162,10 +163,11 @@ class Order:
         if self.payment_method is PaymentMethod.CASH_ON_DELIVERY:
             raise InvalidState("a cash-on-delivery order is paid at delivery", ("input", "orderId"))
         if self.status is not OrderStatus.AWAITING_PAYMENT:
-            raise InvalidState(f"the order is {self.status.value}, not awaiting payment", ("input", "orderId"))
+            raise InvalidState(msg("the order is {status}, not awaiting payment",
+                status=self.status.value), ("input", "orderId"))
         at = self._moment(at, now, self.placed_at, ("input", "at"))
         if succeeded and at > self.payment_due_at(timeout):
-            raise InvalidState(f"the payment window closed at {self.payment_due_at(timeout).isoformat()}",
+            raise InvalidState(msg("the payment window closed at {at}", at=self.payment_due_at(timeout).isoformat()),
                                ("input", "at"))
         if succeeded:
             self.status, self.paid_at = OrderStatus.PAID, at
@@ -178,7 +180,8 @@ class Order:
         cod = self.payment_method is PaymentMethod.CASH_ON_DELIVERY
         expected = OrderStatus.AWAITING_PAYMENT if cod else OrderStatus.PAID
         if self.status is not expected:
-            raise InvalidState(f"the order is {self.status.value}; it cannot be signed for", ("input", "orderId"))
+            raise InvalidState(msg("the order is {status}; it cannot be signed for",
+                status=self.status.value), ("input", "orderId"))
         self._moment(signed_at, now, self.paid_at or self.placed_at, ("input", "signedAt"))
         self.status, self.signed_at = OrderStatus.DELIVERED, signed_at
         if cod:

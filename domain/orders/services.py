@@ -27,6 +27,7 @@ from domain.orders.ports import OrderQuery
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, Forbidden, InvalidInput, NotFound, stored
+from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -54,9 +55,9 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
     checked as the checkout quote checks them, priced (W5) and locked (W6); nothing changes on an error."""
     actor.require(Role.BUYER)
     if not 1 <= len(request.lines) <= MAX_LINES:
-        raise InvalidInput(f"an order has 1 to {MAX_LINES} lines", ("input", "lines"))
+        raise InvalidInput(msg("an order has 1 to {max} lines", max=MAX_LINES), ("input", "lines"))
     if not 0 <= request.shipping_fee.fen <= MAX_SHIPPING.fen:
-        raise InvalidInput(f"shipping is between ¥0.00 and {MAX_SHIPPING}", ("input", "shippingFee"))
+        raise InvalidInput(msg("shipping is between ¥0.00 and {max}", max=MAX_SHIPPING), ("input", "shippingFee"))
     if request.coupon_ids is not None and len(request.coupon_ids) > len(APPLICATION_ORDER):
         raise DomainError("at most one coupon of each issuer kind", ("input", "couponIds"),
                           ErrorCode.COUPON_STACKING_CONFLICT)
@@ -107,7 +108,8 @@ def _refuse_unusable(quote: Quote, coupon_ids: list[int | None]) -> None:
         if reasons == [Ineligibility.SAME_KIND_ALREADY_CHOSEN]:
             raise DomainError("at most one coupon of each issuer kind per order (W4)", field,
                               ErrorCode.COUPON_STACKING_CONFLICT)
-        raise DomainError("this coupon cannot be used here: " + ", ".join(r.value for r in reasons), field,
+        raise DomainError(msg("this coupon cannot be used here: {reasons}",
+            reasons=", ".join(r.value for r in reasons)), field,
                           ErrorCode.COUPON_NOT_APPLICABLE)
     if len(coupon_ids) != len(set(coupon_ids)):
         raise DomainError("a coupon is used once per order", ("input", "couponIds"), ErrorCode.COUPON_STACKING_CONFLICT)

@@ -7,6 +7,7 @@ from datetime import datetime
 from domain.reports.model import MAX_DAYS, GovernanceReport
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import Forbidden, InvalidInput, NotFound
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork
 
 
@@ -25,7 +26,7 @@ async def governance_report(uow: UnitOfWork, actor: Actor, now: datetime, shop_i
     if not start < end:
         raise InvalidInput("`from` must be before `to`", ("from",))
     if (end - start).days >= MAX_DAYS:
-        raise InvalidInput(f"a report covers at most {MAX_DAYS} days", ("to",))
+        raise InvalidInput(msg("a report covers at most {max} days", max=MAX_DAYS), ("to",))
     async with uow:
         if shop_id is not None and shop_id not in await uow.shops.get_many([shop_id]):
             raise NotFound("no such shop", ("shopId",))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain.shared.errors import Forbidden
+from domain.shared.messages import msg
 
 
 class Role(str, Enum):
@@ -34,7 +35,8 @@ class Actor:
         """G6: raise ``Forbidden`` unless the actor has one of ``roles``."""
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden(f"this operation needs the role {allowed}; you act as {self.role.value}")
+            raise Forbidden(msg("this operation needs the role {allowed}; you act as {role}",
+                allowed=allowed, role=self.role.value))
 
     @property
     def shop(self) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
+from domain.shared.messages import msg
+
 
 class ErrorCode(str, Enum):
     """Stable codes of the contract's ``ErrorCode`` (names are binding)."""
@@ -73,7 +75,8 @@ class ConcurrentUpdate(InvalidState):
     """Another request changed the same object first (a conditional UPDATE matched no row)."""
 
     def __init__(self, what: str):
-        super().__init__(f"the {what} was changed by another request at the same time; reload and retry")
+        super().__init__(msg("the {what} was changed by another request at the same time; reload and retry",
+                             what=what))
 
 
 class Forbidden(Exception):

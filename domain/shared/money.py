@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from domain.shared.errors import InvalidInput
+from domain.shared.messages import msg
 
 CENT = Decimal("0.01")
 
@@ -34,11 +35,11 @@ class Money:
         try:
             value = Decimal(yuan)
         except (InvalidOperation, ValueError, TypeError):
-            raise InvalidInput(f"{yuan!r} is not an amount", field) from None
+            raise InvalidInput(msg("{value} is not an amount", value=repr(yuan)), field) from None
         if not value.is_finite():
             raise InvalidInput("an amount must be a finite number", field)
         if value != value.quantize(CENT):
-            raise InvalidInput(f"{value} has more than two decimal places (G1: fen)", field)
+            raise InvalidInput(msg("{value} has more than two decimal places (G1: fen)", value=value), field)
         return Money(int(value * 100))
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput
+from domain.shared.messages import msg
 
 
 def normalise(text: str) -> str:
@@ -17,7 +18,9 @@ def bounded_text(text: str, *, field: tuple[str | int, ...], max_len: int, min_l
     if strip:
         value = value.strip()
     if len(value) > max_len:
-        raise DomainError(f"at most {max_len} characters, got {len(value)}", field, ErrorCode.TEXT_TOO_LONG)
+        raise DomainError(msg("at most {max} characters, got {count}",
+            max=max_len, count=len(value)), field, ErrorCode.TEXT_TOO_LONG)
     if len(value) < min_len:
-        raise InvalidInput(f"at least {min_len} character(s) needed" if min_len > 1 else "must not be empty", field)
+        raise InvalidInput(msg("at least {min} character(s) needed",
+            min=min_len) if min_len > 1 else "must not be empty", field)
     return value

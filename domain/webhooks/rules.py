@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput
+from domain.shared.messages import msg
 from domain.webhooks.model import DeliveryStatus
 
 MAX_URL = 2000
@@ -29,7 +30,7 @@ def check_url(url: str, allow_private: bool) -> str:
     """E6: an absolute ``https://`` URL without credentials (``http://`` too when private addresses are allowed, for
     local tools); returns its host. Whether the host's addresses are allowed is ``check_address``'s."""
     if len(url) > MAX_URL:
-        raise InvalidInput(f"the URL is longer than {MAX_URL} characters", ("input", "url"))
+        raise InvalidInput(msg("the URL is longer than {max} characters", max=MAX_URL), ("input", "url"))
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018  (a port that is not a number raises here)
@@ -57,11 +58,12 @@ def forbidden_address(address: str) -> bool:
 
 def check_addresses(host: str, addresses: list[str], allow_private: bool) -> None:
     if not addresses:
-        raise UnsafeUrl(f"{host} does not resolve")
+        raise UnsafeUrl(msg("{host} does not resolve", host=host))
     if not allow_private:
         bad = sorted({a for a in addresses if forbidden_address(a)})
         if bad:
-            raise UnsafeUrl(f"{host} resolves to an address webhooks may not reach ({', '.join(bad)})")
+            raise UnsafeUrl(msg("{host} resolves to an address webhooks may not reach ({addresses})",
+                host=host, addresses=", ".join(bad)))
 
 
 def new_secret() -> str:

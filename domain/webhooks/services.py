@@ -11,6 +11,7 @@ from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound, stored
 from domain.shared.ids import global_id
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
 from domain.webhooks import rules
 from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
@@ -64,7 +65,7 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
         if scope is not None and scope not in await uow.shops.get_many([scope]):
             raise NotFound("no such shop", ("input", "shopId"))
         if len(await uow.webhooks.owned(owner_role, own_shop)) >= MAX_ENDPOINTS:
-            raise InvalidInput(f"an owner has at most {MAX_ENDPOINTS} webhook endpoints", ("input",))
+            raise InvalidInput(msg("an owner has at most {max} webhook endpoints", max=MAX_ENDPOINTS), ("input",))
         endpoint = await uow.webhooks.add(WebhookEndpoint(
             url=url, event_types=frozenset(event_types), owner_role=owner_role, owner_id=actor.user_id,
             shop_id=scope, secret=secret, created_at=clock.now()))

@@ -36,7 +36,7 @@ class CouponRow(SQLModel, table=True):
 
     __tablename__ = "coupons"
     __table_args__ = (UniqueConstraint("template_id", "owner_id", "seq", name="uq_coupons_owner_seq"),
-                      Index("ix_coupons_owner", "owner_id", "id"))
+                      Index("ix_coupons_owner", "owner_id", "id"), Index("ix_coupons_used", "used_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     template_id: int = Field(foreign_key="coupon_templates.id")

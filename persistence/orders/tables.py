@@ -18,6 +18,8 @@ class OrderRow(SQLModel, table=True):
         Index("ix_orders_placed", "placed_at", "id"),
         Index("ix_orders_payable", "payable_fen", "id"),
         Index("ix_orders_status", "status", "id"),
+        Index("ix_orders_shop_signed", "shop_id", "signed_at"),
+        Index("ix_orders_signed", "signed_at"),
         Index("ix_orders_buyer", "buyer_id", "id"),
         Index("ix_orders_shop", "shop_id", "id"),
     )

@@ -31,7 +31,9 @@ class LedgerEntryRow(SQLModel, table=True):
     """Append-only: never updated or deleted (G5). ``reverses_id`` is unique, so an entry is reversed once."""
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (Index("ix_ledger_shop", "shop_id", "id"),)
+    __table_args__ = (Index("ix_ledger_shop", "shop_id", "id"),
+                      Index("ix_ledger_entries_shop_created", "shop_id", "created_at"),
+                      Index("ix_ledger_entries_created", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     shop_id: int = Field(foreign_key="shops.id")

@@ -6,9 +6,11 @@ from enum import Enum
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types import Info
 
 from domain.shared.errors import DomainError
 from domain.shared.errors import ErrorCode as DomainErrorCode
+from schema.common.i18n import translate
 
 # Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
 ErrorCode = DomainErrorCode
@@ -64,15 +66,20 @@ def request_error_status(code: str | None) -> int:
 @strawberry.type
 class UserError:
     code: ErrorCode
-    message: str
     field: list[str] | None = strawberry.field(
         default=None, description='Path to the input field at fault, e.g. ["input", "text"].'
     )
+    text: strawberry.Private[str] = ""
+
+    @strawberry.field(description="F6: in the request's language (Accept-Language: zh-CN or English); `code` is the "
+                                  "same in every language.")
+    def message(self, info: Info) -> str:
+        return translate(self.text, info.context.locale)
 
     @staticmethod
     def of(error: DomainError) -> UserError:
         field = [str(part) for part in error.field] if error.field else None
-        return UserError(code=error.code, message=error.message, field=field)
+        return UserError(code=error.code, field=field, text=error.message)
 
 
 def bad_input(message: str) -> GraphQLError:

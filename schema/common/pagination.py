@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from domain.shared.messages import msg
 from schema.common.errors import bad_input
 from schema.common.ids import decode_cursor, encode_cursor
 
@@ -85,7 +86,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if not 1 <= first <= MAX_PAGE:
-        raise bad_input(f"first must be between 1 and {MAX_PAGE}")
+        raise bad_input(msg("first must be between 1 and {max}", max=MAX_PAGE))
     return first
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 
 from domain.shared.listing import Page, SortDirection
+from domain.shared.messages import msg
 
 __all__ = ["SortDirection", "sort_key", "sorted_page"]
 from schema.common.errors import bad_input
@@ -45,8 +46,8 @@ def sorted_page(first: int | None, after: str | None, field: str | None, directi
     if raw is None or len(raw) != 3 or not isinstance(raw[0], str) or not isinstance(raw[2], int):
         raise bad_input("that `after` cursor is not one this list gave out (or it was made without `sortBy`)")
     if raw[0] != _tag(field, direction):
-        raise bad_input(f"that `after` cursor was made for the sort {raw[0]}, not {_tag(field, direction)}: "
-                        "ask for the first page again")
+        raise bad_input(msg("that `after` cursor was made for the sort {made}, not {asked}: ask for the first page "
+                            "again", made=raw[0], asked=_tag(field, direction)))
     try:
         value = datetime.fromisoformat(raw[1]) if kind is datetime else kind(raw[1])
     except (TypeError, ValueError):

@@ -1,4 +1,5 @@
-"""shop_scores (A6 in O(1)): the experience score's counters per shop, filled from the rows
+"""shop_scores (A6 in O(1)): the experience score's counters per shop, filled from the rows; and the indexes the
+governance report's periods read through (F4)
 
 Revision ID: 0012
 Revises: 0011
@@ -11,6 +12,14 @@ revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
+
+REPORT_INDEXES = [
+    ('ix_orders_shop_signed', 'orders', ['shop_id', 'signed_at']),
+    ('ix_orders_signed', 'orders', ['signed_at']),
+    ('ix_ledger_entries_shop_created', 'ledger_entries', ['shop_id', 'created_at']),
+    ('ix_ledger_entries_created', 'ledger_entries', ['created_at']),
+    ('ix_coupons_used', 'coupons', ['used_at']),
+]
 
 
 def upgrade() -> None:
@@ -35,5 +44,11 @@ def upgrade() -> None:
     )
 
 
+    for name, table, columns in REPORT_INDEXES:
+        op.create_index(name, table, columns)
+
+
 def downgrade() -> None:
+    for name, table, _ in REPORT_INDEXES:
+        op.drop_index(name, table_name=table)
     op.drop_table('shop_scores')
