@@ -63,21 +63,21 @@ class SqlReportRepository:
         submitted = [CLAIMS.c.submitted_at >= start, CLAIMS.c.submitted_at < end, *of_shop(CLAIMS.c.shop_id)]
         delivered = await self._scalar(select(func.count()).select_from(ORDERS).where(
             ORDERS.c.signed_at >= start, ORDERS.c.signed_at < end, *of_shop(ORDERS.c.shop_id)))
-        by_status: dict[str, int] = dict((await self.session.execute(
-            select(CLAIMS.c.status, func.count()).where(*submitted).group_by(CLAIMS.c.status))).all())
         claim_events = and_(EVENTS.c.subject_type == "Claim",
                             EVENTS.c.subject_key == cast(CLAIMS.c.id, String))
-        escalated = await self._scalar(select(func.count()).select_from(CLAIMS).where(
-            *submitted, exists().where(claim_events, EVENTS.c.type == EventType.CLAIM_ESCALATED.value)))
-        ruled = [*submitted, CLAIMS.c.ruling_outcome.is_not(None)]
-        rulings = await self._scalar(select(func.count()).select_from(CLAIMS).where(*ruled))
-        buyer_wins = await self._scalar(select(func.count()).select_from(CLAIMS).where(
-            *ruled, CLAIMS.c.ruling_outcome == RulingOutcome.BUYER_WINS.value))
+        escalated = exists().where(claim_events, EVENTS.c.type == EventType.CLAIM_ESCALATED.value)
+        by_status: dict[str, int] = {}
+        escalated_count = rulings = buyer_wins = 0
+        for status, count, was_escalated, ruled, won in (await self.session.execute(  # one pass over the claims
+                select(CLAIMS.c.status, func.count(), func.count().filter(escalated),
+                       func.count().filter(CLAIMS.c.ruling_outcome.is_not(None)),
+                       func.count().filter(CLAIMS.c.ruling_outcome == RulingOutcome.BUYER_WINS.value))
+                .where(*submitted).group_by(CLAIMS.c.status))).all():
+            by_status[status] = count
+            escalated_count, rulings, buyer_wins = escalated_count + was_escalated, rulings + ruled, buyer_wins + won
         median = await self._median_response_hours(submitted, claim_events)
         paid = [LEDGER.c.created_at >= start, LEDGER.c.created_at < end, *of_shop(LEDGER.c.shop_id)]
-        sums = dict((await self.session.execute(
-            select(KIND, func.sum(LEDGER.c.amount_fen)).select_from(LEDGER_WITH_REVERSED)
-            .where(*paid, KIND.in_(PAID_KINDS)).group_by(KIND))).all())
+        days = await self._days(start, end, submitted, paid)  # the period's money is the sum of its days
         filed = [APPEALS.c.submitted_at >= start, APPEALS.c.submitted_at < end, *of_shop(APPEALS.c.shop_id)]
         appeals_filed = await self._scalar(select(func.count()).select_from(APPEALS).where(*filed))
         approved = await self._scalar(select(func.count()).select_from(APPEALS).where(
@@ -93,13 +93,13 @@ class SqlReportRepository:
                    COUPONS.c.used_at >= start, COUPONS.c.used_at < end, *of_shop(ORDERS.c.shop_id)))).one()
         return GovernanceReport(
             start=start, end=end, shop_id=shop_id, orders_delivered=delivered,
-            claims_submitted=sum(by_status.values()), claims_by_status=by_status, claims_escalated=escalated,
+            claims_submitted=sum(by_status.values()), claims_by_status=by_status, claims_escalated=escalated_count,
             rulings=rulings, buyer_wins=buyer_wins, median_response_hours=median,
-            refunds_paid=Money(-int(sums.get(LedgerEntryKind.CLAIM_REFUND.value) or 0)),
-            penalties_paid=Money(-int(sums.get(LedgerEntryKind.CLAIM_PENALTY.value) or 0)),
+            refunds_paid=Money(sum(d.refunds_paid.fen for d in days)),
+            penalties_paid=Money(sum(d.penalties_paid.fen for d in days)),
             appeals_filed=appeals_filed, appeals_approved=approved, appeals_overdue=overdue,
             coupons_used=used, coupon_discount=Money(int(discount)),
-            days=await self._days(start, end, submitted, paid))
+            days=days)
 
     async def _median_response_hours(self, submitted: list[ColumnElement[bool]],
                                      claim_events: ColumnElement[bool]) -> float | None:
