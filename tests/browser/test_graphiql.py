@@ -5,6 +5,7 @@ aborted and fails the test, so a CDN reference cannot slip back in."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -92,15 +93,30 @@ async def test_graphiql_runs_a_query_with_the_network_closed(server, settings):
 
 
 SET_QUERY = "text => document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(text)"
+
+
+@contextlib.asynccontextmanager
+async def graphiql(base: str):
+    """Headless Chromium on the server's GraphiQL page: the page, and the errors it raises."""
+    from playwright.async_api import async_playwright
+
+    assert os.path.exists(CHROMIUM), MISSING
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = await browser.new_page()
+            problems: list[str] = []
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            await page.goto(base + "/graphql")
+            yield page, problems
+        finally:
+            await browser.close()
 CREDIT = """mutation($shop: ID!, $amount: Decimal!) { creditShopAccount(input: {shopId: $shop, bucket: DEPOSIT,
   amount: $amount}) { userErrors { code } } }"""
 
 
 async def test_graphiql_watches_events_live_over_its_websocket(server, settings):
     """E4 in the browser: a subscription typed into GraphiQL shows an event committed afterwards."""
-    from playwright.async_api import async_playwright
-
-    assert os.path.exists(CHROMIUM), MISSING
     platform = mint_token(settings.secret_key, sub="ops-in-graphiql", role=Role.PLATFORM)
     service = mint_token(settings.secret_key, sub="svc", role=Role.SERVICE)
     async with httpx.AsyncClient(base_url=server, timeout=10,
@@ -118,32 +134,21 @@ async def test_graphiql_watches_events_live_over_its_websocket(server, settings)
         await credit("1.00")
         first = (await client.post("/graphql", json={"query": "{ events(first: 1) { edges { cursor } } }"})).json()
         cursor = first["data"]["events"]["edges"][0]["cursor"]
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            try:
-                page = await browser.new_page()
-                problems: list[str] = []
-                page.on("pageerror", lambda error: problems.append(str(error)))
-                await page.goto(server + "/graphql")
-                await page.wait_for_selector(".graphiql-container .graphiql-execute-button", timeout=20_000)
-                await page.evaluate(SET_HEADERS, platform)
-                await page.evaluate(SET_QUERY, f'subscription {{ events(after: "{cursor}") {{ type data }} }}')
-                await page.click(".graphiql-execute-button")
-                await credit("42.00")  # committed after the page subscribed (or replayed from the cursor if not yet)
-                await page.wait_for_function(
-                    "() => document.querySelector('.result-window').innerText.includes('42.00')", timeout=20_000)
-                result = await page.inner_text(".result-window")
-            finally:
-                await browser.close()
+        async with graphiql(server) as (page, problems):
+            await page.wait_for_selector(".graphiql-container .graphiql-execute-button", timeout=20_000)
+            await page.evaluate(SET_HEADERS, platform)
+            await page.evaluate(SET_QUERY, f'subscription {{ events(after: "{cursor}") {{ type data }} }}')
+            await page.click(".graphiql-execute-button")
+            await credit("42.00")  # committed after the page subscribed (or replayed from the cursor if not yet)
+            await page.wait_for_function(
+                "() => document.querySelector('.result-window').innerText.includes('42.00')", timeout=20_000)
+            result = await page.inner_text(".result-window")
     assert "LEDGER_ENTRY_CREATED" in result and "errors" not in result
     assert problems == [], f"the page raised: {problems}"
 
 
 async def test_in_dev_graphiql_switches_role_from_a_picker_and_elsewhere_has_none(settings):
     """APP_ENV=dev: the picker fills the Authorization header from /dev/tokens; in test (and prod) neither exists."""
-    from playwright.async_api import async_playwright
-
-    assert os.path.exists(CHROMIUM), MISSING
     port = free_port()
     process = start(settings, port, GRAPHIQL="true", APP_ENV="dev")
     base = f"http://127.0.0.1:{port}"
@@ -156,24 +161,14 @@ async def test_in_dev_graphiql_switches_role_from_a_picker_and_elsewhere_has_non
                               headers={"Authorization": f"Bearer {platform}"})
             identities = (await client.get("/dev/tokens")).json()
         assert {i["role"] for i in identities} == {"BUYER", "MERCHANT", "AGENT", "PLATFORM", "STREAMER", "SERVICE"}
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            try:
-                page = await browser.new_page()
-                problems: list[str] = []
-                page.on("pageerror", lambda error: problems.append(str(error)))
-                await page.goto(base + "/graphql")
-                await page.wait_for_selector("select.role-picker option:nth-child(3)", state="attached",
-                                             timeout=20_000)
-                await page.select_option("select.role-picker", label="merchant (merchant-demo)")
-                await page.evaluate(SET_QUERY, "{ viewer { userId role } }")
-                await page.click(".graphiql-execute-button")
-                await page.wait_for_function(
-                    "() => document.querySelector('.result-window').innerText.includes('merchant-demo')",
-                    timeout=20_000)
-                result = await page.inner_text(".result-window")
-            finally:
-                await browser.close()
+        async with graphiql(base) as (page, problems):
+            await page.wait_for_selector("select.role-picker option:nth-child(3)", state="attached", timeout=20_000)
+            await page.select_option("select.role-picker", label="merchant (merchant-demo)")
+            await page.evaluate(SET_QUERY, "{ viewer { userId role } }")
+            await page.click(".graphiql-execute-button")
+            await page.wait_for_function(
+                "() => document.querySelector('.result-window').innerText.includes('merchant-demo')", timeout=20_000)
+            result = await page.inner_text(".result-window")
         assert '"MERCHANT"' in result and problems == []
     finally:
         process.terminate()
