@@ -115,6 +115,12 @@ def load() -> None:
         for table in ("shops", "products", "orders", "order_lines", "claims", "reviews", "ledger_entries",
                       "coupon_templates", "coupons"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        conn.execute(  # A6's counters for what was loaded, as migration 0012 fills them
+            "INSERT INTO shop_scores (shop_id, rating_sum, counted_reviews, counted_claims, delivered_orders) "
+            "SELECT s.id, COALESCE((SELECT SUM(r.rating) FROM reviews r WHERE r.shop_id = s.id), 0), "
+            "(SELECT COUNT(*) FROM reviews r WHERE r.shop_id = s.id), "
+            "(SELECT COUNT(*) FROM claims c WHERE c.shop_id = s.id), "
+            "(SELECT COUNT(*) FROM orders o WHERE o.shop_id = s.id AND o.signed_at IS NOT NULL) FROM shops s")
         conn.commit()
         conn.autocommit = True
         conn.execute("ANALYZE")
@@ -140,6 +146,8 @@ LISTS = {
         filter: {shopId: $s}) { edges { node { id } } pageInfo { endCursor } } }"""),
     "ledger (big shop)": ("MERCHANT", """query($a: String, $s: ID!) { shop(id: $s) { account { entries(first: 20,
         after: $a) { edges { node { id } } pageInfo { endCursor } } } } }"""),
+    "shop page with its experience score": ("PLATFORM", """query($s: ID!) { shop(id: $s) { id name
+        experienceScore { reviewRating countedReviews returnRate countedClaims } } }"""),
     "wallet (2,000 coupons … 100 per buyer)": ("BUYER", """query($a: String) { wallet { coupons(first: 20,
         after: $a, status: [AVAILABLE]) { edges { node { id } } pageInfo { endCursor } } } }"""),
 }
