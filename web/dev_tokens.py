@@ -30,9 +30,10 @@ def dev_token_route(secret: str, uow: UnitOfWorkFactory) -> Route:
         for label, role, sub in IDENTITIES:
             if role in (Role.MERCHANT, Role.AGENT) and shop is None:
                 continue  # no shop yet: nobody to act for
-            token = mint_token(secret, sub=sub, role=role, shop=shop if role in (Role.MERCHANT, Role.AGENT) else None,
-                               ttl=timedelta(hours=12))
-            found.append({"label": f"{label} ({sub})", "role": role.value, "sub": sub, "shop": shop, "token": token})
+            acts_for = shop if role in (Role.MERCHANT, Role.AGENT) else None
+            token = mint_token(secret, sub=sub, role=role, shop=acts_for, ttl=timedelta(hours=12))
+            found.append({"label": f"{label} ({sub})", "role": role.value, "sub": sub, "shop": acts_for,
+                          "token": token})
         return JSONResponse(found, headers={"Cache-Control": "no-store"})
 
     return Route(PATH, tokens, methods=["GET"])
