@@ -53,9 +53,7 @@ class SqlEventFeed:
         self.last_id = 0
         self.idle = True  # no subscriber: commits are not read; the first subscriber reads where the table ends
         self.wake = asyncio.Event()
-        self.caught_up = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self.listening = asyncio.Event()  # set while the PostgreSQL listener holds its LISTEN (tests wait on it)
 
     async def _end_of_table(self) -> int:
         async with self.database.read_sessions() as session:
@@ -135,7 +133,6 @@ class SqlEventFeed:
                         subscriber.offer(event)
                 self.last_id = max(self.last_id, event.id or 0)
             if len(page) < BATCH:
-                self.caught_up.set()
                 return
 
     async def _listen(self) -> None:
@@ -149,14 +146,11 @@ class SqlEventFeed:
                         conninfo, autocommit=True, keepalives=1, keepalives_idle=10, keepalives_interval=5,
                         keepalives_count=2) as conn:
                     await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    self.listening.set()
-                    self.wake.set()
+                    self.wake.set()  # read what committed while no one listened
                     delay = 0.1
                     async for _ in conn.notifies():
                         self.wake.set()
             except psycopg.OperationalError as error:
                 log.warning("event feed: listener lost (%s); reconnecting in %.1f s", error, delay)
-            finally:
-                self.listening.clear()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

@@ -5,6 +5,7 @@ is still at the attempt it claimed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,7 +71,7 @@ class SqlWebhookRepository:
                                  created_at=endpoint.created_at)
         self.session.add(row)
         await self.session.flush()
-        return WebhookEndpoint(**{**endpoint.__dict__, "id": row.id})
+        return replace(endpoint, id=row.id)
 
     async def get(self, endpoint_id: int) -> WebhookEndpoint | None:
         return (await self.get_many([endpoint_id])).get(endpoint_id)
