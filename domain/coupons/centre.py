@@ -81,10 +81,8 @@ async def _rules(uow: UnitOfWork, actor: Actor, request: CentreRequest,
 
 
 def _claimable(template: CouponTemplate, owned: int, new_user: bool, now: datetime) -> bool:
-    """F3 (W3, W8): in stock, under the per-user limit, inside its window, and new-user coupons for new users."""
-    return (template.claimed_count < template.total_stock and owned < template.per_user_limit
-            and (template.valid_until is None or now <= template.valid_until)
-            and (not template.new_user_only or new_user))
+    """F3: in stock, and nothing of what ``claimCoupon`` checks (W3, W8) would refuse it."""
+    return template.claimed_count < template.total_stock and template.claim_refusal(now, owned, new_user) is None
 
 
 async def _may_apply_in_shop(uow: UnitOfWork, template: CouponTemplate, shop_id: int) -> bool:

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 
+from domain.shared.errors import DomainError, ErrorCode
+from domain.shared.messages import msg
 from domain.shared.money import Money
 
 
@@ -59,6 +61,21 @@ class CouponTemplate:
         if self.valid_from is None or self.valid_until is None:
             raise ValueError("a template has a fixed window or a number of days (checked when it is created)")
         return self.valid_from, self.valid_until
+
+    def claim_refusal(self, now: datetime, owned: int, new_user: bool) -> DomainError | None:
+        """W3, W8: why a buyer who holds ``owned`` of these (and has, or has not, ordered before) may not claim one
+        now — the window, the new-user rule, the per-user limit, in that order — or None. Stock is the database's to
+        decide (a conditional UPDATE); the coupon centre reads it from the template."""
+        field = ("input", "templateId")
+        if self.valid_until is not None and now > self.valid_until:
+            return DomainError("this coupon's window has ended", field, ErrorCode.COUPON_NOT_APPLICABLE)
+        if self.new_user_only and not new_user:
+            return DomainError("new-user coupons are for accounts that have not ordered yet (W8)", field,
+                               ErrorCode.COUPON_NOT_APPLICABLE)
+        if owned >= self.per_user_limit:
+            return DomainError(msg("at most {limit} per account", limit=self.per_user_limit), field,
+                               ErrorCode.COUPON_CLAIM_LIMIT_REACHED)
+        return None
 
     def in_scope(self, shop_id: int, product_id: int) -> bool:
         """W2: which goods the coupon applies to."""

@@ -155,19 +155,12 @@ async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id:
         template = (await uow.coupons.templates([template_id])).get(template_id) if template_id else None
         if template is None:
             raise NotFound("no such coupon", ("input", "templateId"))
-        if template.valid_until is not None and now > template.valid_until:
-            raise DomainError(
-                "this coupon's window has ended", ("input", "templateId"), ErrorCode.COUPON_NOT_APPLICABLE
-            )
-        if template.new_user_only and await uow.orders.has_orders(actor.user_id):
-            raise DomainError("new-user coupons are for accounts that have not ordered yet (W8)",
-                              ("input", "templateId"), ErrorCode.COUPON_NOT_APPLICABLE)
         template_pk = stored(template.id)
+        new_user = not template.new_user_only or not await uow.orders.has_orders(actor.user_id)
         owned = await uow.coupons.count_owned(template_pk, actor.user_id)
-        if owned >= template.per_user_limit:
-            raise DomainError(msg("at most {limit} per account",
-                limit=template.per_user_limit), ("input", "templateId"),
-                              ErrorCode.COUPON_CLAIM_LIMIT_REACHED)
+        refusal = template.claim_refusal(now, owned, new_user)
+        if refusal is not None:
+            raise refusal
         if not await uow.coupons.take_stock(template_pk):
             raise DomainError("this coupon is out of stock", ("input", "templateId"), ErrorCode.COUPON_OUT_OF_STOCK)
         start, end = template.window_for(now)
