@@ -11,9 +11,12 @@ from domain.claims.model import Claim
 from domain.claims.ports import ClaimQuery
 from domain.coupons.services import InvoiceObligation, invoice_obligations
 from domain.shared.actor import Actor, Role
-from domain.shared.errors import InvalidInput, NotFound
+from domain.shared.errors import InvalidInput
 from domain.shared.uow import UnitOfWorkFactory
 from domain.shops.model import LedgerEntry
+from domain.shops.services import requested_shop, require_shop
+
+FIELD = ("shopId",)
 
 
 def _period(start: datetime | None, end: datetime | None) -> None:
@@ -23,19 +26,12 @@ def _period(start: datetime | None, end: datetime | None) -> None:
 
 async def _shop_scope(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,
                       roles: tuple[Role, ...]) -> int | None:
-    """The shop to export: a MERCHANT's (AGENT's, where allowed) own; the platform's choice, or None for all."""
+    """The shop to export (``requested_shop``), which exists; None for all (the platform only)."""
     actor.require(*roles, Role.PLATFORM)
-    if shop_given and shop_id is None:
-        raise NotFound("no such shop", ("shopId",))
-    if actor.role is not Role.PLATFORM:
-        if shop_given and shop_id != actor.shop:
-            raise NotFound("no such shop", ("shopId",))
-        shop_id = actor.shop
-    if shop_id is not None:
-        async with uow(write=False) as reading:
-            if shop_id not in await reading.shops.get_many([shop_id]):
-                raise NotFound("no such shop", ("shopId",))
-    return shop_id
+    scope = requested_shop(actor, shop_id, shop_given, FIELD)
+    async with uow(write=False) as reading:
+        await require_shop(reading, scope, FIELD)
+    return scope
 
 
 async def ledger_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,

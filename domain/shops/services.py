@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from domain.events.facts import ledger_events
-from domain.shared.actor import Actor, Role
+from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import NotFound, present, stored
+from domain.shared.errors import Field, NotFound, present, stored
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -60,3 +60,21 @@ async def require_own_shop(uow: UnitOfWork, actor: Actor) -> int:
     if actor.shop not in await uow.shops.get_many([actor.shop]):
         raise NotFound("the shop your token names does not exist")
     return actor.shop
+
+
+def requested_shop(actor: Actor, shop_id: int | None, shop_given: bool, field: Field) -> int | None:
+    """G6 for a shop a request names: a shop's staff act on their own (naming another is not found, never
+    forbidden); the platform on the one it names, or on all (None). A ``shopId`` that did not decode is not found."""
+    if shop_given and shop_id is None:
+        raise NotFound("no such shop", field)
+    if actor.role in SHOP_ROLES:
+        if shop_given and shop_id != actor.shop:
+            raise NotFound("no such shop", field)
+        return actor.shop
+    return shop_id
+
+
+async def require_shop(uow: UnitOfWork, shop_id: int | None, field: Field) -> None:
+    """Inside an entered unit of work: the shop exists (None, "all shops", always does)."""
+    if shop_id is not None and shop_id not in await uow.shops.get_many([shop_id]):
+        raise NotFound("no such shop", field)

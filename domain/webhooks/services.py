@@ -13,6 +13,7 @@ from domain.shared.errors import InvalidInput, NotFound, stored
 from domain.shared.ids import global_id
 from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
+from domain.shops.services import requested_shop, require_shop
 from domain.webhooks import rules
 from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
 from domain.webhooks.ports import AddressResolver, WebhookSender
@@ -54,16 +55,11 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
     host = rules.check_url(url, policy.allow_private)
     if not event_types:
         raise InvalidInput("name at least one event type", ("input", "eventTypes"))
-    if owner_role is Role.MERCHANT and shop_given and shop_id != own_shop:
-        raise NotFound("no such shop", ("input", "shopId"))
-    if owner_role is Role.PLATFORM and shop_given and shop_id is None:
-        raise NotFound("no such shop", ("input", "shopId"))
+    scope = requested_shop(actor, shop_id, shop_given, ("input", "shopId"))
     rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
     secret = rules.new_secret()
     async with uow:
-        scope = own_shop if owner_role is Role.MERCHANT else shop_id
-        if scope is not None and scope not in await uow.shops.get_many([scope]):
-            raise NotFound("no such shop", ("input", "shopId"))
+        await require_shop(uow, scope, ("input", "shopId"))
         if len(await uow.webhooks.owned(owner_role, own_shop)) >= MAX_ENDPOINTS:
             raise InvalidInput(msg("an owner has at most {max} webhook endpoints", max=MAX_ENDPOINTS), ("input",))
         endpoint = await uow.webhooks.add(WebhookEndpoint(
