@@ -7,7 +7,7 @@ import strawberry
 from domain.catalog.ports import ProductQuery
 from schema.catalog.types import Product
 from schema.common.ids import decode_id
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, newest_first
 from schema.context import Info
 
 
@@ -28,7 +28,6 @@ class ProductListQueries:
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         search = (wanted.search or "").strip()[:100] or None
         query = ProductQuery(shop_id, search, wanted.fresh, nothing=wanted.shop_id is not None and shop_id is None)
-        limit, key = page_size(first), after_key(after)
-        rows = await ctx.loaders.read(lambda uow: uow.products.page(query, key[0] if key else None, limit + 1))
-        return counted_connection(rows, limit, key is not None, Product.of, lambda p: (p.id,),
-                                  lambda: ctx.loaders.read(lambda uow: uow.products.count(query)))
+        return await newest_first(ctx.loaders.read, first, after,
+                                  lambda uow, after_id, limit: uow.products.page(query, after_id, limit), Product.of,
+                                  lambda uow: uow.products.count(query))

@@ -4,7 +4,7 @@ page helper for every list. The served names are Strawberry's for a generic: ``C
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
@@ -73,6 +73,17 @@ def counted_connection(rows: Sequence[R], limit: int, after_given: bool, node: C
     edges, info = page(rows, limit, after_given, node, key)
     counter = total if callable(total) else _known(total)
     return CountedConnection(edges=edges, page_info=info, counter=counter)
+
+
+async def newest_first(read: Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[Any]], first: int | None,
+                       after: str | None, page: Callable[[Any, int | None, int], Awaitable[Sequence[R]]],
+                       node: Callable[[R], T], count: Callable[[Any], Awaitable[int]]) -> CountedConnection[T]:
+    """A list paged newest first by id: ``page(uow, after_id, limit)`` reads one more than the page, ``count(uow)``
+    runs only if ``totalCount`` is asked for; ``read`` is the request's loaders' reader."""
+    limit, key = page_size(first), after_key(after)
+    rows = await read(lambda uow: page(uow, key[0] if key else None, limit + 1))
+    return counted_connection(rows, limit, key is not None, node, lambda row: (row.id,),
+                              lambda: read(count))
 
 
 def _known(total: int) -> Callable[[], Awaitable[int]]:

@@ -6,7 +6,7 @@ import strawberry
 
 from domain.coupons import centre
 from schema.common.ids import decode_id
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, newest_first
 from schema.context import Info
 from schema.coupons.types import CouponIssuerKind, CouponTemplate
 
@@ -34,9 +34,7 @@ class CouponTemplateListQueries:
             decode_id(wanted.product_id, "Product") if wanted.product_id is not None else None,
             wanted.product_id is not None)
         actor, now = ctx.actor, ctx.clock.now()
-        limit, key = page_size(first), after_key(after)
-        rows = await ctx.loaders.read(
-            lambda uow: centre.template_page(uow, actor, now, request, key[0] if key else None, limit + 1))
-        return counted_connection(rows, limit, key is not None, CouponTemplate.of, lambda t: (t.id,),
-                                  lambda: ctx.loaders.read(lambda uow: centre.count_templates(uow, actor, now,
-                                                                                              request)))
+        return await newest_first(
+            ctx.loaders.read, first, after,
+            lambda uow, after_id, limit: centre.template_page(uow, actor, now, request, after_id, limit),
+            CouponTemplate.of, lambda uow: centre.count_templates(uow, actor, now, request))

@@ -6,7 +6,7 @@ import strawberry
 
 from domain.reviews.services import reviews_scope
 from schema.common.ids import decode_id
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, newest_first
 from schema.context import Info
 from schema.reviews.types import Review, ReviewVisibility
 
@@ -30,7 +30,6 @@ class ReviewListQueries:
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         query = reviews_scope(ctx.actor, shop_id, wanted.shop_id is not None, wanted.ratings, wanted.visibility,
                               wanted.appealable, ctx.clock.now())
-        limit, key = page_size(first), after_key(after)
-        rows = await ctx.loaders.read(lambda uow: uow.reviews.page(query, key[0] if key else None, limit + 1))
-        return counted_connection(rows, limit, key is not None, Review.of, lambda r: (r.id,),
-                                  lambda: ctx.loaders.read(lambda uow: uow.reviews.count(query)))
+        return await newest_first(ctx.loaders.read, first, after,
+                                  lambda uow, after_id, limit: uow.reviews.page(query, after_id, limit), Review.of,
+                                  lambda uow: uow.reviews.count(query))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.shared.actor import Role
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, newest_first
 from schema.context import Info
 from schema.shops.types import Shop
 
@@ -23,7 +23,6 @@ class ShopListQueries:
         ctx = info.context
         ctx.actor.require(Role.PLATFORM)
         search = ((filter.search if filter else None) or "").strip()[:100] or None
-        limit, key = page_size(first), after_key(after)
-        rows = await ctx.loaders.read(lambda uow: uow.shops.page(search, key[0] if key else None, limit + 1))
-        return counted_connection(rows, limit, key is not None, Shop.of, lambda s: (s.id,),
-                                  lambda: ctx.loaders.read(lambda uow: uow.shops.count(search)))
+        return await newest_first(ctx.loaders.read, first, after,
+                                  lambda uow, after_id, limit: uow.shops.page(search, after_id, limit), Shop.of,
+                                  lambda uow: uow.shops.count(search))
