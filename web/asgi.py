@@ -84,6 +84,11 @@ class Problem(JSONResponse):
         await super().__call__(scope, receive, send)
 
 
+def file_problem(code: TopLevelCode, message: str) -> JSONResponse:
+    """A refusal of a file route (uploads, exports): ``{"error": {"code", "message"}}`` with the code's status."""
+    return Problem(code, message, graphql=False)
+
+
 def problem(code: TopLevelCode, message: str, headers: dict | None = None, status: int | None = None) -> JSONResponse:
     """A request error in the GraphQL response shape: no ``data``, one error with ``extensions.code``; the status is
     the code's own unless the protocol asks for another."""

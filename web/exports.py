@@ -27,7 +27,7 @@ from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
 from schema.common.ids import decode_id
-from web.asgi import Problem
+from web.asgi import file_problem
 from web.auth import authenticate
 
 BOM = "\ufeff"
@@ -40,10 +40,6 @@ CLAIMS = ("id", "order_id", "shop_id", "buyer_id", "reason", "status", "covered"
 
 class BadParameter(Exception):
     pass
-
-
-def _problem(code: TopLevelCode, message: str) -> Problem:
-    return Problem(code, message, graphql=False)  # written in the request's language (F6)
 
 
 def _gid(kind: str, pk: int | None) -> str:
@@ -117,17 +113,17 @@ def export_routes(secret: str, uow: UnitOfWorkFactory, clock_for: Callable[[Requ
         async def endpoint(request: Request) -> Response:
             actor, problem = authenticate(request.headers.get("authorization"), secret)
             if actor is None:
-                return _problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+                return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
             try:
                 return await build(request, actor)
             except BadParameter as error:
-                return _problem(TopLevelCode.BAD_REQUEST, str(error))
+                return file_problem(TopLevelCode.BAD_REQUEST, error.args[0])  # a msg keeps its template
             except Forbidden as error:
-                return _problem(TopLevelCode.FORBIDDEN, str(error))
+                return file_problem(TopLevelCode.FORBIDDEN, error.args[0])
             except NotFound as error:
-                return _problem(TopLevelCode.NOT_FOUND, error.message)
+                return file_problem(TopLevelCode.NOT_FOUND, error.message)
             except DomainError as error:
-                return _problem(TopLevelCode.BAD_REQUEST, error.message)
+                return file_problem(TopLevelCode.BAD_REQUEST, error.message)
 
         return endpoint
 

@@ -13,22 +13,18 @@ from domain.uploads.model import MAX_UPLOAD_BYTES
 from domain.uploads.ports import BlobStore
 from domain.uploads.services import can_read_upload, store_upload
 from schema.common.errors import TopLevelCode
-from web.asgi import Problem
+from web.asgi import file_problem
 from web.auth import authenticate
 from web.files import recognise
 
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-def _problem(code: TopLevelCode, message: str) -> Problem:
-    return Problem(code, message, graphql=False)  # written in the request's language (F6)
-
-
 def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for) -> list[Route]:
     def actor_of(request: Request) -> Actor | JSONResponse:
         actor, problem = authenticate(request.headers.get("authorization"), secret)
         if actor is None:
-            return _problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+            return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
         return actor
 
     async def post(request: Request) -> Response:
@@ -40,20 +36,20 @@ def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_f
             form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_UPLOAD_BYTES + 1)
         except Exception as error:  # noqa: BLE001  (starlette raises several parser errors; all are the client's)
             if getattr(error, "status_code", None) == 413:
-                return _problem(TopLevelCode.PAYLOAD_TOO_LARGE, "a file is at most 10 MB")
-            return _problem(TopLevelCode.BAD_REQUEST, "send multipart/form-data with one field named 'file'")
+                return file_problem(TopLevelCode.PAYLOAD_TOO_LARGE, "a file is at most 10 MB")
+            return file_problem(TopLevelCode.BAD_REQUEST, "send multipart/form-data with one field named 'file'")
         try:
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
-                return _problem(TopLevelCode.BAD_REQUEST, "send the file in a multipart field named 'file'")
+                return file_problem(TopLevelCode.BAD_REQUEST, "send the file in a multipart field named 'file'")
             content = await upload.read(MAX_UPLOAD_BYTES + 1)
         finally:
             await form.close()
         if len(content) > MAX_UPLOAD_BYTES:
-            return _problem(TopLevelCode.PAYLOAD_TOO_LARGE, "a file is at most 10 MB")
+            return file_problem(TopLevelCode.PAYLOAD_TOO_LARGE, "a file is at most 10 MB")
         facts = recognise(content)
         if facts is None:
-            return _problem(TopLevelCode.UNSUPPORTED_CONTENT, "only JPEG, PNG, WebP and PDF files are accepted")
+            return file_problem(TopLevelCode.UNSUPPORTED_CONTENT, "only JPEG, PNG, WebP and PDF files are accepted")
         stored = await store_upload(uow(), blobs, actor, clock, facts, content)
         return JSONResponse({"uploadId": stored.id, "sha256": facts.sha256, "url": f"/uploads/{stored.id}",
                              "contentType": facts.content_type, "size": facts.size}, status_code=201)
@@ -67,10 +63,10 @@ def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_f
             upload = (await reader.uploads.get_many([upload_id])).get(upload_id)
             parties = await reader.claims.claim_parties_of_upload(upload_id) if upload else set()
         if upload is None or not can_read_upload(actor, upload, parties):
-            return _problem(TopLevelCode.NOT_FOUND, "no such upload")
+            return file_problem(TopLevelCode.NOT_FOUND, "no such upload")
         content = await blobs.get(upload.facts.sha256)
         if content is None:
-            return _problem(TopLevelCode.NOT_FOUND, "the file is missing from the store")
+            return file_problem(TopLevelCode.NOT_FOUND, "the file is missing from the store")
         return Response(content, media_type=upload.facts.content_type,
                         headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
 

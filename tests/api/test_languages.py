@@ -28,3 +28,14 @@ async def test_f6_messages_follow_accept_language_and_codes_do_not(api, world, c
     assert expired.codes == ["UNAUTHENTICATED"] and expired.errors[0]["message"].startswith("令牌无效")
     anonymous = await api.gql("{ viewer { userId } }", headers=CHINESE)
     assert anonymous.errors[0]["message"] == "需要认证：请发送 'Authorization: Bearer <令牌>'"
+
+
+async def test_f6_file_routes_answer_in_the_requests_language_too(api, world):
+    shop = await world.shop()
+    reply = await api.client.get("/exports/ledger.csv", params={"from": "yesterday"},
+                                 headers={"Authorization": f"Bearer {shop.merchant}", **CHINESE})
+    assert reply.status_code == 400
+    assert reply.json()["error"] == {"code": "BAD_REQUEST", "message": "`from` 必须是带时区偏移的 ISO 8601 时间"}
+    english = await api.client.get("/exports/ledger.csv", params={"from": "yesterday"},
+                                   headers={"Authorization": f"Bearer {shop.merchant}"})
+    assert english.json()["error"]["message"] == "`from` must be an ISO 8601 instant with an offset"
