@@ -12,7 +12,8 @@ LANGUAGES = ("zh_CN",)
 # the calls whose first argument (or the numbered one) is a user-facing message
 KEYWORDS = {"msg": None, "DomainError": None, "InvalidInput": None, "NotFound": None, "InvalidState": None,
             "AlreadyExists": None, "Forbidden": None, "Unauthenticated": None, "UnsafeUrl": None,
-            "bad_input": None, "BadParameter": None, "file_problem": (2,), "problem": (2,)}
+            "bad_input": None, "BadParameter": None, "file_problem": (2,), "problem": (2,),
+            "NotTrusted": (2,)}
 
 
 def extracted() -> dict[str, list[str]]:

@@ -132,7 +132,7 @@ def _customer(value: str) -> str:
     try:
         return checked_customer(value)
     except Exception as error:  # noqa: BLE001  (a query has no userErrors: a bad argument is a top-level error)
-        raise bad_input(str(error)) from None
+        raise bad_input(error.args[0] if error.args else str(error)) from None  # a msg keeps its template
 
 
 @strawberry.type
