@@ -123,6 +123,8 @@ class Claim:
     counts_toward_return_rate: bool = True
     merchant_statement: str | None = None  # C9: the shop's side while escalated, once
     merchant_responded_at: datetime | None = None
+    answered_at: datetime | None = None  # F4: the merchant's first answer (accepted or rejected)
+    escalated_at: datetime | None = None  # F4: when the buyer took it to the platform
     evidence: list[Evidence] = field(default_factory=list)
     version: int = 0
     id: int | None = None

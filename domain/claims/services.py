@@ -195,6 +195,10 @@ async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Acti
             raise NotFound("no such claim", ("input", "claimId"))
         before = claim.status
         await change(uow, claim)
+        if action in (Action.ACCEPT, Action.REJECT) and claim.answered_at is None:
+            claim.answered_at = now
+        if action is Action.ESCALATE:
+            claim.escalated_at = now
         await uow.claims.update(claim)
         await uow.events.record(claim_event(EventType(f"CLAIM_{action.value}"), claim, actor, now,
                                             previousStatus=before.value, **_facts(action, claim)))

@@ -49,6 +49,7 @@ def _state(claim: Claim) -> dict:
         ruling_note=ruling.note if ruling else None,
         ruling_penalty_charged_on_claim_id=ruling.penalty_charged_on_claim_id if ruling else None,
         merchant_statement=claim.merchant_statement, merchant_responded_at=claim.merchant_responded_at,
+        answered_at=claim.answered_at, escalated_at=claim.escalated_at,
     )
 
 
@@ -86,7 +87,8 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
         status=member(ClaimStatus, row.status),
         refunded=Money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
         counts_toward_return_rate=row.counts_toward_return_rate, merchant_statement=row.merchant_statement,
-        merchant_responded_at=row.merchant_responded_at, evidence=evidence, version=row.version, id=row.id,
+        merchant_responded_at=row.merchant_responded_at, answered_at=row.answered_at, escalated_at=row.escalated_at,
+        evidence=evidence, version=row.version, id=row.id,
     )
 
 

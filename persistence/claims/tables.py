@@ -7,6 +7,9 @@ from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
 
+# F4's report reads a shop's claims of a period from the index alone on PostgreSQL (SQLite has no INCLUDE)
+REPORT_COLUMNS = ["status", "ruling_outcome", "answered_at", "escalated_at"]
+
 
 class ClaimRow(SQLModel, table=True):
     """``open_line_id`` holds the order line while the claim is open and NULL once it is closed: its unique
@@ -19,7 +22,7 @@ class ClaimRow(SQLModel, table=True):
     __tablename__ = "claims"
     __table_args__ = (
         Index("ix_claims_shop_status", "shop_id", "status", "id"),
-        Index("ix_claims_shop_submitted", "shop_id", "submitted_at", "id"),
+        Index("ix_claims_shop_submitted", "shop_id", "submitted_at", "id", postgresql_include=REPORT_COLUMNS),
         Index("ix_claims_shop_response_due", "shop_id", "merchant_response_due_at", "id"),
         Index("ix_claims_submitted", "submitted_at", "id"),
         Index("ix_claims_response_due_at", "merchant_response_due_at", "id"),
@@ -58,6 +61,8 @@ class ClaimRow(SQLModel, table=True):
     ruling_penalty_charged_on_claim_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     merchant_statement: str | None = Field(default=None, max_length=1000)
     merchant_responded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    escalated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     counts_toward_return_rate: bool = True
     version: int = 0
 

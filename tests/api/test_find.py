@@ -196,3 +196,26 @@ async def test_f4_the_governance_report_counts_what_happened_in_shanghai_days(ap
     backwards = await api.gql(REPORT, {"from": window["to"], "to": window["from"]}, token=world.platform)
     assert backwards.codes == ["INVALID_INPUT"]
     del appeals
+
+
+async def test_f4_a_reversal_counts_against_what_it_reverses_in_the_period_it_happened(api, world, appeals):
+    """A5 reverses a withdrawn ruling's refund and penalty: the report's money is net of those reversals, on the day
+    each entry was written, while the ruling itself still counts among rulings and buyer wins."""
+    shop = await world.shop()
+    await world.credit(shop, "DEPOSIT", "500.00")
+    api.now = START + timedelta(hours=2)
+    claim = await appeals.ruled_claim(shop)
+    ruled_day = (await api.gql(REPORT, {"shop": shop.id, "from": START.isoformat(),
+                                        "to": (START + timedelta(days=10)).isoformat()}, token=shop.merchant))
+    collected = ruled_day.data["governanceReport"]
+    assert (collected["refundsPaid"]["amount"], collected["penaltiesPaid"]["amount"]) == ("88.00", "100.00")
+    assert (collected["escalationRate"], collected["buyerWinRate"]) == (1.0, 1.0)
+    api.advance(days=1)
+    appeal = (await appeals.file(shop, "ARBITRATION", claim["id"]))["appeal"]
+    assert (await appeals.decide(appeal["id"], True))["appeal"]["status"] == "APPROVED"
+    window = {"shop": shop.id, "from": START.isoformat(), "to": (START + timedelta(days=10)).isoformat()}
+    report = (await api.gql(REPORT, window, token=shop.merchant)).data["governanceReport"]
+    assert (report["refundsPaid"]["amount"], report["penaltiesPaid"]["amount"]) == ("0.00", "0.00")
+    assert (report["appealsFiled"], report["appealsApproved"], report["buyerWinRate"]) == (1, 1, 1.0)
+    paid = {d["date"]: (d["refundsPaid"]["amount"], d["penaltiesPaid"]["amount"]) for d in report["perDay"]}
+    assert sorted(v for v in paid.values() if v != ("0.00", "0.00")) == [("-88.00", "-100.00"), ("88.00", "100.00")]
