@@ -58,17 +58,20 @@ class SqlReportRepository:
 
         submitted = [CLAIMS.c.submitted_at >= start, CLAIMS.c.submitted_at < end, *of_shop(CLAIMS.c.shop_id)]
         by_status: dict[str, int] = {}
+        per_day: dict[date, int] = {}
         escalated = rulings = buyer_wins = 0
-        for status, count, was_escalated, ruled, won in (await self.session.execute(  # one pass over the claims
-                select(CLAIMS.c.status, func.count(), func.count(CLAIMS.c.escalated_at),
+        claim_day = self._shanghai_date(CLAIMS.c.submitted_at).label("day")
+        for day, status, count, was_escalated, ruled, won in (await self.session.execute(  # one pass over claims
+                select(claim_day, CLAIMS.c.status, func.count(), func.count(CLAIMS.c.escalated_at),
                        func.count(CLAIMS.c.ruling_outcome),
                        func.count().filter(CLAIMS.c.ruling_outcome == RulingOutcome.BUYER_WINS.value))
-                .where(*submitted).group_by(CLAIMS.c.status))).all():
-            by_status[status] = count
+                .where(*submitted).group_by(claim_day, CLAIMS.c.status))).all():
+            by_status[status] = by_status.get(status, 0) + count
+            per_day[_day(day)] = per_day.get(_day(day), 0) + count
             escalated, rulings, buyer_wins = escalated + was_escalated, rulings + ruled, buyer_wins + won
         median = await self._median_response_hours(submitted)
         paid = [LEDGER.c.created_at >= start, LEDGER.c.created_at < end, *of_shop(LEDGER.c.shop_id)]
-        days = await self._days(start, end, submitted, paid)  # the period's money is the sum of its days
+        days = await self._days(start, end, per_day, paid)  # the period's money is the sum of its days
         filed = [APPEALS.c.submitted_at >= start, APPEALS.c.submitted_at < end, *of_shop(APPEALS.c.shop_id)]
         late = (APPEALS.c.decided_at > APPEALS.c.due_at) | (APPEALS.c.decided_at.is_(None) & (APPEALS.c.due_at < now))
         coupons_used = (select(func.count().label("n"), func.coalesce(func.sum(ORDER_COUPONS.c.amount_fen), 0)
@@ -111,11 +114,8 @@ class SqlReportRepository:
             ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))).scalars().all())
         return round(sum(values) / len(values), 4) if values else None
 
-    async def _days(self, start: datetime, end: datetime, submitted: list[ColumnElement[bool]],
+    async def _days(self, start: datetime, end: datetime, claims: dict[date, int],
                     paid: list[ColumnElement[bool]]) -> list[Day]:
-        claim_day = self._shanghai_date(CLAIMS.c.submitted_at).label("day")
-        claims = {_day(d): n for d, n in (await self.session.execute(
-            select(claim_day, func.count()).where(*submitted).group_by(claim_day))).all()}
         ledger_day = self._shanghai_date(LEDGER.c.created_at).label("day")
         money: dict[date, dict[str, int]] = {}
         paid_entries = (select(ledger_day, LEDGER.c.kind, func.sum(LEDGER.c.amount_fen))
