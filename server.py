@@ -15,6 +15,7 @@ from typing import Any, cast
 import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -39,7 +40,8 @@ from schema.common.i18n import negotiate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
-from web.auth import authenticate
+from web.auth import Tokens
+from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
 from web.dev_tokens import dev_token_route
 from web.exports import export_routes
@@ -64,6 +66,7 @@ class GraphQLApp(GraphQL[Context, None]):
                          allow_queries_via_get=settings.graphql_get,
                          subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
         self.settings, self.uow = settings, uow
+        self.tokens = Tokens(settings.secret_key, timedelta(hours=settings.max_token_hours))
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
         self.fast_executor = settings.fast_executor
         self.webhook_policy, self.resolver = settings.webhook_policy, DnsResolver()
@@ -103,7 +106,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         settings = self.settings
-        actor, problem = authenticate(request.headers.get("authorization"), settings.secret_key)
+        actor, problem = caller(request, self.tokens)
         claim = getattr(request.state, "idempotency", None)
         context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
@@ -167,7 +170,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLApp(settings, uow)
     graphql.feed = feed = SqlEventFeed(database, settings.subscriber_queue)
     blobs = LocalBlobStore(settings.upload_dir)
-    idempotent = Idempotency(graphql, SqlIdempotencyStore(database), settings.secret_key, graphql.clock,
+    idempotent = Idempotency(graphql, SqlIdempotencyStore(database), graphql.tokens, graphql.clock,
                              timedelta(hours=settings.idempotency_ttl_hours))
     documents = load_manifest(settings.trusted_documents_manifest)
     if settings.trusted_documents_only and not documents:
@@ -179,11 +182,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
-            *upload_routes(settings.secret_key, uow, blobs, graphql.clock),
-            *export_routes(settings.secret_key, uow, graphql.clock),
+            *upload_routes(graphql.tokens, uow, blobs, graphql.clock),
+            *export_routes(graphql.tokens, uow, graphql.clock),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(Authentication, tokens=graphql.tokens)],
     )
     app.state.settings, app.state.database, app.state.graphql = settings, database, graphql
     return app

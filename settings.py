@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import os
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"  # 42 bytes: long enough for HS256
 ENVIRONMENTS = ("dev", "test", "prod")
+MIN_KEY_BITS = 256
+ALPHABETS = ("0123456789abcdef", "0123456789ABCDEF", string.digits + string.ascii_letters,
+             string.digits + string.ascii_letters + "-_+/=", string.printable)
+
+
+def key_bits(secret: str) -> float:
+    """An estimate of a key's entropy: its length times the bits of the smallest usual alphabet it is drawn from
+    (hex 4, alphanumeric ~5.95, base64 6, printable ~6.6), counted as fewer when the key repeats itself (fewer
+    distinct characters than half of what a random key of its length would show). ``secrets.token_hex(32)`` and
+    ``secrets.token_urlsafe(32)`` reach 256; a phrase, a repeated character or the development key do not."""
+    if not secret:
+        return 0.0
+    alphabet = next((len(a) for a in ALPHABETS if set(secret) <= set(a)), 256)
+    distinct = len(set(secret))
+    per_char = math.log2(alphabet) if distinct >= min(alphabet, len(secret)) / 2 else math.log2(max(distinct, 1))
+    return len(secret) * per_char
+
+
+def _secret_key(app_env: str) -> str:
+    """Prod refuses the development key and any key under MIN_KEY_BITS; dev runs on either, loudly."""
+    secret = os.environ.get("SECRET_KEY", "")
+    if not secret:
+        if app_env == "prod":
+            raise ValueError("SECRET_KEY must be set when APP_ENV=prod")
+        secret = DEV_SECRET
+    if len(secret.encode()) < 32:
+        raise ValueError("SECRET_KEY must be at least 32 bytes (HS256)")
+    weak = secret == DEV_SECRET or key_bits(secret) < MIN_KEY_BITS
+    if weak and app_env == "prod":
+        raise ValueError("SECRET_KEY is the development key or too weak (under 256 bits): generate one with "
+                         "python -c 'import secrets; print(secrets.token_hex(32))'")
+    if weak and app_env == "dev":
+        logging.getLogger("aftersales").warning(
+            "SECRET_KEY is %s: anyone with the repository can mint PLATFORM tokens for this server. Never expose "
+            "it; set SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')",
+            "the public development key" if secret == DEV_SECRET else "weak (under 256 bits)")
+    return secret
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -94,6 +134,7 @@ class Settings:
     webhook_timeout_seconds: float = 10.0
     webhook_poll_seconds: float = 1.0
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
+    max_token_hours: int = 24
 
     @property
     def is_prod(self) -> bool:
@@ -139,13 +180,7 @@ class Settings:
         app_env = os.environ.get("APP_ENV", "dev")
         if app_env not in ENVIRONMENTS:
             raise ValueError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
-        secret = os.environ.get("SECRET_KEY", "")
-        if not secret:
-            if app_env == "prod":
-                raise ValueError("SECRET_KEY must be set when APP_ENV=prod")
-            secret = DEV_SECRET
-        if len(secret.encode()) < 32:
-            raise ValueError("SECRET_KEY must be at least 32 bytes (HS256)")
+        secret = _secret_key(app_env)
         return Settings(
             app_env=app_env,
             database_url=os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{ROOT / 'var' / 'app.db'}",
@@ -173,6 +208,7 @@ class Settings:
             webhook_retry_delays=_delays("WEBHOOK_RETRY_DELAYS", (5, 300, 1800, 7200, 18000, 36000)),
             webhook_timeout_seconds=_seconds("WEBHOOK_TIMEOUT_SECONDS", 10.0),
             webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
+            max_token_hours=_positive_int("MAX_TOKEN_HOURS", 24),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

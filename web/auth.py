@@ -1,9 +1,10 @@
 """Bearer JWTs (HS256): ``sub`` user id, ``role`` one of Role, ``shop`` the Shop's global ID (MERCHANT and AGENT),
-``exp`` required."""
+``exp`` required and at most ``MAX_TOKEN_HOURS`` after ``iat`` (or after now, without ``iat``)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -14,9 +15,11 @@ from domain.shared.messages import msg
 from schema.common.ids import decode_id
 
 ALGORITHM = "HS256"
+MAX_LIFETIME = timedelta(hours=24)
 
 
-def authenticate(header: str | None, secret: str) -> tuple[Actor | None, str | None]:
+def authenticate(header: str | None, secret: str,
+                 max_lifetime: timedelta = MAX_LIFETIME) -> tuple[Actor | None, str | None]:
     """(actor, None) for a valid token, (None, None) without one, (None, problem) for a bad one."""
     if not header:
         return None, None
@@ -29,8 +32,14 @@ def authenticate(header: str | None, secret: str) -> tuple[Actor | None, str | N
         return None, msg("the token has expired")
     except jwt.InvalidTokenError as error:
         return None, msg("the token is not valid: {error}", error=str(error))
-    if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= time.time():
+    now = time.time()
+    if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= now:
         return None, msg("the token has expired")  # a verified token is cached: its expiry is checked on every use
+    issued = claims.get("iat")
+    start = min(float(issued), now) if isinstance(issued, (int, float)) else now
+    if claims["exp"] - start > max_lifetime.total_seconds():
+        return None, msg("the token lives longer than {hours} hours: mint a shorter one",
+            hours=int(max_lifetime.total_seconds() // 3600))
     try:
         role = Role(claims["role"])
     except ValueError:
@@ -40,7 +49,8 @@ def authenticate(header: str | None, secret: str) -> tuple[Actor | None, str | N
         return None, msg("the token's sub must be a user id of 1 to 128 characters")
     shop_id = None
     if role in SHOP_ROLES:
-        shop_id = decode_id(claims.get("shop"), "Shop")
+        shop = claims.get("shop")
+        shop_id = decode_id(shop, "Shop") if isinstance(shop, str) else None
         if shop_id is None:
             return None, msg("a {role} token needs a 'shop' claim holding a Shop ID", role=role.value)
     return Actor(user_id=sub, role=role, shop_id=shop_id), None
@@ -55,6 +65,20 @@ def token_expiry(header: str | None, secret: str) -> float | None:
     except jwt.InvalidTokenError:
         return None
     return float(exp) if isinstance(exp, (int, float)) else None
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """How this server reads bearer tokens: its key and the longest lifetime it accepts."""
+
+    secret: str
+    max_lifetime: timedelta = MAX_LIFETIME
+
+    def authenticate(self, header: str | None) -> tuple[Actor | None, str | None]:
+        return authenticate(header, self.secret, self.max_lifetime)
+
+    def expiry(self, header: str | None) -> float | None:
+        return token_expiry(header, self.secret)
 
 
 @lru_cache(maxsize=4096)

@@ -28,7 +28,8 @@ from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
 from schema.common.ids import decode_id
 from web.asgi import file_problem
-from web.auth import authenticate
+from web.auth import Tokens
+from web.authentication import caller
 
 BOM = "\ufeff"
 CHUNK = 500  # rows per chunk sent
@@ -108,10 +109,10 @@ class Parameters:
                 name=name, values=", ".join(m.value for m in kind))) from None
 
 
-def export_routes(secret: str, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any]) -> list[Route]:
+def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any]) -> list[Route]:
     def guarded(build: Callable[[Request, Actor], Any]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
-            actor, problem = authenticate(request.headers.get("authorization"), secret)
+            actor, problem = caller(request, tokens)
             if actor is None:
                 return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
             try:

@@ -4,16 +4,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qs
 
-from graphql import OperationType, parse
+from graphql import OperationDefinitionNode, OperationType, parse
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode, request_error_status
-from web.asgi import header, problem
+from web.asgi import header, json_body, problem, replaying
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"  # the draft's media type
 ACCEPTED_BODIES = ("application/json",)
@@ -26,12 +27,30 @@ def _is_json(message: Message) -> bool:
     )
 
 
-def is_mutation(query: str, operation_name: str | None) -> bool:
+AMBIGUOUS = "ambiguous"
+
+
+@lru_cache(maxsize=1024)
+def operation_of(query: str, operation_name: str | None) -> OperationType | str | None:
+    """The type of the operation a request runs; ``AMBIGUOUS`` for several operations and no name; None when the
+    document does not parse or names no such operation (the executor then says why)."""
     try:
-        operation = get_operation_ast(parse(query, max_tokens=10_000), operation_name)
+        document = parse(query, max_tokens=10_000)
     except GraphQLSyntaxError:
-        return False
-    return operation is not None and operation.operation is OperationType.MUTATION
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) > 1 and not operation_name:
+        return AMBIGUOUS
+    operation = get_operation_ast(document, operation_name)
+    return operation.operation if operation is not None else None
+
+
+def decided_operation(scope: Scope) -> OperationType | str | None:
+    """What ``GraphQLOverHTTP`` decided this request runs (every wrapper inside it asks here, never again)."""
+    return scope.get("state", {}).get(_OPERATION)
+
+
+_OPERATION = "operation"
 
 
 class GraphQLOverHTTP:
@@ -42,6 +61,9 @@ class GraphQLOverHTTP:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         method = scope["method"]
+        state = scope.setdefault("state", {})
+        query: object = None
+        name: object = None
         if method == "POST":
             body_type = header(scope, b"content-type").split(";")[0].strip().lower()
             if body_type not in ACCEPTED_BODIES:
@@ -50,14 +72,23 @@ class GraphQLOverHTTP:
                         wanted=ACCEPTED_BODIES[0], sent=body_type or "nothing")
                 )
                 return await response(scope, receive, send)
+            _, payload = await json_body(scope, receive)
+            receive = replaying(_)
+            if isinstance(payload, dict):
+                query, name = payload.get("query"), payload.get("operationName")
         elif method == "GET":
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            query = (params.get("query") or [""])[0]
-            if query and is_mutation(query, (params.get("operationName") or [None])[0]):
+            query, name = (params.get("query") or [""])[0], (params.get("operationName") or [None])[0]
+        if isinstance(query, str) and query and (name is None or isinstance(name, str)):
+            operation = state[_OPERATION] = operation_of(query, name)
+            if operation == AMBIGUOUS:
+                response = problem(TopLevelCode.BAD_REQUEST, "the document holds several operations: name the one "
+                                                             "to run in operationName")
+                return await response(scope, receive, send)
+            if method == "GET" and operation is OperationType.MUTATION:
                 response = problem(TopLevelCode.METHOD_NOT_ALLOWED, "mutations are sent with POST", {"Allow": "POST"})
                 return await response(scope, receive, send)
         wants_graphql_response = GRAPHQL_RESPONSE in header(scope, b"accept")
-        state = scope.setdefault("state", {})
 
         async def reply(message: Message) -> None:
             if message["type"] == "http.response.start" and message.get("status") == 200 and _is_json(message):

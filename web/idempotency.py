@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
+from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,8 +23,9 @@ from domain.shared.idempotency import IdempotencyClaim
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from web.asgi import json_body, problem, replaying
-from web.auth import authenticate
-from web.graphql_http import is_mutation
+from web.auth import Tokens
+from web.authentication import caller
+from web.graphql_http import decided_operation
 
 MAX_KEY = 200
 WAIT_FOR_PEER_S = 10.0
@@ -38,8 +40,8 @@ class KeyStore(Protocol):
 class Idempotency:
     """ASGI wrapper around the GraphQL endpoint."""
 
-    def __init__(self, app: ASGIApp, store: KeyStore, secret: str, clock_for: Callable, ttl: timedelta):
-        self.app, self.store, self.secret, self.clock_for, self.ttl = app, store, secret, clock_for, ttl
+    def __init__(self, app: ASGIApp, store: KeyStore, tokens: Tokens, clock_for: Callable, ttl: timedelta):
+        self.app, self.store, self.tokens, self.clock_for, self.ttl = app, store, tokens, clock_for, ttl
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
@@ -48,9 +50,8 @@ class Idempotency:
             return await self.app(scope, receive, send)
         body, payload = await json_body(scope, receive)
         replay = replaying(body)
-        actor, _ = authenticate(headers.get(b"authorization", b"").decode("latin-1"), self.secret)
-        if not isinstance(payload, dict) or actor is None or \
-                not is_mutation(payload.get("query") or "", payload.get("operationName")):
+        actor, _ = caller(scope, self.tokens)
+        if not isinstance(payload, dict) or actor is None or decided_operation(scope) is not OperationType.MUTATION:
             return await self.app(scope, replay, send)
         text = key.decode("latin-1").strip()
         if not text or len(text) > MAX_KEY:
@@ -59,7 +60,7 @@ class Idempotency:
                 scope, replay, send
             )
         now = self.clock_for(Request(scope)).now()
-        scope_key = f"{actor.role.value}:{actor.user_id}:{text}"
+        scope_key = f"{actor.role.value}:{actor.shop_id or '-'}:{actor.user_id}:{text}"
         digest = hashlib.sha256(json.dumps(
             [payload.get("query"), payload.get("variables"), payload.get("operationName")], sort_keys=True,
             separators=(",", ":")).encode()).hexdigest()

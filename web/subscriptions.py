@@ -31,7 +31,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from domain.shared.actor import Role
 from schema.common.errors import TopLevelCode
 from schema.context import Context
-from web.auth import authenticate, token_expiry
+from web.auth import Tokens
 
 UNAUTHORIZED, FORBIDDEN, FELL_BEHIND = 4401, 4403, 4410
 
@@ -51,9 +51,9 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_init_received or not isinstance(payload, dict):
             await super().handle_connection_init(message)  # the protocol's own closes (4429, 4400)
             return
-        secret: str = self.view.settings.secret_key  # type: ignore[attr-defined]
+        tokens: Tokens = self.view.tokens  # type: ignore[attr-defined]
         header = _authorization(payload)
-        actor, problem = authenticate(header, secret)
+        actor, problem = tokens.authenticate(header)
         if actor is None:
             if self.connection_init_timeout_task:
                 self.connection_init_timeout_task.cancel()
@@ -67,7 +67,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return
         self.context.actor_or_none, self.context.auth_problem = actor, None
         await super().handle_connection_init(message)
-        expires = token_expiry(header, secret)
+        expires = tokens.expiry(header)
         if expires is not None:
             delay = max(0.0, expires - time.time())
             self.expiry = asyncio.get_running_loop().call_later(delay, self._expired)

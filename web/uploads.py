@@ -14,15 +14,16 @@ from domain.uploads.ports import BlobStore
 from domain.uploads.services import can_read_upload, store_upload
 from schema.common.errors import TopLevelCode
 from web.asgi import file_problem
-from web.auth import authenticate
+from web.auth import Tokens
+from web.authentication import caller
 from web.files import recognise
 
 MULTIPART_OVERHEAD = 64 * 1024
 
 
-def upload_routes(secret: str, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for) -> list[Route]:
+def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for) -> list[Route]:
     def actor_of(request: Request) -> Actor | JSONResponse:
-        actor, problem = authenticate(request.headers.get("authorization"), secret)
+        actor, problem = caller(request, tokens)
         if actor is None:
             return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
         return actor

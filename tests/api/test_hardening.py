@@ -6,11 +6,14 @@ import asyncio
 import logging
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 import httpx
+import jwt
 import pytest
 
 from domain.shared.actor import Role
+from settings import Settings
 
 DEEP = "{ claims { edges { node { order { shop { account { entries { edges { node { %s } } } } } } } } } }"
 
@@ -225,3 +228,57 @@ async def test_database_down_is_a_clean_retryable_error_and_recovers(api, settin
         await app.state.database.dispose()
         if proxy.server is not None and proxy.server.is_serving():
             await proxy.stop()
+
+
+# ---------------------------------------------------------------- Production II (2): the signing key and lifetimes
+
+
+@pytest.mark.parametrize("key", [None, "DEV", " " * 32, "a" * 64, "correct horse battery staple, surely enough"])
+def test_prod_refuses_the_development_key_and_any_weak_key(monkeypatch, key):
+    from settings import DEV_SECRET
+
+    monkeypatch.setenv("APP_ENV", "prod")
+    if key is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", DEV_SECRET if key == "DEV" else key)
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        Settings.from_env()
+
+
+def test_prod_starts_with_a_generated_key_and_dev_warns_loudly_without_one(monkeypatch, caplog):
+    import secrets
+
+    monkeypatch.setenv("APP_ENV", "prod")
+    for key in (secrets.token_hex(32), secrets.token_urlsafe(32)):
+        monkeypatch.setenv("SECRET_KEY", key)
+        assert Settings.from_env().secret_key == key
+    monkeypatch.setenv("APP_ENV", "dev")
+    monkeypatch.delenv("SECRET_KEY")
+    with caplog.at_level("WARNING"):
+        Settings.from_env()
+    assert "public development key" in caplog.text
+
+
+def test_a_token_living_longer_than_the_maximum_is_refused(settings):
+    from web import auth
+
+    forever = jwt.encode({"sub": "ops", "role": "PLATFORM", "iat": int(time.time()), "exp": 10**30},
+                         settings.secret_key, algorithm="HS256")
+    actor, problem = auth.authenticate(f"Bearer {forever}", settings.secret_key)
+    assert actor is None and "longer than 24 hours" in problem
+    no_iat = jwt.encode({"sub": "ops", "role": "PLATFORM", "exp": int(time.time()) + 25 * 3600},
+                        settings.secret_key, algorithm="HS256")
+    assert auth.authenticate(f"Bearer {no_iat}", settings.secret_key)[0] is None
+    day = auth.mint_token(settings.secret_key, sub="ops", role=Role.PLATFORM, ttl=timedelta(hours=24))
+    assert auth.authenticate(f"Bearer {day}", settings.secret_key)[0] is not None
+    week = auth.mint_token(settings.secret_key, sub="ops", role=Role.PLATFORM, ttl=timedelta(days=7))
+    assert auth.Tokens(settings.secret_key, timedelta(days=7)).authenticate(f"Bearer {week}")[0] is not None
+
+
+async def test_a_merchant_token_whose_shop_is_a_number_is_unauthenticated_not_a_crash(api):
+    """Production II (5): an integer ``shop`` claim answered a plain-text 500."""
+    token = jwt.encode({"sub": "m", "role": "MERCHANT", "shop": 1, "exp": int(time.time()) + 60},
+                       api.secret, algorithm="HS256")
+    reply = await api.gql("{ claims { totalCount } }", token=token)
+    assert reply.codes == ["UNAUTHENTICATED"] and "shop" in reply.body["errors"][0]["message"]

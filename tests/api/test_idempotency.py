@@ -99,3 +99,35 @@ async def test_the_wrappers_read_and_parse_the_body_once(api, world, monkeypatch
     reply = await post(api, world.platform, SHOP, {"n": "Parsed once"}, key="k-once")
     assert reply.json()["data"]["registerShop"]["shop"]["name"] == "Parsed once"
     assert (len(reads), len(parses)) == (1, 1)
+
+
+async def test_a_document_of_several_operations_without_a_name_is_refused_before_anything_runs(api, world):
+    """Production II (3): which operation a request runs is decided once; a document of several operations and no
+    ``operationName`` runs none of them, so it can never slip past the key and act three times."""
+    several = SHOP + " query Other { claims { totalCount } }"
+    replies = [await post(api, world.platform, several, {"n": "Thrice"}, key="k-several") for _ in range(3)]
+    assert {r.json()["errors"][0]["extensions"]["code"] for r in replies} == {"BAD_REQUEST"}
+    assert await shop_count(api) == 0
+
+
+async def test_a_key_is_scoped_by_the_shop_too(api, world):
+    """Production II (3): agents of two shops with the same ``sub`` never see each other's stored responses."""
+    from domain.shared.actor import Role
+
+    first, second = await world.shop(), await world.shop("Other", merchant="merchant-2")
+    remark = ('mutation($c: String!, $t: String!) { setCustomerRemark(input: {customerId: $c, text: $t}) '
+              '{ profile { remark { text } } userErrors { code } } }')
+    one = await post(api, api.token(Role.AGENT, "agent-7", shop=first.id), remark, {"c": "b-1", "t": "A"}, key="same")
+    two = await post(api, api.token(Role.AGENT, "agent-7", shop=second.id), remark, {"c": "b-1", "t": "B"}, key="same")
+    assert one.json()["data"]["setCustomerRemark"]["profile"]["remark"]["text"] == "A"
+    assert two.status_code == 200 and two.headers.get("Idempotent-Replayed") is None
+    assert two.json()["data"]["setCustomerRemark"]["profile"]["remark"]["text"] == "B"
+
+
+async def test_two_authorization_headers_are_refused(api, world):
+    """Production II (3): the request would run as one caller and store its key under the other."""
+    headers = [("Authorization", f"Bearer {world.platform}"), ("Authorization", f"Bearer {world.buyer}"),
+               ("Idempotency-Key", "k-two"), ("X-Now", api.now.isoformat())]
+    reply = await api.client.post("/graphql", json={"query": SHOP, "variables": {"n": "Two"}}, headers=headers)
+    assert reply.status_code == 400 and reply.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert await shop_count(api) == 0
