@@ -182,7 +182,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/health", health, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
-            *upload_routes(graphql.tokens, uow, blobs, graphql.clock),
+            *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy),
             *export_routes(graphql.tokens, uow, graphql.clock),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],

@@ -135,6 +135,8 @@ class Settings:
     webhook_poll_seconds: float = 1.0
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
     max_token_hours: int = 24
+    upload_quota_files: int = 60
+    upload_quota_mb: int = 200
 
     @property
     def is_prod(self) -> bool:
@@ -170,6 +172,12 @@ class Settings:
 
         return WebhookPolicy(allow_private=self.webhook_allow_private, retry_delays=self.webhook_retry_delays,
                              timeout=self.webhook_timeout_seconds)
+
+    @property
+    def upload_policy(self):
+        from domain.uploads.model import UploadPolicy
+
+        return UploadPolicy(files_per_hour=self.upload_quota_files, bytes_per_hour=self.upload_quota_mb * 1024 * 1024)
 
     @property
     def is_test(self) -> bool:
@@ -209,6 +217,8 @@ class Settings:
             webhook_timeout_seconds=_seconds("WEBHOOK_TIMEOUT_SECONDS", 10.0),
             webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
             max_token_hours=_positive_int("MAX_TOKEN_HOURS", 24),
+            upload_quota_files=_positive_int("UPLOAD_QUOTA_FILES", 60),
+            upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

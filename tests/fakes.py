@@ -180,6 +180,11 @@ class FakeUploads(_Repository):
     async def get_many(self, ids: list[str]) -> dict[str, Upload]:
         return {i: self.store.table("uploads")[i] for i in ids if i in self.store.table("uploads")}
 
+    async def usage_since(self, owner_id: str, owner_role, since) -> tuple[int, int]:
+        mine = [u for u in self.store.table("uploads").values()
+                if (u.owner_id, u.owner_role) == (owner_id, owner_role) and u.created_at >= since]
+        return len(mine), sum(u.facts.size for u in mine)
+
 
 class FakeClaims(_Repository):
     def _store_evidence(self, claim: Claim) -> None:

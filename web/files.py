@@ -10,8 +10,9 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from PIL import Image, UnidentifiedImageError
 
 from domain.shared.clock import SHANGHAI
-from domain.uploads.model import FileFacts
+from domain.uploads.model import MAX_PIXELS, FileFacts
 
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow's own guard, a second line behind the check in ``recognise``
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 SOFTWARE, DATETIME, EXIF_IFD = 0x0131, 0x0132, 0x8769
 DATETIME_ORIGINAL, OFFSET_TIME_ORIGINAL = 0x9003, 0x9011
@@ -36,8 +37,13 @@ def _instant(stamp: object, offset: object) -> datetime | None:
     return local.replace(tzinfo=zone)
 
 
+class TooManyPixels(Exception):
+    """A decompression bomb, or just an image larger than evidence needs: refused before its pixels decode."""
+
+
 def recognise(content: bytes) -> FileFacts | None:
-    """``None`` when the content is none of JPEG, PNG, WebP or PDF (or is a broken image)."""
+    """``None`` when the content is none of JPEG, PNG, WebP or PDF (or is a broken image); ``TooManyPixels`` for
+    an image over MAX_PIXELS, found from its header alone. CPU-bound: the server calls it in a worker thread."""
     digest = hashlib.sha256(content).hexdigest()
     if content.startswith(b"%PDF-"):
         return FileFacts("application/pdf", len(content), digest)
@@ -46,11 +52,16 @@ def recognise(content: bytes) -> FileFacts | None:
             kind = FORMATS.get(image.format or "")
             if kind is None:
                 return None
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise TooManyPixels(f"{width} × {height}")
             image.verify()  # structure and checksums
         with Image.open(io.BytesIO(content)) as image:
             exif = image.getexif()
             image.load()  # every pixel decodes: a truncated file is refused
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, RuntimeError):
+    except Image.DecompressionBombError as error:
+        raise TooManyPixels(str(error)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, RuntimeError):
         return None
     software = exif.get(SOFTWARE)
     details = exif.get_ifd(EXIF_IFD) if exif else {}

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWorkFactory
-from domain.uploads.model import MAX_UPLOAD_BYTES
+from domain.uploads.model import MAX_PIXELS, MAX_UPLOAD_BYTES, UploadPolicy
 from domain.uploads.ports import BlobStore
-from domain.uploads.services import can_read_upload, store_upload
+from domain.uploads.services import QuotaExceeded, can_read_upload, require_upload_quota, store_upload
 from schema.common.errors import TopLevelCode
-from web.asgi import file_problem
+from web.asgi import Problem, file_problem
 from web.auth import Tokens
 from web.authentication import caller
-from web.files import recognise
+from web.files import TooManyPixels, recognise
 
 MULTIPART_OVERHEAD = 64 * 1024
+DECODE_SLOTS = 2  # a 40 MP decode holds up to 160 MB: two at a time bound the memory uploads can take
 
 
-def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for) -> list[Route]:
+def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for,
+                  policy: UploadPolicy) -> list[Route]:
+    decoding = asyncio.Semaphore(DECODE_SLOTS)
+
     def actor_of(request: Request) -> Actor | JSONResponse:
         actor, problem = caller(request, tokens)
         if actor is None:
@@ -48,7 +55,16 @@ def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, cloc
             await form.close()
         if len(content) > MAX_UPLOAD_BYTES:
             return file_problem(TopLevelCode.PAYLOAD_TOO_LARGE, "a file is at most 10 MB")
-        facts = recognise(content)
+        try:
+            await require_upload_quota(uow(), actor, clock, len(content), policy)
+        except QuotaExceeded as error:
+            return Problem(TopLevelCode.TOO_MANY_REQUESTS, error.message, {"Retry-After": "3600"}, graphql=False)
+        try:
+            async with decoding:  # at most DECODE_SLOTS images decode at once, each off the event loop
+                facts = await asyncio.to_thread(recognise, content)
+        except TooManyPixels:
+            return file_problem(TopLevelCode.IMAGE_TOO_LARGE, msg("an image is at most {mp} megapixels",
+                mp=MAX_PIXELS // 1_000_000))
         if facts is None:
             return file_problem(TopLevelCode.UNSUPPORTED_CONTENT, "only JPEG, PNG, WebP and PDF files are accepted")
         stored = await store_upload(uow(), blobs, actor, clock, facts, content)

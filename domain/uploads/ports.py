@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
+from domain.shared.actor import Role
 from domain.uploads.model import Upload
 
 
@@ -19,3 +21,7 @@ class UploadRepository(Protocol):
     async def add(self, upload: Upload) -> None: ...
 
     async def get_many(self, ids: list[str]) -> dict[str, Upload]: ...
+
+    async def usage_since(self, owner_id: str, owner_role: Role, since: datetime) -> tuple[int, int]:
+        """The uploader's files and bytes stored since ``since``."""
+        ...

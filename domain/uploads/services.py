@@ -4,10 +4,25 @@ import secrets
 
 from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidInput
+from domain.shared.errors import DomainError, InvalidInput
+from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork
-from domain.uploads.model import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, FileFacts, Upload
+from domain.uploads.model import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, QUOTA_PERIOD, FileFacts, Upload, UploadPolicy
 from domain.uploads.ports import BlobStore
+
+
+class QuotaExceeded(DomainError):
+    """The uploader stored as many files or bytes in the past hour as the policy allows."""
+
+
+async def require_upload_quota(uow: UnitOfWork, actor: Actor, clock: Clock, size: int, policy: UploadPolicy) -> None:
+    """Checked before the content is decoded, so a flood costs one indexed count per request. Concurrent uploads
+    of one user may pass together: the quota bounds abuse, it is not a balance (decision)."""
+    async with uow:
+        files, stored = await uow.uploads.usage_since(actor.user_id, actor.role, clock.now() - QUOTA_PERIOD)
+    if policy.refuses(files, stored, size):
+        raise QuotaExceeded(msg("upload quota reached: at most {files} files and {mb} MB an hour",
+            files=policy.files_per_hour, mb=policy.bytes_per_hour // (1024 * 1024)))
 
 
 async def store_upload(uow: UnitOfWork, blobs: BlobStore, actor: Actor, clock: Clock, facts: FileFacts,

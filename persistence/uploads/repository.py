@@ -3,9 +3,10 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -36,6 +37,14 @@ class SqlUploadRepository:
                          FileFacts(r.content_type, r.size, r.sha256, r.editing_software, r.captured_at), r.created_at)
             for r in rows.scalars()
         }
+
+
+    async def usage_since(self, owner_id: str, owner_role: Role, since: datetime) -> tuple[int, int]:
+        row = (await self.session.execute(
+            select(func.count(), func.coalesce(func.sum(UploadRow.size), 0))
+            .where(col(UploadRow.owner_id) == owner_id, col(UploadRow.owner_role) == owner_role.value,
+                   col(UploadRow.created_at) >= since))).one()
+        return int(row[0]), int(row[1])
 
 
 class LocalBlobStore:

@@ -55,6 +55,8 @@ class TopLevelCode(str, Enum):
     NOT_FOUND = ("NOT_FOUND", 404)
     PAYLOAD_TOO_LARGE = ("PAYLOAD_TOO_LARGE", 413)
     UNSUPPORTED_CONTENT = ("UNSUPPORTED_CONTENT", 400)
+    IMAGE_TOO_LARGE = ("IMAGE_TOO_LARGE", 400)
+    TOO_MANY_REQUESTS = ("TOO_MANY_REQUESTS", 429)
 
 
 def request_error_status(code: str | None) -> int:

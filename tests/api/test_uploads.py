@@ -102,3 +102,78 @@ async def test_evidence_warnings_help_the_reviewer(api, world, claims):
                     "OVERALL": ["CAPTURED_BEFORE_ORDER"], "OTHER": ["REUSED_ON_OTHER_CLAIM"]}
     assert all(e["warnings"] == [] for e in (await claims.read(claim["id"], world.buyer))["evidence"])
     assert any(e["warnings"] for e in (await claims.read(claim["id"], shop.merchant))["evidence"])
+
+
+def _blank_png(width: int, height: int) -> bytes:
+    """A real, valid PNG that compresses to a few kilobytes whatever its size: the shape of a decompression bomb."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def test_a_decompression_bomb_is_refused_from_its_header_without_decoding(api, claims, monkeypatch):
+    """Production II (1): a 17 KB PNG of 12000 × 12000 pixels decoded on the event loop and took ~250 MB."""
+    from PIL import Image
+
+    bomb = _blank_png(12000, 12000)
+    loads = []
+    monkeypatch.setattr(Image.Image, "load", lambda image: loads.append(image.size))
+    reply = await claims.upload(bomb, content_type="image/png")
+    assert reply.status_code == 400 and reply.json()["error"]["code"] == "IMAGE_TOO_LARGE"
+    assert "40" in reply.json()["error"]["message"] and loads == []
+
+
+async def test_an_image_just_under_the_pixel_cap_is_accepted_and_decoded_off_the_event_loop(api, claims,
+                                                                                          monkeypatch):
+    import threading
+
+    import web.uploads
+
+    threads = []
+    real = web.uploads.recognise
+
+    def recorded(content):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(content)
+
+    monkeypatch.setattr(web.uploads, "recognise", recorded)
+    reply = await claims.upload(_blank_png(8000, 5000), content_type="image/png")  # exactly 40 MP
+    assert reply.status_code == 201, reply.text
+    assert threads == [False]
+
+
+async def test_each_uploader_has_an_hourly_quota_of_files_and_bytes(settings, world):
+    """Production II (1): UPLOAD_QUOTA_FILES and UPLOAD_QUOTA_MB per user per hour; the 429 says when to retry, and
+    an hour later the uploader may go on. Another user is not affected."""
+    from dataclasses import replace
+
+    import httpx
+
+    from server import create_app
+    from tests.api.client import Api
+    from tests.conftest import START
+
+    app = create_app(replace(settings, upload_quota_files=2, upload_quota_mb=1))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        api = Api(client, settings.secret_key)
+        api.now = START
+
+        async def upload(content: bytes, token: str, at=START):
+            return await client.post("/uploads", files={"file": ("f.pdf", content, "application/pdf")},
+                                     headers={"Authorization": f"Bearer {token}", "X-Now": at.isoformat()})
+
+        buyer, other = api.token("BUYER", "quota-1"), api.token("BUYER", "quota-2")
+        assert (await upload(PDF + b"1", buyer)).status_code == 201
+        too_big = await upload(b"%PDF-" + b"0" * (1024 * 1024), buyer)  # one file more would pass 1 MB
+        assert too_big.status_code == 429 and too_big.json()["error"]["code"] == "TOO_MANY_REQUESTS"
+        assert (await upload(PDF + b"2", buyer)).status_code == 201
+        third = await upload(PDF + b"3", buyer)
+        assert third.status_code == 429 and third.headers["retry-after"] == "3600"
+        assert (await upload(PDF + b"3", other)).status_code == 201
+        assert (await upload(PDF + b"4", buyer, START + timedelta(hours=1, seconds=1))).status_code == 201
+    await app.state.database.dispose()
+    del world
