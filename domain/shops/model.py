@@ -8,7 +8,9 @@ from enum import Enum
 
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import InvalidInput
+from domain.shared.messages import msg
 from domain.shared.money import Money
+from domain.shops import rules
 
 
 @dataclass
@@ -69,6 +71,12 @@ class ShopAccount:
     def post(self, entry: LedgerEntry) -> LedgerEntry:
         if entry.shop_id != self.shop_id:
             raise ValueError("entry of another shop")
+        if not rules.entry_within_bounds(entry.amount.fen):
+            raise InvalidInput(msg("one ledger entry is at most {max}", max=str(Money(rules.MAX_ENTRY_FEN))),
+                               ("input", "amount"))
+        if not rules.balance_within_bounds(self.balance(entry.bucket).fen + entry.amount.fen):
+            raise InvalidInput(msg("the {bucket} balance would pass {max}", bucket=entry.bucket.value,
+                max=str(Money(rules.MAX_BALANCE_FEN))), ("input", "amount"))
         if entry.bucket is LedgerBucket.DEPOSIT:
             self.deposit = self.deposit + entry.amount
         else:

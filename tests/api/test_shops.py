@@ -42,7 +42,9 @@ async def test_service_credits_deposit_and_payables(api, world):
 
 
 @pytest.mark.parametrize(
-    "amount, code", [("0", "INVALID_INPUT"), ("-5.00", "INVALID_INPUT"), ("1.005", "INVALID_INPUT")]
+    "amount, code", [("0", "INVALID_INPUT"), ("-5.00", "INVALID_INPUT"), ("1.005", "INVALID_INPUT"),
+                     ("999999999999999.99", "INVALID_INPUT"),  # the largest the scalar reads: 93 of them overflowed
+                     ("10000000000.01", "INVALID_INPUT")]  # one fen past one entry's bound (Production II, 6)
 )
 async def test_bad_credit_amounts_change_nothing(api, world, amount, code):
     shop = await world.shop()
@@ -52,6 +54,17 @@ async def test_bad_credit_amounts_change_nothing(api, world, amount, code):
         {"code": code, "message": data["userErrors"][0]["message"], "field": ["input", "amount"]}
     ]
     assert (await world.account(shop))["entries"]["edges"] == []
+
+
+async def test_a_balance_stops_at_its_bound_as_a_business_error(api, world):
+    """Production II (6): entries within their bound that would carry a balance past its bound are refused."""
+    shop = await world.shop()
+    for _ in range(100):
+        assert (await world.credit(shop, "PAYABLES", "10000000000.00"))["userErrors"] == []
+    refused = await world.credit(shop, "PAYABLES", "0.01")
+    assert refused["userErrors"][0]["code"] == "INVALID_INPUT" and "balance" in refused["userErrors"][0]["message"]
+    assert (await world.account(shop))["payables"]["amount"] == "1000000000000.00"
+    await assert_ledgers_reconcile(api)
 
 
 async def test_a_float_amount_is_refused_before_anything_runs(api, world):
