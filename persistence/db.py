@@ -79,6 +79,8 @@ class Database:
     """The engine and two session makers: writing transactions (``BEGIN IMMEDIATE`` on SQLite) and reads."""
 
     def __init__(self, url: str):
+        import persistence.tables  # noqa: F401  (every table, its integers widened, before a statement compiles)
+
         self.url = async_url(url)
         self.engine = create_engine(self.url)
         writer = self.engine.execution_options(sqlite_immediate=True) if is_sqlite(self.url) else self.engine

@@ -1,5 +1,6 @@
 """Every table, so that ``SQLModel.metadata`` is complete for Alembic and the tests."""
 
+from sqlalchemy import BigInteger, Integer
 from sqlmodel import SQLModel
 
 from persistence.annotations.tables import (
@@ -30,6 +31,19 @@ from persistence.uploads.tables import UploadRow
 from persistence.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
 
 metadata = SQLModel.metadata
+
+
+def _widen_integers() -> None:
+    """Every key (``id``, ``…_id``) is BIGINT on PostgreSQL (migration 0014), and SQLAlchemy types its bound
+    parameters by the column (``::INTEGER``): so every integer key is read and written as a BigInteger, which on
+    SQLite is the same 64-bit INTEGER. Done once, at import, before any statement is compiled."""
+    for table in metadata.tables.values():
+        for column in table.columns:
+            if type(column.type) is Integer and (column.name == "id" or column.name.endswith("_id")):
+                column.type = BigInteger()
+
+
+_widen_integers()
 
 __all__ = [
     "IdempotencyRow",

@@ -12,6 +12,7 @@ import jwt
 
 from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.messages import msg
+from domain.shared.text import is_clean_text
 from schema.common.ids import decode_id
 
 ALGORITHM = "HS256"
@@ -45,7 +46,7 @@ def authenticate(header: str | None, secret: str,
     except ValueError:
         return None, msg("unknown role {role}", role=repr(claims["role"]))
     sub = claims["sub"]
-    if not isinstance(sub, str) or not sub or len(sub) > 128:
+    if not isinstance(sub, str) or not sub or len(sub) > 128 or not is_clean_text(sub):
         return None, msg("the token's sub must be a user id of 1 to 128 characters")
     shop_id = None
     if role in SHOP_ROLES:

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qs
 
 from graphql import OperationDefinitionNode, OperationType, parse
@@ -13,6 +15,7 @@ from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.shared.messages import msg
+from domain.shared.text import is_clean_text
 from schema.common.errors import TopLevelCode, request_error_status
 from web.asgi import header, json_body, problem, replaying
 
@@ -28,6 +31,18 @@ def _is_json(message: Message) -> bool:
 
 
 AMBIGUOUS = "ambiguous"
+NUL_ESCAPE = re.compile(r"\\u0000|\\u\{0+\}")  # a NUL written as an escape in a string of the document
+
+
+def storable(value: Any) -> bool:
+    """Whether every string in a request (document, variables, names) is text both databases store."""
+    if isinstance(value, str):
+        return is_clean_text(value)
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    return True
 
 
 @lru_cache(maxsize=1024)
@@ -64,6 +79,7 @@ class GraphQLOverHTTP:
         state = scope.setdefault("state", {})
         query: object = None
         name: object = None
+        payload: Any = None
         if method == "POST":
             body_type = header(scope, b"content-type").split(";")[0].strip().lower()
             if body_type not in ACCEPTED_BODIES:
@@ -79,6 +95,11 @@ class GraphQLOverHTTP:
         elif method == "GET":
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             query, name = (params.get("query") or [""])[0], (params.get("operationName") or [None])[0]
+            payload = params
+        if not storable(payload) or (isinstance(query, str) and NUL_ESCAPE.search(query)):
+            response = problem(TopLevelCode.BAD_USER_INPUT, "text may not hold NUL characters or unpaired "
+                                                            "surrogates (it must be valid UTF-8)")
+            return await response(scope, receive, send)
         if isinstance(query, str) and query and (name is None or isinstance(name, str)):
             operation = state[_OPERATION] = operation_of(query, name)
             if operation == AMBIGUOUS:

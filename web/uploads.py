@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +23,7 @@ from web.authentication import caller
 from web.files import TooManyPixels, recognise
 
 MULTIPART_OVERHEAD = 64 * 1024
+UPLOAD_ID = re.compile(r"upl_[A-Za-z0-9_-]{1,40}")
 DECODE_SLOTS = 2  # a 40 MP decode holds up to 160 MB: two at a time bound the memory uploads can take
 
 
@@ -76,6 +78,8 @@ def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, cloc
         if isinstance(actor, JSONResponse):
             return actor
         upload_id = request.path_params["upload_id"]
+        if not UPLOAD_ID.fullmatch(upload_id):  # one that cannot exist never reaches the database
+            return file_problem(TopLevelCode.NOT_FOUND, "no such upload")
         async with uow(write=False) as reader:
             upload = (await reader.uploads.get_many([upload_id])).get(upload_id)
             parties = await reader.claims.claim_parties_of_upload(upload_id) if upload else set()

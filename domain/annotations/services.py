@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from domain.annotations.model import (
     DEFAULT_SHORTCUTS,
@@ -214,10 +215,11 @@ def require_agent(actor: Actor) -> None:
     actor.require(Role.AGENT)
 
 
-async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list[str] | None,
+async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list[Any] | None,
                           limit: int) -> tuple[list[tuple[Contact, list[str | int]]], bool]:
     """N5: starred customers first (newest star first), then the others by last contact, newest first. Each row
-    comes with its key for the next page: ["S", starred-at ISO, star id] or ["C", last-contact ISO, customer id]."""
+    comes with its key for the next page: ["S", starred-at ISO, star id] or ["C", last-contact ISO, customer id];
+    ``after`` is such a key as read back: ["S", starred at, star id] or ["C", last contact, customer id]."""
     async with uow:
         stars = await uow.annotations.stars(agent_id)
         starred = {s.customer_id for s in stars}
@@ -225,14 +227,14 @@ async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list[str] | Non
         contact_after = None
         if after is None or after[0] == "S":
             if after is not None:
-                mark = (datetime.fromisoformat(after[1]), int(after[2]))
+                mark = (after[1], after[2])
                 stars = [s for s in stars if (s.starred_at, s.id) < mark]
             page = stars[:limit + 1]
             times = await uow.annotations.contact_times(agent_id, [s.customer_id for s in page])
             rows = [(Contact(s.customer_id, times.get(s.customer_id), s), ["S", s.starred_at.isoformat(), stored(s.id)])
                     for s in page]
         else:
-            contact_after = (datetime.fromisoformat(after[1]), str(after[2]))
+            contact_after = (after[1], after[2])
         if len(rows) <= limit:
             more = await uow.annotations.contacts(agent_id, starred, contact_after, limit + 1 - len(rows))
             rows += [(Contact(customer, at, None), ["C", at.isoformat(), customer]) for customer, at in more]

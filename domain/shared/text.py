@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput
 from domain.shared.messages import msg
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it) and unpaired surrogates (not UTF-8)
+
+
+def is_clean_text(text: str) -> bool:
+    """Whether ``text`` can be stored and sent as UTF-8 text by either database."""
+    return UNSTORABLE.search(text) is None
 
 
 def normalise(text: str) -> str:

@@ -137,7 +137,7 @@ class SqlAppealRepository:
         query = self._filtered(select(AppealRow), q)
         if q.queue_order:
             if after is not None:
-                due, last_id = datetime.fromisoformat(after[0]), after[1]
+                due, last_id = after[0], after[1]
                 query = query.where(
                     or_(col(AppealRow.due_at) > due, and_(col(AppealRow.due_at) == due, col(AppealRow.id) > last_id))
                 )

@@ -17,7 +17,7 @@ class ReviewRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", unique=True)
-    shop_id: int = Field(foreign_key="shops.id", index=True)
+    shop_id: int = Field(foreign_key="shops.id")  # ix_reviews_shop_rating leads with it
     buyer_id: str = Field(max_length=128)
     rating: int
     content: str = Field(max_length=2000)

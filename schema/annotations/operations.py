@@ -20,7 +20,7 @@ from schema.annotations.types import (
 from schema.claims.operations import ClaimPayload
 from schema.claims.types import Claim
 from schema.common.errors import UserError, bad_input
-from schema.common.ids import decode_id
+from schema.common.ids import decode_cursor, decode_id
 from schema.common.mutations import attempt
 from schema.common.pagination import Connection, CountedConnection, after_key, connection, counted_connection, page_size
 from schema.context import Info
@@ -148,11 +148,11 @@ class AnnotationQueries:
     ) -> CountedConnection[Star]:
         actor = info.context.actor
         services.require_agent(actor)
-        limit, key = page_size(first), after_key(after, arity=2)
+        limit, key = page_size(first), after_key(after, (datetime, int))
         stars = await info.context.loaders.read(lambda uow: uow.annotations.stars(actor.user_id))
         rest = stars
         if key is not None:
-            mark = (datetime.fromisoformat(key[0]), int(key[1]))
+            mark = (key[0], key[1])
             rest = [s for s in stars if (s.starred_at, s.id) < mark]
         return counted_connection(rest, limit, key is not None, Star.of, lambda s: (s.starred_at.isoformat(), s.id),
                                   len(stars))
@@ -165,11 +165,11 @@ class AnnotationQueries:
         services.require_agent(actor)
         limit = page_size(first)
         key = None
-        if after is not None:
-            from schema.common.ids import decode_cursor
-
-            key = decode_cursor(after)
-            if not key or key[0] not in ("S", "C") or len(key) != 3:
+        if after is not None:  # ["S", starred at, star id] or ["C", last contact, customer id]
+            raw = decode_cursor(after)
+            starred = bool(raw) and raw is not None and raw[0] == "S"
+            key = after_key(after, (str, datetime, int if starred else str))
+            if key is None or key[0] not in ("S", "C"):
                 raise bad_input("that `after` cursor is not one this list gave out")
         rows, more = await services.recent_contacts(info.context.uow(write=False), actor.user_id, key, limit)
         return connection(rows, limit, key is not None, lambda row: Contact.of(row[0]), lambda row: tuple(row[1]), more)

@@ -121,7 +121,7 @@ class AppealQueries:
             wanted.status, wanted.kind, decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None,
             wanted.shop_id is not None, wanted.overdue)
         query = services.appeals_scope(ctx.actor, request, ctx.clock.now())
-        limit, key = page_size(first), after_key(after, arity=2)
+        limit, key = page_size(first), after_key(after, (datetime, int))
 
         rows = await ctx.loaders.read(lambda uow: uow.appeals.page(query, key, limit + 1))
         return counted_connection(rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id),

@@ -12,6 +12,8 @@ import strawberry
 
 from domain.shared.ids import global_id
 
+MAX_KEY = 2**63 - 1  # ids are BIGINT on both databases: a larger one cannot exist
+
 
 @functools.lru_cache(maxsize=65_536)  # a page encodes the same shops and products many times over
 def encode_id(type_name: str, pk: int) -> strawberry.ID:
@@ -25,7 +27,7 @@ def split_id(global_id: str) -> tuple[str, int] | None:
         value = int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    if not type_name or value <= 0 or str(value) != pk:
+    if not type_name or not 0 < value <= MAX_KEY or str(value) != pk:
         return None
     return type_name, value
 

@@ -4,13 +4,15 @@ page helper for every list. The served names are Strawberry's for a generic: ``C
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from domain.shared.messages import msg
+from domain.shared.text import is_clean_text
 from schema.common.errors import bad_input
-from schema.common.ids import decode_cursor, encode_cursor
+from schema.common.ids import MAX_KEY, decode_cursor, encode_cursor
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -101,14 +103,34 @@ def page_size(first: int | None) -> int:
     return first
 
 
-def after_key(after: str | None, arity: int = 1) -> list | None:
-    """The sort key a cursor carries, or None without a cursor; a cursor that does not decode is an error."""
+def cursor_value(value: Any, kind: type) -> Any:
+    """One value of a cursor's key as ``kind`` (``int`` within BIGINT, a NUL-free ``str``, an aware ``datetime``
+    from its ISO text); ``ValueError`` for anything else: a forged cursor never reaches SQL."""
+    if kind is int and type(value) is int and -MAX_KEY - 1 <= value <= MAX_KEY:
+        return value
+    if kind is str and isinstance(value, str) and is_clean_text(value):
+        return value
+    if kind is datetime and isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is not None:
+            return parsed
+    raise ValueError(f"not a cursor value of {kind.__name__}")
+
+
+def after_key(after: str | None, kinds: tuple[type, ...] = (int,)) -> list | None:
+    """The sort key a cursor carries, typed by ``kinds``, or None without a cursor; a cursor that does not decode
+    to those kinds is an error."""
     if after is None:
         return None
     key = decode_cursor(after)
-    if key is None or len(key) != arity:
-        raise bad_input("that `after` cursor is not one this list gave out")
-    return key
+    try:
+        return [cursor_value(value, kind) for value, kind in zip(key or (), kinds, strict=True)] if key else _bad()
+    except ValueError:
+        return _bad()
+
+
+def _bad() -> list:
+    raise bad_input("that `after` cursor is not one this list gave out")
 
 
 def page_info(cursors: list[str], has_next: bool, had_cursor: bool) -> PageInfo:

@@ -15,7 +15,7 @@ from domain.shared.messages import msg
 __all__ = ["SortDirection", "sort_key", "sorted_page"]
 from schema.common.errors import bad_input
 from schema.common.ids import decode_cursor, encode_cursor
-from schema.common.pagination import page_size
+from schema.common.pagination import cursor_value, page_size
 
 strawberry.enum(SortDirection, name="SortDirection")
 
@@ -37,9 +37,10 @@ def sorted_page(first: int | None, after: str | None, field: str | None, directi
         if after is None:
             return Page(limit)
         raw = decode_cursor(after)
-        if raw is None or len(raw) != 1 or not isinstance(raw[0], int):
-            raise bad_input("that `after` cursor is not one this list gave out (or it was made with a `sortBy`)")
-        return Page(limit, after=(raw[0],))
+        try:
+            return Page(limit, after=(cursor_value((raw or [None])[0], int),)) if raw and len(raw) == 1 else _bad()
+        except ValueError:
+            raise bad_input("that `after` cursor is not one this list gave out") from None
     if after is None:
         return Page(limit, field, direction)
     raw = decode_cursor(after)
@@ -49,10 +50,14 @@ def sorted_page(first: int | None, after: str | None, field: str | None, directi
         raise bad_input(msg("that `after` cursor was made for the sort {made}, not {asked}: ask for the first page "
                             "again", made=raw[0], asked=_tag(field, direction)))
     try:
-        value = datetime.fromisoformat(raw[1]) if kind is datetime else kind(raw[1])
-    except (TypeError, ValueError):
+        value, last_id = cursor_value(raw[1], kind), cursor_value(raw[2], int)
+    except ValueError:
         raise bad_input("that `after` cursor is not one this list gave out") from None
-    return Page(limit, field, direction, (value, raw[2]))
+    return Page(limit, field, direction, (value, last_id))
+
+
+def _bad() -> Page:
+    raise bad_input("that `after` cursor is not one this list gave out (or it was made with a `sortBy`)")
 
 
 def sort_key(page: Page, value_of: Any) -> Any:
