@@ -48,6 +48,7 @@ from web.exports import export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
+from web.requests import RequestIds, request_id
 from web.subscriptions import TransportWS
 from web.trusted_documents import TrustedDocuments, load_manifest
 from web.uploads import upload_routes
@@ -113,9 +114,8 @@ class GraphQLApp(GraphQL[Context, None]):
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
                           is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed,
                           webhook_policy=self.webhook_policy, resolver=self.resolver,
-                          locale=negotiate(request.headers.get("accept-language")))
-        if isinstance(response, Response):
-            response.headers["X-Request-Id"] = context.request_id
+                          locale=negotiate(request.headers.get("accept-language")),
+                          request_id=request_id(request.scope))
         return context
 
 
@@ -126,12 +126,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
     async def health(_request: Request) -> JSONResponse:
+        """The database answers and the upload store takes a file."""
+        report = {"status": "ok", "database": "ok", "uploads": "ok"}
         try:
             await asyncio.wait_for(database.ping(), timeout=2)
         except Exception as error:  # noqa: BLE001  (any failure means unhealthy)
-            log.warning("health check failed: %s", error)
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            log.warning("health check failed: database: %s", error)
+            report["database"] = "unreachable"
+        try:
+            await blobs.check_writable()
+        except OSError as error:
+            log.warning("health check failed: uploads: %s", error)
+            report["uploads"] = "not writable"
+        if report["database"] != "ok" or report["uploads"] != "ok":
+            return JSONResponse({**report, "status": "unavailable"}, status_code=503)
+        return JSONResponse(report)
 
     async def fire_deadlines() -> None:
         """E7: every DEADLINE_INTERVAL_SECONDS, the deadline events due now (each fires once, ever, whichever of
@@ -187,7 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(Authentication, tokens=graphql.tokens)],
+        middleware=[Middleware(RequestIds), Middleware(Authentication, tokens=graphql.tokens)],
     )
     app.state.settings, app.state.database, app.state.graphql = settings, database, graphql
     return app

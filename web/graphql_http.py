@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.shared.messages import msg
 from domain.shared.text import is_clean_text
 from schema.common.errors import TopLevelCode, request_error_status
-from web.asgi import header, json_body, problem, replaying
+from web.asgi import MAX_JSON_DEPTH, header, json_body, json_too_deep, problem, replaying
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"  # the draft's media type
 ACCEPTED_BODIES = ("application/json",)
@@ -90,6 +90,10 @@ class GraphQLOverHTTP:
                 return await response(scope, receive, send)
             _, payload = await json_body(scope, receive)
             receive = replaying(_)
+            if json_too_deep(scope):
+                response = problem(TopLevelCode.BAD_REQUEST, msg("the JSON body nests deeper than {max} levels",
+                    max=MAX_JSON_DEPTH))
+                return await response(scope, receive, send)
             if isinstance(payload, dict):
                 query, name = payload.get("query"), payload.get("operationName")
         elif method == "GET":

@@ -149,7 +149,7 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
         if damaged > line.quantity:
             raise InvalidInput(
                 msg("at most the line's quantity, {quantity}",
-                    quantity=f"{line.quantity.normalize():f}"), ("input", "damagedQuantity")
+                    quantity=format(line.quantity.normalize(), "f")), ("input", "damagedQuantity")
             )
         product = (await uow.products.get_many([line.product_id]))[line.product_id]
         covered = rules.covered_by_guarantee(product.fresh, request.reason)

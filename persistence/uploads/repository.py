@@ -75,6 +75,15 @@ class LocalBlobStore:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def _writable(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=self.root, prefix=".health-"):
+            pass
+
+    async def check_writable(self) -> None:
+        """Raises ``OSError`` when a file cannot be written under the root (for /health)."""
+        await asyncio.to_thread(self._writable)
+
     async def put(self, sha256: str, content: bytes) -> None:
         await asyncio.to_thread(self._put, sha256, content)
 

@@ -14,6 +14,7 @@ import pytest
 
 from domain.shared.actor import Role
 from settings import Settings
+from web.auth import mint_token
 
 DEEP = "{ claims { edges { node { order { shop { account { entries { edges { node { %s } } } } } } } } } }"
 
@@ -282,3 +283,46 @@ async def test_a_merchant_token_whose_shop_is_a_number_is_unauthenticated_not_a_
                        api.secret, algorithm="HS256")
     reply = await api.gql("{ claims { totalCount } }", token=token)
     assert reply.codes == ["UNAUTHENTICATED"] and "shop" in reply.body["errors"][0]["message"]
+
+
+# ---------------------------------------------------------------- Production II (5): failures answer JSON with an id
+
+
+async def test_a_body_nested_a_thousand_levels_is_a_json_400_with_a_request_id(api):
+    """No token needed: it made the endpoint's own JSON parser recurse out and log a stack trace per request."""
+    body = b'{"query": "{ __typename }", "variables": {"v": ' + b"[" * 1000 + b"]" * 1000 + b"}}"
+    reply = await api.client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    assert reply.status_code == 400 and reply.headers["content-type"].startswith("application/json")
+    error = reply.json()["errors"][0]
+    assert error["extensions"] == {"code": "BAD_REQUEST", "requestId": reply.headers["x-request-id"]}
+    shallow = b'{"query": "{ __typename }", "variables": {"v": ' + b"[" * 60 + b"]" * 60 + b"}}"
+    assert (await api.client.post("/graphql", content=shallow,
+                                  headers={"Content-Type": "application/json"})).status_code == 200
+
+
+async def test_an_unwritable_upload_store_is_a_json_500_with_its_request_id_and_health_says_so(settings, world,
+                                                                                            tmp_path):
+    from dataclasses import replace
+
+    from server import create_app
+    from tests.api.files import PDF
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = create_app(replace(settings, upload_dir=blocker / "uploads"))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        token = mint_token(settings.secret_key, sub="b", role=Role.BUYER)
+        reply = await client.post("/uploads", files={"file": ("f.pdf", PDF, "application/pdf")},
+                                  headers={"Authorization": f"Bearer {token}", "X-Request-Id": "trace-0123456789"})
+        assert reply.status_code == 500 and reply.headers["x-request-id"] == "trace-0123456789"
+        assert reply.json()["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR",
+                                                           "requestId": "trace-0123456789"}
+        health = await client.get("/health")
+        assert health.status_code == 503 and health.json()["uploads"] == "not writable"
+    await app.state.database.dispose()
+    del world
+
+
+async def test_health_checks_the_upload_store_too(api):
+    reply = await api.client.get("/health")
+    assert reply.status_code == 200 and reply.json() == {"status": "ok", "database": "ok", "uploads": "ok"}

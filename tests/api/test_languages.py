@@ -35,7 +35,8 @@ async def test_f6_file_routes_answer_in_the_requests_language_too(api, world):
     reply = await api.client.get("/exports/ledger.csv", params={"from": "yesterday"},
                                  headers={"Authorization": f"Bearer {shop.merchant}", **CHINESE})
     assert reply.status_code == 400
-    assert reply.json()["error"] == {"code": "BAD_REQUEST", "message": "`from` 必须是带时区偏移的 ISO 8601 时间"}
+    assert reply.json()["error"] == {"code": "BAD_REQUEST", "message": "`from` 必须是带时区偏移的 ISO 8601 时间",
+                                     "requestId": reply.headers["x-request-id"]}
     english = await api.client.get("/exports/ledger.csv", params={"from": "yesterday"},
                                    headers={"Authorization": f"Bearer {shop.merchant}"})
     assert english.json()["error"]["message"] == "`from` must be an ISO 8601 instant with an offset"
