@@ -6,12 +6,11 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint schema messages migrate token contract clean bench bench-events bench-scale bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint lock schema messages migrate token contract clean bench bench-events bench-scale bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements.lock
 	rm -f $(VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
@@ -45,6 +44,12 @@ bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes 
 
 bench-events: $(STAMP)  ## E8/E4: the outbox's cost per mutation, event-to-subscriber latency with 100 subscribers
 	$(BIN)/python -m bench.events
+
+lock:  ## re-resolve pyproject.toml (dependencies + dev) and write requirements.lock with every file's SHA-256
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple -o requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 bench-scale: $(STAMP)  ## F: lists, report and export at a million rows on PostgreSQL (a database of its own; ~5 min)
 	$(BIN)/python -m bench.scale

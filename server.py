@@ -32,6 +32,7 @@ from persistence.db import Database, is_sqlite, is_unavailable
 from persistence.events.feed import SqlEventFeed
 from persistence.idempotency.store import SqlIdempotencyStore
 from persistence.migrate import upgrade
+from persistence.persisted.store import SqlPersistedQueries
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import schema
@@ -184,7 +185,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     documents = load_manifest(settings.trusted_documents_manifest)
     if settings.trusted_documents_only and not documents:
         raise ValueError(f"TRUSTED_DOCUMENTS_ONLY=true but {settings.trusted_documents_manifest} holds no documents")
-    endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent), documents, settings.trusted_documents_only)
+    endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent), documents, settings.trusted_documents_only,
+                                SqlPersistedQueries(database, settings.apq_max_documents))
     app = Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),

@@ -137,6 +137,7 @@ class Settings:
     max_token_hours: int = 24
     upload_quota_files: int = 60
     upload_quota_mb: int = 200
+    apq_max_documents: int = 5000
 
     @property
     def is_prod(self) -> bool:
@@ -219,6 +220,7 @@ class Settings:
             max_token_hours=_positive_int("MAX_TOKEN_HOURS", 24),
             upload_quota_files=_positive_int("UPLOAD_QUOTA_FILES", 60),
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),
+            apq_max_documents=_positive_int("APQ_MAX_DOCUMENTS", 5000),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

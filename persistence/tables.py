@@ -25,6 +25,7 @@ from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCoupon
 from persistence.events.tables import EventRow, FiredDeadlineRow
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.tables import OrderLineRow, OrderRow
+from persistence.persisted.store import PersistedQueryRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 from persistence.uploads.tables import UploadRow
@@ -76,5 +77,6 @@ __all__ = [
     "WebhookDeliveryRow",
     "WebhookEndpointRow",
     "ShopScoreRow",
+    "PersistedQueryRow",
     "metadata",
 ]

@@ -1,6 +1,7 @@
 """GraphQL over HTTP (the current draft): ``application/graphql-response+json`` when the client accepts it, with
-4xx statuses for request errors (400 unparsable, 422 invalid, 401 unauthenticated), 405 for a mutation over GET,
-415 for an unsupported body type. ``application/json`` keeps the legacy 200 for well-formed requests."""
+4xx statuses for request errors (400 unparsable, invalid, or with variables that do not coerce; 401
+unauthenticated), 405 for a mutation over GET, 415 for an unsupported body type. ``application/json`` keeps the
+legacy 200 for well-formed requests. The draft's reference audit (npm graphql-http) runs against it in CI."""
 
 from __future__ import annotations
 

@@ -7,25 +7,41 @@ over POST or GET. An unknown id is the request error ``PERSISTED_QUERY_NOT_FOUND
 ``TRUSTED_DOCUMENTS_ONLY=true`` (meant for prod) a document whose text is not in the manifest is refused with
 ``PERSISTED_QUERY_ONLY``; the manifest's own texts are still accepted by value.
 
+Otherwise Apollo's automatic persisted queries persist: the retry that sends the text with its hash is checked
+(the hash must be the text's), runs like any document (size, depth, cost and validation limits), and — if it ran
+without a request error — is registered in a store shared by every process, so later hash-only requests succeed.
+
 The manifest is Apollo's persisted query manifest format, so client tooling can read it; ``manage.py operations``
 (``make operations``) rebuilds it and a test keeps the committed one current."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 from graphql import DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, parse, print_ast
 from graphql.language import FragmentSpreadNode, Visitor, visit
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.common.errors import TopLevelCode
 from web.asgi import header, json_body, problem, replaying, set_json_body
 from web.graphql_http import GRAPHQL_RESPONSE
 
 FORMAT = "apollo-persisted-query-manifest"
+_REGISTER = "register_persisted_query"
+
+
+class PersistedQueries(Protocol):
+    """Documents registered by hash (automatic persisted queries), shared by every server process."""
+
+    async def find(self, digest: str) -> str | None: ...
+
+    async def register(self, digest: str, body: str, now: datetime) -> None: ...
 
 
 def sha256(text: str) -> str:
@@ -91,11 +107,13 @@ class NotTrusted(Exception):
 class TrustedDocuments:
     """ASGI wrapper: turns a document id into the document's text before the request goes on."""
 
-    def __init__(self, app: ASGIApp, documents: dict[str, str], only: bool):
-        self.app, self.documents, self.only = app, documents, only
+    def __init__(self, app: ASGIApp, documents: dict[str, str], only: bool, registered: PersistedQueries | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        self.app, self.documents, self.only, self.registered, self.clock = app, documents, only, registered, clock
 
-    def resolve(self, request: dict) -> dict:
-        """The request with ``query`` filled in from the manifest; raises NotTrusted."""
+    async def resolve(self, request: dict, scope: Scope) -> dict:
+        """The request with ``query`` filled in from the manifest or the registered documents; raises NotTrusted.
+        A text sent with an unknown hash is marked in the scope for registration once it has run."""
         extensions = request.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
         document_id = request.get("documentId")
@@ -112,14 +130,19 @@ class TrustedDocuments:
         if not isinstance(document_id, str):
             raise NotTrusted(TopLevelCode.BAD_REQUEST, "documentId must be a string")
         digest = document_id.removeprefix("sha256:")
-        if digest in self.documents:
-            if isinstance(query, str) and query and sha256(query) != digest:
+        mismatch = isinstance(query, str) and query and sha256(query) != digest
+        known = self.documents.get(digest)
+        if known is None and not self.only and self.registered is not None and len(digest) == 64:
+            known = await self.registered.find(digest)
+        if known is not None or (isinstance(query, str) and query and not self.only and persisted is not None):
+            if mismatch:
                 raise NotTrusted(TopLevelCode.BAD_REQUEST, "the query text does not match its SHA-256 id")
-            resolved = {**request, "query": self.documents[digest]}
+            if known is None:  # Apollo's retry with the text: registered once it has run
+                scope.setdefault("state", {})[_REGISTER] = (digest, query)
+                return request
+            resolved = {**request, "query": known}
             resolved.pop("documentId", None)
             return resolved
-        if isinstance(query, str) and query and not self.only and persisted is not None:
-            return request  # Apollo's retry with the text after PERSISTED_QUERY_NOT_FOUND: run it as sent
         raise NotTrusted(
             TopLevelCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound: no trusted document has this id"
         )
@@ -136,19 +159,19 @@ class TrustedDocuments:
                 except orjson.JSONDecodeError:
                     return await self.app(scope, receive, send)  # the endpoint reports the malformed parameter
             try:
-                resolved = self.resolve(request)
+                resolved = await self.resolve(request, scope)
             except NotTrusted as refusal:
                 return await self._refuse(refusal, scope, receive, send)
             if resolved is not request:
                 kept = [(k, v) for k, v in pairs if k not in ("documentId", "query")]
                 scope = {**scope, "query_string": urlencode([*kept, ("query", resolved["query"])]).encode()}
-            return await self.app(scope, receive, send)
+            return await self._run(scope, receive, send)
 
         body, request = await json_body(scope, receive)
         if not isinstance(request, dict):  # not ours to judge: the endpoint answers malformed bodies
             return await self.app(scope, replaying(body), send)
         try:
-            resolved = self.resolve(request)
+            resolved = await self.resolve(request, scope)
         except NotTrusted as refusal:
             return await self._refuse(refusal, scope, replaying(body), send)
         if resolved is not request:
@@ -156,7 +179,24 @@ class TrustedDocuments:
             headers = [(k, v) for k, v in scope.get("headers", []) if k != b"content-length"]
             scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
             set_json_body(scope, body, resolved)
-        await self.app(scope, replaying(body), send)
+        await self._run(scope, replaying(body), send)
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The endpoint answers; a text sent with its hash is registered if it ran without a request error."""
+        state = scope.setdefault("state", {})
+        pending = state.get(_REGISTER)
+        ran = False
+
+        async def watch(message: Message) -> None:
+            nonlocal ran
+            if message["type"] == "http.response.start":
+                ran = message["status"] == 200 and not state.get("graphql_request_error")
+            await send(message)
+
+        await self.app(scope, receive, watch if pending else send)
+        if pending and ran and self.registered is not None:
+            digest, text = pending
+            await self.registered.register(digest, text, self.clock())
 
     async def _refuse(self, refusal: NotTrusted, scope: Scope, receive: Receive, send: Send) -> None:
         """A request error: 400 for graphql-response+json, 200 for legacy application/json (Apollo's clients

@@ -22,11 +22,16 @@ async def test_answers_with_graphql_response_json_when_asked(api, world):
     assert legacy.headers["content-type"].startswith("application/json")
 
 
-async def test_validation_failure_is_422_without_data(api, world):
+async def test_validation_failure_is_400_without_data(api, world):
+    """The draft: "Requests that fail to pass GraphQL validation SHOULD be denied execution with a status code of
+    400" (the audit's variable-coercion check sends a document with an unused variable: a validation failure)."""
     reply = await api.client.post(
         "/graphql", json={"query": "{ viewer { nope } }"}, headers=auth(world, GRAPHQL_RESPONSE)
     )
-    assert reply.status_code == 422 and "data" not in reply.json()
+    assert reply.status_code == 400 and "data" not in reply.json()
+    unused = await api.client.post("/graphql", json={"query": "query CoerceFailure($id: ID!) { __typename }",
+                                                     "variables": {"id": None}}, headers=auth(world, GRAPHQL_RESPONSE))
+    assert unused.status_code == 400 and "data" not in unused.json()
     assert reply.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     legacy = await api.client.post("/graphql", json={"query": "{ viewer { nope } }"}, headers=auth(world))
     assert legacy.status_code == 200 and "data" not in legacy.json()

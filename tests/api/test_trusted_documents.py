@@ -171,3 +171,66 @@ async def test_the_screens_queries_run_by_id_for_their_roles(api, world, claims,
     assert [e["node"]["id"] for e in inbox.json()["data"]["claims"]["edges"]] == [claim["id"]]
     queue = await post(api, {"documentId": entries["AppealQueue"]["id"]}, platform)
     assert [e["node"]["id"] for e in queue.json()["data"]["appeals"]["edges"]] == [appeal]
+
+
+# ---------------------------------------------------------------- Production II (9): automatic persisted queries
+
+
+def apq(query: str | None, digest: str) -> dict:
+    body = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}}
+    return {**body, "query": query} if query is not None else body
+
+
+async def test_apollos_retry_registers_the_text_so_later_hash_only_requests_run(api, world):
+    """Before: every hash-only request of a document outside the manifest was PERSISTED_QUERY_NOT_FOUND for ever."""
+    query = "query Me { viewer { userId role } }"
+    digest = sha256(query)
+    first = await post(api, apq(None, digest), world.buyer)
+    assert first.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    assert (await post(api, apq(query, digest), world.buyer)).json()["data"]["viewer"]["userId"] == "buyer-1"
+    again = await post(api, apq(None, digest), world.platform)
+    assert again.json()["data"]["viewer"] == {"userId": "ops-1", "role": "PLATFORM"}
+    by_get = await api.client.get("/graphql", params={"extensions": orjson.dumps(apq(None, digest)["extensions"])
+                                                      .decode()}, headers={"Authorization": f"Bearer {world.buyer}"})
+    assert by_get.json()["data"]["viewer"]["userId"] == "buyer-1"
+
+
+async def test_only_a_text_that_ran_under_its_own_hash_is_registered(api, world):
+    wrong = "query Other { viewer { userId } }"
+    mismatch = await post(api, apq(wrong, sha256("query Me { viewer { role } }")), world.buyer)
+    assert mismatch.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    invalid = "query Bad { viewer { nope } }"
+    assert (await post(api, apq(invalid, sha256(invalid)), world.buyer)).json()["errors"][0]["extensions"][
+        "code"] == "GRAPHQL_VALIDATION_FAILED"
+    deep = ("query Deep { claims { edges { node { order { shop { account { entries { edges { node { claim { id } } } } "
+            "} } } } } } }")
+    assert (await post(api, apq(deep, sha256(deep)), world.platform)).json()["errors"][0]["extensions"][
+        "code"] == "QUERY_TOO_DEEP"
+    for text in (invalid, deep, "query Me { viewer { role } }"):
+        later = await post(api, apq(None, sha256(text)), world.platform)
+        assert later.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND", text
+
+
+async def test_the_store_is_bounded_the_oldest_going_first(settings, world):
+    from datetime import UTC, datetime, timedelta
+
+    from persistence.db import Database
+    from persistence.persisted.store import SqlPersistedQueries
+
+    database = Database(settings.database_url)
+    store = SqlPersistedQueries(database, limit=3)
+    for n in range(5):
+        await store.register(f"{n:064x}", f"query Q{n} {{ viewer {{ userId }} }}",
+                             datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=n))
+    fresh = SqlPersistedQueries(database, limit=3)  # another process: nothing in memory
+    assert [await fresh.find(f"{n:064x}") is not None for n in range(5)] == [False, False, True, True, True]
+    await database.dispose()
+    del world
+
+
+async def test_trusted_documents_only_never_reads_registered_documents(api, trusted_only, world):
+    query = "query Me { viewer { userId } }"
+    await post(api, apq(query, sha256(query)), world.buyer)  # registered by a server that accepts any document
+    refused = await trusted_only.post("/graphql", json=apq(None, sha256(query)),
+                                      headers={"Authorization": f"Bearer {world.buyer}"})
+    assert refused.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
