@@ -31,7 +31,7 @@ from domain.shared.errors import DomainError
 from persistence.db import Database, is_sqlite, is_unavailable
 from persistence.events.feed import SqlEventFeed
 from persistence.idempotency.store import SqlIdempotencyStore
-from persistence.migrate import upgrade
+from persistence.migrate import head, upgrade
 from persistence.persisted.store import SqlPersistedQueries
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
@@ -50,6 +50,7 @@ from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP
 from web.idempotency import Idempotency
 from web.requests import RequestIds, request_id
+from web.security import SecurityHeaders, cors
 from web.subscriptions import TransportWS
 from web.trusted_documents import TrustedDocuments, load_manifest
 from web.uploads import upload_routes
@@ -126,20 +127,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if is_sqlite(database.url) and database.engine.url.database not in (None, "", ":memory:"):
         Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
-    async def health(_request: Request) -> JSONResponse:
-        """The database answers and the upload store takes a file."""
-        report = {"status": "ok", "database": "ok", "uploads": "ok"}
+    migrations_head = head()
+
+    async def live(_request: Request) -> JSONResponse:
+        """The process answers (a load balancer restarts it when this stops)."""
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_request: Request) -> JSONResponse:
+        """The database answers and is at this code's migration, and the upload store takes a file (a load
+        balancer sends traffic only while this is 200)."""
+        report = {"status": "ok", "database": "ok", "migrations": "ok", "uploads": "ok"}
         try:
-            await asyncio.wait_for(database.ping(), timeout=2)
+            at = await asyncio.wait_for(database.revision(), timeout=2)
+            if at != migrations_head:
+                report["migrations"] = f"at {at or 'none'}, expected {migrations_head}"
         except Exception as error:  # noqa: BLE001  (any failure means unhealthy)
             log.warning("health check failed: database: %s", error)
-            report["database"] = "unreachable"
+            report["database"], report["migrations"] = "unreachable", "unknown"
         try:
             await blobs.check_writable()
         except OSError as error:
             log.warning("health check failed: uploads: %s", error)
             report["uploads"] = "not writable"
-        if report["database"] != "ok" or report["uploads"] != "ok":
+        if any(report[part] != "ok" for part in ("database", "migrations", "uploads")):
             return JSONResponse({**report, "status": "unavailable"}, status_code=503)
         return JSONResponse(report)
 
@@ -191,14 +201,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
             WebSocketRoute("/graphql", graphql),
-            Route("/health", health, methods=["GET"]),
+            Route("/health", ready, methods=["GET"]),
+            Route("/health/ready", ready, methods=["GET"]),
+            Route("/health/live", live, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
             *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy),
             *export_routes(graphql.tokens, uow, graphql.clock),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestIds), Middleware(Authentication, tokens=graphql.tokens)],
+        middleware=[Middleware(RequestIds), Middleware(SecurityHeaders, hsts=settings.is_prod),
+                    *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],
     )
     app.state.settings, app.state.database, app.state.graphql = settings, database, graphql
     return app

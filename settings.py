@@ -92,6 +92,16 @@ def _delays(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
+def _origins(name: str) -> tuple[str, ...]:
+    """Comma-separated origins such as https://admin.example.com (scheme, host, optional port; no path, no *)."""
+    origins = tuple(o.strip().rstrip("/") for o in os.environ.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or "*" in origin:
+            raise ValueError(f"{name} lists origins like https://app.example.com, got {origin!r}")
+    return origins
+
+
 def _seconds(name: str, default: float) -> float:
     value = os.environ.get(name)
     if not value:
@@ -138,6 +148,7 @@ class Settings:
     upload_quota_files: int = 60
     upload_quota_mb: int = 200
     apq_max_documents: int = 5000
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_prod(self) -> bool:
@@ -221,6 +232,7 @@ class Settings:
             upload_quota_files=_positive_int("UPLOAD_QUOTA_FILES", 60),
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),
             apq_max_documents=_positive_int("APQ_MAX_DOCUMENTS", 5000),
+            cors_origins=_origins("CORS_ORIGINS"),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

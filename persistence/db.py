@@ -95,5 +95,16 @@ class Database:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
+    async def revision(self) -> str | None:
+        """The migration the database is at (Alembic's ``alembic_version``), None before the first."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        async with self.engine.connect() as conn:
+            try:
+                return (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one_or_none()
+            except DBAPIError:
+                return None
+
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -19,6 +19,13 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def head() -> str:
+    """The newest migration in this checkout: what a ready server's database is at."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 

@@ -26,8 +26,8 @@ def start(settings, port: int, **environment: str) -> subprocess.Popen:
     env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
            "MIGRATE_ON_START": "false", "UPLOAD_DIR": str(settings.upload_dir), **environment}
     return subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
-                             "--log-level", "warning"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                             "--no-server-header", "--log-level", "warning"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def wait_healthy(client: httpx.AsyncClient, process: subprocess.Popen) -> None:

@@ -24,6 +24,7 @@ from web.files import TooManyPixels, recognise
 
 MULTIPART_OVERHEAD = 64 * 1024
 UPLOAD_ID = re.compile(r"upl_[A-Za-z0-9_-]{1,40}")
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 DECODE_SLOTS = 2  # a 40 MP decode holds up to 160 MB: two at a time bound the memory uploads can take
 
 
@@ -88,8 +89,11 @@ def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, cloc
         content = await blobs.get(upload.facts.sha256)
         if content is None:
             return file_problem(TopLevelCode.NOT_FOUND, "the file is missing from the store")
-        return Response(content, media_type=upload.facts.content_type,
-                        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+        extension = EXTENSIONS.get(upload.facts.content_type, "pdf")
+        return Response(content, media_type=upload.facts.content_type, headers={
+            "Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'attachment; filename="{upload.id}.{extension}"',
+            "Content-Security-Policy": "sandbox; default-src 'none'"})
 
     return [
         Route("/uploads", post, methods=["POST"], max_body_size=MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD),

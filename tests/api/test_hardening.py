@@ -325,4 +325,5 @@ async def test_an_unwritable_upload_store_is_a_json_500_with_its_request_id_and_
 
 async def test_health_checks_the_upload_store_too(api):
     reply = await api.client.get("/health")
-    assert reply.status_code == 200 and reply.json() == {"status": "ok", "database": "ok", "uploads": "ok"}
+    assert reply.status_code == 200 and reply.json() == {"status": "ok", "database": "ok", "migrations": "ok",
+                                                         "uploads": "ok"}
