@@ -41,6 +41,7 @@ from schema.common.i18n import negotiate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
+from web import logs
 from web.auth import Tokens
 from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
@@ -123,6 +124,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    logs.configure(settings.log_format)
     database = Database(settings.database_url)
     if is_sqlite(database.url) and database.engine.url.database not in (None, "", ":memory:"):
         Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)

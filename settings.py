@@ -92,6 +92,13 @@ def _delays(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def _origins(name: str) -> tuple[str, ...]:
     """Comma-separated origins such as https://admin.example.com (scheme, host, optional port; no path, no *)."""
     origins = tuple(o.strip().rstrip("/") for o in os.environ.get(name, "").split(",") if o.strip())
@@ -149,6 +156,7 @@ class Settings:
     upload_quota_mb: int = 200
     apq_max_documents: int = 5000
     cors_origins: tuple[str, ...] = ()
+    log_format: str = "text"
 
     @property
     def is_prod(self) -> bool:
@@ -233,6 +241,7 @@ class Settings:
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),
             apq_max_documents=_positive_int("APQ_MAX_DOCUMENTS", 5000),
             cors_origins=_origins("CORS_ORIGINS"),
+            log_format=_choice("LOG_FORMAT", ("json", "text"), "json" if app_env == "prod" else "text"),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),
         )

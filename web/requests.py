@@ -1,15 +1,19 @@
 """Every HTTP request gets an id (the caller's ``X-Request-Id`` when well formed, else a new one), answered in its
 ``X-Request-Id`` header; an exception nothing else handled becomes a JSON 500 with a code and that id — never
-Starlette's plain-text page — and is logged once with the id."""
+Starlette's plain-text page — and is logged once with the id. Each request ends with one access log line."""
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
+from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web.logs import access
 
 log = logging.getLogger("aftersales")
 INCOMING_ID = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
@@ -36,11 +40,13 @@ class RequestIds:
         state[_STATE] = incoming if INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
         identifier = state[_STATE].encode()
         started = False
+        status = 500
+        began = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
-                started = True
+                started, status = True, message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
                 message = {**message, "headers": [*headers, (b"x-request-id", identifier)]}
             await send(message)
@@ -48,6 +54,7 @@ class RequestIds:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
+            status = 500
             log.exception("unhandled error (request %s, %s %s)", state[_STATE], scope["method"], scope["path"])
             if started:
                 raise
@@ -57,3 +64,23 @@ class RequestIds:
             await send_with_id({"type": "http.response.start", "status": 500, "headers": [
                 (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
             await send_with_id({"type": "http.response.body", "body": body})
+        finally:
+            access(_facts(scope, status, time.perf_counter() - began))
+
+
+def _facts(scope: Scope, status: int, seconds: float) -> dict[str, Any]:
+    """What the access line says of a request: chosen fields only (no token, no document, no variables)."""
+    state = scope.get("state", {})
+    actor = (state.get("authentication") or (None, None))[0]
+    payload = (state.get("json_body") or (b"", None))[1]
+    name = payload.get("operationName") if isinstance(payload, dict) else None
+    return {"request_id": state.get(_STATE), "method": scope.get("method"), "path": scope.get("path"),
+            "status": status, "outcome": state.get("graphql_request_error") or ("ok" if status < 400 else "error"),
+            "duration_ms": round(seconds * 1000, 2), "operation": name if isinstance(name, str) else None,
+            "operation_type": _kind(state.get("operation")),
+            "user": actor.user_id if actor else None, "role": actor.role.value if actor else None,
+            "shop": actor.shop_id if actor else None}
+
+
+def _kind(operation: Any) -> str | None:
+    return getattr(operation, "value", None)

@@ -93,3 +93,69 @@ async def test_not_ready_while_the_database_is_behind_this_codes_migrations(sett
         assert ready.status_code == 503 and ready.json()["migrations"].startswith("at 0014, expected ")
         assert (await http.get("/health/live")).status_code == 200
     await app.state.database.dispose()
+
+
+async def test_each_request_writes_one_json_access_line_without_secrets(api, world):
+    """LOG_FORMAT=json: request id, user, role, shop, operation, duration and outcome; no token, no variables, no
+    document text."""
+    import io
+    import json
+    import logging
+
+    from web.logs import ACCESS, JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    ACCESS.addHandler(handler)
+    level = ACCESS.level
+    ACCESS.setLevel(logging.INFO)
+    try:
+        secret_text = "a remark nobody should read in a log"
+        shop = await world.shop()
+        reply = await api.client.post("/graphql", headers={"Authorization": f"Bearer {shop.agent}"}, json={
+            "query": "mutation Remark($c: String!, $t: String!) { setCustomerRemark(input: {customerId: $c, "
+                     "text: $t}) { userErrors { code } } }", "operationName": "Remark",
+            "variables": {"c": "b-1", "t": secret_text}})
+        refused = await api.client.post("/graphql", json={"query": "{ nope }"},
+                                        headers={"Accept": "application/graphql-response+json"})
+    finally:
+        ACCESS.removeHandler(handler)
+        ACCESS.setLevel(level)
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    remark = next(line for line in lines if line["request_id"] == reply.headers["x-request-id"])
+    assert {k: remark[k] for k in ("level", "logger", "method", "path", "status", "outcome", "operation",
+                                   "operation_type", "user", "role", "shop")} == {
+        "level": "INFO", "logger": "aftersales.access", "method": "POST", "path": "/graphql", "status": 200,
+        "outcome": "ok", "operation": "Remark", "operation_type": "mutation", "user": "agent-1", "role": "AGENT",
+        "shop": 1}
+    assert remark["duration_ms"] >= 0
+    invalid = next(line for line in lines if line["request_id"] == refused.headers["x-request-id"])
+    assert (invalid["status"], invalid["outcome"], invalid["user"]) == (400, "GRAPHQL_VALIDATION_FAILED", None)
+    text = stream.getvalue()
+    assert secret_text not in text and shop.agent not in text and "setCustomerRemark" not in text
+
+
+def test_json_logging_turns_every_logger_into_json_lines():
+    import io
+    import json
+    import logging
+
+    from web import logs
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    try:
+        logs.configure("json", stream)
+        logging.getLogger("uvicorn.error").warning("started %s", "server")
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            logging.getLogger("aftersales").exception("failed")
+    finally:
+        root.handlers, root.level = saved
+        logging.getLogger("uvicorn.error").propagate = True
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{"))
+    assert (first["logger"], first["message"], first["level"]) == ("uvicorn.error", "started server", "WARNING")
+    assert second["message"] == "failed" and "ValueError: boom" in second["exception"]
