@@ -41,7 +41,7 @@ from schema.common.i18n import negotiate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
-from web import logs
+from web import logs, metrics
 from web.auth import Tokens
 from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
@@ -53,7 +53,7 @@ from web.idempotency import Idempotency
 from web.requests import RequestIds, request_id
 from web.security import SecurityHeaders, cors
 from web.subscriptions import TransportWS
-from web.trusted_documents import TrustedDocuments, load_manifest
+from web.trusted_documents import TrustedDocuments, load_manifest, operation_name
 from web.uploads import upload_routes
 from web.webhooks import DeliveryWorker, DnsResolver
 
@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await database.dispose()
+        metrics.process_exited()
 
     uow = SqlUnitOfWorkFactory(database)
     graphql = GraphQLApp(settings, uow)
@@ -197,6 +198,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
     documents = load_manifest(settings.trusted_documents_manifest)
     if settings.trusted_documents_only and not documents:
         raise ValueError(f"TRUSTED_DOCUMENTS_ONLY=true but {settings.trusted_documents_manifest} holds no documents")
+    operations = frozenset(name for name in (operation_name(text) for text in documents.values()) if name)
+
+    def record(facts: dict) -> None:
+        if facts["path"] == "/graphql":
+            metrics.observe(metrics.operation_label(facts["operation"], operations), str(facts["outcome"]),
+                            facts["duration_ms"] / 1000, facts["cost"])
+
+    async def refresh_gauges() -> None:
+        pool = database.engine.sync_engine.pool
+        metrics.POOL_IN_USE.set(getattr(pool, "checkedout", lambda: 0)())
+        metrics.POOL_WAITING.set(metrics.pool_waiting(pool))
+        metrics.SUBSCRIBERS.set(len(feed.subscribers))
+        async with uow(write=False) as reader:
+            metrics.WEBHOOK_QUEUE.set(await reader.webhooks.pending_count())
+
+    observers = (logs.access, record) if settings.metrics else (logs.access,)
     endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent), documents, settings.trusted_documents_only,
                                 SqlPersistedQueries(database, settings.apq_max_documents))
     app = Starlette(
@@ -207,12 +224,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health/ready", ready, methods=["GET"]),
             Route("/health/live", live, methods=["GET"]),
             *([graphiql_assets()] if settings.graphiql else []),
+            *([metrics.metrics_route(settings.metrics_token, refresh_gauges)] if settings.metrics else []),
             *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy),
             *export_routes(graphql.tokens, uow, graphql.clock),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestIds), Middleware(SecurityHeaders, hsts=settings.is_prod),
+        middleware=[Middleware(RequestIds, observers=observers), Middleware(SecurityHeaders, hsts=settings.is_prod),
                     *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],
     )
     app.state.settings, app.state.database, app.state.graphql = settings, database, graphql

@@ -157,6 +157,8 @@ class Settings:
     apq_max_documents: int = 5000
     cors_origins: tuple[str, ...] = ()
     log_format: str = "text"
+    metrics: bool = True
+    metrics_token: str | None = None
 
     @property
     def is_prod(self) -> bool:
@@ -209,6 +211,10 @@ class Settings:
         if app_env not in ENVIRONMENTS:
             raise ValueError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
         secret = _secret_key(app_env)
+        metrics, metrics_token = _flag("METRICS", app_env != "prod"), os.environ.get("METRICS_TOKEN") or None
+        if metrics and app_env == "prod" and (metrics_token is None or len(metrics_token) < 32):
+            raise ValueError("METRICS=true in prod needs METRICS_TOKEN (32 characters or more): scrapes send it as "
+                             "a bearer token, so /metrics is never public by accident")
         return Settings(
             app_env=app_env,
             database_url=os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{ROOT / 'var' / 'app.db'}",
@@ -241,6 +247,8 @@ class Settings:
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),
             apq_max_documents=_positive_int("APQ_MAX_DOCUMENTS", 5000),
             cors_origins=_origins("CORS_ORIGINS"),
+            metrics=metrics,
+            metrics_token=metrics_token,
             log_format=_choice("LOG_FORMAT", ("json", "text"), "json" if app_env == "prod" else "text"),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),

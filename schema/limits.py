@@ -165,6 +165,10 @@ class QueryLimits(SchemaExtension):
     def get_results(self) -> dict:
         if self.result is None:
             return {}
-        limits = getattr(self.execution_context.context, "limits", None) or Limits()
+        context = self.execution_context.context
+        limits = getattr(context, "limits", None) or Limits()
+        request = getattr(context, "request", None)
+        if request is not None and hasattr(request, "scope"):  # for the metrics, read when the request ends
+            request.scope.setdefault("state", {})["graphql_cost"] = self.result.cost
         return {"cost": {"requested": self.result.cost, "limit": limits.max_cost, "depth": self.result.depth,
                          "aliases": self.result.aliases}}

@@ -46,19 +46,31 @@ def storable(value: Any) -> bool:
     return True
 
 
-@lru_cache(maxsize=1024)
 def operation_of(query: str, operation_name: str | None) -> OperationType | str | None:
     """The type of the operation a request runs; ``AMBIGUOUS`` for several operations and no name; None when the
     document does not parse or names no such operation (the executor then says why)."""
+    return _operation(query, operation_name)[0]
+
+
+@lru_cache(maxsize=1024)
+def _operation(query: str, operation_name: str | None) -> tuple[OperationType | str | None, str | None]:
+    """The operation's type (as ``operation_of``) and its name."""
     try:
         document = parse(query, max_tokens=10_000)
     except GraphQLSyntaxError:
-        return None
+        return None, None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) > 1 and not operation_name:
-        return AMBIGUOUS
+        return AMBIGUOUS, None
     operation = get_operation_ast(document, operation_name)
-    return operation.operation if operation is not None else None
+    if operation is None:
+        return None, None
+    return operation.operation, operation.name.value if operation.name else None
+
+
+def decided_operation_name(scope: Scope) -> str | None:
+    """The name of the operation this request runs, from its document (a request by id names none itself)."""
+    return scope.get("state", {}).get(_OPERATION_NAME)
 
 
 def decided_operation(scope: Scope) -> OperationType | str | None:
@@ -67,6 +79,7 @@ def decided_operation(scope: Scope) -> OperationType | str | None:
 
 
 _OPERATION = "operation"
+_OPERATION_NAME = "operation_name"
 
 
 class GraphQLOverHTTP:
@@ -106,7 +119,8 @@ class GraphQLOverHTTP:
                                                             "surrogates (it must be valid UTF-8)")
             return await response(scope, receive, send)
         if isinstance(query, str) and query and (name is None or isinstance(name, str)):
-            operation = state[_OPERATION] = operation_of(query, name)
+            operation, state[_OPERATION_NAME] = _operation(query, name)
+            state[_OPERATION] = operation
             if operation == AMBIGUOUS:
                 response = problem(TopLevelCode.BAD_REQUEST, "the document holds several operations: name the one "
                                                              "to run in operationName")

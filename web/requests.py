@@ -8,6 +8,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -29,8 +30,10 @@ def request_id(scope: Scope) -> str:
 
 
 class RequestIds:
-    def __init__(self, app: ASGIApp):
-        self.app = app
+    """``observers`` each receive the facts of every finished request (the access log, the metrics)."""
+
+    def __init__(self, app: ASGIApp, observers: tuple[Callable[[dict[str, Any]], None], ...] = (access,)):
+        self.app, self.observers = app, observers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,21 +68,22 @@ class RequestIds:
                 (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
             await send_with_id({"type": "http.response.body", "body": body})
         finally:
-            access(_facts(scope, status, time.perf_counter() - began))
+            facts = _facts(scope, status, time.perf_counter() - began)
+            for observer in self.observers:
+                observer(facts)
 
 
 def _facts(scope: Scope, status: int, seconds: float) -> dict[str, Any]:
     """What the access line says of a request: chosen fields only (no token, no document, no variables)."""
     state = scope.get("state", {})
     actor = (state.get("authentication") or (None, None))[0]
-    payload = (state.get("json_body") or (b"", None))[1]
-    name = payload.get("operationName") if isinstance(payload, dict) else None
+    name = state.get("operation_name")
     return {"request_id": state.get(_STATE), "method": scope.get("method"), "path": scope.get("path"),
             "status": status, "outcome": state.get("graphql_request_error") or ("ok" if status < 400 else "error"),
             "duration_ms": round(seconds * 1000, 2), "operation": name if isinstance(name, str) else None,
             "operation_type": _kind(state.get("operation")),
             "user": actor.user_id if actor else None, "role": actor.role.value if actor else None,
-            "shop": actor.shop_id if actor else None}
+            "shop": actor.shop_id if actor else None, "cost": state.get("graphql_cost")}
 
 
 def _kind(operation: Any) -> str | None:

@@ -83,6 +83,14 @@ def build_manifest(folder: Path) -> dict:
     return {"format": FORMAT, "version": 1, "operations": operations}
 
 
+def operation_name(text: str) -> str | None:
+    """The name of a manifest document's operation (each holds one operation and its fragments)."""
+    for definition in parse(text).definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return definition.name.value if definition.name else None
+    return None
+
+
 def load_manifest(path: Path) -> dict[str, str]:
     """id → document text; every id is checked against its text."""
     if not path.exists():

@@ -28,6 +28,10 @@ class WebhookRepository(Protocol):
 
     async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]: ...
 
+    async def pending_count(self) -> int:
+        """Deliveries not yet delivered nor given up: the webhook queue's depth (a metric)."""
+        ...
+
     async def any_due(self, now: datetime) -> bool:
         """A read: whether ``claim_due`` would find anything (the worker polls with it, not with a write)."""
         ...

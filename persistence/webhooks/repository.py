@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, literal, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events.model import EventType
@@ -98,6 +98,10 @@ class SqlWebhookRepository:
             query = query.where(DELIVERIES.c.id > after_id)
         rows = await self.session.execute(query.order_by(DELIVERIES.c.id).limit(limit))
         return [_delivery(row) for row in _DELIVERY_ROWS(rows)]
+
+    async def pending_count(self) -> int:
+        return (await self.session.execute(select(func.count()).select_from(DELIVERIES).where(
+            DELIVERIES.c.status == DeliveryStatus.PENDING.value))).scalar_one()
 
     async def any_due(self, now: datetime) -> bool:
         found = await self.session.execute(
