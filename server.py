@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import orjson
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -41,7 +42,7 @@ from schema.common.i18n import negotiate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
-from web import logs, metrics
+from web import logs, metrics, tracing
 from web.auth import Tokens
 from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
@@ -122,7 +123,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return context
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, tracer_provider: TracerProvider | None = None) -> Starlette:
+    """``tracer_provider``: where traces go (a test's in-memory exporter); by default the OTEL_* variables say."""
     settings = settings or Settings.from_env()
     logs.configure(settings.log_format)
     database = Database(settings.database_url)
@@ -214,6 +216,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             metrics.WEBHOOK_QUEUE.set(await reader.webhooks.pending_count())
 
     observers = (logs.access, record) if settings.metrics else (logs.access,)
+    tracer_provider = tracer_provider or tracing.provider_from_environment()
+    tracing_middleware = tracing.traced(tracer_provider, database.engine, schema) if tracer_provider else []
     endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent), documents, settings.trusted_documents_only,
                                 SqlPersistedQueries(database, settings.apq_max_documents))
     app = Starlette(
@@ -230,7 +234,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestIds, observers=observers), Middleware(SecurityHeaders, hsts=settings.is_prod),
+        middleware=[*tracing_middleware, Middleware(RequestIds, observers=observers),
+                    Middleware(SecurityHeaders, hsts=settings.is_prod),
                     *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],
     )
     app.state.settings, app.state.database, app.state.graphql = settings, database, graphql
