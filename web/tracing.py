@@ -66,9 +66,9 @@ class OperationSpans(OpenTelemetryExtension):
 
 
 def traced(provider: TracerProvider, engine: Any, schema: Any) -> list[Middleware]:
-    """Attaches the SQL tracer to ``engine`` (SQLAlchemy's async engine) and the operation spans to the schema (one process serves one app:
-    the schema is the process's); returns the ASGI middleware that opens each request's trace (outermost, so every
-    other span is its child)."""
+    """Attaches the SQL tracer to ``engine`` (SQLAlchemy's async engine) and the operation spans to the schema
+    (one process serves one app: the schema is the process's); returns the ASGI middleware that opens each
+    request's trace (outermost, so every other span is its child)."""
     EngineTracer(trace.get_tracer("sqlalchemy", tracer_provider=provider), engine.sync_engine,
                  NoOpMeterProvider().get_meter("sqlalchemy").create_up_down_counter("db.client.connections.usage"))
     schema.extensions = (*untraced(schema), _Spans(provider))
