@@ -42,7 +42,7 @@ from schema.common.i18n import negotiate
 from schema.context import Context
 from schema.limits import Limits
 from settings import Settings
-from web import logs, metrics, tracing
+from web import logs, metrics, shutdown, tracing
 from web.auth import Tokens
 from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
@@ -180,7 +180,9 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
         worker = DeliveryWorker(uow, settings.webhook_policy, SYSTEM_CLOCK, settings.webhook_poll_seconds)
         database.deliveries_committed.append(worker.wake.set)
         worker.start()
+        restore_sigterm = shutdown.before_sigterm(TransportWS.close_all, grace=5)
         yield
+        restore_sigterm()
         database.deliveries_committed.remove(worker.wake.set)
         await worker.stop()
         await feed.stop()

@@ -48,12 +48,20 @@ async def wait_healthy(client: httpx.AsyncClient, process: subprocess.Popen) -> 
 @contextlib.asynccontextmanager
 async def served(settings, **environment: str) -> AsyncIterator[tuple[int, httpx.AsyncClient]]:
     """A server process on a free port, healthy, with an HTTP client to it; stopped (SIGTERM) afterwards."""
+    async with served_process(settings, **environment) as (port, client, _process):
+        yield port, client
+
+
+@contextlib.asynccontextmanager
+async def served_process(settings, **environment: str) -> AsyncIterator[tuple[int, httpx.AsyncClient,
+                                                                             subprocess.Popen]]:
+    """``served``, with the process itself (a test that signals it)."""
     port = free_port()
     process = start(settings, port, **environment)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
             await wait_healthy(client, process)
-            yield port, client
+            yield port, client, process
     finally:
         process.terminate()
         try:

@@ -3,7 +3,8 @@
 Close codes a client sees (besides the protocol's own, 4400/4408/4409/4429/4406):
 - 4401 no token, a bad one, or the token expired (also while connected: the socket closes when ``exp`` passes);
 - 4403 a valid token whose role may not subscribe (SERVICE);
-- 4410 a subscription fell behind its bounded queue: the close reason holds the cursor to resume from.
+- 4410 a subscription fell behind its bounded queue: the close reason holds the cursor to resume from;
+- 1001 the server is shutting down (SIGTERM): reconnect and resume after the last event received.
 
 Only subscriptions run over the socket: queries and mutations go over HTTP, where idempotency keys, trusted
 documents and the HTTP status rules apply."""
@@ -13,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
+import weakref
+from typing import Any, ClassVar
 
 import orjson
 from graphql import OperationType, parse
@@ -33,7 +35,7 @@ from schema.common.errors import TopLevelCode
 from schema.context import Context
 from web.auth import Tokens
 
-UNAUTHORIZED, FORBIDDEN, FELL_BEHIND = 4401, 4403, 4410
+UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY = 4401, 4403, 4410, 1001
 
 
 def _authorization(params: dict[str, Any]) -> str | None:
@@ -45,6 +47,12 @@ def _authorization(params: dict[str, Any]) -> str | None:
 
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     expiry: asyncio.TimerHandle | None = None
+    live: ClassVar[weakref.WeakSet[TransportWS]] = weakref.WeakSet()  # acknowledged connections of this process
+
+    @classmethod
+    async def close_all(cls, code: int = GOING_AWAY, reason: str = "the server is shutting down: reconnect and "
+                                                                  "resume after the last event you received") -> None:
+        await asyncio.gather(*(connection._close(code, reason) for connection in list(cls.live)))
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
@@ -67,6 +75,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return
         self.context.actor_or_none, self.context.auth_problem = actor, None
         await super().handle_connection_init(message)
+        TransportWS.live.add(self)
         expires = tokens.expiry(header)
         if expires is not None:
             delay = max(0.0, expires - time.time())
