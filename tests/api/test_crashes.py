@@ -1,5 +1,7 @@
 """Kill -9 the real server (uvicorn) at random points of a write-heavy load, 20 times; after each restart
-the ledgers reconcile, every acknowledged write is there, and nothing half-written remains."""
+the ledgers reconcile, every acknowledged write is there, and nothing half-written remains. With TWO_PROCESSES=1
+(CI's PostgreSQL run) a second process shares the load and the database throughout, as a replica behind a load
+balancer would, while the first is killed and restarted."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 
 from domain.shared.actor import Role
 from persistence.reconcile import reconcile
+from tests.api.processes import TWO_PROCESSES
 from tests.server_process import free_port, start, wait_healthy
 from web.auth import mint_token
 
@@ -33,7 +36,13 @@ async def test_kill_minus_nine_loses_nothing_committed(settings, app):
     acknowledged: dict[str, int] = {}
     pending: set[asyncio.Task] = set()
     in_flight_at_kill = 0
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+    steady_port = free_port() if TWO_PROCESSES else port
+    steady = start(settings, steady_port) if TWO_PROCESSES else None
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as client, \
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{steady_port}", timeout=5) as other:
+        if steady is not None:
+            await wait_healthy(other, steady)
+        clients = [client, other] if steady is not None else [client]
         shops: list[str] = []
         for _ in range(KILLS):
             process = start(settings, port)
@@ -48,8 +57,9 @@ async def test_kill_minus_nine_loses_nothing_committed(settings, app):
                 pending.clear()
 
                 async def credit(shop: str) -> None:
-                    reply = await client.post("/graphql", json={"query": CREDIT, "variables": {"shop": shop}},
-                                              headers={"Authorization": f"Bearer {service}"})
+                    reply = await rng.choice(clients).post(
+                        "/graphql", json={"query": CREDIT, "variables": {"shop": shop}},
+                        headers={"Authorization": f"Bearer {service}"})
                     if reply.json()["data"]["creditShopAccount"]["account"] is not None:
                         acknowledged[shop] += 1
 
@@ -72,6 +82,9 @@ async def test_kill_minus_nine_loses_nothing_committed(settings, app):
                 if process.poll() is None:
                     process.kill()
                     process.wait(timeout=10)
+        if steady is not None:
+            steady.terminate()
+            steady.wait(timeout=10)
     assert await reconcile(app.state.database) == []
     from sqlalchemy import func, select
 

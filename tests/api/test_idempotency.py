@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from tests.api import processes
+
+servers, api = processes.fixtures()  # TWO_PROCESSES=1: every request alternates between two served processes
 SHOP = 'mutation($n: String!) { registerShop(input: {name: $n}) { shop { id name } userErrors { code } } }'
 SHOPS = "{ claims { totalCount } }"
 
@@ -17,7 +20,8 @@ async def post(api, token, query, variables, key=None, now=None):
 
 
 async def shop_count(api) -> int:
-    database = api.client._transport.app.state.database
+    client = getattr(api.client, "in_process", api.client)
+    database = client._transport.app.state.database
     from sqlalchemy import func, select
 
     from persistence.shops.tables import ShopRow
@@ -96,6 +100,7 @@ async def test_the_wrappers_read_and_parse_the_body_once(api, world, monkeypatch
 
     monkeypatch.setattr(web.asgi, "read_body", counted_read)
     monkeypatch.setattr(web.asgi.orjson, "loads", counted_loads)
+    monkeypatch.setattr(api, "client", getattr(api.client, "in_process", api.client))  # counted in this process
     reply = await post(api, world.platform, SHOP, {"n": "Parsed once"}, key="k-once")
     assert reply.json()["data"]["registerShop"]["shop"]["name"] == "Parsed once"
     assert (len(reads), len(parses)) == (1, 1)

@@ -10,12 +10,14 @@ import pytest
 from sqlalchemy import text
 
 from domain.shared.actor import Role
+from tests.api import processes
 from tests.api.appeals_world import FILE
 from tests.api.claims_world import MUTATIONS as CLAIM_MUTATIONS
 from tests.api.coupons_world import CLAIM as CLAIM_COUPON
 from tests.api.coupons_world import TEMPLATE
 from tests.api.world import PLACE
 
+servers, api = processes.fixtures()  # TWO_PROCESSES=1: every request alternates between two served processes
 pytestmark = pytest.mark.slow  # races: 50 parallel attempts × 20 rounds: `pytest -m "not slow"` leaves them out
 
 PARALLEL = 50

@@ -6,9 +6,11 @@ import asyncio
 
 import pytest
 
+from tests.api import processes
 from tests.api.world import PAY
 from tests.reconcile import assert_ledgers_reconcile
 
+servers, api = processes.fixtures()  # TWO_PROCESSES=1: every request alternates between two served processes
 pytestmark = pytest.mark.slow  # real parallel requests: `pytest -m "not slow"` leaves them out
 
 
