@@ -51,3 +51,19 @@ def empty_tables(engine) -> None:
                 conn.exec_driver_sql(f'DELETE FROM "{table}"')
         else:
             conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def at_revision_with_a_shop(url: str, revision: str, at):
+    """A migration test's start: an empty database at ``revision`` holding shop 1 and its product 1; its engine."""
+    from sqlalchemy import text
+
+    from persistence.migrate import upgrade
+
+    drop_everything(url)
+    upgrade(url, revision)
+    engine = sync_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO shops (id, name, created_at) VALUES (1, 'Farm', :t)"), {"t": at})
+        conn.execute(text("INSERT INTO products (id, shop_id, sku, name, price_fen, fresh, created_at) VALUES "
+                          "(1, 1, 'a', 'A', 100, true, :t)"), {"t": at})
+    return engine

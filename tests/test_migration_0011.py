@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from domain.orders.model import Order, OrderLine, PaymentMethod
 from domain.shared.money import Money
 from persistence.migrate import upgrade
-from tests.database import drop_everything, sync_engine
+from tests.database import at_revision_with_a_shop
 
 T0 = datetime(2026, 6, 1, 2, tzinfo=UTC)
 LINES = {1: [(1500, 1050, 0), (333, 999, 20)], 2: [(1000, 1, 0)], 3: []}  # quantity_milli, unit_price_fen, discount
@@ -20,13 +20,8 @@ SHIPPING = {1: 600, 2: 0, 3: 100}
 
 
 def test_0011_fills_each_orders_payable_as_the_domain_computes_it(scratch_url):
-    drop_everything(scratch_url)
-    upgrade(scratch_url, "0010")
-    engine = sync_engine(scratch_url)
+    engine = at_revision_with_a_shop(scratch_url, "0010", T0)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO shops (id, name, created_at) VALUES (1, 'Farm', :t)"), {"t": T0})
-        conn.execute(text("INSERT INTO products (id, shop_id, sku, name, price_fen, fresh, created_at) VALUES "
-                          "(1, 1, 'a', 'A', 100, true, :t)"), {"t": T0})
         for order_id, lines in LINES.items():
             conn.execute(text("INSERT INTO orders (id, buyer_id, shop_id, status, payment_method, shipping_fee_fen, "
                               "placed_at, signed_at, version, refunded_fen) VALUES (:id, 'b', 1, 'PLACED', 'ONLINE', "

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import text
 
 from persistence.migrate import upgrade
-from tests.database import drop_everything, sync_engine
+from tests.database import at_revision_with_a_shop
 
 T0 = datetime(2026, 6, 1, 2, tzinfo=UTC)
 EVENTS = [  # claim, type, hours after T0
@@ -19,13 +19,8 @@ EVENTS = [  # claim, type, hours after T0
 
 
 def test_0013_fills_each_claims_first_answer_and_escalation_from_its_events(scratch_url):
-    drop_everything(scratch_url)
-    upgrade(scratch_url, "0012")
-    engine = sync_engine(scratch_url)
+    engine = at_revision_with_a_shop(scratch_url, "0012", T0)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO shops (id, name, created_at) VALUES (1, 'Farm', :t)"), {"t": T0})
-        conn.execute(text("INSERT INTO products (id, shop_id, sku, name, price_fen, fresh, created_at) VALUES "
-                          "(1, 1, 'a', 'A', 100, true, :t)"), {"t": T0})
         conn.execute(text("INSERT INTO orders (id, buyer_id, shop_id, status, payment_method, shipping_fee_fen, "
                           "placed_at, version, refunded_fen, payable_fen) VALUES "
                           "(1, 'b', 1, 'DELIVERED', 'ONLINE', 0, :t, 0, 0, 300)"), {"t": T0})

@@ -9,18 +9,15 @@ from sqlalchemy import text
 
 from persistence.db import is_sqlite
 from persistence.migrate import upgrade
-from tests.database import drop_everything, sync_engine
+from tests.database import at_revision_with_a_shop
 
 T0 = datetime(2026, 6, 1, 2, tzinfo=UTC)
 BIG = 2**40
 
 
 def test_0014_makes_every_key_bigint_on_a_filled_database(scratch_url):
-    drop_everything(scratch_url)
-    upgrade(scratch_url, "0013")
-    engine = sync_engine(scratch_url)
+    engine = at_revision_with_a_shop(scratch_url, "0013", T0)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO shops (name, created_at) VALUES ('Farm', :t)"), {"t": T0})
         conn.execute(text("INSERT INTO ledger_entries (shop_id, kind, bucket, amount_fen, created_at, actor_role, "
                           "actor_id) SELECT id, 'DEPOSIT_CREDIT', 'DEPOSIT', 100, :t, 'SERVICE', 's' FROM shops"),
                      {"t": T0})
