@@ -159,3 +159,14 @@ def test_json_logging_turns_every_logger_into_json_lines():
     first, second = (json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{"))
     assert (first["logger"], first["message"], first["level"]) == ("uvicorn.error", "started server", "WARNING")
     assert second["message"] == "failed" and "ValueError: boom" in second["exception"]
+
+
+async def test_a_database_error_never_carries_its_parameters_into_a_log(app):
+    """The values bound to a failing statement (a customer's text, an id) stay out of its message."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError) as raised:
+        async with app.state.database.engine.connect() as conn:
+            await conn.execute(text("SELECT * FROM no_such_table WHERE x = :secret"), {"secret": "a buyer's phone"})
+    assert "a buyer's phone" not in str(raised.value)
