@@ -32,8 +32,9 @@ class LedgerEntryRow(SQLModel, table=True):
 
     __tablename__ = "ledger_entries"
     __table_args__ = (Index("ix_ledger_shop", "shop_id", "id"),
-                      Index("ix_ledger_entries_shop_created", "shop_id", "created_at",  # F4, index-only on PostgreSQL
-                            postgresql_include=["kind", "amount_fen", "reverses_id"]),
+                      Index("ix_ledger_entries_shop_created", "shop_id", "created_at"),
+                      Index("ix_ledger_entries_shop_kind_created", "shop_id", "kind", "created_at",  # F4's money,
+                            postgresql_include=["amount_fen", "reverses_id"]),  # index-only on PostgreSQL
                       Index("ix_ledger_entries_created", "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
