@@ -49,7 +49,7 @@ from web.dev_tokens import PATH as DEV_TOKENS
 from web.dev_tokens import dev_token_route
 from web.exports import export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
-from web.graphql_http import GraphQLOverHTTP
+from web.graphql_http import GraphQLOverHTTP, record_request_error
 from web.idempotency import Idempotency
 from web.requests import RequestIds, request_id
 from web.security import SecurityHeaders, cors
@@ -89,7 +89,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 extensions["code"] = (TopLevelCode.GRAPHQL_PARSE_FAILED if syntax else TopLevelCode.BAD_REQUEST).value
         if errors and response.get("data") is None and all("path" not in e for e in errors):
             response.pop("data", None)  # a request error: nothing was executed, so there is no data entry
-            request.state.graphql_request_error = errors[0]["extensions"]["code"]
+            record_request_error(request.scope, errors[0]["extensions"]["code"])
         return response
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:

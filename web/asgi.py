@@ -80,6 +80,11 @@ def set_json_body(scope: Scope, body: bytes, parsed: Any) -> None:
 
 _BODY = "json_body"
 _TOO_DEEP = "json_too_deep"
+REQUEST_ID = "request_id"  # set by web.requests.RequestIds
+
+
+def known_request_id(scope: Scope) -> str | None:
+    return scope.get("state", {}).get(REQUEST_ID)
 
 
 def replaying(body: bytes) -> Receive:
@@ -107,7 +112,7 @@ class Problem(JSONResponse):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         language = negotiate(header(scope, b"accept-language") or None)
-        identifier = scope.get("state", {}).get("request_id")
+        identifier = known_request_id(scope)
         if language != "en" or identifier:
             text = translate(self.problem[1], language) if language != "en" else str(self.problem[1])
             self.body = self.render(self._shape(text, identifier))

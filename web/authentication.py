@@ -33,13 +33,18 @@ class Authentication:
         await self.app(scope, receive, send)
 
 
+def decided(scope: Scope) -> tuple[Actor | None, str | None] | None:
+    """What ``Authentication`` decided for this request; None where it did not run."""
+    return scope.get("state", {}).get(_STATE)
+
+
 def caller(connection: HTTPConnection | Scope, tokens: Tokens) -> tuple[Actor | None, str | None]:
     """(actor, None), (None, None) without a token, or (None, problem): what ``Authentication`` decided for this
     request (read again only where it did not run: a WebSocket's handshake)."""
     scope = connection.scope if isinstance(connection, HTTPConnection) else connection
-    decided = scope.get("state", {}).get(_STATE)
-    if decided is not None:
-        return decided
+    decided_here = decided(scope)
+    if decided_here is not None:
+        return decided_here
     headers = dict(scope.get("headers") or [])
     header = headers.get(b"authorization")
     return tokens.authenticate(header.decode("latin-1") if header is not None else None)

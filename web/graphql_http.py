@@ -46,15 +46,10 @@ def storable(value: Any) -> bool:
     return True
 
 
-def operation_of(query: str, operation_name: str | None) -> OperationType | str | None:
-    """The type of the operation a request runs; ``AMBIGUOUS`` for several operations and no name; None when the
-    document does not parse or names no such operation (the executor then says why)."""
-    return _operation(query, operation_name)[0]
-
-
 @lru_cache(maxsize=1024)
-def _operation(query: str, operation_name: str | None) -> tuple[OperationType | str | None, str | None]:
-    """The operation's type (as ``operation_of``) and its name."""
+def operation_of(query: str, operation_name: str | None) -> tuple[OperationType | str | None, str | None]:
+    """The type of the operation a request runs and its name: ``AMBIGUOUS`` for several operations and no name;
+    None when the document does not parse or names no such operation (the executor then says why)."""
     try:
         document = parse(query, max_tokens=10_000)
     except GraphQLSyntaxError:
@@ -78,8 +73,18 @@ def decided_operation(scope: Scope) -> OperationType | str | None:
     return scope.get("state", {}).get(_OPERATION)
 
 
+def record_request_error(scope: Scope, code: str) -> None:
+    """The endpoint answered a request error (nothing ran): its code sets the status and is the request's outcome."""
+    scope.setdefault("state", {})[_REQUEST_ERROR] = code
+
+
+def request_error(scope: Scope) -> str | None:
+    return scope.get("state", {}).get(_REQUEST_ERROR)
+
+
 _OPERATION = "operation"
 _OPERATION_NAME = "operation_name"
+_REQUEST_ERROR = "graphql_request_error"
 
 
 class GraphQLOverHTTP:
@@ -102,8 +107,8 @@ class GraphQLOverHTTP:
                         wanted=ACCEPTED_BODIES[0], sent=body_type or "nothing")
                 )
                 return await response(scope, receive, send)
-            _, payload = await json_body(scope, receive)
-            receive = replaying(_)
+            body, payload = await json_body(scope, receive)
+            receive = replaying(body)
             if json_too_deep(scope):
                 response = problem(TopLevelCode.BAD_REQUEST, msg("the JSON body nests deeper than {max} levels",
                     max=MAX_JSON_DEPTH))
@@ -119,7 +124,7 @@ class GraphQLOverHTTP:
                                                             "surrogates (it must be valid UTF-8)")
             return await response(scope, receive, send)
         if isinstance(query, str) and query and (name is None or isinstance(name, str)):
-            operation, state[_OPERATION_NAME] = _operation(query, name)
+            operation, state[_OPERATION_NAME] = operation_of(query, name)
             state[_OPERATION] = operation
             if operation == AMBIGUOUS:
                 response = problem(TopLevelCode.BAD_REQUEST, "the document holds several operations: name the one "
@@ -132,7 +137,7 @@ class GraphQLOverHTTP:
 
         async def reply(message: Message) -> None:
             if message["type"] == "http.response.start" and message.get("status") == 200 and _is_json(message):
-                outcome = state.get("graphql_request_error")
+                outcome = request_error(scope)
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-type",
                                                                                             b"content-length")]
                 content_type = b"application/json"

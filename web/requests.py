@@ -14,19 +14,18 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.asgi import REQUEST_ID, known_request_id
+from web.authentication import decided
+from web.graphql_http import decided_operation, decided_operation_name, request_error
 from web.logs import access
 
 log = logging.getLogger("aftersales")
 INCOMING_ID = re.compile(r"[A-Za-z0-9_.:-]{8,64}")
-_STATE = "request_id"
 
 
 def request_id(scope: Scope) -> str:
     """This request's id (one is made if the wrapper did not run: a test calling an inner app directly)."""
-    state = scope.setdefault("state", {})
-    if _STATE not in state:
-        state[_STATE] = uuid.uuid4().hex
-    return state[_STATE]
+    return known_request_id(scope) or scope.setdefault("state", {}).setdefault(REQUEST_ID, uuid.uuid4().hex)
 
 
 class RequestIds:
@@ -40,8 +39,8 @@ class RequestIds:
             return await self.app(scope, receive, send)
         incoming = next((v.decode("latin-1") for k, v in scope.get("headers") or [] if k == b"x-request-id"), "")
         state = scope.setdefault("state", {})
-        state[_STATE] = incoming if INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
-        identifier = state[_STATE].encode()
+        state[REQUEST_ID] = incoming if INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        identifier = state[REQUEST_ID].encode()
         started = False
         status = 500
         began = time.perf_counter()
@@ -58,12 +57,12 @@ class RequestIds:
             await self.app(scope, receive, send_with_id)
         except Exception:
             status = 500
-            log.exception("unhandled error (request %s, %s %s)", state[_STATE], scope["method"], scope["path"])
+            log.exception("unhandled error (request %s, %s %s)", state[REQUEST_ID], scope["method"], scope["path"])
             if started:
                 raise
             body = orjson.dumps({"errors": [{"message": "internal error; quote the request id to support",
                                              "extensions": {"code": "INTERNAL_SERVER_ERROR",
-                                                            "requestId": state[_STATE]}}]})
+                                                            "requestId": state[REQUEST_ID]}}]})
             await send_with_id({"type": "http.response.start", "status": 500, "headers": [
                 (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
             await send_with_id({"type": "http.response.body", "body": body})
@@ -75,16 +74,10 @@ class RequestIds:
 
 def _facts(scope: Scope, status: int, seconds: float) -> dict[str, Any]:
     """What the access line says of a request: chosen fields only (no token, no document, no variables)."""
-    state = scope.get("state", {})
-    actor = (state.get("authentication") or (None, None))[0]
-    name = state.get("operation_name")
-    return {"request_id": state.get(_STATE), "method": scope.get("method"), "path": scope.get("path"),
-            "status": status, "outcome": state.get("graphql_request_error") or ("ok" if status < 400 else "error"),
-            "duration_ms": round(seconds * 1000, 2), "operation": name if isinstance(name, str) else None,
-            "operation_type": _kind(state.get("operation")),
+    actor = (decided(scope) or (None, None))[0]
+    return {"request_id": known_request_id(scope), "method": scope.get("method"), "path": scope.get("path"),
+            "status": status, "outcome": request_error(scope) or ("ok" if status < 400 else "error"),
+            "duration_ms": round(seconds * 1000, 2), "operation": decided_operation_name(scope),
+            "operation_type": getattr(decided_operation(scope), "value", None),
             "user": actor.user_id if actor else None, "role": actor.role.value if actor else None,
-            "shop": actor.shop_id if actor else None, "cost": state.get("graphql_cost")}
-
-
-def _kind(operation: Any) -> str | None:
-    return getattr(operation, "value", None)
+            "shop": actor.shop_id if actor else None, "cost": scope.get("state", {}).get("graphql_cost")}

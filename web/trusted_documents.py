@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.common.errors import TopLevelCode
 from web.asgi import header, json_body, problem, replaying, set_json_body
-from web.graphql_http import GRAPHQL_RESPONSE
+from web.graphql_http import GRAPHQL_RESPONSE, request_error
 
 FORMAT = "apollo-persisted-query-manifest"
 _REGISTER = "register_persisted_query"
@@ -198,7 +198,7 @@ class TrustedDocuments:
         async def watch(message: Message) -> None:
             nonlocal ran
             if message["type"] == "http.response.start":
-                ran = message["status"] == 200 and not state.get("graphql_request_error")
+                ran = message["status"] == 200 and not request_error(scope)
             await send(message)
 
         await self.app(scope, receive, watch if pending else send)

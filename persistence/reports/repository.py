@@ -4,6 +4,7 @@ UTC+8 since 1991: ``date(t, '+8 hours')`` on SQLite, ``date_bin`` from a Shangha
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -48,17 +49,14 @@ class SqlReportRepository:
             return func.extract("epoch", later - earlier) / 3600.0
         return (func.julianday(later) - func.julianday(earlier)) * 24.0
 
-    async def _scalar(self, statement: Any) -> Any:
-        return (await self.session.execute(statement)).scalar_one()
-
     async def governance(self, shop_id: int | None, start: datetime, end: datetime,
                          now: datetime) -> GovernanceReport:
         def of_shop(column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
             return [column == shop_id] if shop_id is not None else []
 
         submitted = [CLAIMS.c.submitted_at >= start, CLAIMS.c.submitted_at < end, *of_shop(CLAIMS.c.shop_id)]
-        by_status: dict[str, int] = {}
-        per_day: dict[date, int] = {}
+        by_status: Counter[str] = Counter()
+        per_day: Counter[date] = Counter()
         escalated = rulings = buyer_wins = 0
         claim_day = self._shanghai_date(CLAIMS.c.submitted_at).label("day")
         for day, status, count, was_escalated, ruled, won in (await self.session.execute(  # one pass over claims
@@ -66,8 +64,8 @@ class SqlReportRepository:
                        func.count(CLAIMS.c.ruling_outcome),
                        func.count().filter(CLAIMS.c.ruling_outcome == RulingOutcome.BUYER_WINS.value))
                 .where(*submitted).group_by(claim_day, CLAIMS.c.status))).all():
-            by_status[status] = by_status.get(status, 0) + count
-            per_day[_day(day)] = per_day.get(_day(day), 0) + count
+            by_status[status] += count
+            per_day[_day(day)] += count
             escalated, rulings, buyer_wins = escalated + was_escalated, rulings + ruled, buyer_wins + won
         median = await self._median_response_hours(submitted)
         paid = [LEDGER.c.created_at >= start, LEDGER.c.created_at < end, *of_shop(LEDGER.c.shop_id)]
@@ -96,7 +94,7 @@ class SqlReportRepository:
             select(coupons_used.c.n).scalar_subquery(), select(coupons_used.c.fen).scalar_subquery()))).one()
         return GovernanceReport(
             start=start, end=end, shop_id=shop_id, orders_delivered=delivered,
-            claims_submitted=sum(by_status.values()), claims_by_status=by_status, claims_escalated=escalated,
+            claims_submitted=sum(by_status.values()), claims_by_status=dict(by_status), claims_escalated=escalated,
             rulings=rulings, buyer_wins=buyer_wins, median_response_hours=median,
             refunds_paid=Money(sum(d.refunds_paid.fen for d in days)),
             penalties_paid=Money(sum(d.penalties_paid.fen for d in days)),
@@ -114,7 +112,7 @@ class SqlReportRepository:
             ranked.c.rank.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])))).scalars().all())
         return round(sum(values) / len(values), 4) if values else None
 
-    async def _days(self, start: datetime, end: datetime, claims: dict[date, int],
+    async def _days(self, start: datetime, end: datetime, claims: Counter[date],
                     paid: list[ColumnElement[bool]]) -> list[Day]:
         ledger_day = self._shanghai_date(LEDGER.c.created_at).label("day")
         money: dict[date, dict[str, int]] = {}

@@ -38,7 +38,6 @@ class SqlUploadRepository:
             for r in rows.scalars()
         }
 
-
     async def usage_since(self, owner_id: str, owner_role: Role, since: datetime) -> tuple[int, int]:
         row = (await self.session.execute(
             select(func.count(), func.coalesce(func.sum(UploadRow.size), 0))

@@ -22,7 +22,15 @@ from schema.claims.types import Claim
 from schema.common.errors import UserError, bad_input
 from schema.common.ids import decode_cursor, decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import Connection, CountedConnection, after_key, connection, counted_connection, page_size
+from schema.common.pagination import (
+    Connection,
+    CountedConnection,
+    after_key,
+    connection,
+    counted_connection,
+    page_size,
+    typed_key,
+)
 from schema.context import Info
 from schema.orders.types import Order
 
@@ -167,9 +175,8 @@ class AnnotationQueries:
         key = None
         if after is not None:  # ["S", starred at, star id] or ["C", last contact, customer id]
             raw = decode_cursor(after)
-            starred = bool(raw) and raw is not None and raw[0] == "S"
-            key = after_key(after, (str, datetime, int if starred else str))
-            if key is None or key[0] not in ("S", "C"):
+            key = typed_key(raw, (str, datetime, int if raw and raw[0] == "S" else str))
+            if key[0] not in ("S", "C"):
                 raise bad_input("that `after` cursor is not one this list gave out")
         rows, more = await services.recent_contacts(info.context.uow(write=False), actor.user_id, key, limit)
         return connection(rows, limit, key is not None, lambda row: Contact.of(row[0]), lambda row: tuple(row[1]), more)

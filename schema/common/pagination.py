@@ -120,17 +120,17 @@ def cursor_value(value: Any, kind: type) -> Any:
 def after_key(after: str | None, kinds: tuple[type, ...] = (int,)) -> list | None:
     """The sort key a cursor carries, typed by ``kinds``, or None without a cursor; a cursor that does not decode
     to those kinds is an error."""
-    if after is None:
-        return None
-    key = decode_cursor(after)
+    return None if after is None else typed_key(decode_cursor(after), kinds)
+
+
+def typed_key(raw: list | None, kinds: tuple[type, ...]) -> list:
+    """A decoded cursor's values as ``kinds`` (one each); anything else is ``BAD_USER_INPUT``."""
     try:
-        return [cursor_value(value, kind) for value, kind in zip(key or (), kinds, strict=True)] if key else _bad()
+        if not raw:
+            raise ValueError("no key")
+        return [cursor_value(value, kind) for value, kind in zip(raw, kinds, strict=True)]
     except ValueError:
-        return _bad()
-
-
-def _bad() -> list:
-    raise bad_input("that `after` cursor is not one this list gave out")
+        raise bad_input("that `after` cursor is not one this list gave out") from None
 
 
 def page_info(cursors: list[str], has_next: bool, had_cursor: bool) -> PageInfo:

@@ -38,9 +38,12 @@ def sorted_page(first: int | None, after: str | None, field: str | None, directi
             return Page(limit)
         raw = decode_cursor(after)
         try:
-            return Page(limit, after=(cursor_value((raw or [None])[0], int),)) if raw and len(raw) == 1 else _bad()
+            if raw is None or len(raw) != 1:
+                raise ValueError("not an id cursor")
+            return Page(limit, after=(cursor_value(raw[0], int),))
         except ValueError:
-            raise bad_input("that `after` cursor is not one this list gave out") from None
+            raise bad_input("that `after` cursor is not one this list gave out (or it was made with a `sortBy`)") \
+                from None
     if after is None:
         return Page(limit, field, direction)
     raw = decode_cursor(after)
@@ -54,10 +57,6 @@ def sorted_page(first: int | None, after: str | None, field: str | None, directi
     except ValueError:
         raise bad_input("that `after` cursor is not one this list gave out") from None
     return Page(limit, field, direction, (value, last_id))
-
-
-def _bad() -> Page:
-    raise bad_input("that `after` cursor is not one this list gave out (or it was made with a `sortBy`)")
 
 
 def sort_key(page: Page, value_of: Any) -> Any:
