@@ -54,7 +54,7 @@ from web.idempotency import Idempotency
 from web.requests import RequestIds, request_id
 from web.security import SecurityHeaders, cors
 from web.subscriptions import TransportWS
-from web.trusted_documents import TrustedDocuments, load_manifest, operation_name
+from web.trusted_documents import TrustedDocuments, is_trusted, load_manifest, operation_name
 from web.uploads import upload_routes
 from web.webhooks import DeliveryWorker, DnsResolver
 
@@ -74,6 +74,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.tokens = Tokens(settings.secret_key, timedelta(hours=settings.max_token_hours))
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
         self.fast_executor = settings.fast_executor
+        self.compile_after = settings.compile_after if settings.compiled_plans else None
         self.webhook_policy, self.resolver = settings.webhook_policy, DnsResolver()
         self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
                              coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
@@ -117,6 +118,7 @@ class GraphQLApp(GraphQL[Context, None]):
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
                           is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed,
+                          compile_after=self.compile_after, trusted_document=is_trusted(request.scope),
                           webhook_policy=self.webhook_policy, resolver=self.resolver,
                           locale=negotiate(request.headers.get("accept-language")),
                           request_id=request_id(request.scope))

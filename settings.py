@@ -144,6 +144,8 @@ class Settings:
     idempotency_ttl_hours: int = 24
     trusted_documents_only: bool = False
     fast_executor: bool = True
+    compiled_plans: bool = True
+    compile_after: int = 2
     deadline_interval_seconds: int = 60
     subscriber_queue: int = 1000
     webhook_allow_private: bool = False
@@ -236,6 +238,8 @@ class Settings:
             idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
             trusted_documents_only=_flag("TRUSTED_DOCUMENTS_ONLY", False),
             fast_executor=_flag("FAST_EXECUTOR", True),
+            compiled_plans=_flag("COMPILED_PLANS", True),
+            compile_after=_positive_int("COMPILE_AFTER", 2),
             deadline_interval_seconds=_whole("DEADLINE_INTERVAL_SECONDS", 60),
             subscriber_queue=_positive_int("SUBSCRIBER_QUEUE", 1000),
             webhook_allow_private=_flag("WEBHOOK_ALLOW_PRIVATE", app_env in ("dev", "test")),

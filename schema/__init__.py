@@ -27,6 +27,7 @@ from schema.catalog.types import Product
 from schema.claims.operations import ClaimMutations, ClaimQueries
 from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
+from schema.compiled import PlanCache
 from schema.coupons.lists import CouponTemplateListQueries
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
@@ -102,6 +103,7 @@ schema = ApiSchema(
 )
 
 FIELD_PATHS = schema.field_paths
+ExecutionContext.plans = PlanCache()
 
 
 def sdl() -> str:

@@ -40,6 +40,8 @@ class Context:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     is_unavailable: Callable[[BaseException], bool] = lambda _error: False
     fast_executor: bool = True  # FAST_EXECUTOR: schema/executor.py's shortcuts; off, graphql-core walks every field
+    compile_after: int | None = None  # COMPILE_AFTER: compile a document's plan on its n-th run (None: never)
+    trusted_document: bool = False  # the request's document is in operations/ (compiled on its first run)
     webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
     resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
     locale: str = "en"  # F6: the language of messages (Accept-Language)

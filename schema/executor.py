@@ -45,6 +45,9 @@ class Plain(NamedTuple):
     non_null: bool
     is_type_of: Callable[[Any, Any], bool] | None
     item_type: Any = None  # for a list of objects: the items' type as the schema has it ([T!] → T!)
+    attribute: str | None = None  # when ``read`` is reading this attribute (a plan reads it inline)
+    leaf_type: Any = None  # a leaf's scalar or enum type
+    enum_names: dict[int, str] | None = None  # an enum's GraphQL names by the id of its Python member
 
 
 _PLAIN: dict[GraphQLObjectType, dict[str, Plain]] = {}
@@ -63,8 +66,19 @@ def is_awaitable(value: Any) -> TypeGuard[Awaitable[Any]]:
     return known
 
 
+def plain_fields(object_type: GraphQLObjectType) -> dict[str, Plain]:
+    """The fields of ``object_type`` registered here (read without graphql-core's walk)."""
+    return _PLAIN.get(object_type, {})
+
+
+def schema_field_type(object_type: GraphQLObjectType, field_name: str) -> Any:
+    field = object_type.fields.get(field_name)
+    return None if field is None else field.type
+
+
 def register(
-    parent: GraphQLObjectType, field_name: str, read: Callable[..., Any], with_context: bool = False
+    parent: GraphQLObjectType, field_name: str, read: Callable[..., Any], with_context: bool = False,
+    attribute: str | None = None,
 ) -> str | None:
     """Called by ``fast_fields``: ``read`` must be synchronous and read nothing of ``info`` but ``info.context``.
     Returns "leaf" or "object" when the field takes the shortcut, None when it stays with graphql-core."""
@@ -78,15 +92,17 @@ def register(
         if not isinstance(named, GraphQLObjectType):
             return None  # lists of scalars stay with graphql-core
     if isinstance(named, GraphQLEnumType):
-        plain = Plain(read, with_context, _enum_serializer(named), None, non_null, None)
+        names = _enum_names(named)
+        plain = Plain(read, with_context, names.__getitem__, None, non_null, None, None, attribute, named,
+                      {id(member): name for member, name in names.items()})
     elif isinstance(named, GraphQLScalarType):
-        plain = Plain(read, with_context, named.coerce_output_value, None, non_null, None)
+        plain = Plain(read, with_context, named.coerce_output_value, None, non_null, None, None, attribute, named)
     elif isinstance(named, GraphQLObjectType):
         is_type_of = named.is_type_of
         if is_type_of is not None and "_get_is_type_of" not in getattr(is_type_of, "__qualname__", ""):
             return None  # a hand-written is_type_of may read the resolve info, which the shortcut does not build
         plain = Plain(read, with_context, None, named, non_null, cast(Callable[[Any, Any], bool] | None, is_type_of),
-                      item_type)
+                      item_type, attribute)
     else:
         return None
     _PLAIN.setdefault(parent, {})[field_name] = plain
@@ -112,7 +128,7 @@ def reads_only_context(function: Callable[..., Any]) -> bool:
     return True
 
 
-def _enum_serializer(enum_type: GraphQLEnumType) -> Callable[[Any], str]:
+def _enum_names(enum_type: GraphQLEnumType) -> dict[Any, str]:
     """A dict lookup from the Python enum member to its GraphQL name; Strawberry's own serializer scans every
     value of the enum for each field. A value not in the dict goes down graphql-core's path, which judges it."""
     wrapped = getattr(enum_type, "wrapped_cls", None)
@@ -122,7 +138,7 @@ def _enum_serializer(enum_type: GraphQLEnumType) -> Callable[[Any], str]:
             for member in wrapped:
                 if member.value == value.value:
                     names.setdefault(member, name)
-    return names.__getitem__
+    return names
 
 
 class ContextInfo(NamedTuple):
@@ -135,6 +151,8 @@ _USE_GRAPHQL_CORE = object()
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    plans: Any = None  # schema/compiled.py's PlanCache, set where the schema is built
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = is_awaitable
@@ -144,6 +162,72 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.shortcuts = (manager is None or not manager.middlewares) and getattr(self.context_value, "fast_executor",
                                                                                   True)
         self.context_info = ContextInfo(self.context_value)
+        self.plan = None
+        after = getattr(self.context_value, "compile_after", None)
+        if self.shortcuts and after is not None and self.operation is not None:
+            self.plan = self.plans.plan(self, getattr(self.context_value, "trusted_document", False), after)
+
+    def collect_and_execute_subfields(self, return_type, field_details_list, path, result, position_context):
+        """An object's selection by the operation's compiled plan (``schema/compiled.py``), when it has one."""
+        plan = self.plan
+        if plan is None or position_context is not None:
+            return super().collect_and_execute_subfields(return_type, field_details_list, path, result,
+                                                         position_context)
+        return plan.runner(self, return_type, field_details_list)(result, path, self)
+
+    # what a compiled plan hands back to graphql-core
+
+    def compiled_error(self, raw_error, step, parent_path):
+        """An error raised reading a field or below it: located and propagated or nulled as ``execute_field``
+        does (graphql-core's ``handle_field_error``, with the field's real path)."""
+        self.handle_field_error(raw_error, step.field_type, step.field_details_list,
+                                Path(real_path(parent_path), step.key, step.parent_type.name))
+
+    def compiled_complete(self, step, value, parent_path, pending):
+        """A value the plan's fast path does not take: graphql-core completes it with a real resolve info."""
+        if value is None and step.nullable:
+            return None
+        completed = self._complete_as_graphql_core(step.parent_type, step.field_details_list,
+                                                   Path(real_path(parent_path), step.key, step.parent_type.name),
+                                                   value, None)
+        if is_awaitable(completed):
+            pending.append(step.key)
+        return completed
+
+    def compiled_awaited(self, completed, step, parent_path):
+        return self._await_completed(completed, step.parent_type, step.field_details_list,
+                                     Path(real_path(parent_path), step.key, step.parent_type.name))
+
+    def compiled_items(self, items, run, step, list_path, items_nullable):
+        """A list of objects of the right class, each by the item's plan; an item's error handled as
+        ``complete_list_item_value`` handles it (null for that item, or propagated to the list)."""
+        results: list[Any] = []
+        awaitable_indices: list[int] = []
+        item_type = step.field_type.of_type if isinstance(step.field_type, GraphQLNonNull) else step.field_type
+        item_type = item_type.of_type
+        try:
+            for index, item in enumerate(items):
+                try:
+                    completed = run(item, (list_path, index, None), self)
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, step.field_details_list,
+                                            Path(real_path(list_path), index, None))
+                    results.append(None)
+                    continue
+                if type(completed) is not dict:
+                    results.append(self._await_item(completed, item_type, step.field_details_list,
+                                                    Path(real_path(list_path), index, None)))
+                    awaitable_indices.append(index)
+                else:
+                    results.append(completed)
+        except Exception:
+            if awaitable_indices:
+                self.settle_in_background([results[index] for index in awaitable_indices])
+            raise
+        return _settled(results, awaitable_indices)
+
+    def compiled_settled(self, results, pending):
+        return _settle(results, pending)
 
     def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
         """graphql-core's ``Executor.execute_fields`` with the shortcut in front of ``execute_field``."""
@@ -311,3 +395,11 @@ async def _settle(results, pending: list):
         for key, value in zip(pending, awaited, strict=True):
             results[key] = value
     return results
+
+
+def real_path(path: Any) -> Any:
+    """A compiled plan's path (tuples of (previous, key, type name) over the graphql-core ``Path`` it started from)
+    as a ``Path``, made only when an error or graphql-core needs it."""
+    if path is None or type(path) is Path:
+        return path
+    return Path(real_path(path[0]), path[1], path[2])

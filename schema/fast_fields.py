@@ -61,7 +61,7 @@ def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
             if getattr(gql_field.resolve, "_is_default", False) and field.is_basic_field:
                 gql_field.resolve = _reader(field.python_name)
                 counts["plain"] += 1
-                if shortcut := register(type_, name, attrgetter(field.python_name)):
+                if shortcut := register(type_, name, attrgetter(field.python_name), attribute=field.python_name):
                     counts[shortcut] += 1
             elif (method := _plain_method(field)) is not None:
                 function, takes_info = method

@@ -34,6 +34,12 @@ from web.graphql_http import GRAPHQL_RESPONSE, request_error
 
 FORMAT = "apollo-persisted-query-manifest"
 _REGISTER = "register_persisted_query"
+_TRUSTED = "trusted_document"
+
+
+def is_trusted(scope: Scope) -> bool:
+    """The request runs a document of the manifest (sent by id or by text): its plan is compiled on its first run."""
+    return bool(scope.get("state", {}).get(_TRUSTED))
 
 
 class PersistedQueries(Protocol):
@@ -118,6 +124,7 @@ class TrustedDocuments:
     def __init__(self, app: ASGIApp, documents: dict[str, str], only: bool, registered: PersistedQueries | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         self.app, self.documents, self.only, self.registered, self.clock = app, documents, only, registered, clock
+        self.texts = frozenset(documents.values())
 
     async def resolve(self, request: dict, scope: Scope) -> dict:
         """The request with ``query`` filled in from the manifest or the registered documents; raises NotTrusted.
@@ -170,6 +177,7 @@ class TrustedDocuments:
                 resolved = await self.resolve(request, scope)
             except NotTrusted as refusal:
                 return await self._refuse(refusal, scope, receive, send)
+            self._mark(resolved, scope)
             if resolved is not request:
                 kept = [(k, v) for k, v in pairs if k not in ("documentId", "query")]
                 scope = {**scope, "query_string": urlencode([*kept, ("query", resolved["query"])]).encode()}
@@ -182,12 +190,18 @@ class TrustedDocuments:
             resolved = await self.resolve(request, scope)
         except NotTrusted as refusal:
             return await self._refuse(refusal, scope, replaying(body), send)
+        self._mark(resolved, scope)
         if resolved is not request:
             body = orjson.dumps(resolved)
             headers = [(k, v) for k, v in scope.get("headers", []) if k != b"content-length"]
             scope = {**scope, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
             set_json_body(scope, body, resolved)
         await self._run(scope, replaying(body), send)
+
+    def _mark(self, request: dict, scope: Scope) -> None:
+        query = request.get("query")
+        if isinstance(query, str) and query in self.texts:
+            scope.setdefault("state", {})[_TRUSTED] = True
 
     async def _run(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The endpoint answers; a text sent with its hash is registered if it ran without a request error."""

@@ -1,0 +1,402 @@
+"""Compiled plans for known documents: the selection under each object of an operation, turned once into one
+Python function per (object type, selection) that reads, serializes and nests the response directly.
+
+``schema/executor.py`` already reads a plain field (an attribute, or a synchronous resolver reading nothing of
+``info`` but ``info.context``) without graphql-core's resolve info; it still decides, per field and per object,
+what kind of field it is, builds a ``Path`` for every object and list item, and calls a serializer through two
+layers. For a document whose shape is fixed, all of that is known in advance: a plan's function for, say,
+``Claim { id status refunded { amount } order { … } }`` is straight-line code — read ``source.id``; it is a ``str``,
+so it is the value; read ``source.refunded``; it is a ``Money``, so call the ``Money`` function on it … — with no
+per-field lookup, and paths kept as plain tuples until an error needs a real one.
+
+What a plan does not prove plain is graphql-core's, exactly as in ``schema/executor.py``:
+
+- a field with arguments, an asynchronous resolver, a resolver reading more of ``info`` than its context, a field
+  of an abstract type or of a list of scalars runs through graphql-core's ``execute_field`` (its object values
+  come back to a plan of their own through ``collect_and_execute_subfields``);
+- a value that is not what the fast path expects (a null in a non-null field, an awaitable, an exception, a value
+  the serializer refuses, an object of another class) is completed by graphql-core's ``complete_value`` with the
+  value already read and a real resolve info, which reports it as it always does;
+- an error raised below a field is located and propagated (or nulled) by graphql-core's ``handle_field_error``
+  for that field, with its real path, as ``execute_field`` does; a list item's error as
+  ``complete_list_item_value`` does.
+
+A document with a directive anywhere (``@skip``, ``@include``, ``@defer``, ``@stream`` …) or with fragment
+variables is not compiled: its selection may depend on variables. Neither is anything while a resolver middleware
+is installed. ``tests/test_compiled.py`` and ``tests/api/test_executor_differential.py`` compare the plans'
+answers with graphql-core's own byte for byte, errors included."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from graphql import (
+    DirectiveNode,
+    FragmentDefinitionNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    Visitor,
+    visit,
+)
+from graphql.execution.collect_fields import collect_fields, collect_subfields
+from graphql.pyutils import Path, Undefined
+
+from schema.executor import Plain, plain_fields, real_path, schema_field_type
+
+UNREAD = object()  # a field whose read raised
+SLOW = object()  # a value the fast path leaves to graphql-core
+
+
+class Step(NamedTuple):
+    """One field of an object's selection, as the slow paths need it."""
+
+    key: str  # the response name
+    parent_type: GraphQLObjectType
+    field_type: Any
+    field_details_list: Any
+    nullable: bool
+
+
+class Plan:
+    """The compiled functions of one operation of one parsed document, by (object type, selection)."""
+
+    def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Any):
+        self.schema, self.operation, self.fragments = schema, operation, fragments
+        self.runners: dict[tuple, Callable[..., Any]] = {}
+        self.compiled_in_s = 0.0
+        self.compiled_fields = 0
+        self.graphql_core_fields = 0
+
+    def runner(self, execution: Any, object_type: GraphQLObjectType, field_details_list: Any) -> Callable[..., Any]:
+        key = (object_type, tuple(id(details.node) for details in field_details_list))
+        found = self.runners.get(key)
+        if found is None:
+            started = time.perf_counter()
+            found = _Compiler(self, execution.variable_values).object_runner(object_type, field_details_list)
+            self.compiled_in_s += time.perf_counter() - started
+        return found
+
+    def compile_all(self, execution: Any) -> None:
+        """Every object selection the operation reaches through object, list and non-null types (the runtime
+        types of an abstract field are compiled when first met)."""
+        started = time.perf_counter()
+        compiler = _Compiler(self, execution.variable_values)
+        root = self.schema.get_root_type(self.operation.operation)
+        if root is not None:
+            grouped = collect_fields(self.schema, self.fragments, execution.variable_values, root, self.operation)[0]
+            for field_details_list in grouped.values():
+                definition = root.fields.get(field_details_list[0].node.name.value)
+                if definition is not None:
+                    compiler.below(definition.type, field_details_list)
+        self.compiled_in_s += time.perf_counter() - started
+
+
+class PlanCache:
+    """Plans by document text and operation, least recently used first out. An operation is compiled on its first
+    run when it is a trusted document, otherwise on its ``after``-th run; until then it runs as it always did. A
+    plan is made for one parsed document (Strawberry's parser cache keeps one per text); should the text be parsed
+    again, the plan is made again for the new one."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[GraphQLSchema, OperationDefinitionNode, list]] = OrderedDict()
+
+    def plan(self, execution: Any, trusted: bool, after: int) -> Plan | None:
+        schema, operation = execution.schema, execution.operation
+        source = operation.loc.source.body if operation.loc is not None else id(operation)
+        key = (id(schema), source, operation.name.value if operation.name else None)
+        entry = self.entries.get(key)
+        if entry is None:
+            entry = (schema, operation, [0, None])  # the schema held: its id stays its own
+            self.entries[key] = entry
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        else:
+            self.entries.move_to_end(key)
+        state = entry[2]
+        state[0] += 1
+        plan = state[1]
+        if (plan is None and (trusted or state[0] >= after)) or (plan and plan.operation is not operation):
+            plan = False
+            if compilable(operation, execution.fragments):
+                plan = Plan(schema, operation, execution.fragments)
+                plan.compile_all(execution)
+            state[1] = plan
+        return plan or None
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+def compilable(operation: OperationDefinitionNode, fragments: Any) -> bool:
+    """No directive anywhere, no fragment variables: the selection is the same whatever the variables."""
+    found = []
+
+    class Find(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_args: Any) -> Any:
+            found.append(node)
+            return self.BREAK
+
+    visit(operation, Find())
+    for details in fragments.values():
+        definition: FragmentDefinitionNode = details.definition
+        if definition.variable_definitions or details.variable_signatures:
+            return False
+        visit(definition, Find())
+    return not found
+
+
+# ---------------------------------------------------------------- the compiler
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
+class _Compiler:
+    def __init__(self, plan: Plan, variable_values: Any):
+        self.plan, self.variable_values = plan, variable_values
+
+    def below(self, type_: Any, field_details_list: Any) -> None:
+        """Compiles the object selections under a field of ``type_`` that graphql-core completes."""
+        named = type_
+        while isinstance(named, GraphQLNonNull | GraphQLList):
+            named = named.of_type
+        if isinstance(named, GraphQLObjectType):
+            self.object_runner(named, field_details_list)
+
+    def object_runner(self, object_type: GraphQLObjectType, field_details_list: Any) -> Callable[..., Any]:
+        plan = self.plan
+        key = (object_type, tuple(id(details.node) for details in field_details_list))
+        found = plan.runners.get(key)
+        if found is not None:
+            return found
+        grouped = collect_subfields(plan.schema, plan.fragments, self.variable_values, plan.operation,
+                                    object_type, field_details_list)[0]
+        source = _Source(object_type.name)
+        known = plain_fields(object_type)
+        for response_name, details in grouped.items():
+            field_name = details[0].node.name.value
+            if field_name == "__typename":
+                source.constant(response_name, object_type.name)
+                plan.compiled_fields += 1
+                continue
+            field_type = schema_field_type(object_type, field_name)
+            if field_type is None:
+                continue  # not a field of the type: graphql-core leaves it out of the response too
+            nullable = not isinstance(field_type, GraphQLNonNull)
+            step = Step(response_name, object_type, field_type, details, nullable)
+            plain = known.get(field_name)
+            if plain is None or details[0].node.arguments:
+                source.graphql_core(step)
+                plan.graphql_core_fields += 1
+                self.below(field_type, details)
+                continue
+            plan.compiled_fields += 1
+            if plain.serialize is not None:
+                source.leaf(step, plain, _fast_leaf(plain))
+            elif plain.item_type is not None:
+                item = self.object_runner(plain.object_type, details)  # type: ignore[arg-type]
+                source.objects(step, plain, item, _classes(plain.object_type))  # type: ignore[arg-type]
+            else:
+                child = self.object_runner(plain.object_type, details)  # type: ignore[arg-type]
+                source.object(step, plain, child, _classes(plain.object_type))  # type: ignore[arg-type]
+        runner = source.build()
+        plan.runners[key] = runner
+        return runner
+
+
+def _classes(object_type: GraphQLObjectType) -> tuple[type, ...]:
+    """The Python classes whose instances the object type takes as they are (Strawberry's ``is_type_of`` accepts
+    them; a type without one accepts anything, but anything else goes the slow way)."""
+    definition = (object_type.extensions or {}).get("strawberry-definition")
+    if definition is None:
+        return ()
+    classes = [definition.origin]
+    if definition.concrete_of is not None:
+        classes.append(definition.concrete_of.origin)
+    return tuple(dict.fromkeys(classes))
+
+
+class _Leaf(NamedTuple):
+    check: str  # a condition on ``v`` under which ``value`` is the serialized value
+    value: str
+    names: dict | None = None  # an enum's GraphQL names by member
+
+
+def _fast_leaf(plain: Plain) -> _Leaf | None:
+    """The serialized value of a leaf inline, for the Python types graphql-core's own serializer passes through
+    unchanged (or, for an enum, names); None: call the scalar's serializer."""
+    named = plain.leaf_type
+    if isinstance(named, GraphQLEnumType):
+        return _Leaf("", "", plain.enum_names)
+    if isinstance(named, GraphQLScalarType):
+        if named.name in ("String", "ID"):
+            return _Leaf("type(v) is str", "v")
+        if named.name == "Int":
+            return _Leaf(f"type(v) is int and {_INT_MIN} <= v <= {_INT_MAX}", "v")
+        if named.name == "Boolean":
+            return _Leaf("v is True or v is False", "v")
+        if named.name == "Float":
+            return _Leaf("type(v) is float and isfinite(v)", "v")
+    return None
+
+
+# Python types our custom scalars are handed; anything else goes the slow way to be judged
+_CUSTOM_TYPES = {"DateTime": datetime, "Decimal": Decimal}
+
+
+class _Source:
+    """The text of one object's function, and the names it refers to."""
+
+    def __init__(self, type_name: str):
+        self.type_name = type_name
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {"UNREAD": UNREAD, "SLOW": SLOW, "Undefined": Undefined, "isfinite": math.isfinite,
+                                      "Path": Path, "real_path": real_path}
+        self.uses_context = False
+        self.count = 0
+
+    def _name(self, prefix: str, value: Any) -> str:
+        self.count += 1
+        name = f"{prefix}{self.count}"
+        self.names[name] = value
+        return name
+
+    def _read(self, plain: Plain) -> str:
+        if plain.attribute is not None:
+            return f"source.{plain.attribute}"
+        read = self._name("read", plain.read)
+        if plain.with_context:
+            self.uses_context = True
+            return f"{read}(source, ci)"
+        return f"{read}(source)"
+
+    def _path(self, key: str) -> str:
+        return f"(path, {key!r}, {self.type_name!r})"
+
+    def constant(self, key: str, value: str) -> None:
+        self.lines.append(f"    out[{key!r}] = {value!r}")
+
+    def graphql_core(self, step: Step) -> None:
+        s = self._name("step", step)
+        self.lines += [
+            f"    r = ec.execute_field({s}.parent_type, source, {s}.field_details_list, "
+            f"Path(real_path(path), {step.key!r}, {self.type_name!r}), None)",
+            "    if r is not Undefined:",
+            f"        out[{step.key!r}] = r",
+            "        if ec.is_awaitable(r):",
+            f"            pending.append({step.key!r})",
+        ]
+
+    def leaf(self, step: Step, plain: Plain, fast: _Leaf | None) -> None:
+        s = self._name("step", step)
+        null = "None" if step.nullable else "SLOW"
+        if fast is not None and fast.names is not None:
+            names = self._name("names", fast.names)
+            compute = [f"        r = {names}.get(id(v), SLOW)",
+                       "        if r is SLOW and v is None:",
+                       f"            r = {null}"]
+        elif fast is not None:
+            compute = [f"        r = {fast.value} if {fast.check} else ({null} if v is None else SLOW)"]
+        else:
+            serialize = self._name("serialize", plain.serialize)
+            python_type = _CUSTOM_TYPES.get(getattr(plain.leaf_type, "name", ""))
+            check = f"type(v) is {self._name('T', python_type)}" if python_type else "False"
+            compute = [f"        if {check}:",
+                       f"            r = {serialize}(v)",
+                       "            if r is None or r is Undefined:",
+                       "                r = SLOW",
+                       "        else:",
+                       f"            r = {null} if v is None else SLOW"]
+        self.lines += [
+            "    v = UNREAD",
+            "    try:",
+            f"        v = {self._read(plain)}",
+            *compute,
+            "    except Exception as error:",
+            f"        r = SLOW if v is not UNREAD else ec.compiled_error(error, {s}, path)",
+            "    if r is SLOW:",
+            f"        r = ec.compiled_complete({s}, v, path, pending)",
+            f"    out[{step.key!r}] = r",
+        ]
+
+    def _class_check(self, classes: tuple[type, ...], value: str) -> str:
+        if not classes:
+            return "False"
+        return " or ".join(f"type({value}) is {self._name('C', c)}" for c in classes)
+
+    def object(self, step: Step, plain: Plain, child: Callable[..., Any], classes: tuple[type, ...]) -> None:
+        s, run = self._name("step", step), self._name("run", child)
+        self.lines += [
+            "    v = UNREAD",
+            "    try:",
+            f"        v = {self._read(plain)}",
+            f"        if {self._class_check(classes, 'v')}:",
+            f"            r = {run}(v, {self._path(step.key)}, ec)",
+            "            if type(r) is not dict:",
+            f"                r = ec.compiled_awaited(r, {s}, path)",
+            f"                pending.append({step.key!r})",
+        ]
+        if step.nullable:
+            self.lines += ["        elif v is None:", "            r = None"]
+        self.lines += [
+            "        else:",
+            "            r = SLOW",
+            "    except Exception as error:",
+            f"        r = ec.compiled_error(error, {s}, path)",
+            "    if r is SLOW:",
+            f"        r = ec.compiled_complete({s}, v, path, pending)",
+            f"    out[{step.key!r}] = r",
+        ]
+
+    def objects(self, step: Step, plain: Plain, item: Callable[..., Any], classes: tuple[type, ...]) -> None:
+        s, run = self._name("step", step), self._name("run", item)
+        item_null = "False" if isinstance(plain.item_type, GraphQLNonNull) else "True"
+        self.lines += [
+            "    v = UNREAD",
+            "    try:",
+            f"        v = {self._read(plain)}",
+            "        if type(v) is list or type(v) is tuple:",
+            "            for item in v:",
+            f"                if not ({self._class_check(classes, 'item')}):",
+            "                    r = SLOW",
+            "                    break",
+            "            else:",
+            f"                r = ec.compiled_items(v, {run}, {s}, {self._path(step.key)}, {item_null})",
+            "                if type(r) is not list:",
+            f"                    r = ec.compiled_awaited(r, {s}, path)",
+            f"                    pending.append({step.key!r})",
+        ]
+        if step.nullable:
+            self.lines += ["        elif v is None:", "            r = None"]
+        self.lines += [
+            "        else:",
+            "            r = SLOW",
+            "    except Exception as error:",
+            f"        r = ec.compiled_error(error, {s}, path)",
+            "    if r is SLOW:",
+            f"        r = ec.compiled_complete({s}, v, path, pending)",
+            f"    out[{step.key!r}] = r",
+        ]
+
+    def build(self) -> Callable[..., Any]:
+        head = ["def run(source, path, ec):", "    out = {}", "    pending = []"]
+        if self.uses_context:
+            head.append("    ci = ec.context_info")
+        tail = ["    return ec.compiled_settled(out, pending) if pending else out"]
+        text = "\n".join([*head, *self.lines, *tail]) + "\n"
+        namespace = dict(self.names)
+        exec(compile(text, f"<plan {self.type_name}>", "exec"), namespace)  # noqa: S102  (our own text, no input)
+        run = namespace["run"]
+        run.source_text = text
+        return run
