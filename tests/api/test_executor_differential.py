@@ -1,22 +1,37 @@
-"""Through the whole app, on real data, ``schema/executor.py`` answers byte for byte as Strawberry's stock
-execution context does — for the claims list the benchmark reads (with rulings, evidence, ledger entries, a
-merchant's and a buyer's view) and for generated queries under every role."""
+"""Through the whole app, on real data, the compiled plans (``schema/compiled.py``) and ``schema/executor.py``'s
+shortcuts answer byte for byte as Strawberry's stock execution context does — for the claims list the benchmark
+reads (with rulings, evidence, ledger entries, a merchant's and a buyer's view), for every query of
+``operations/``, for a corpus generated from those operations (fields left out, repeated, aliased, named
+``__typename``) and for generated queries under every role."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+from pathlib import Path
 
 import hypothesis_graphql
 import pytest
 from hypothesis import HealthCheck, given, settings
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    NameNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Visitor,
+    parse,
+    print_ast,
+    visit,
+)
 from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from domain.shared.actor import Role
 from schema import schema, sdl
 from schema.executor import ExecutionContext
+from web.trusted_documents import load_manifest, operation_name
 from tests.api.claims_world import CLAIM_FIELDS
 from tests.api.test_fuzz import SCALARS, fuzz_token
 
@@ -37,13 +52,42 @@ def stock_execution():
         schema.execution_context_class = ExecutionContext
 
 
+class NoPlans:
+    def plan(self, *_args):
+        return None
+
+
+@contextlib.contextmanager
+def uncompiled():
+    """Today's executor without plans (as with COMPILED_PLANS=false)."""
+    plans = ExecutionContext.plans
+    ExecutionContext.plans = NoPlans()
+    try:
+        yield
+    finally:
+        ExecutionContext.plans = plans
+
+
 async def same_answer(api, query: str, variables: dict | None, token: str):
-    quick = await api.gql(query, variables, token=token)
+    """Compiled, by today's shortcuts alone, and by Strawberry's stock execution: the same status and bytes."""
+    compiled = await api.gql(query, variables, token=token)
+    with uncompiled():
+        quick = await api.gql(query, variables, token=token)
     with stock_execution():
         stock = await api.gql(query, variables, token=token)
-    assert quick.status == stock.status
-    assert json.dumps(quick.body, ensure_ascii=False) == json.dumps(stock.body, ensure_ascii=False)
-    return quick
+    assert compiled.status == quick.status == stock.status
+    text = json.dumps(stock.body, ensure_ascii=False)
+    assert json.dumps(quick.body, ensure_ascii=False) == text
+    assert json.dumps(compiled.body, ensure_ascii=False) == text
+    return compiled
+
+
+def plan_of(query: str):
+    """The plan the served schema's cache holds for the operation of ``query`` (None if not compiled)."""
+    for _schema, operation, state in ExecutionContext.plans.entries.values():
+        if operation.loc is not None and operation.loc.source.body == query:
+            return state[1] or None
+    return None
 
 
 async def some_claims(world, claims):
@@ -69,6 +113,8 @@ async def test_the_claims_list_is_the_same_for_every_reader(api, world, claims):
     assert {node["status"] for node in nodes} == {"ESCALATED", "AWAITING_MERCHANT", "RULED"} and any(
         n["ruling"] for n in nodes
     )
+    plan = plan_of(LIST)
+    assert plan is not None and plan.compiled_fields > 50  # the plan answered, not graphql-core
 
 
 async def test_with_the_fast_executor_off_graphql_core_walks_every_field_and_answers_the_same(api, world, claims, app,
@@ -118,3 +164,84 @@ async def test_generated_queries_get_the_same_answer(api, world, claims, data):
     query = data.draw(hypothesis_graphql.queries(sdl(), custom_scalars=SCALARS))
     role = data.draw(st.sampled_from(list(Role)))
     await same_answer(api, query, None, fuzz_token(api, role))
+
+
+MANIFEST = Path(__file__).resolve().parents[2] / "operations" / "manifest.json"
+
+
+async def operations_world(world, claims):
+    """Claims in every state, their ids, and the variables each query of ``operations/`` needs."""
+    shop = await some_claims(world, claims)
+    listed = (await world.api.gql("{ claims(first: 5) { edges { node { id order { id } buyerId } } } }",
+                                      token=world.platform)).data["claims"]["edges"]
+    node = listed[0]["node"]
+    return shop, {"id": node["id"], "customerId": node["buyerId"], "from": "2020-01-01T00:00:00Z",
+                  "to": "2100-01-01T00:00:00Z", "orderId": node["order"]["id"]}
+
+
+def variables_for(document: str, known: dict) -> dict:
+    """The document's variables that have no default, from ``known`` (an order's query gets the order's id)."""
+    operation = next(d for d in parse(document).definitions if isinstance(d, OperationDefinitionNode))
+    variables = {}
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if definition.default_value is None and name in known:
+            variables[name] = known["orderId"] if name == "id" and operation.name.value == "OrderForClaim" \
+                else known[name]
+    return variables
+
+
+QUERIES = [(body, name) for body, name in ((b, operation_name(b)) for b in load_manifest(MANIFEST).values())
+           if body.lstrip().startswith("query") and name != "CheckoutQuote"]
+
+
+async def test_every_query_of_operations_answers_the_same_compiled(api, world, claims):
+    shop, known = await operations_world(world, claims)
+    compiled = 0
+    for body, name in QUERIES:
+        for token in (world.platform, shop.merchant, world.buyer):
+            await same_answer(api, body, variables_for(body, known), token)
+        plan = plan_of(body)
+        compiled += plan is not None and plan.compiled_fields > 0
+    assert compiled == len(QUERIES)  # every one of them was answered by its plan
+
+
+def variants(document: str):
+    """A strategy of documents made from ``document``: each selection keeps a non-empty subset of its fields,
+    some fields repeated or aliased, ``__typename`` added here and there (fragments are kept as written)."""
+
+    @st.composite
+    def make(draw):
+        tree = parse(document)
+
+        class Vary(Visitor):
+            def leave_selection_set(self, node: SelectionSetNode, *_args):
+                kept = [s for s in node.selections if draw(st.booleans()) or isinstance(s, FragmentSpreadNode)]
+                kept = kept or [node.selections[0]]
+                extra = []
+                for selection in kept:
+                    if isinstance(selection, FieldNode) and draw(st.integers(0, 5)) == 0:
+                        extra.append(FieldNode(name=selection.name, alias=NameNode(value=f"again_{len(extra)}"),
+                                               arguments=selection.arguments, directives=(),
+                                               selection_set=selection.selection_set))
+                if draw(st.integers(0, 4)) == 0:
+                    extra.append(FieldNode(name=NameNode(value="__typename"), arguments=(), directives=()))
+                return SelectionSetNode(selections=(*kept, *extra))
+
+        return print_ast(visit(tree, Vary()))
+
+    return make()
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")) // 3, derandomize=True, deadline=None,
+          database=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+@pytest.mark.slow  # generated documents
+async def test_a_corpus_generated_from_the_operations_answers_the_same_compiled(api, world, claims, data):
+    if not getattr(world, "corpus_data", None):
+        world.corpus_data = await operations_world(world, claims)
+    shop, known = world.corpus_data
+    body, _name = data.draw(st.sampled_from(QUERIES))
+    document = data.draw(variants(body))
+    token = data.draw(st.sampled_from([world.platform, shop.merchant, world.buyer]))
+    await same_answer(api, document, variables_for(document, known), token)
