@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint lock schema messages migrate token contract clean bench bench-events bench-scale bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint lock schema messages migrate token contract clean bench bench-executors bench-events bench-scale bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql an
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run
+
+bench-executors: $(STAMP)  ## compiled plans vs today's executor vs raw graphql-core vs a bare endpoint (W1, wallet)
+	$(BIN)/python -m bench.executors
 
 bench-events: $(STAMP)  ## E8/E4: the outbox's cost per mutation, event-to-subscriber latency with 100 subscribers
 	$(BIN)/python -m bench.events

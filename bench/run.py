@@ -228,8 +228,9 @@ async def statements(url: str, body: dict, token: str) -> int:
     return count
 
 
-def raw_graphql_core(body_text: str, rounds: int = 200) -> dict:
-    """The same claims query by graphql-core alone, with a cached parse and validation, over pre-built data."""
+def raw_graphql_core(body_text: str, rounds: int = 200, query: str = CLAIMS, variables: dict | None = None) -> dict:
+    """The same query (the claims list unless told) by graphql-core alone, with a cached parse and validation,
+    over pre-built data: the response's own data as nested dicts."""
     from graphql import build_schema, execute, parse, validate
 
     from schema import sdl
@@ -245,11 +246,13 @@ def raw_graphql_core(body_text: str, rounds: int = 200) -> dict:
         for field in getattr(type_, "fields", {}).values() if hasattr(type_, "interfaces") else []:
             field.resolve = resolve
     schema.type_map["Node"].resolve_type = lambda value, *_: "Claim"
-    document = parse(CLAIMS)
+    document = parse(query)
     assert not validate(schema, document)
+    variables = {"n": 50} if variables is None else variables
+    assert execute(schema, document, root_value=data, variable_values=variables).data == data
     started = time.perf_counter()
     for _ in range(rounds):
-        execute(schema, document, root_value=data, variable_values={"n": 50})
+        execute(schema, document, root_value=data, variable_values=variables)
     elapsed = time.perf_counter() - started
     return {"rps": round(rounds / elapsed, 1), "cpu_ms_per_request": round(elapsed * 1000 / rounds, 3)}
 
@@ -405,8 +408,13 @@ async def main() -> None:
     from bench import events
 
     results["events"] = await events.measure(port + 5)
+    from bench import executors
+
+    print("compiled plans vs today's executor …", flush=True)
+    results["executors"] = await executors.measure()
     report(results)
     events.report(results["events"])
+    executors.report(results["executors"])
     out = Path(__file__).resolve().parent / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out}")

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import hypothesis_graphql
 import pytest
-from hypothesis import HealthCheck, given, settings
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
@@ -25,15 +24,16 @@ from graphql import (
     print_ast,
     visit,
 )
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from domain.shared.actor import Role
 from schema import schema, sdl
 from schema.executor import ExecutionContext
-from web.trusted_documents import load_manifest, operation_name
 from tests.api.claims_world import CLAIM_FIELDS
 from tests.api.test_fuzz import SCALARS, fuzz_token
+from web.trusted_documents import load_manifest, operation_name
 
 LIST = f"""query($n: Int) {{ claims(first: $n) {{ totalCount edges {{ cursor node {{ {CLAIM_FIELDS}
   order {{ id status placedAt paidAt signedAt payable {{ amount currency }} goodsTotal {{ amount }}
@@ -198,7 +198,7 @@ QUERIES = [(body, name) for body, name in ((b, operation_name(b)) for b in load_
 async def test_every_query_of_operations_answers_the_same_compiled(api, world, claims):
     shop, known = await operations_world(world, claims)
     compiled = 0
-    for body, name in QUERIES:
+    for body, _name in QUERIES:
         for token in (world.platform, shop.merchant, world.buyer):
             await same_answer(api, body, variables_for(body, known), token)
         plan = plan_of(body)
