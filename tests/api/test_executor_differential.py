@@ -245,3 +245,27 @@ async def test_a_corpus_generated_from_the_operations_answers_the_same_compiled(
     document = data.draw(variants(body))
     token = data.draw(st.sampled_from([world.platform, shop.merchant, world.buyer]))
     await same_answer(api, document, variables_for(document, known), token)
+
+
+async def test_a_trusted_document_is_compiled_on_its_first_run_others_on_the_nth_and_the_setting_turns_it_off(
+        api, world, app):
+    """COMPILE_AFTER=5 here: a document of operations/ is compiled at once, another only on its fifth run;
+    COMPILED_PLANS=false (no compile_after) compiles nothing."""
+    graphql = app.state.graphql
+    trusted = next(body for body, name in QUERIES if name == "ArbitrationQueue")
+    other = "query Mine { viewer { userId role } }"
+    graphql.compile_after = 5
+    ExecutionContext.plans.clear()
+    try:
+        assert not (await api.gql(trusted, token=world.platform)).errors
+        assert plan_of(trusted) is not None
+        for runs in range(1, 6):
+            assert not (await api.gql(other, token=world.platform)).errors
+            assert (plan_of(other) is not None) is (runs == 5)
+        graphql.compile_after = None
+        ExecutionContext.plans.clear()
+        await api.gql(trusted, token=world.platform)
+        await api.gql(other, token=world.platform)
+        assert plan_of(trusted) is None and plan_of(other) is None
+    finally:
+        graphql.compile_after = 1
