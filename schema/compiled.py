@@ -347,6 +347,11 @@ class _Source:
             f"                r = ec.compiled_awaited(r, {s}, path)",
             f"                pending.append({step.key!r})",
         ]
+        self._object_tail(step, s)
+
+    def _object_tail(self, step: Step, s: str) -> None:
+        """After an object's (or a list's) fast path: a null where it may be, an error below handled for the
+        field, anything else completed by graphql-core."""
         if step.nullable:
             self.lines += ["        elif v is None:", "            r = None"]
         self.lines += [
@@ -361,7 +366,6 @@ class _Source:
 
     def objects(self, step: Step, plain: Plain, item: Callable[..., Any], classes: tuple[type, ...]) -> None:
         s, run = self._name("step", step), self._name("run", item)
-        item_null = "False" if isinstance(plain.item_type, GraphQLNonNull) else "True"
         self.lines += [
             "    v = UNREAD",
             "    try:",
@@ -372,22 +376,12 @@ class _Source:
             "                    r = SLOW",
             "                    break",
             "            else:",
-            f"                r = ec.compiled_items(v, {run}, {s}, {self._path(step.key)}, {item_null})",
+            f"                r = ec.compiled_items(v, {run}, {s}, {self._path(step.key)})",
             "                if type(r) is not list:",
             f"                    r = ec.compiled_awaited(r, {s}, path)",
             f"                    pending.append({step.key!r})",
         ]
-        if step.nullable:
-            self.lines += ["        elif v is None:", "            r = None"]
-        self.lines += [
-            "        else:",
-            "            r = SLOW",
-            "    except Exception as error:",
-            f"        r = ec.compiled_error(error, {s}, path)",
-            "    if r is SLOW:",
-            f"        r = ec.compiled_complete({s}, v, path, pending)",
-            f"    out[{step.key!r}] = r",
-        ]
+        self._object_tail(step, s)
 
     def build(self) -> Callable[..., Any]:
         head = ["def run(source, path, ec):", "    out = {}", "    pending = []"]

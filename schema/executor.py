@@ -198,7 +198,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._await_completed(completed, step.parent_type, step.field_details_list,
                                      Path(real_path(parent_path), step.key, step.parent_type.name))
 
-    def compiled_items(self, items, run, step, list_path, items_nullable):
+    def compiled_items(self, items, run, step, list_path):
         """A list of objects of the right class, each by the item's plan; an item's error handled as
         ``complete_list_item_value`` handles it (null for that item, or propagated to the list)."""
         results: list[Any] = []
