@@ -35,7 +35,7 @@ from schema.events.operations import EventMutations, EventQueries
 from schema.events.subscriptions import Subscription
 from schema.events.types import Event
 from schema.executor import ExecutionContext
-from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture
+from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture, ReleaseLoaders
 from schema.fast_fields import shortcut_fields
 from schema.limits import QueryLimits
 from schema.orders.lists import OrderListQueries
@@ -99,6 +99,7 @@ schema = ApiSchema(
     extensions=[
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
+        ReleaseLoaders,
     ],
 )
 

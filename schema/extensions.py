@@ -92,6 +92,16 @@ def _source_message(error: GraphQLError) -> str:
     return error.message
 
 
+class ReleaseLoaders(SchemaExtension):
+    """Once an operation has its result, the request's loaders let go of what they loaded (``Loaders.release``)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        loaders = getattr(self.execution_context.context, "loaders", None)
+        if loaders is not None:
+            loaders.release()
+
+
 class ErrorCodes(SchemaExtension):
     """Every top-level error carries ``extensions.code`` (contract conventions). Unexpected errors are logged with
     the request id and, in production, masked; "did you mean" suggestions are dropped there too. The log never

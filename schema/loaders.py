@@ -100,6 +100,15 @@ class Loaders:
 
         return BatchLoader(fetch, load, **self.loader_options)
 
+    def release(self) -> None:
+        """Drops what this request loaded. graphql-core's execution context is a reference cycle (it keeps bound
+        methods of itself) that holds the request's context, so without this everything loaded would wait for
+        the garbage collector — a page of claims is ~1,300 objects — instead of going when the request does."""
+        for value in vars(self).values():
+            if isinstance(value, BatchLoader):
+                value.clear_all()
+                value.batch = None  # the last batch's tasks hold their futures, and so the values
+
     def then(self, loader: BatchLoader[K, V], key: K, transform: Callable[[V | None], T]) -> T:
         """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
         graphql-core completes the field without scheduling anything; otherwise an awaitable of the same, which
