@@ -29,7 +29,6 @@ answers with graphql-core's own byte for byte, errors included."""
 from __future__ import annotations
 
 import math
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
@@ -52,7 +51,7 @@ from graphql import (
 from graphql.execution.collect_fields import collect_fields, collect_subfields
 from graphql.pyutils import Path, Undefined
 
-from schema.executor import Plain, plain_fields, real_path, schema_field_type
+from schema.executor import Plain, plain_fields, real_path
 
 UNREAD = object()  # a field whose read raised
 SLOW = object()  # a value the fast path leaves to graphql-core
@@ -74,23 +73,18 @@ class Plan:
     def __init__(self, schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Any):
         self.schema, self.operation, self.fragments = schema, operation, fragments
         self.runners: dict[tuple, Callable[..., Any]] = {}
-        self.compiled_in_s = 0.0
         self.compiled_fields = 0
         self.graphql_core_fields = 0
 
     def runner(self, execution: Any, object_type: GraphQLObjectType, field_details_list: Any) -> Callable[..., Any]:
-        key = (object_type, tuple(id(details.node) for details in field_details_list))
-        found = self.runners.get(key)
+        found = self.runners.get(_selection(object_type, field_details_list))
         if found is None:
-            started = time.perf_counter()
             found = _Compiler(self, execution.variable_values).object_runner(object_type, field_details_list)
-            self.compiled_in_s += time.perf_counter() - started
         return found
 
     def compile_all(self, execution: Any) -> None:
         """Every object selection the operation reaches through object, list and non-null types (the runtime
         types of an abstract field are compiled when first met)."""
-        started = time.perf_counter()
         compiler = _Compiler(self, execution.variable_values)
         root = self.schema.get_root_type(self.operation.operation)
         if root is not None:
@@ -99,7 +93,6 @@ class Plan:
                 definition = root.fields.get(field_details_list[0].node.name.value)
                 if definition is not None:
                     compiler.below(definition.type, field_details_list)
-        self.compiled_in_s += time.perf_counter() - started
 
 
 class PlanCache:
@@ -176,7 +169,7 @@ class _Compiler:
 
     def object_runner(self, object_type: GraphQLObjectType, field_details_list: Any) -> Callable[..., Any]:
         plan = self.plan
-        key = (object_type, tuple(id(details.node) for details in field_details_list))
+        key = _selection(object_type, field_details_list)
         found = plan.runners.get(key)
         if found is not None:
             return found
@@ -190,9 +183,10 @@ class _Compiler:
                 source.constant(response_name, object_type.name)
                 plan.compiled_fields += 1
                 continue
-            field_type = schema_field_type(object_type, field_name)
-            if field_type is None:
+            field = object_type.fields.get(field_name)
+            if field is None:
                 continue  # not a field of the type: graphql-core leaves it out of the response too
+            field_type = field.type
             nullable = not isinstance(field_type, GraphQLNonNull)
             step = Step(response_name, object_type, field_type, details, nullable)
             plain = known.get(field_name)
@@ -213,6 +207,11 @@ class _Compiler:
         runner = source.build()
         plan.runners[key] = runner
         return runner
+
+
+def _selection(object_type: GraphQLObjectType, field_details_list: Any) -> tuple:
+    """A selection's key in a plan: the type and the field nodes it merges (nodes of the plan's own document)."""
+    return object_type, tuple(id(details.node) for details in field_details_list)
 
 
 def _classes(object_type: GraphQLObjectType) -> tuple[type, ...]:

@@ -71,11 +71,6 @@ def plain_fields(object_type: GraphQLObjectType) -> dict[str, Plain]:
     return _PLAIN.get(object_type, {})
 
 
-def schema_field_type(object_type: GraphQLObjectType, field_name: str) -> Any:
-    field = object_type.fields.get(field_name)
-    return None if field is None else field.type
-
-
 def register(
     parent: GraphQLObjectType, field_name: str, read: Callable[..., Any], with_context: bool = False,
     attribute: str | None = None,
@@ -180,51 +175,26 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def compiled_error(self, raw_error, step, parent_path):
         """An error raised reading a field or below it: located and propagated or nulled as ``execute_field``
         does (graphql-core's ``handle_field_error``, with the field's real path)."""
-        self.handle_field_error(raw_error, step.field_type, step.field_details_list,
-                                Path(real_path(parent_path), step.key, step.parent_type.name))
+        self.handle_field_error(raw_error, step.field_type, step.field_details_list, _field_path(step, parent_path))
 
     def compiled_complete(self, step, value, parent_path, pending):
         """A value the plan's fast path does not take: graphql-core completes it with a real resolve info."""
         if value is None and step.nullable:
             return None
         completed = self._complete_as_graphql_core(step.parent_type, step.field_details_list,
-                                                   Path(real_path(parent_path), step.key, step.parent_type.name),
-                                                   value, None)
+                                                   _field_path(step, parent_path), value, None)
         if is_awaitable(completed):
             pending.append(step.key)
         return completed
 
     def compiled_awaited(self, completed, step, parent_path):
         return self._await_completed(completed, step.parent_type, step.field_details_list,
-                                     Path(real_path(parent_path), step.key, step.parent_type.name))
+                                     _field_path(step, parent_path))
 
     def compiled_items(self, items, run, step, list_path):
-        """A list of objects of the right class, each by the item's plan; an item's error handled as
-        ``complete_list_item_value`` handles it (null for that item, or propagated to the list)."""
-        results: list[Any] = []
-        awaitable_indices: list[int] = []
+        """A list of objects of the right class, each by the item's plan."""
         item_type = step.field_type.of_type if isinstance(step.field_type, GraphQLNonNull) else step.field_type
-        item_type = item_type.of_type
-        try:
-            for index, item in enumerate(items):
-                try:
-                    completed = run(item, (list_path, index, None), self)
-                except Exception as raw_error:
-                    self.handle_field_error(raw_error, item_type, step.field_details_list,
-                                            Path(real_path(list_path), index, None))
-                    results.append(None)
-                    continue
-                if type(completed) is not dict:
-                    results.append(self._await_item(completed, item_type, step.field_details_list,
-                                                    Path(real_path(list_path), index, None)))
-                    awaitable_indices.append(index)
-                else:
-                    results.append(completed)
-        except Exception:
-            if awaitable_indices:
-                self.settle_in_background([results[index] for index in awaitable_indices])
-            raise
-        return _settled(results, awaitable_indices)
+        return self._items(items, run, list_path, item_type.of_type, step.field_details_list)
 
     def compiled_settled(self, results, pending):
         return _settle(results, pending)
@@ -311,23 +281,32 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
     def _complete_items(self, plain: Plain, field_details_list, path, items, position_context):
         """``complete_iterable_value`` for a list or tuple whose items were all checked to be plain objects of
-        the right type: each item's sub-fields at once, an item's error handled as ``complete_list_item_value``
-        handles it (null for that item, or propagated to the list)."""
-        object_type, item_type = cast(GraphQLObjectType, plain.object_type), plain.item_type
+        the right type: each item's sub-fields at once."""
+        object_type = cast(GraphQLObjectType, plain.object_type)
+
+        def complete(item, item_path, _execution):
+            return self.collect_and_execute_subfields(object_type, field_details_list, real_path(item_path), item,
+                                                      position_context)
+
+        return self._items(items, complete, path, plain.item_type, field_details_list)
+
+    def _items(self, items, complete, list_path, item_type, field_details_list):
+        """Each item by ``complete(item, item_path, self)`` (a compiled plan's function, or the shortcut's walk),
+        ``item_path`` being ``(list_path, index, None)``, a ``Path`` only once something needs one; an item's error
+        is handled as ``complete_list_item_value`` handles it (null for that item, or propagated to the list)."""
         results: list[Any] = []
         awaitable_indices: list[int] = []
         try:
             for index, item in enumerate(items):
-                item_path = Path(path, index, None)
+                item_path = (list_path, index, None)
                 try:
-                    completed = self.collect_and_execute_subfields(object_type, field_details_list, item_path, item,
-                                                                   position_context)
+                    completed = complete(item, item_path, self)
                 except Exception as raw_error:
-                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    self.handle_field_error(raw_error, item_type, field_details_list, real_path(item_path))
                     results.append(None)
                     continue
                 if is_awaitable(completed):
-                    results.append(self._await_item(completed, item_type, field_details_list, item_path))
+                    results.append(self._await_item(completed, item_type, field_details_list, real_path(item_path)))
                     awaitable_indices.append(index)
                 else:
                     results.append(completed)
@@ -395,6 +374,11 @@ async def _settle(results, pending: list):
         for key, value in zip(pending, awaited, strict=True):
             results[key] = value
     return results
+
+
+def _field_path(step: Any, parent_path: Any) -> Path:
+    """The real path of a compiled plan's field (``Step``) under ``parent_path``."""
+    return Path(real_path(parent_path), step.key, step.parent_type.name)
 
 
 def real_path(path: Any) -> Any:

@@ -136,7 +136,7 @@ class TrustedDocuments:
             document_id = persisted.get("sha256Hash")
         query = request.get("query")
         if document_id is None:
-            if self.only and isinstance(query, str) and sha256(query) not in self.documents:
+            if self.only and isinstance(query, str) and query not in self.texts:
                 raise NotTrusted(
                     TopLevelCode.PERSISTED_QUERY_ONLY,
                     "this server accepts only trusted documents: send the documentId of an operation in its manifest",
