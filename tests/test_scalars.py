@@ -6,6 +6,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schema.common.scalars import _serialize_datetime, _serialize_decimal
 
@@ -32,3 +34,10 @@ def test_decimals_print_exactly():
         "-0.05",
         "0.00",
     ]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.datetimes(timezones=st.just(dt.UTC)))
+def test_datetimes_print_as_isoformat_would(value):
+    """The printer is orjson's: it must write exactly what ``isoformat`` writes, microseconds, small years and all."""
+    assert _serialize_datetime(value) == value.isoformat().removesuffix("+00:00") + "Z"
