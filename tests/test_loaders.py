@@ -58,3 +58,29 @@ async def test_prime_with_a_unit_of_work_reads_only_what_is_missing_with_it(monk
     assert await loaders.prime(loaders.shop_by_id, [2, 3, 4, 3], page_uow) == ["shop 2", "shop 3", None]
     assert calls[1] == (page_uow, [3, 4])  # 2 was loaded already; 4 does not exist and is remembered as such
     assert loaders.then(loaders.shop_by_id, 4, lambda value: value) is None and len(calls) == 2
+
+
+async def test_then_makes_one_object_per_loaded_value_and_anew_when_the_value_changes(monkeypatch):
+    """A page's hundred lines name two products: each product's GraphQL object is made once per request. A key
+    primed again with another value (a write in the same request) is made again from the new value."""
+    made: list[str] = []
+
+    def make(value):
+        made.append(value)
+        return [value]
+
+    async def fetch(_uow, keys):
+        return {key: f"shop {key}" for key in keys}
+
+    monkeypatch.setattr(Loaders.shop_by_id, "fetch", fetch)
+    loaders = Loaders(FakeUow([]))
+    await loaders.prime(loaders.shop_by_id, [1, 2])
+    first = loaders.then(loaders.shop_by_id, 1, make)
+    assert loaders.then(loaders.shop_by_id, 1, make) is first
+    assert loaders.then(loaders.shop_by_id, 2, make) == ["shop 2"] and made == ["shop 1", "shop 2"]
+    assert loaders.then(loaders.shop_by_id, 1, str.upper) == "SHOP 1"  # another transform: its own object
+    loaders.shop_by_id.clear(1)
+    loaders.shop_by_id.prime(1, "shop 1, renamed")
+    assert loaders.then(loaders.shop_by_id, 1, make) == ["shop 1, renamed"]
+    loaders.release()
+    assert not loaders._made
