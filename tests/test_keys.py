@@ -1,7 +1,7 @@
 """Batch reads by many keys are built once per dialect (persistence/shared/keys.py): one array
 parameter on PostgreSQL, an expanding IN elsewhere; rows become named tuples in the table's column order."""
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from persistence.shared.keys import ByKeys, Rows
@@ -25,3 +25,40 @@ def test_an_expanding_in_elsewhere():
 def test_rows_keep_the_names_and_order_of_the_columns():
     rows = Rows(THINGS)([(1, "a"), (2, "b")])
     assert [(r.id, r.name) for r in rows] == [(1, "a"), (2, "b")]
+
+
+def test_postgresql_runs_a_plain_select_by_its_text_and_anything_else_through_sqlalchemy():
+    """``ByKeys.rows`` hands psycopg the compiled text only when SQLAlchemy would not touch a value on the way:
+    the caller's parameters alone, the keys a plain array, the columns loaded as they come."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import Enum, insert, literal
+    from sqlalchemy.types import TypeDecorator
+
+    from persistence.shared.types import UTCDateTime
+
+    class Shouting(TypeDecorator):
+        impl, cache_ok = String, True
+
+        def process_result_value(self, value, dialect):
+            return value.upper()
+
+    dialect = postgresql.psycopg.dialect()
+    stamped = Table("stamped", MetaData(), Column("id", Integer), Column("at", UTCDateTime),
+                    Column("loud", Shouting), Column("mood", Enum("calm", "cross", name="mood")))
+    plain = ByKeys(lambda match: select(stamped.c.id, stamped.c.at).where(match(stamped.c.id),
+                                                                           stamped.c.id > bindparam("after")))
+    sql, takes = plain._direct_text(dialect)
+    assert sql is not None and "= ANY (%(keys)s::INTEGER[])" in sql and takes == {"keys", "after"}
+    assert BY_ID._direct_text(dialect)[0] is not None
+
+    for refused in (
+        ByKeys(lambda match: select(stamped.c.loud).where(match(stamped.c.id))),  # a column SQLAlchemy converts
+        ByKeys(lambda match: select(stamped.c.id).where(match(stamped.c.id), stamped.c.mood == "calm")),  # a literal
+        ByKeys(lambda match: select(stamped.c.id).where(match(stamped.c.id),  # a parameter SQLAlchemy converts
+                                                        stamped.c.at < bindparam("before", type_=UTCDateTime))),
+        ByKeys(lambda match: select(literal(1)).where(match(stamped.c.id))),  # a literal in the columns
+        ByKeys(lambda match: insert(stamped).from_select(["id"], select(stamped.c.id).where(match(stamped.c.id)))),
+        ByKeys(lambda match: select(stamped.c.id).where(match(stamped.c.id), stamped.c.at < datetime.now(UTC))),
+    ):
+        assert refused._direct_text(dialect)[0] is None

@@ -34,7 +34,7 @@ class SqlScoreRepository:
     async def facts(self, shop_ids: list[int]) -> dict[int, ShopScoreFacts]:
         if not shop_ids:
             return {}
-        rows = _ROWS(await _BY_SHOP(self.session, set(shop_ids)))
+        rows = _ROWS(await _BY_SHOP.rows(self.session, set(shop_ids)))
         found = {r.shop_id: ShopScoreFacts(r.rating_sum, r.counted_reviews, r.counted_claims, r.delivered_orders)
                  for r in rows}
         return {s: found.get(s, ShopScoreFacts(0, 0, 0, 0)) for s in shop_ids}

@@ -36,7 +36,7 @@ class SqlProductRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Product]:
         if not ids:
             return {}
-        rows = _PRODUCT_ROWS(await _PRODUCTS_BY_ID(self.session, set(ids)))
+        rows = _PRODUCT_ROWS(await _PRODUCTS_BY_ID.rows(self.session, set(ids)))
         return {r.id: Product(r.shop_id, r.sku, r.name, Money(r.price_fen), r.fresh, r.created_at, r.id) for r in rows}
 
     async def page(self, q: ProductQuery, after_id: int | None, limit: int) -> list[Product]:

@@ -144,7 +144,7 @@ class SqlClaimRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Claim]:
         if not ids:
             return {}
-        rows = (await _CLAIMS_BY_ID(self.session, set(ids))).all()
+        rows = await _CLAIMS_BY_ID.rows(self.session, set(ids))
         return await self._hydrate(rows)
 
     async def _hydrate(self, rows: Sequence[Any]) -> dict[int, Claim]:
@@ -152,7 +152,7 @@ class SqlClaimRepository:
         rows = _CLAIM_ROWS(rows)
         evidence: dict[int, list[Evidence]] = defaultdict(list)
         if rows:
-            found = _EVIDENCE_ROWS(await _EVIDENCE_OF_CLAIMS(self.session, [r.id for r in rows]))
+            found = _EVIDENCE_ROWS(await _EVIDENCE_OF_CLAIMS.rows(self.session, [r.id for r in rows]))
             for item in found:
                 evidence[item.claim_id].append(_evidence(item))
         return {r.id: _claim(r, evidence[r.id]) for r in rows}
@@ -217,7 +217,7 @@ class SqlClaimRepository:
     async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]:
         if not ids:
             return {}
-        rows = await _EVIDENCE_BY_ID(self.session, set(ids))
+        rows = await _EVIDENCE_BY_ID.rows(self.session, set(ids))
         return {r.id: _evidence(r) for r in _EVIDENCE_ROWS(rows)}
 
     async def claim_ids_by_sha256(self, digests: list[str]) -> dict[str, set[int]]:

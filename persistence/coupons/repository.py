@@ -106,7 +106,7 @@ class SqlCouponRepository:
         if not ids:
             return {}
         # Core rows, not ORM instances: a 1,000-coupon checkout reads 1,000 templates (hydration dominated it)
-        rows = _TEMPLATE_ROWS(await _TEMPLATES_BY_ID(self.session, set(ids)))
+        rows = _TEMPLATE_ROWS(await _TEMPLATES_BY_ID.rows(self.session, set(ids)))
         return {r.id: _template(r) for r in rows}
 
     async def take_stock(self, template_id: int) -> bool:
@@ -163,7 +163,7 @@ class SqlCouponRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
         if not ids:
             return {}
-        rows = _COUPON_ROWS(await _COUPONS_BY_ID(self.session, set(ids)))
+        rows = _COUPON_ROWS(await _COUPONS_BY_ID.rows(self.session, set(ids)))
         return {r.id: _coupon(r) for r in rows}
 
     async def wallet(self, owner_id: str) -> list[Coupon]:

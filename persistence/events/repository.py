@@ -69,7 +69,7 @@ class SqlEventLog:
     async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
         found: dict[int, list[Event]] = defaultdict(list)
         if keys:
-            rows = _ROWS(await _OF_SUBJECTS(self.session, [str(k) for k in keys], subject_type=subject_type))
+            rows = _ROWS(await _OF_SUBJECTS.rows(self.session, [str(k) for k in keys], subject_type=subject_type))
             for row in rows:
                 found[int(row.subject_key)].append(_event(row))
         return found
@@ -77,7 +77,7 @@ class SqlEventLog:
     async def get_many(self, ids: list[int]) -> dict[int, Event]:
         if not ids:
             return {}
-        return {row.id: _event(row) for row in _ROWS(await _BY_ID(self.session, set(ids)))}
+        return {row.id: _event(row) for row in _ROWS(await _BY_ID.rows(self.session, set(ids)))}
 
     async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
         statement = _visible(select(EVENTS), query)

@@ -97,15 +97,15 @@ class SqlOrderRepository:
             query = select(ORDERS).where(ORDERS.c.id.in_(set(ids))).with_for_update()
             rows = _ORDER_ROWS((await self.session.execute(query)).all())
         else:  # Core rows, a statement built once: no ORM hydration on the read path
-            rows = _ORDER_ROWS(await _ORDERS_BY_ID(self.session, set(ids)))
+            rows = _ORDER_ROWS(await _ORDERS_BY_ID.rows(self.session, set(ids)))
         lines: dict[int, list[OrderLine]] = defaultdict(list)
         coupons: dict[int, list] = defaultdict(list)
         if rows:
             ids = [r.id for r in rows]
-            line_rows = _LINE_ROWS(await _LINES_OF_ORDERS(self.session, ids))
+            line_rows = _LINE_ROWS(await _LINES_OF_ORDERS.rows(self.session, ids))
             for line_row in line_rows:
                 lines[line_row.order_id].append(_line(line_row))
-            coupon_rows = _COUPON_ROWS(await _COUPONS_OF_ORDERS(self.session, ids))
+            coupon_rows = _COUPON_ROWS(await _COUPONS_OF_ORDERS.rows(self.session, ids))
             for coupon_row in coupon_rows:
                 coupons[coupon_row.order_id].append(applied(coupon_row))
         found = {r.id: _order(r, lines[r.id]) for r in rows}
@@ -148,7 +148,7 @@ class SqlOrderRepository:
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         if not ids:
             return {}
-        rows = _LINE_ROWS(await _LINES_BY_ID(self.session, set(ids)))
+        rows = _LINE_ROWS(await _LINES_BY_ID.rows(self.session, set(ids)))
         return {r.id: _line(r) for r in rows}
 
     async def update(self, order: Order) -> None:

@@ -52,7 +52,7 @@ class SqlShopRepository:
     async def get_many(self, ids: list[int]) -> dict[int, Shop]:
         if not ids:
             return {}
-        rows = _SHOP_ROWS(await _SHOPS_BY_ID(self.session, set(ids)))
+        rows = _SHOP_ROWS(await _SHOPS_BY_ID.rows(self.session, set(ids)))
         return {r.id: Shop(name=r.name, created_at=r.created_at, id=r.id) for r in rows}
 
 

@@ -79,7 +79,7 @@ class SqlWebhookRepository:
     async def get_many(self, ids: list[int]) -> dict[int, WebhookEndpoint]:
         if not ids:
             return {}
-        return {row.id: _endpoint(row) for row in _ENDPOINT_ROWS(await _ENDPOINTS_BY_ID(self.session, set(ids)))}
+        return {row.id: _endpoint(row) for row in _ENDPOINT_ROWS(await _ENDPOINTS_BY_ID.rows(self.session, set(ids)))}
 
     async def owned(self, role: Role, shop_id: int | None) -> list[WebhookEndpoint]:
         query = select(ENDPOINTS).where(ENDPOINTS.c.owner_role == role.value)

@@ -1,0 +1,81 @@
+"""On PostgreSQL ``ByKeys.rows`` reads through psycopg itself (persistence/shared/driver.py), and must look to the
+rest of the system like a SQLAlchemy read: inside the session's transaction, heard by the engine's cursor
+listeners, and failing as SQLAlchemy's ``DBAPIError`` of the same kind."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, select, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from persistence.db import is_sqlite
+from persistence.shared.keys import ByKeys
+
+NOWHERE = Table("no_such_table", MetaData(), Column("id", Integer), Column("name", String))
+
+
+@pytest.fixture
+def database(app, settings):
+    if is_sqlite(settings.database_url):
+        pytest.skip("SQLite's reads go through SQLAlchemy")
+    return app.state.database
+
+
+async def test_the_read_is_in_the_sessions_transaction_and_the_listeners_hear_it(database):
+    heard: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        heard.append(statement)
+
+    by_id = ByKeys(lambda match: select(text("n")).select_from(
+        text("(VALUES (1), (2), (3)) AS v(n)")).where(match(text("n"))))
+    by_id._sql = ("SELECT n FROM (VALUES (1), (2), (3)) AS v(n) WHERE n = ANY(%(keys)s::int[]) ORDER BY n",
+                  frozenset({"keys"}))
+    event.listen(database.engine.sync_engine, "before_cursor_execute", listen)
+    event.listen(database.engine.sync_engine, "after_cursor_execute", listen)
+    try:
+        async with database.read_sessions() as session:
+            before = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+            assert await by_id.rows(session, [3, 1]) == [(1,), (3,)]
+            after = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", listen)
+        event.remove(database.engine.sync_engine, "after_cursor_execute", listen)
+    assert before == after  # one transaction around the three statements
+    assert sum("ANY(%(keys)s" in statement for statement in heard) == 2  # before and after it ran
+
+
+async def test_a_driver_error_is_sqlalchemys_and_leaves_the_session_usable(database):
+    by_id = ByKeys(lambda match: select(NOWHERE).where(match(NOWHERE.c.id)))
+    failures: list = []
+
+    def failed(failure):
+        failures.append(failure)
+
+    event.listen(database.engine.sync_engine, "handle_error", failed)
+    try:
+        async with database.read_sessions() as session:
+            with pytest.raises(ProgrammingError) as raised:
+                await by_id.rows(session, [1])
+            await session.rollback()
+            assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        event.remove(database.engine.sync_engine, "handle_error", failed)
+    assert "no_such_table" in str(raised.value) and not isinstance(raised.value, OperationalError)
+    assert raised.value.connection_invalidated is False
+    assert [f.sqlalchemy_exception for f in failures] == [raised.value]  # the tracer ends its span as an error
+
+
+async def test_a_lost_connection_reads_as_unavailable_and_is_not_reused(database):
+    from persistence.db import is_unavailable
+
+    by_id = ByKeys(lambda match: select(NOWHERE).where(match(NOWHERE.c.id)))
+    async with database.read_sessions() as session:
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        await driver.close()  # as if the server had gone away
+        with pytest.raises(OperationalError) as raised:
+            await by_id.rows(session, [1])
+        assert is_unavailable(raised.value) and raised.value.connection_invalidated
+    async with database.read_sessions() as session:  # the pool hands out a working connection again
+        assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
