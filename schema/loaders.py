@@ -120,12 +120,12 @@ class Loaders:
         ``shop_of`` …), and the object is served as it is."""
         future = loader.cache_map.get(key) if loader.cache else None
         if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-            value = future.result()
-            made = self._made.get((loader, key, transform))
+            value, made_key = future.result(), (loader, key, transform)
+            made = self._made.get(made_key)
             if made is not None and made[0] is value:  # a page's lines share a few products: each is made once
                 return made[1]
             result = transform(value)
-            self._made[(loader, key, transform)] = (value, result)
+            self._made[made_key] = (value, result)
             return result
         return cast(T, _after(loader.load(key), transform))
 
