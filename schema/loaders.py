@@ -30,11 +30,41 @@ Fetch = Callable[[UnitOfWork, list[K]], Awaitable[Mapping[K, V]]]
 
 
 class BatchLoader(DataLoader[K, "V | None"]):
-    """A DataLoader that keeps its batch read, so ``Loaders.prime`` can run it in a list resolver's own read."""
+    """A DataLoader that keeps its batch read, so ``Loaders.prime`` can run it in a list resolver's own read, and
+    keeps what was primed as plain values (``known``): a page primes hundreds of keys, and a finished future for
+    each (made, looked up, checked, and freed with the request) cost more than the dict lookups that replace it."""
 
     def __init__(self, fetch: Fetch[K, V], load_fn: Callable[[list[K]], Awaitable[list[V | None]]], **options: Any):
         super().__init__(load_fn=load_fn, **options)
         self.fetch = fetch
+        self.known: dict[K, V | None] = {}
+
+    def load(self, key: K) -> Awaitable[V | None]:
+        if key in self.known:
+            future = self.loop.create_future()
+            future.set_result(self.known[key])
+            return future
+        return super().load(key)
+
+    def clear(self, key: K) -> None:
+        self.known.pop(key, None)
+        super().clear(key)
+
+    def clear_many(self, keys: Iterable[K]) -> None:
+        keys = list(keys)
+        for key in keys:
+            self.known.pop(key, None)
+        super().clear_many(keys)
+
+    def clear_all(self) -> None:
+        self.known.clear()
+        super().clear_all()
+
+    def prime_many(self, data: Mapping[K, V | None], force: bool = False) -> None:
+        if force:
+            for key in data.keys() & self.known.keys():
+                self.known[key] = data[key]
+        super().prime_many(data, force)
 
 
 class Loader(Generic[K, V]):
@@ -118,16 +148,19 @@ class Loaders:
         graphql-core awaits — so to the field that returns it, it is a ``T`` either way (hence the type). At once,
         the same value transformed the same way gives the same object: transforms are pure (``product_of``,
         ``shop_of`` …), and the object is served as it is."""
-        future = loader.cache_map.get(key) if loader.cache else None
-        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
-            value, made_key = future.result(), (loader, key, transform)
-            made = self._made.get(made_key)
-            if made is not None and made[0] is value:  # a page's lines share a few products: each is made once
-                return made[1]
-            result = transform(value)
-            self._made[made_key] = (value, result)
-            return result
-        return cast(T, _after(loader.load(key), transform))
+        value: Any = loader.known.get(key, _UNKNOWN)
+        if value is _UNKNOWN:
+            future = loader.cache_map.get(key) if loader.cache else None
+            if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+                return cast(T, _after(loader.load(key), transform))
+            value = future.result()
+        made_key = (loader, key, transform)
+        made = self._made.get(made_key)
+        if made is not None and made[0] is value:  # a page's lines share a few products: each is made once
+            return made[1]
+        result = transform(value)
+        self._made[made_key] = (value, result)
+        return result
 
     async def prime(self, loader: BatchLoader[K, V], keys: Iterable[K], uow: UnitOfWork | None = None
                     ) -> list[V | None]:
@@ -135,17 +168,24 @@ class Loaders:
         list resolver's own read), the keys not yet loaded are read with it instead of a session of their own:
         one connection and transaction for a page and everything it prefetches."""
         wanted = list(dict.fromkeys(keys))
+        known = loader.known
         if uow is not None and loader.cache:
-            missing = [key for key in wanted if loader.cache_map.get(key) is None]
+            missing = [key for key in wanted if key not in known and loader.cache_map.get(key) is None]
             if missing:
                 found = await loader.fetch(uow, missing)
-                loader.prime_many({key: found.get(key) for key in missing})
+                for key in missing:
+                    known[key] = found.get(key)
+        if all(key in known for key in wanted):
+            return [known[key] for key in wanted]
         return list(await loader.load_many(wanted))
 
     async def read(self, fetch: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """A one-off read (a page of a list) in its own short session."""
         async with self._uow(write=False) as uow:
             return await fetch(uow)
+
+
+_UNKNOWN = object()
 
 
 async def _after(pending: Awaitable[V | None], transform: Callable[[V | None], T]) -> T:

@@ -84,3 +84,28 @@ async def test_then_makes_one_object_per_loaded_value_and_anew_when_the_value_ch
     assert loaders.then(loaders.shop_by_id, 1, make) == ["shop 1, renamed"]
     loaders.release()
     assert not loaders._made
+
+
+async def test_primed_values_follow_clear_and_a_forced_prime(monkeypatch):
+    """What a page primed is kept as plain values (no future per key); clearing a key or priming it with force
+    replaces it as it does in the DataLoader's own cache, and ``load`` hands it out without a batch."""
+    calls: list = []
+
+    async def fetch(_uow, keys):
+        calls.append(sorted(keys))
+        return {key: f"shop {key}" for key in keys}
+
+    monkeypatch.setattr(Loaders.shop_by_id, "fetch", fetch)
+    loaders = Loaders(FakeUow([]))
+    await loaders.prime(loaders.shop_by_id, [1, 2, 3], object())
+    assert loaders.shop_by_id.known == {1: "shop 1", 2: "shop 2", 3: "shop 3"}
+    assert not loaders.shop_by_id.cache_map.cache_map  # no future was made for them
+    assert await loaders.shop_by_id.load(2) == "shop 2" and calls == [[1, 2, 3]]
+    loaders.shop_by_id.prime(3, "not kept")  # an unforced prime leaves a loaded value alone
+    loaders.shop_by_id.prime(2, "shop 2, renamed", force=True)
+    assert loaders.then(loaders.shop_by_id, 2, str) == "shop 2, renamed"
+    assert loaders.then(loaders.shop_by_id, 3, str) == "shop 3"
+    loaders.shop_by_id.clear_many([3])
+    assert await loaders.shop_by_id.load(3) == "shop 3" and calls == [[1, 2, 3], [3]]  # read again
+    loaders.release()
+    assert not loaders.shop_by_id.known
