@@ -60,6 +60,11 @@ from web.webhooks import DeliveryWorker, DnsResolver
 
 log = logging.getLogger("aftersales")
 SYSTEM_CLOCK = SystemClock()
+# The cyclic collector's generation thresholds, from (700, 10, 10): a page of claims allocates ~20,000 containers
+# and frees nearly all of them by reference counting (the request's cycles are broken by ``Loaders.release``), so
+# collecting the youngest generation every 700 allocations mostly rescanned the page still being built: 3.7 % of
+# the instructions of W1 N=50 (50.8 → 48.9 M), for a few more short-lived objects between collections.
+GC_THRESHOLDS = (10_000, 20, 20)
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -177,6 +182,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
             await asyncio.to_thread(upgrade, database.url)
         gc.collect()
         gc.freeze()  # what start-up built stays out of every later collection: a shorter p99
+        gc.set_threshold(*GC_THRESHOLDS)
         task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
         await feed.start()
         worker = DeliveryWorker(uow, settings.webhook_policy, SYSTEM_CLOCK, settings.webhook_poll_seconds)

@@ -31,3 +31,18 @@ async def test_a_pages_loaded_objects_are_freed_with_the_request_not_by_the_coll
         gc.enable()
     assert len(reply.data["claims"]["edges"]) == 3
     assert left_for_the_collector == []
+
+
+async def test_the_server_collects_its_youngest_generation_less_often(app):
+    """Since a request's objects go by reference counting (above), the served process raises the collector's
+    first threshold (server.GC_THRESHOLDS): a page no longer pays for collections that find nothing."""
+    from server import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.get_threshold() == GC_THRESHOLDS
+            assert GC_THRESHOLDS[0] > before[0]
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
