@@ -55,6 +55,18 @@ from schema.executor import Plain, plain_fields, real_path
 
 UNREAD = object()  # a field whose read raised
 SLOW = object()  # a value the fast path leaves to graphql-core
+SHARED_KEPT = 4096  # answers a plan keeps per shared value selection; past that it starts again
+
+_SHARED_VALUES: set[type] = set()
+
+
+def shared_value(cls: type) -> type:
+    """Declares a Strawberry type's objects shared and never changed after they are made (``Money.of`` hands out
+    one object per amount). A plan's function for a selection of only attributes and leaves of such a type keeps
+    the answer it made for each object and gives it again for the same object: a page prints hundreds of amounts
+    and few distinct ones. Nothing is kept when anything took a slow path (an error, a value for graphql-core)."""
+    _SHARED_VALUES.add(cls)
+    return cls
 
 
 class Step(NamedTuple):
@@ -177,6 +189,7 @@ class _Compiler:
                                     object_type, field_details_list)[0]
         source = _Source(object_type.name)
         known = plain_fields(object_type)
+        source.shared = bool(set(_classes(object_type)) & _SHARED_VALUES)
         for response_name, details in grouped.items():
             field_name = details[0].node.name.value
             if field_name == "__typename":
@@ -191,11 +204,14 @@ class _Compiler:
             step = Step(response_name, object_type, field_type, details, nullable)
             plain = known.get(field_name)
             if plain is None or details[0].node.arguments:
+                source.shared = False
                 source.graphql_core(step)
                 plan.graphql_core_fields += 1
                 self.below(field_type, details)
                 continue
             plan.compiled_fields += 1
+            if plain.attribute is None:
+                source.shared = False  # a resolver's answer may depend on more than the object
             if plain.serialize is not None:
                 source.leaf(step, plain, _fast_leaf(plain))
             elif plain.item_type is not None:
@@ -204,6 +220,8 @@ class _Compiler:
             else:
                 child = self.object_runner(plain.object_type, details)  # type: ignore[arg-type]
                 source.object(step, plain, child, _classes(plain.object_type))  # type: ignore[arg-type]
+            if plain.serialize is None:
+                source.shared = False  # only leaves: an object below is not proved shared
         runner = source.build()
         plan.runners[key] = runner
         return runner
@@ -263,6 +281,7 @@ class _Source:
         self.names: dict[str, Any] = {"UNREAD": UNREAD, "SLOW": SLOW, "Undefined": Undefined, "isfinite": math.isfinite,
                                       "Path": Path, "real_path": real_path}
         self.uses_context = False
+        self.shared = False
         self.count = 0
 
     def _name(self, prefix: str, value: Any) -> str:
@@ -324,7 +343,9 @@ class _Source:
             *compute,
             "    except Exception as error:",
             f"        r = SLOW if v is not UNREAD else ec.compiled_error(error, {s}, path)",
+            "        slow = True",
             "    if r is SLOW:",
+            "        slow = True",
             f"        r = ec.compiled_complete({s}, v, path, pending)",
             f"    out[{step.key!r}] = r",
         ]
@@ -383,10 +404,20 @@ class _Source:
         self._object_tail(step, s)
 
     def build(self) -> Callable[..., Any]:
-        head = ["def run(source, path, ec):", "    out = {}", "    pending = []"]
+        head = ["def run(source, path, ec):", "    out = {}", "    pending = []", "    slow = False"]
         if self.uses_context:
             head.append("    ci = ec.context_info")
         tail = ["    return ec.compiled_settled(out, pending) if pending else out"]
+        if self.shared:
+            self.names["kept"] = {}
+            self.names["KEPT"] = SHARED_KEPT
+            head[1:1] = ["    seen = kept.get(id(source))",
+                         "    if seen is not None and seen[0] is source:",
+                         "        return seen[1]"]
+            tail[:0] = ["    if not slow and not pending:",
+                        "        if len(kept) >= KEPT:",
+                        "            kept.clear()",
+                        "        kept[id(source)] = (source, out)"]
         text = "\n".join([*head, *self.lines, *tail]) + "\n"
         namespace = dict(self.names)
         exec(compile(text, f"<plan {self.type_name}>", "exec"), namespace)  # noqa: S102  (our own text, no input)

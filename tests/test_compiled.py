@@ -9,10 +9,12 @@ import gc
 import warnings
 
 import pytest
+import strawberry
 from graphql import parse
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema import executor as fast
-from schema.compiled import PlanCache, compilable
+from schema.compiled import PlanCache, compilable, shared_value
 from tests.test_executor import QUERIES, STOCK, Query, _walk, holders, outcome, toy_schema
 
 COMPILED = toy_schema(fast.ExecutionContext)
@@ -115,3 +117,52 @@ async def test_the_cache_keeps_the_most_recently_used_operations():
     kept = {operation.selection_set.selections[0].selection_set.selections[0].alias.value
             for _schema, operation, _state in small.entries.values()}
     assert kept == {"a0", "a2"}
+
+
+@shared_value
+@strawberry.type
+class Price:
+    amount: int
+    label: str | None
+
+
+@strawberry.type
+class Item:
+    price: Price | None
+    note: str
+
+
+@strawberry.type
+class Shelf:
+    items: list[Item]
+
+
+def _shelf_schema(context_class):
+    from schema.fast_fields import shortcut_fields
+
+    toy = strawberry.Schema(query=Shelf, execution_context_class=context_class)
+    shortcut_fields(toy._schema)
+    return toy
+
+
+async def test_a_shared_values_answer_is_made_once_per_object_and_never_kept_after_a_slow_path():
+    """``shared_value`` (Money): the plan gives the same answer object for the same value object (and keeps it for
+    the plan's later runs); a value that went the slow way (here an Int out of range, an error) is answered anew
+    each time, so each place it appears reports its own error with its own path."""
+    cheap, dear, wrong = Price(amount=150, label="¥1.50"), Price(amount=9900, label=None), Price(amount=2**40,
+                                                                                                   label="x")
+    shelf = Shelf(items=[Item(price=p, note=str(i)) for i, p in enumerate([cheap, dear, cheap, wrong, wrong])])
+    query = "{ items { note price { amount label } } }"
+    stock, compiled = _shelf_schema(StrawberryGraphQLCoreExecutionContext), _shelf_schema(fast.ExecutionContext)
+    for _ in range(2):  # the second time, the toy schema (no parser cache) compiles a new plan: nothing kept
+        expected = await stock.execute(query, root_value=shelf, context_value=Context())
+        result = await compiled.execute(query, root_value=shelf, context_value=Context())
+        assert outcome(result) == outcome(expected)
+        assert [e.path for e in result.errors or []] == [["items", 3, "price", "amount"],
+                                                         ["items", 4, "price", "amount"]]
+        items = result.data["items"]
+        assert items[0]["price"] is items[2]["price"]  # one answer for one shared object
+        assert items[3]["price"] is None and items[4]["price"] is None  # each reported its own error, above
+        [plan] = [state[1] for _schema, _operation, state in PLANS.entries.values()]
+        [kept] = [run.__globals__["kept"] for run in plan.runners.values() if "kept" in run.__globals__]
+        assert {id(cheap), id(dear)} == set(kept)
