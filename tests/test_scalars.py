@@ -41,3 +41,18 @@ def test_decimals_print_exactly():
 def test_datetimes_print_as_isoformat_would(value):
     """The printer is orjson's: it must write exactly what ``isoformat`` writes, microseconds, small years and all."""
     assert _serialize_datetime(value) == value.isoformat().removesuffix("+00:00") + "Z"
+
+
+@settings(max_examples=500, derandomize=True, database=None)
+@given(st.lists(st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
+                min_size=1, max_size=20))
+def test_quantities_print_the_same_remembered_or_not(values):
+    """A quantity is remembered per value: equal decimals (2.000, 2) print alike, and zero keeps its sign."""
+    from schema.orders import types
+
+    def fresh(value: Decimal) -> Decimal:
+        normalised = value.normalize()
+        return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
+
+    for value in [*values, *values, Decimal("-0.000"), Decimal("0.000"), Decimal("2.000"), Decimal("2")]:
+        assert str(types.quantity_out(value)) == str(fresh(value))

@@ -66,6 +66,8 @@ class Money:
         if isinstance(factor, int):
             return Money(self.fen * factor)
         numerator, denominator = factor.as_integer_ratio()
+        if denominator == 1:  # a whole factor (2.000 kg): nothing to round
+            return Money(self.fen * numerator)
         return Money(half_up(self.fen * numerator, denominator))
 
     def share(self, part: Fraction | Decimal | int, whole: Fraction | Decimal | int) -> Money:

@@ -28,9 +28,21 @@ strawberry.enum(model.PaymentMethod, name="PaymentMethod")
 
 
 def quantity_out(value: Decimal) -> Decimal:
-    """2.000 → 2, 1.500 → 1.5 (exact, never in exponent form)."""
-    normalised = value.normalize()
-    return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
+    """2.000 → 2, 1.500 → 1.5 (exact, never in exponent form). Remembered per value (a page prints a few
+    distinct quantities a hundred times): equal decimals normalise to the same digits, zero aside (its sign), so
+    zero is worked out every time."""
+    found = _QUANTITIES.get(value) if value else None
+    if found is None:
+        normalised = value.normalize()
+        found = normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
+        if value:
+            if len(_QUANTITIES) >= 4096:
+                _QUANTITIES.clear()
+            _QUANTITIES[value] = found
+    return found
+
+
+_QUANTITIES: dict[Decimal, Decimal] = {}
 
 
 def _amount(owner: str, name: str, description: str | None = None):

@@ -36,6 +36,8 @@ def test_times_rounds_half_up():
     assert Money.of("33.33").times(Decimal("1.5")) == Money(5000)
     assert Money.of("0.01").times(Decimal("0.5")) == Money(1)
     assert Money.of("0.01").times(Decimal("0.49")) == Money(0)
+    assert Money(2988).times(Decimal("2.000")) == Money(5976)  # a whole factor: nothing to round
+    assert Money(-5).times(Decimal("3")) == Money(-15)
 
 
 @settings(max_examples=2000, derandomize=True, database=None)
