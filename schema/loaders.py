@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from domain.catalog.model import Product
     from domain.claims.model import Claim, Evidence
     from domain.coupons.model import Coupon, CouponTemplate
-    from domain.events.model import Event
+    from domain.events.model import Event, HistoryEntry
     from domain.orders.model import Order, OrderLine
     from domain.reviews.model import Review
     from domain.shops.model import LedgerEntry, Shop, ShopAccount
@@ -116,7 +116,7 @@ class Loaders:
     coupon_template_by_id: Loader[int, CouponTemplate] = Loader(lambda u, ids: u.coupons.templates(ids))
     after_sale_remarks_by_claim: Loader[int, list[Remark]] = Loader(
         lambda u, ids: u.annotations.after_sale_remarks(ids))
-    claim_events_by_claim: Loader[int, list[Event]] = Loader(lambda u, ids: u.events.for_subjects("Claim", ids))
+    claim_history_by_claim: Loader[int, list[HistoryEntry]] = Loader(lambda u, ids: u.events.histories("Claim", ids))
     event_by_id: Loader[int, Event] = Loader(lambda u, ids: u.events.get_many(ids))
 
     def __init__(self, uow: UnitOfWorkFactory):

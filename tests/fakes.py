@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from domain.claims.model import Claim, ClaimStatus, Evidence
 from domain.claims.ports import ClaimQuery
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
-from domain.events.model import Event, EventQuery
+from domain.events.model import Event, EventQuery, HistoryEntry
 from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode, InvalidState
@@ -347,11 +347,12 @@ class FakeEvents(_Repository):
         """For tests: every event, oldest first."""
         return sorted(self.store.table("events").values(), key=lambda e: e.id or 0)
 
-    async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
-        found: dict[int, list[Event]] = defaultdict(list)
+    async def histories(self, subject_type: str, keys: list[int]) -> dict[int, list[HistoryEntry]]:
+        found: dict[int, list[HistoryEntry]] = defaultdict(list)
         for event in self.all():
             if event.subject_type == subject_type and event.subject_key in {str(k) for k in keys}:
-                found[int(event.subject_key)].append(event)
+                found[int(event.subject_key)].append(
+                    HistoryEntry(event.type, event.occurred_at, event.actor_role, event.actor_id))
         return found
 
     async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import DomainError, ErrorCode, Forbidden
@@ -52,6 +52,16 @@ class EventType(str, Enum):
 
 
 LEDGER_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED})
+
+
+class HistoryEntry(NamedTuple):
+    """One event of a subject's history (G5): what happened, when and by whom — an event without its data, as a
+    history lists it."""
+
+    type: EventType
+    occurred_at: datetime
+    actor_role: Role
+    actor_id: str
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from domain.appeals.model import Appeal
 from domain.claims.model import Claim
-from domain.events.model import Event, EventQuery, EventType
+from domain.events.model import Event, EventQuery, EventType, HistoryEntry
 
 
 class EventLog(Protocol):
@@ -15,8 +15,8 @@ class EventLog(Protocol):
 
     async def record(self, event: Event) -> None: ...
 
-    async def for_subjects(self, subject_type: str, keys: list[int]) -> dict[int, list[Event]]:
-        """Each subject's events, oldest first."""
+    async def histories(self, subject_type: str, keys: list[int]) -> dict[int, list[HistoryEntry]]:
+        """Each subject's events, oldest first, without their data (G5)."""
         ...
 
     async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:

@@ -12,12 +12,12 @@ from domain.orders.model import Order, OrderLine, OrderStatus, PaymentMethod
 from domain.orders.ports import OrderQuery
 from domain.shared.errors import ConcurrentUpdate, stored
 from domain.shared.listing import Page
-from domain.shared.money import Money
 from persistence.coupons.repository import applied, encode_shares
 from persistence.coupons.tables import OrderCouponRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.shared import keyset
 from persistence.shared.enums import member
+from persistence.shared.hydrate import money
 from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import rows_affected, table
 
@@ -35,7 +35,7 @@ _LINES_BY_ID = ByKeys(lambda match: select(LINES).where(match(LINES.c.id)))
 def _line(row) -> OrderLine:
     return OrderLine(
         product_id=row.product_id, quantity=Decimal(row.quantity_milli).scaleb(-3),
-        unit_price=Money(row.unit_price_fen), discount=Money(row.discount_fen), id=row.id, order_id=row.order_id,
+        unit_price=money(row.unit_price_fen), discount=money(row.discount_fen), id=row.id, order_id=row.order_id,
     )
 
 
@@ -43,9 +43,9 @@ def _order(row, lines: list[OrderLine]) -> Order:
     return Order(
         buyer_id=row.buyer_id, shop_id=row.shop_id, payment_method=member(PaymentMethod, row.payment_method),
         lines=lines,
-        shipping_fee=Money(row.shipping_fee_fen), placed_at=row.placed_at,
+        shipping_fee=money(row.shipping_fee_fen), placed_at=row.placed_at,
         live_room_streamer_id=row.live_room_streamer_id, status=member(OrderStatus, row.status), paid_at=row.paid_at,
-        signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, refunded=Money(row.refunded_fen),
+        signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, refunded=money(row.refunded_fen),
         penalty_claim_id=row.penalty_claim_id, version=row.version, id=row.id,
     )
 

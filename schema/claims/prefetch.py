@@ -38,7 +38,7 @@ async def prefetch_claim_page(info: Info, claims: list[Claim], uow: UnitOfWork) 
     orders = await prime(loaders.order_by_id, (c.order_id for c in claims)) if wants_orders else []
     lines = await prime(loaders.order_line_by_id, (c.order_line_id for c in claims)) if asks("orderLine") else []
     if asks("events"):
-        await prime(loaders.claim_events_by_claim, (stored(c.id) for c in claims))
+        await prime(loaders.claim_history_by_claim, (stored(c.id) for c in claims))
     product_ids = [line.product_id for line in lines] if asks("orderLine.product") else []
     if asks("order.lines.product"):
         product_ids += [line.product_id for order in orders for line in order.lines]

@@ -11,7 +11,7 @@ from domain.claims import model, rules
 from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode
 from domain.claims.evidence_checks import editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
-from domain.events.model import Event as DomainEvent
+from domain.events.model import EventType, HistoryEntry
 from domain.orders.model import Order as DomainOrder
 from domain.shared.actor import Role as DomainRole
 from domain.shared.errors import present, stored
@@ -145,10 +145,13 @@ class ClaimEvent:
     actor_id: str
 
     @staticmethod
-    def all_of(events: list[DomainEvent] | None) -> list[ClaimEvent]:
+    def all_of(events: list[HistoryEntry] | None) -> list[ClaimEvent]:
         """The claim's events (E1), named as this list always named them: CLAIM_SUBMITTED reads SUBMITTED."""
-        return [ClaimEvent(type=e.type.value.removeprefix("CLAIM_"), at=e.occurred_at, actor_role=e.actor_role,
+        return [ClaimEvent(type=_CLAIM_EVENT_NAMES[e.type], at=e.occurred_at, actor_role=e.actor_role,
                            actor_id=e.actor_id) for e in events or []]
+
+
+_CLAIM_EVENT_NAMES = {kind: kind.value.removeprefix("CLAIM_") for kind in EventType}
 
 
 @strawberry.type
@@ -214,7 +217,7 @@ class Claim(Node):
     @strawberry.field(description="G5: every state change with who did it and when, oldest first.")
     def events(self, info: Info) -> list[ClaimEvent]:
         return info.context.loaders.then(
-            info.context.loaders.claim_events_by_claim, stored(self.claim.id), ClaimEvent.all_of
+            info.context.loaders.claim_history_by_claim, stored(self.claim.id), ClaimEvent.all_of
         )
 
     @strawberry.field(description="C7 movements for this claim; the shop's merchant and the platform only.")
