@@ -24,12 +24,12 @@ from domain.claims.ports import ClaimQuery
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode, stored
 from domain.shared.listing import Page
-from domain.shared.money import Money
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
-from persistence.shared.keys import ByKeys, Rows
+from persistence.shared.hydrate import money
+from persistence.shared.keys import ByKeys, Rows, select_rows
 from persistence.shared.tables import rows_affected, table
 
 
@@ -73,7 +73,7 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
         ruling = Ruling(
             member(RulingOutcome, row.ruling_outcome),
             member(MerchantWinsReason, row.ruling_reason) if row.ruling_reason else None,
-            Money(row.ruling_refund_fen), Money(row.ruling_penalty_fen), row.ruled_at, row.ruled_by,
+            money(row.ruling_refund_fen), money(row.ruling_penalty_fen), row.ruled_at, row.ruled_by,
             row.ruling_withdrawn_at,
             member(ForceMajeureCause, row.ruling_force_majeure_cause) if row.ruling_force_majeure_cause else None,
             row.ruling_note, row.ruling_penalty_charged_on_claim_id,
@@ -83,9 +83,9 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
         reason=member(ClaimReason, row.reason), covered=row.covered,
         damaged_quantity=Decimal(row.damaged_quantity_milli).scaleb(-3),
         description=row.description, submitted_at=row.submitted_at,
-        merchant_response_due_at=row.merchant_response_due_at, standard_refund=Money(row.standard_refund_fen),
+        merchant_response_due_at=row.merchant_response_due_at, standard_refund=money(row.standard_refund_fen),
         status=member(ClaimStatus, row.status),
-        refunded=Money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
+        refunded=money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
         counts_toward_return_rate=row.counts_toward_return_rate, merchant_statement=row.merchant_statement,
         merchant_responded_at=row.merchant_responded_at, answered_at=row.answered_at, escalated_at=row.escalated_at,
         evidence=evidence, version=row.version, id=row.id,
@@ -201,7 +201,7 @@ class SqlClaimRepository:
         if page.after is not None:
             query = query.where(keyset.after(columns, page.descending, page.after))
         query = query.order_by(*keyset.ordering(columns, page.descending)).limit(page.limit)
-        rows = (await self.session.execute(query)).all()
+        rows = await select_rows(self.session, query)
         return list((await self._hydrate(rows)).values())
 
     async def stream(self, claim_query: ClaimQuery) -> AsyncIterator[Claim]:

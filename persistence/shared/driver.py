@@ -10,7 +10,7 @@ is invalidated rather than handed back to the pool."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,7 +23,7 @@ class _Context:
     """Stands for SQLAlchemy's execution context in the cursor events (a tracer keeps its span on it)."""
 
 
-async def driver_rows(session: AsyncSession, sql: str, parameters: dict[str, Any]) -> Sequence[tuple[Any, ...]]:
+async def driver_rows(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
     connection = await session.connection()  # the transaction's connection, begun if it was not
     sync = connection.sync_connection
     assert sync is not None  # a connection of an open session

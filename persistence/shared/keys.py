@@ -65,20 +65,54 @@ class ByKeys:
     def _direct_text(self, dialect: Dialect) -> tuple[str | None, frozenset[str]]:
         """The statement's text for psycopg when SQLAlchemy would have nothing to do to its values: a SELECT whose
         parameters are all the caller's (no literal compiled in) and go in unchanged (the keys' array of plain
-        values), and whose columns come out unchanged (a ``UTCDateTime`` returns PostgreSQL's UTC timestamps as
-        they are: the sessions run in UTC, persistence/db.py). Anything else: None, and SQLAlchemy runs it."""
+        values), and whose columns come out unchanged (``_plain``). Anything else: None, and SQLAlchemy runs it."""
         statement = self.statement(dialect.name)
         assert isinstance(statement, ClauseElement)
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
-        plain_in = all(name == "keys" and _plain_array(bind.type, dialect) for name, bind in compiled.binds.items()
-                       if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None)
-        plain_out = isinstance(statement, Select) and all(
-            isinstance(column.type, UTCDateTime) or column.type.dialect_impl(dialect).result_processor(dialect, None)
-            is None for column in statement.selected_columns)
         literals = any(bind.value is not None or bind.callable is not None for bind in compiled.binds.values())
-        direct = plain_in and plain_out and not literals
+        direct = _plain(statement, compiled, dialect, allowed={"keys"}) and not literals
         self._sql = (str(compiled) if direct else None), frozenset(compiled.binds)
         return self._sql
+
+
+def _plain(statement: Any, compiled: SQLCompiler, dialect: Dialect, allowed: set[str]) -> bool:
+    """A SELECT SQLAlchemy would change no value of, in or out: every parameter goes to the driver as it is (or is
+    an array of plain values, among ``allowed``), and every column comes back as it is (a ``UTCDateTime`` returns
+    PostgreSQL's UTC timestamps unchanged: the sessions run in UTC, persistence/db.py)."""
+    if compiled.post_compile_params or compiled.literal_execute_params:
+        return False  # an expanding IN, a literal rendered at execution: the text is finished at each execution
+    plain_in = all(name in allowed and _plain_array(bind.type, dialect) for name, bind in compiled.binds.items()
+                   if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None)
+    return plain_in and isinstance(statement, Select) and all(
+        isinstance(column.type, UTCDateTime) or column.type.dialect_impl(dialect).result_processor(dialect, None)
+        is None for column in statement.selected_columns)
+
+
+_TEXTS: dict[Any, tuple[str | None, SQLCompiler]] = {}
+_TEXTS_KEPT = 512  # statement shapes kept; past that the table starts again
+
+
+async def select_rows(session: AsyncSession, statement: Select[Any]) -> Sequence[Any]:
+    """The rows of a SELECT built for this request (a page: its filters, cursor and limit vary), as tuples in the
+    order of its columns. On PostgreSQL, when SQLAlchemy would change no value (``_plain``), its text is compiled
+    once per shape — SQLAlchemy's own cache key, which leaves the values out — and run through psycopg with this
+    statement's values (persistence/shared/driver.py): SQLAlchemy's execution of a page of claims cost ~0.35 ms
+    of CPU more than the driver's. Anything else runs through SQLAlchemy."""
+    dialect = session.get_bind().dialect
+    cache_key = statement._generate_cache_key() if dialect.name == "postgresql" else None
+    if cache_key is None:
+        return (await session.execute(statement)).all()
+    entry = _TEXTS.get(cache_key.key)
+    if entry is None:
+        compiled = dialect.statement_compiler(dialect, statement, cache_key=cache_key)
+        entry = (str(compiled) if _plain(statement, compiled, dialect, allowed=set()) else None), compiled
+        if len(_TEXTS) >= _TEXTS_KEPT:
+            _TEXTS.clear()
+        _TEXTS[cache_key.key] = entry
+    sql, compiled = entry
+    if sql is None:
+        return (await session.execute(statement)).all()
+    return await driver_rows(session, sql, compiled.construct_params(extracted_parameters=cache_key.bindparams))
 
 
 def _plain_array(type_: Any, dialect: Dialect) -> bool:

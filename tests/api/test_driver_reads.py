@@ -79,3 +79,33 @@ async def test_a_lost_connection_reads_as_unavailable_and_is_not_reused(database
         assert is_unavailable(raised.value) and raised.value.connection_invalidated
     async with database.read_sessions() as session:  # the pool hands out a working connection again
         assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+
+
+async def test_a_select_built_per_request_runs_through_the_driver_once_compiled_per_shape(database, monkeypatch):
+    """``select_rows`` (a page): the same rows as SQLAlchemy's, each shape compiled once whatever its values; an
+    expanding IN or a parameter SQLAlchemy converts (a date-time) stays with SQLAlchemy."""
+    from datetime import UTC, datetime
+
+    from persistence.claims.repository import CLAIMS
+    from persistence.shared import driver, keys
+
+    through_driver: list[str] = []
+    real = driver.driver_rows
+
+    async def spy(session, sql, parameters):
+        through_driver.append(sql)
+        return await real(session, sql, parameters)
+
+    monkeypatch.setattr(keys, "driver_rows", spy)
+    monkeypatch.setattr(keys, "_TEXTS", {})
+    values = select(text("n")).select_from(text("(VALUES (1), (2), (3), (4)) AS v(n)"))
+    async with database.read_sessions() as session:
+        for above, limit in ((0, 2), (1, 3), (3, 5)):
+            query = values.where(text("n > :above").bindparams(above=above)).order_by(text("n")).limit(limit)
+            expected = [tuple(row) for row in (await session.execute(query)).all()]
+            assert [tuple(row) for row in await keys.select_rows(session, query)] == expected
+        assert len(through_driver) == 3 and len(keys._TEXTS) == 1  # one shape, three sets of values
+        assert await keys.select_rows(session, select(CLAIMS).where(CLAIMS.c.status.in_(["OPEN"]))) == []
+        when = datetime(2026, 1, 1, tzinfo=UTC)
+        assert await keys.select_rows(session, select(CLAIMS).where(CLAIMS.c.submitted_at > when)) == []
+    assert len(through_driver) == 3
