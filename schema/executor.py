@@ -191,13 +191,15 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._await_completed(completed, step.parent_type, step.field_details_list,
                                      _field_path(step, parent_path))
 
-    def compiled_items(self, items, run, step, list_path):
-        """A list of objects of the right class, each by the item's plan."""
-        item_type = step.field_type.of_type if isinstance(step.field_type, GraphQLNonNull) else step.field_type
-        return self._items(items, run, list_path, item_type.of_type, step.field_details_list)
-
     def compiled_settled(self, results, pending):
         return _settle(results, pending)
+
+    def compiled_item_error(self, error, step, item_path):
+        """A list item's plan raised: null for the item, or propagated to the list (``complete_list_item_value``)."""
+        self.handle_field_error(error, _item_type(step), step.field_details_list, real_path(item_path))
+
+    def compiled_item_awaited(self, completed, step, item_path):
+        return self._await_item(completed, _item_type(step), step.field_details_list, real_path(item_path))
 
     def execute_fields(self, parent_type, source_value, path, grouped_field_set, position_context):
         """graphql-core's ``Executor.execute_fields`` with the shortcut in front of ``execute_field``."""
@@ -374,6 +376,11 @@ async def _settle(results, pending: list):
         for key, value in zip(pending, awaited, strict=True):
             results[key] = value
     return results
+
+
+def _item_type(step: Any) -> Any:
+    list_type = step.field_type.of_type if isinstance(step.field_type, GraphQLNonNull) else step.field_type
+    return list_type.of_type
 
 
 def _field_path(step: Any, parent_path: Any) -> Path:
