@@ -32,9 +32,13 @@ class SqlUnitOfWork(UnitOfWork):
     """The ``UnitOfWork`` port on one SQLAlchemy session. It subclasses the port, so its repositories are typed as
     the ports the services see."""
 
-    def __init__(self, database: Database, write: bool = True, idempotency: IdempotencyClaim | None = None):
+    def __init__(self, database: Database, write: bool = True, idempotency: IdempotencyClaim | None = None,
+                 transaction: bool = True):
+        if write and not transaction:
+            raise ValueError("a writing unit of work is one transaction")
         self._database = database
-        self._sessions = database.write_sessions if write else database.read_sessions
+        self._sessions = (database.write_sessions if write else
+                          database.read_sessions if transaction else database.statement_sessions)
         self._session: AsyncSession | None = None
         self.idempotency = idempotency
 
@@ -108,8 +112,8 @@ class SqlUnitOfWorkFactory:
         self.database = database
         self.idempotency = idempotency
 
-    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.database, write, self.idempotency if write else None)
+    def __call__(self, *, write: bool = True, transaction: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.database, write, self.idempotency if write else None, transaction)
 
     def with_idempotency(self, claim: IdempotencyClaim | None) -> SqlUnitOfWorkFactory:
         return SqlUnitOfWorkFactory(self.database, claim) if claim is not None else self

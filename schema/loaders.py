@@ -126,7 +126,7 @@ class Loaders:
 
     def batch_loader(self, fetch: Fetch[K, V]) -> BatchLoader[K, V]:
         async def load(keys: list[K]) -> list[V | None]:
-            async with self._uow(write=False) as uow:
+            async with self._uow(write=False, transaction=False) as uow:
                 found = await fetch(uow, list(keys))
             return [found.get(key) for key in keys]
 
@@ -181,7 +181,7 @@ class Loaders:
 
     async def read(self, fetch: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """A one-off read (a page of a list) in its own short session."""
-        async with self._uow(write=False) as uow:
+        async with self._uow(write=False, transaction=False) as uow:
             return await fetch(uow)
 
 

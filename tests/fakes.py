@@ -392,7 +392,7 @@ class FakeUnitOfWork:
         self.annotations: Any = _NotFaked("annotations")
         self.deadlines: Any = _NotFaked("deadlines")
 
-    def __call__(self, *, write: bool = True) -> FakeUnitOfWork:
+    def __call__(self, *, write: bool = True, transaction: bool = True) -> FakeUnitOfWork:
         """Also its own factory: every unit of work of a test shares the one store."""
         return self
 

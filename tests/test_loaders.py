@@ -12,7 +12,7 @@ class FakeUow:
     def __init__(self, calls: list):
         self.calls = calls
 
-    def __call__(self, write: bool = False):
+    def __call__(self, write: bool = False, transaction: bool = True):
         return self
 
     async def __aenter__(self):

@@ -53,7 +53,10 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, write: bool = True) -> UnitOfWork: ...
+    def __call__(self, *, write: bool = True, transaction: bool = True) -> UnitOfWork:
+        """``write=False``: a read. ``transaction=False`` (reads only): no transaction around it, each statement on
+        its own (a page and its batches, whose statements read at their own snapshots anyway)."""
+        ...
 
 
 async def in_transaction(uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]], attempts: int = 5) -> T:

@@ -23,12 +23,21 @@ class _Context:
     """Stands for SQLAlchemy's execution context in the cursor events (a tracer keeps its span on it)."""
 
 
+_HELD = "driver_rows.connection"  # in ``session.info``: the transaction, and its connections, last read through
+
+
 async def driver_rows(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
-    connection = await session.connection()  # the transaction's connection, begun if it was not
-    sync = connection.sync_connection
-    assert sync is not None  # a connection of an open session
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None  # the connection is checked out
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(_HELD)
+    if held is not None and transaction is not None and held[0] is transaction and not held[2].invalidated:
+        connection, sync, driver = held[1:]  # a page's reads: one lookup for all (each costs two greenlet switches)
+    else:
+        connection = await session.connection()  # the transaction's connection, begun if it was not
+        sync = connection.sync_connection
+        assert sync is not None  # a connection of an open session
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None  # the connection is checked out
+        session.info[_HELD] = (session.sync_session.get_transaction(), connection, sync, driver)
     context = _Context()
     listeners = sync.dispatch
     try:

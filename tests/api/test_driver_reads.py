@@ -34,10 +34,11 @@ async def test_the_read_is_in_the_sessions_transaction_and_the_listeners_hear_it
     event.listen(database.engine.sync_engine, "before_cursor_execute", listen)
     event.listen(database.engine.sync_engine, "after_cursor_execute", listen)
     try:
-        async with database.read_sessions() as session:
+        async with database.write_sessions() as session:
             before = (await session.execute(text("SELECT txid_current()"))).scalar_one()
             assert await by_id.rows(session, [3, 1]) == [(1,), (3,)]
             after = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+            await session.rollback()
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", listen)
         event.remove(database.engine.sync_engine, "after_cursor_execute", listen)
@@ -109,3 +110,46 @@ async def test_a_select_built_per_request_runs_through_the_driver_once_compiled_
         when = datetime(2026, 1, 1, tzinfo=UTC)
         assert await keys.select_rows(session, select(CLAIMS).where(CLAIMS.c.submitted_at > when)) == []
     assert len(through_driver) == 3
+
+
+async def test_a_read_outside_a_transaction_runs_in_autocommit_on_one_connection(database):
+    """``uow(write=False, transaction=False)`` sends no BEGIN and ROLLBACK: each statement is its own transaction
+    (as each takes its own snapshot at READ COMMITTED anyway), on the session's one connection; other reads (an
+    export's stream) and writes are still one transaction."""
+    asked = text("SELECT txid_current(), pg_backend_pid(), current_setting('transaction_isolation')")
+    async with database.statement_sessions() as session:
+        (first, pid, isolation), (second, same_pid, _) = [
+            tuple((await session.execute(asked)).one()) for _ in range(2)]
+    assert first != second and pid == same_pid and isolation == "read committed"
+    for sessions in (database.read_sessions, database.write_sessions):
+        async with sessions() as session:
+            first, second = [(await session.execute(asked)).one()[0] for _ in range(2)]
+            await session.rollback()
+        assert first == second
+
+
+async def test_reads_of_one_transaction_share_its_connection_and_the_next_transaction_its_own(database):
+    """The driver's connection is looked up once per transaction: after a commit the next read runs in the new
+    transaction, on whatever connection it has."""
+    by_id = ByKeys(lambda match: select(text("n")).select_from(
+        text("(VALUES (1), (2), (3)) AS v(n)")).where(match(text("n"))))
+    by_id._sql = ("SELECT n, txid_current() FROM (VALUES (1), (2), (3)) AS v(n) WHERE n = ANY(%(keys)s::int[])",
+                  frozenset({"keys"}))
+    async with database.write_sessions() as session:
+        looked_up = []
+        real = session.connection
+
+        async def connection(*args, **kwargs):
+            looked_up.append(1)
+            return await real(*args, **kwargs)
+
+        session.connection = connection  # type: ignore[method-assign]
+        [(_, first)] = await by_id.rows(session, [1])
+        [(_, again)] = await by_id.rows(session, [2])
+        assert len(looked_up) == 1
+        await session.commit()
+        [(_, next_one)] = await by_id.rows(session, [3])
+        assert len(looked_up) == 2
+        now = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+        await session.rollback()
+    assert first == again and next_one != first and next_one == now
