@@ -187,9 +187,8 @@ class _Compiler:
             return found
         grouped = collect_subfields(plan.schema, plan.fragments, self.variable_values, plan.operation,
                                     object_type, field_details_list)[0]
-        source = _Source(object_type.name)
         known = plain_fields(object_type)
-        source.shared = bool(set(_classes(object_type)) & _SHARED_VALUES)
+        source = _Source(object_type.name, _keeps_answers(object_type, grouped, known))
         for response_name, details in grouped.items():
             field_name = details[0].node.name.value
             if field_name == "__typename":
@@ -204,14 +203,11 @@ class _Compiler:
             step = Step(response_name, object_type, field_type, details, nullable)
             plain = known.get(field_name)
             if plain is None or details[0].node.arguments:
-                source.shared = False
                 source.graphql_core(step)
                 plan.graphql_core_fields += 1
                 self.below(field_type, details)
                 continue
             plan.compiled_fields += 1
-            if plain.attribute is None:
-                source.shared = False  # a resolver's answer may depend on more than the object
             if plain.serialize is not None:
                 source.leaf(step, plain, _fast_leaf(plain))
             elif plain.item_type is not None:
@@ -220,11 +216,24 @@ class _Compiler:
             else:
                 child = self.object_runner(plain.object_type, details)  # type: ignore[arg-type]
                 source.object(step, plain, child, _classes(plain.object_type))  # type: ignore[arg-type]
-            if plain.serialize is None:
-                source.shared = False  # only leaves: an object below is not proved shared
         runner = source.build()
         plan.runners[key] = runner
         return runner
+
+
+def _keeps_answers(object_type: GraphQLObjectType, grouped: Any, known: dict[str, Plain]) -> bool:
+    """A selection of a ``shared_value`` type whose every field is ``__typename`` or a leaf read as an attribute
+    without arguments: its answer depends on the object alone (a resolver may read more; an object below is not
+    proved shared)."""
+    if not set(_classes(object_type)) & _SHARED_VALUES:
+        return False
+    for details in grouped.values():
+        node = details[0].node
+        plain = known.get(node.name.value)
+        if node.name.value != "__typename" and (plain is None or node.arguments or plain.attribute is None
+                                                or plain.serialize is None):
+            return False
+    return True
 
 
 def _selection(object_type: GraphQLObjectType, field_details_list: Any) -> tuple:
@@ -275,13 +284,13 @@ _CUSTOM_TYPES = {"DateTime": datetime, "Decimal": Decimal}
 class _Source:
     """The text of one object's function, and the names it refers to."""
 
-    def __init__(self, type_name: str):
+    def __init__(self, type_name: str, shared: bool = False):
         self.type_name = type_name
+        self.shared = shared  # keeps its answer per object (``shared_value``): its slow paths are marked
         self.lines: list[str] = []
         self.names: dict[str, Any] = {"UNREAD": UNREAD, "SLOW": SLOW, "Undefined": Undefined, "isfinite": math.isfinite,
                                       "Path": Path, "real_path": real_path}
         self.uses_context = False
-        self.shared = False
         self.count = 0
 
     def _name(self, prefix: str, value: Any) -> str:
@@ -336,6 +345,7 @@ class _Source:
                        "                r = SLOW",
                        "        else:",
                        f"            r = {null} if v is None else SLOW"]
+        slow = ["        slow = True"] if self.shared else []
         self.lines += [
             "    v = UNREAD",
             "    try:",
@@ -343,9 +353,9 @@ class _Source:
             *compute,
             "    except Exception as error:",
             f"        r = SLOW if v is not UNREAD else ec.compiled_error(error, {s}, path)",
-            "        slow = True",
+            *slow,
             "    if r is SLOW:",
-            "        slow = True",
+            *slow,
             f"        r = ec.compiled_complete({s}, v, path, pending)",
             f"    out[{step.key!r}] = r",
         ]
@@ -422,7 +432,7 @@ class _Source:
         self._object_tail(step, s)
 
     def build(self) -> Callable[..., Any]:
-        head = ["def run(source, path, ec):", "    out = {}", "    pending = []", "    slow = False"]
+        head = ["def run(source, path, ec):", "    out = {}", "    pending = []"]
         if self.uses_context:
             head.append("    ci = ec.context_info")
         tail = ["    return ec.compiled_settled(out, pending) if pending else out"]
@@ -431,7 +441,8 @@ class _Source:
             self.names["KEPT"] = SHARED_KEPT
             head[1:1] = ["    seen = kept.get(id(source))",
                          "    if seen is not None and seen[0] is source:",
-                         "        return seen[1]"]
+                         "        return seen[1]",
+                         "    slow = False"]
             tail[:0] = ["    if not slow and not pending:",
                         "        if len(kept) >= KEPT:",
                         "            kept.clear()",
