@@ -14,7 +14,6 @@ from domain.shared.actor import Role
 from domain.shared.money import Money
 from persistence.events import repository as events
 from persistence.events.tables import EventRow
-from persistence.shared import hydrate
 from persistence.shared.hydrate import hydrator, money
 from persistence.shared.tables import table
 
@@ -56,9 +55,9 @@ def test_only_a_dataclass_whose_init_just_sets_its_fields_is_made_from_them():
             hydrator(cls)
 
 
-def test_amounts_are_shared_and_equal_to_what_they_stand_for(monkeypatch):
-    monkeypatch.setattr(hydrate, "_MONEY", {})
-    monkeypatch.setattr(hydrate, "_MONEY_KEPT", 3)
+def test_amounts_are_shared_and_equal_to_what_they_stand_for():
     assert money(1230) == Money(1230) and money(1230) is money(1230)
     assert [money(fen) for fen in (1, 2, 3, 4)] == [Money(1), Money(2), Money(3), Money(4)]
-    assert len(hydrate._MONEY) <= 3  # the table starts again instead of growing
+    kept = money.cache_info().maxsize  # type: ignore[attr-defined]
+    assert [money(fen) for fen in range(kept + 10)] == [Money(fen) for fen in range(kept + 10)]
+    assert money.cache_info().currsize <= kept  # type: ignore[attr-defined]  # bounded, not growing

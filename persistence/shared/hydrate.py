@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,17 +20,7 @@ from domain.shared.money import Money
 
 T = TypeVar("T")
 
-_MONEY: dict[int, Money] = {}
-_MONEY_KEPT = 4096  # distinct amounts kept; past that the table starts again
-
-
-def money(fen: int) -> Money:
-    found = _MONEY.get(fen)
-    if found is None:
-        if len(_MONEY) >= _MONEY_KEPT:
-            _MONEY.clear()
-        found = _MONEY[fen] = Money(fen)
-    return found
+money: Callable[[int], Money] = functools.lru_cache(maxsize=4096)(Money)  # the distinct amounts kept
 
 
 def hydrator(cls: type[T]) -> Callable[..., T]:
