@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from domain.claims.model import GUARANTEE_REASONS, ClaimReason, Evidence, EvidenceKind
 from domain.orders.model import Order
+from domain.shared.actor import Role
 from domain.shared.money import Money
 
 CLAIM_WINDOW = timedelta(hours=24)
@@ -31,8 +32,9 @@ def within_window(signed_at: datetime, submitted_at: datetime) -> bool:
 
 def evidence_complete(evidence: Iterable[Evidence]) -> bool:
     """C3: (a) a DAMAGE_DETAIL, a WAYBILL and an OVERALL photo, or (b) a COURIER_CERTIFICATE; invalidated items
-    do not count."""
-    kinds = {item.kind for item in evidence if not item.invalidated}
+    do not count, and neither does the shop's evidence (C9): the burden of proof is the buyer's, so only items the
+    buyer submitted (with the claim or during escalation) can complete a set."""
+    kinds = {item.kind for item in evidence if not item.invalidated and item.submitted_by is Role.BUYER}
     return EvidenceKind.COURIER_CERTIFICATE in kinds or PHOTO_SET <= kinds
 
 

@@ -223,12 +223,12 @@ def _facts(action: Action, claim: Claim) -> dict[str, Any]:
 
 async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, actor: Actor, now: datetime,
                   policy: ClaimPolicy) -> None:
-    """The buyer gets ``amount`` back on this claim. W7: when it makes the order fully refunded within the
-    after-sale period, the order's coupons come back with their original validity. The order is written by the
+    """The buyer gets ``amount`` back on this claim. W7: when it makes the order fully refunded and the claim was
+    filed within the after-sale period, the order's coupons come back with their original validity. The order is written by the
     caller, conditionally on its version, so two refunds of one order never both miss (or both see) the full
     refund."""
     claim.refunded = claim.refunded + amount
-    if order.record_after_sale_refund(amount, now, policy.after_sale_days):
+    if order.record_after_sale_refund(amount, claim.submitted_at, policy.after_sale_days):
         await return_order_coupons(uow, order, actor, now)
 
 

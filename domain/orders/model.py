@@ -119,14 +119,21 @@ class Order:
         """W7: every line's paid amount refunded."""
         return self.refunded >= self.goods_paid
 
-    def record_after_sale_refund(self, amount: Money, at: datetime, after_sale_days: int) -> bool:
-        """W7: add a claim refund. True when this refund is the one that makes the order fully refunded and it
-        comes within the after-sale period (``after_sale_days`` natural days after the sign-off, counted as A3
-        counts): then the order's coupons come back. A partial or a late refund returns nothing, and an order
-        becomes fully refunded once, so nothing comes back twice."""
+    def after_sale_in_period(self, filed_at: datetime, after_sale_days: int) -> bool:
+        """W7: an after-sale filed at ``filed_at`` is inside the after-sale period: at or before the end of the
+        ``after_sale_days``-th natural day after the sign-off (counted as A3 counts). What counts is when the
+        after-sale was filed, not when it is paid."""
+        return self.signed_at is not None and filed_at <= natural_days_end(self.signed_at, after_sale_days)
+
+    def record_after_sale_refund(self, amount: Money, filed_at: datetime, after_sale_days: int) -> bool:
+        """W7: add a claim refund for an after-sale filed at ``filed_at``. True when this refund is the one that
+        makes the order fully refunded and its after-sale was filed within the after-sale period: then the
+        order's coupons come back, however late the merchant or the platform pays. A partial refund, or one whose
+        after-sale was filed late, returns nothing, and an order becomes fully refunded once, so nothing comes back
+        twice."""
         was_full = self.fully_refunded
         self.refunded = self.refunded + amount
-        in_period = self.signed_at is not None and at <= natural_days_end(self.signed_at, after_sale_days)
+        in_period = self.after_sale_in_period(filed_at, after_sale_days)
         return amount.fen > 0 and not was_full and self.fully_refunded and in_period
 
     def penalty_charged_by_another(self, claim_id: int | None) -> int | None:
@@ -187,9 +194,11 @@ class Order:
         if cod:
             self.paid_at = signed_at
 
-    def cancel(self, actor: Actor, at: datetime) -> None:
+    def cancel(self, actor: Actor, at: datetime, after_sale_days: int) -> bool:
         """W7: a full cancellation. The buyer may cancel before shipping (not yet delivered);
-        the order service may cancel at any point, e.g. a full refund after delivery."""
+        the order service may cancel at any point, e.g. a full refund after delivery. True when the order's coupons
+        come back: always before delivery; after delivery the cancellation is an after-sale filed now, so only
+        within the after-sale period."""
         if self.status is OrderStatus.CANCELLED:
             raise InvalidState("the order is already cancelled", ("input", "orderId"))
         if actor.role is Role.BUYER and self.status is OrderStatus.DELIVERED:
@@ -197,7 +206,9 @@ class Order:
                                ("input", "orderId"))
         if self.paid_at is not None:  # W7: a paid order gets everything back but shipping
             self.refunded = max(self.refunded, self.goods_paid)
+        delivered = self.status is OrderStatus.DELIVERED
         self.status, self.cancelled_at = OrderStatus.CANCELLED, at
+        return not delivered or self.after_sale_in_period(at, after_sale_days)
 
 
 def can_view_order(actor: Actor, order: Order) -> bool:

@@ -165,13 +165,16 @@ async def record_delivery(
     return await _change(uow, actor, order_id, change, now)
 
 
-async def cancel_order(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None) -> Order:
-    """BUYER (own order, before delivery) or SERVICE: a full cancellation (W7)."""
+async def cancel_order(uow: UnitOfWork, actor: Actor, clock: Clock, order_id: int | None,
+                       after_sale_days: int = 15) -> Order:
+    """BUYER (own order, before delivery) or SERVICE: a full cancellation (W7). Cancelling a delivered order is an
+    after-sale filed now: its coupons come back only inside the after-sale period (``AFTER_SALE_DAYS``)."""
     actor.require(Role.BUYER, Role.SERVICE)
     now = clock.now()
+
     async def change(uow: UnitOfWork, order: Order) -> Event:
-        order.cancel(actor, now)
-        await return_order_coupons(uow, order, actor, now)
+        if order.cancel(actor, now, after_sale_days):
+            await return_order_coupons(uow, order, actor, now)
         return order_event(EventType.ORDER_CANCELLED, order, actor, now, reason="CANCELLED",
                            refunded=money(order.refunded))
 

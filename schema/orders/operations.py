@@ -140,6 +140,7 @@ class OrderMutations:
         ctx = info.context
         return await attempt(
             CancelOrderPayload,
-            lambda: services.cancel_order(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.order_id, "Order")),
+            lambda: services.cancel_order(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.order_id, "Order"),
+                                          ctx.claim_policy.after_sale_days),
             _order,
         )

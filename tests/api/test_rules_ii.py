@@ -238,17 +238,20 @@ async def test_w7_a_partial_refund_returns_nothing_until_the_order_is_fully_refu
 
 
 async def test_w7_the_after_sale_period_is_a_setting(api, world, coupons, claims, settings, app):
+    """AFTER_SALE_DAYS = 2: an after-sale filed on the third day after the sign-off returns no coupon (W7 counts
+    the filing, so the claim is filed late, not merely paid late)."""
     from dataclasses import replace
 
     shop = await world.shop()
     await world.credit(shop, "PAYABLES", "500.00")
     order, coupon = await _couponed_order(api, world, coupons, shop, {"cherries": "1"})
-    claim = (await claims.submit(order["lines"][0]["id"], quantity="1"))["claim"]
     api.advance(days=3)
     graphql = app.state.graphql
     original = graphql.policies
     graphql.policies = {**original, "claim_policy": replace(settings, after_sale_days=2).claim_policy}
     try:
+        claim = (await claims.submit(order["lines"][0]["id"], reason="QUALITY_ISSUE", quantity="1",
+                                     evidence=[]))["claim"]
         await claims.call("acceptClaim", shop.merchant, claimId=claim["id"])
     finally:
         graphql.policies = original

@@ -42,8 +42,8 @@ def test_buyer_cannot_cancel_a_delivered_order_but_the_service_can():
     o.record_payment(True, T0, T0, TIMEOUT)
     o.record_delivery(T0, T0)
     with pytest.raises(InvalidState):
-        o.cancel(BUYER, T0)
-    o.cancel(Actor("svc", Role.SERVICE), T0)
+        o.cancel(BUYER, T0, 15)
+    o.cancel(Actor("svc", Role.SERVICE), T0, 15)
     assert o.status is OrderStatus.CANCELLED
 
 
@@ -103,7 +103,8 @@ def test_w7_the_refund_that_completes_the_order_in_time_returns_coupons_once():
     assert o.record_after_sale_refund(Money(0), end, 15) is False  # nothing comes back twice
 
 
-def test_w7_a_refund_after_the_period_returns_nothing():
+def test_w7_an_after_sale_filed_after_the_period_returns_nothing():
+    """W7 (round 3): the instant that counts is the after-sale's filing, passed as ``filed_at``."""
     o = delivered()
     assert o.record_after_sale_refund(Money(2600), datetime(2026, 11, 17, 16, tzinfo=UTC), 15) is False
     assert o.refunded == Money(2600)
@@ -112,11 +113,19 @@ def test_w7_a_refund_after_the_period_returns_nothing():
 def test_w7_a_cancelled_paid_order_has_its_goods_refunded_but_not_shipping():
     o = order()
     o.record_payment(True, T0, now=T0, timeout=TIMEOUT)
-    o.cancel(BUYER, T0)
+    o.cancel(BUYER, T0, 15)
     assert o.refunded == Money(2100)
     unpaid = order()
-    unpaid.cancel(BUYER, T0)
+    unpaid.cancel(BUYER, T0, 15)
     assert unpaid.refunded == Money(0)
+
+
+def test_w7_cancelling_a_delivered_order_is_an_after_sale_filed_at_that_moment():
+    end = datetime(2026, 11, 17, 15, 59, 59, 999999, tzinfo=UTC)  # the 15th natural day's last instant
+    service = Actor("svc", Role.SERVICE)
+    assert delivered().cancel(service, end, 15) is True
+    assert delivered().cancel(service, end + timedelta(microseconds=1), 15) is False
+    assert order().cancel(BUYER, T0, 15) is True  # before delivery: always
 
 
 def test_w8_a_lapsed_lock_of_a_new_user_coupon_reads_invalidated():
