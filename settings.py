@@ -134,6 +134,7 @@ class Settings:
     after_sale_days: int = 15
     appeal_anomaly_threshold: int = 3
     appeal_auto_limit: int = 1
+    appeal_rejections_limit: int = 5
     payment_timeout_minutes: int = 15
     introspection: bool = True
     graphql_get: bool = True
@@ -179,7 +180,8 @@ class Settings:
         from domain.appeals.services import AppealPolicy
 
         return AppealPolicy(anomaly_threshold=self.appeal_anomaly_threshold,
-                            auto_limit_per_30_days=self.appeal_auto_limit)
+                            auto_limit_per_30_days=self.appeal_auto_limit,
+                            rejections_threshold=self.appeal_rejections_limit)
 
     @property
     def claim_policy(self):
@@ -228,6 +230,7 @@ class Settings:
             after_sale_days=_positive_int("AFTER_SALE_DAYS", 15),
             appeal_anomaly_threshold=_positive_int("APPEAL_ANOMALY_THRESHOLD", 3),
             appeal_auto_limit=_positive_int("APPEAL_AUTO_LIMIT", 1),
+            appeal_rejections_limit=_positive_int("APPEAL_REJECTIONS_LIMIT", 5),
             payment_timeout_minutes=_positive_int("PAYMENT_TIMEOUT_MINUTES", 15),
             introspection=_flag("INTROSPECTION", app_env != "prod"),
             graphql_get=_flag("GRAPHQL_GET", app_env != "prod"),

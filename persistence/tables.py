@@ -29,6 +29,7 @@ from persistence.persisted.store import PersistedQueryRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 from persistence.uploads.tables import UploadRow
+from persistence.violations.tables import ViolationRow
 from persistence.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
 
 metadata = SQLModel.metadata
@@ -75,6 +76,7 @@ __all__ = [
     "ShopAccountRow",
     "ShopRow",
     "WebhookDeliveryRow",
+    "ViolationRow",
     "WebhookEndpointRow",
     "ShopScoreRow",
     "PersistedQueryRow",

@@ -25,6 +25,7 @@ from persistence.reviews.repository import SqlReviewRepository
 from persistence.shared.errors import unique_violation_as
 from persistence.shops.repository import SqlAccountRepository, SqlShopRepository
 from persistence.uploads.repository import SqlUploadRepository
+from persistence.violations.repository import SqlViolationRepository
 from persistence.webhooks.repository import SqlWebhookRepository
 
 
@@ -69,6 +70,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.webhooks = SqlWebhookRepository(session)
         self.reports = SqlReportRepository(session)
         self.scores = SqlScoreRepository(session)
+        self.violations = SqlViolationRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

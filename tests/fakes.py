@@ -216,6 +216,10 @@ class FakeClaims(_Repository):
     async def for_line(self, order_line_id: int) -> list[Claim]:
         return [_copy(c) for c in self.store.table("claims").values() if c.order_line_id == order_line_id]
 
+    async def for_order(self, order_id: int) -> list[Claim]:
+        return sorted((_copy(c) for c in self.store.table("claims").values() if c.order_id == order_id),
+                      key=lambda c: c.id or 0)
+
     def _matching(self, query: ClaimQuery) -> list[Claim]:
         if query.nothing:
             return []
@@ -336,6 +340,55 @@ class FakeScores(_Repository):
         return {s: ShopScoreFacts(*self.store.table("scores").get(s, [0, 0, 0, 0])) for s in shop_ids}
 
 
+class FakeViolations(_Repository):
+    """V1–V2's records, versioned like the table."""
+
+    def _rows(self) -> dict:
+        return self.store.table("violations")
+
+    async def add(self, violation):
+        violation.id = self.store.next_id("violation")
+        self._rows()[violation.id] = _copy(violation)
+        return violation
+
+    async def get(self, violation_id: int):
+        return (await self.get_many([violation_id])).get(violation_id)
+
+    async def get_many(self, ids: list[int]) -> dict:
+        return _pick(self._rows(), ids)
+
+    async def update(self, violation) -> None:
+        stored_row = self._rows().get(violation.id)
+        if stored_row is None or stored_row.version != violation.version:
+            raise ConcurrentUpdate("violation")
+        violation.version += 1
+        self._rows()[violation.id] = _copy(violation)
+
+    async def in_force_breaches(self, shop_id: int) -> list:
+        from domain.violations.model import ViolationKind
+
+        return [_copy(v) for v in self._rows().values()
+                if v.shop_id == shop_id and v.in_force and v.kind is ViolationKind.SERVICE_PROMISE_BREACH]
+
+    async def in_force_counts(self, shop_ids: list[int]) -> dict:
+        from domain.violations.model import ViolationKind
+
+        counts = {shop: dict.fromkeys(ViolationKind, 0) for shop in shop_ids}
+        for v in self._rows().values():
+            if v.shop_id in counts and v.in_force:
+                counts[v.shop_id][v.kind] += 1
+        return counts
+
+    async def recorded_counts(self, shop_id, start, end) -> dict:
+        from domain.violations.model import ViolationKind
+
+        counts = dict.fromkeys(ViolationKind, 0)
+        for v in self._rows().values():
+            if (shop_id is None or v.shop_id == shop_id) and start <= v.recorded_at < end:
+                counts[v.kind] += 1
+        return counts
+
+
 class FakeEvents(_Repository):
     """The outbox: an event is stored with the transaction, and a rollback takes it back (the snapshot)."""
 
@@ -387,6 +440,7 @@ class FakeUnitOfWork:
         self.coupons = FakeCoupons(self.store)
         self.events = FakeEvents(self.store)
         self.scores = FakeScores(self.store)
+        self.violations = FakeViolations(self.store)
         self.appeals: Any = _NotFaked("appeals")
         self.calendar: Any = _NotFaked("calendar")
         self.annotations: Any = _NotFaked("annotations")

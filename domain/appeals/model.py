@@ -15,6 +15,10 @@ class AppealKind(str, Enum):
     ARBITRATION = "ARBITRATION"
     COMPENSATION = "COMPENSATION"
     RETURN_RATE = "RETURN_RATE"
+    VIOLATION = "VIOLATION"
+
+
+SCENARIOS = {AppealKind.ARBITRATION: "RULING", AppealKind.COMPENSATION: "RULING"}  # A2
 
 
 class ReviewAppealGround(str, Enum):
@@ -66,7 +70,13 @@ class Appeal:
 
     @property
     def subject_type(self) -> str:
-        return "review" if self.kind is AppealKind.REVIEW else "claim"
+        return {AppealKind.REVIEW: "review", AppealKind.VIOLATION: "violation"}.get(self.kind, "claim")
+
+    @property
+    def scenario(self) -> str:
+        """A2: the one chance an appeal uses up, per subject: its kind, except that ARBITRATION and COMPENSATION
+        are one scenario (仲裁/賠付申訴, 僅有1次申訴機會)."""
+        return SCENARIOS.get(self.kind, self.kind.value)
 
     def overdue(self, now: datetime) -> bool:
         """A4: a pending appeal past its deadline."""

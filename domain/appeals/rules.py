@@ -13,8 +13,9 @@ from domain.shared.clock import SHANGHAI
 from domain.shared.messages import msg
 
 WINDOW_DAYS = {AppealKind.REVIEW: 30, AppealKind.ARBITRATION: 7, AppealKind.COMPENSATION: 7,
-               AppealKind.RETURN_RATE: 7}  # A3, natural days
+               AppealKind.RETURN_RATE: 7, AppealKind.VIOLATION: 7}  # A3 and V3, natural days
 SERVICE_WORKING_DAYS = 3
+APPEALABLE_RATING = 3  # A1: mid and bad reviews (中差評), 1–3 stars
 ROLLING = timedelta(days=30)
 
 DEFAULT_OUTCOME = {  # A5 [decision on the mapping]
@@ -22,6 +23,11 @@ DEFAULT_OUTCOME = {  # A5 [decision on the mapping]
     G.EXTORTION: O.EXCLUDED_FROM_SCORE, G.MALICIOUS_COMPETITION: O.EXCLUDED_FROM_SCORE,
     G.INFLUENCER_MISCONDUCT: O.EXCLUDED_FROM_SCORE,
 }
+
+
+def review_appealable(rating: int) -> bool:
+    """A1: REVIEW appeals are for mid and bad reviews only (rating ≤ 3 stars)."""
+    return rating <= APPEALABLE_RATING
 
 
 def deadline(kind: AppealKind, window_start: datetime) -> datetime:
@@ -46,8 +52,8 @@ def within_window(kind: AppealKind, window_start: datetime, now: datetime) -> bo
 def claim_window_start(kind: AppealKind, claim: Claim) -> tuple[datetime | None, str | None]:
     """A1/A3 for the kinds whose subject is a claim: the event that opens the window, or why this claim cannot be
     appealed that way (then ``None`` and the reason)."""
-    if kind is AppealKind.REVIEW:
-        return None, msg("a REVIEW appeal's subject is a review, not a claim")
+    if kind in (AppealKind.REVIEW, AppealKind.VIOLATION):
+        return None, msg("a {kind} appeal's subject is not a claim", kind=kind.value)
     if kind is AppealKind.RETURN_RATE:
         if not claim.counts_toward_return_rate:
             return None, msg("this claim does not count toward the return rate")

@@ -41,6 +41,7 @@ from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerEntryKind
 from domain.shops.services import locked_account, save_account
+from domain.violations.services import record_anomaly, withdraw_on_appeal
 
 MAX_STATEMENT = 1000
 MAX_NOTE = 1000
@@ -54,6 +55,7 @@ class AppealPolicy:
     anomaly_threshold: int = 3
     auto_limit_per_30_days: int = 1
     auto_limit_for: timedelta | None = timedelta(days=30)
+    rejections_threshold: int = 5  # A7 (APPEAL_REJECTIONS_LIMIT): frequent invalid appeals
 
 
 @dataclass(frozen=True)
@@ -94,10 +96,25 @@ async def _window_start(uow: UnitOfWork, actor: Actor, request: FileAppeal) -> d
         )
         if review is None or review.shop_id != actor.shop_id:
             raise NotFound("no such review of your shop", SUBJECT)
+        if not rules.review_appealable(review.rating):
+            raise DomainError(msg("only mid and bad reviews (1–3 stars) can be appealed; this one has {rating} (A1)",
+                                  rating=review.rating), SUBJECT, ErrorCode.REVIEW_NOT_APPEALABLE)
         return review.created_at
+    if request.kind is AppealKind.VIOLATION:
+        violation = await uow.violations.get(request.subject_id) if request.subject_id else None
+        if violation is None or violation.shop_id != actor.shop_id:
+            raise NotFound("no such violation of your shop", SUBJECT)
+        if not violation.in_force:
+            raise InvalidState("the violation was already withdrawn; there is nothing to appeal", SUBJECT)
+        return violation.recorded_at
     claim: Claim | None = await uow.claims.get(request.subject_id) if request.subject_id else None
     if claim is None or claim.shop_id != actor.shop_id:
         raise NotFound("no such claim of your shop", SUBJECT)
+    if request.kind is AppealKind.RETURN_RATE:
+        order = present(await uow.orders.get(claim.order_id), "the claim's order")
+        if order.first_claim_id != claim.id:
+            raise DomainError("a RETURN_RATE appeal is about the order's first after-sale; this claim is a later "
+                              "one and does not count (A1, A5)", SUBJECT, ErrorCode.APPEAL_NOT_APPLICABLE)
     start, refusal = rules.claim_window_start(request.kind, claim)
     if start is None:
         raise InvalidState(refusal or "this claim cannot be appealed that way", SUBJECT)
@@ -188,6 +205,9 @@ def _check_decision(request: DecideAppeal, appeal: Appeal) -> tuple[ReviewAppeal
 
 async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datetime) -> None:
     """A5: what an approval changes."""
+    if appeal.kind is AppealKind.VIOLATION:
+        await withdraw_on_appeal(uow, appeal.subject_id, appeal.id, actor, now)
+        return
     if appeal.kind is AppealKind.REVIEW:
         review = (await uow.reviews.get_many([appeal.subject_id]))[appeal.subject_id]
         if ReviewAppealOutcome.SELF_VISIBLE in appeal.review_outcomes:
@@ -221,8 +241,15 @@ async def _take_effect(uow: UnitOfWork, actor: Actor, appeal: Appeal, now: datet
 
 
 async def _auto_limit(uow: UnitOfWork, policy: AppealPolicy, shop_id: int, actor: Actor, now: datetime) -> None:
-    """A7: K evidence-anomaly rejections within 30 days limit the shop automatically."""
-    if await uow.appeals.anomalies_since(shop_id, now - rules.ROLLING) < policy.anomaly_threshold:
+    """A7: K evidence-anomaly rejections within 30 days, or APPEAL_REJECTIONS_LIMIT rejections of any kind
+    (frequent invalid appeals, 頻繁發起無效申訴), limit the shop automatically; the reason names the rule."""
+    since = now - rules.ROLLING
+    if await uow.appeals.anomalies_since(shop_id, since) >= policy.anomaly_threshold:
+        reason = f"automatic: {policy.anomaly_threshold} evidence anomalies within 30 days (A7)"
+    elif await uow.appeals.rejections_since(shop_id, since) >= policy.rejections_threshold:
+        reason = f"automatic: {policy.rejections_threshold} rejected appeals within 30 days (A7, frequent invalid " \
+                 "appeals)"
+    else:
         return
     current = await uow.appeals.get_restriction(shop_id, lock=True)
     if current is not None and current.in_force(now) and (
@@ -231,7 +258,7 @@ async def _auto_limit(uow: UnitOfWork, policy: AppealPolicy, shop_id: int, actor
     restriction = current or AppealRestriction(shop_id, RestrictionMode.NONE, "", now, actor.user_id)
     restriction.mode, restriction.max_per_30_days = RestrictionMode.LIMITED, policy.auto_limit_per_30_days
     restriction.until = now + policy.auto_limit_for if policy.auto_limit_for else None
-    restriction.reason = f"automatic: {policy.anomaly_threshold} evidence anomalies within 30 days"
+    restriction.reason = reason
     restriction.set_at, restriction.set_by, restriction.automatic = now, actor.user_id, True
     await uow.appeals.save_restriction(restriction)
     await uow.events.record(_restriction_event(restriction, actor, now))
@@ -260,7 +287,9 @@ async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: App
         await uow.appeals.update(appeal)
         if request.approve:
             await _take_effect(uow, actor, appeal, now)
-        elif appeal.evidence_anomaly:
+        else:
+            if appeal.evidence_anomaly:  # V1: an evidence anomaly is a violation too
+                await record_anomaly(uow, appeal.shop_id, appeal.id, actor, now)
             await _auto_limit(uow, policy, appeal.shop_id, actor, now)
         await uow.events.record(appeal_event(EventType.APPEAL_DECIDED, appeal, actor, now))
         return appeal
@@ -369,7 +398,8 @@ class ExperienceScore:
 def experience_score(
     rating_sum: int, counted_reviews: int, counted_claims: int, delivered_orders: int
 ) -> ExperienceScore:
-    """A5: average rating of counted reviews; return rate = counted non-withdrawn claims ÷ delivered orders."""
+    """A5: average rating of counted reviews; return rate = delivered orders whose first after-sale counts ÷
+    delivered orders (the counter holds one claim per order at most, so the rate is never above 1)."""
     return ExperienceScore(
         review_rating=round(rating_sum / counted_reviews, 4) if counted_reviews else None,
         counted_reviews=counted_reviews,

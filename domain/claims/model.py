@@ -20,6 +20,8 @@ class ClaimReason(str, Enum):
 
 
 GUARANTEE_REASONS = frozenset({ClaimReason.ROTTEN_OR_SPOILED, ClaimReason.DAMAGED})
+# A5: the product reasons a first after-sale counts for in the return rate (品退率); OTHER is not one [decision]
+PRODUCT_REASONS = GUARANTEE_REASONS | {ClaimReason.QUALITY_ISSUE, ClaimReason.NOT_AS_DESCRIBED}
 
 
 class ClaimStatus(str, Enum):
@@ -103,6 +105,37 @@ class Ruling:
     penalty_charged_on_claim_id: int | None = None  # C6: the order's penalty was charged by that claim's ruling
 
 
+class PayoutStatus(str, Enum):
+    PENDING = "PENDING"
+    PAID = "PAID"
+
+
+@dataclass
+class Payout:
+    """C5: what a claim pays the buyer (賠付給消費者): the refund and the compensation, PENDING until the payment
+    service confirms it (PAID, once)."""
+
+    refund: Money
+    compensation: Money
+    status: PayoutStatus = PayoutStatus.PENDING
+    paid_at: datetime | None = None
+
+    @property
+    def total(self) -> Money:
+        return self.refund + self.compensation
+
+
+@dataclass
+class CompensationProposal:
+    """C5 (雙方另有約定): the merchant's offer to settle a failed guarantee claim; the buyer may accept it."""
+
+    amount: Money
+    note: str | None
+    proposed_at: datetime
+    proposed_by: str
+    accepted_at: datetime | None = None
+
+
 @dataclass
 class Claim:
     order_id: int
@@ -120,18 +153,30 @@ class Claim:
     refunded: Money = field(default_factory=Money.zero)
     merchant_reject_reason: str | None = None
     ruling: Ruling | None = None
-    counts_toward_return_rate: bool = True
+    counts_toward_return_rate: bool = False  # A5: the order's first after-sale, for a product reason
     merchant_statement: str | None = None  # C9: the shop's side while escalated, once
     merchant_responded_at: datetime | None = None
     answered_at: datetime | None = None  # F4: the merchant's first answer (accepted or rejected)
     escalated_at: datetime | None = None  # F4: when the buyer took it to the platform
     evidence: list[Evidence] = field(default_factory=list)
+    performed_late: bool = False  # C5: accepted after merchantResponseDueAt (未按時履行)
+    payout: Payout | None = None  # C5: set when the claim pays the buyer
+    proposal: CompensationProposal | None = None  # C5: the standing (or accepted) agreement offer
     version: int = 0
     id: int | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def failed(self, now: datetime) -> bool:
+        """C5: a guarantee claim has failed once it was rejected or escalated, or the merchant's response time
+        passed without an answer: only then may the parties agree on a compensation."""
+        if not self.covered:
+            return False
+        if self.status in (ClaimStatus.REJECTED, ClaimStatus.ESCALATED):
+            return True
+        return self.status is ClaimStatus.AWAITING_MERCHANT and now > self.merchant_response_due_at
 
 
 def can_view_claim(actor: Actor, claim: Claim) -> bool:

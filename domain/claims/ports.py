@@ -39,6 +39,10 @@ class ClaimRepository(Protocol):
 
     async def for_line(self, order_line_id: int) -> list[Claim]: ...
 
+    async def for_order(self, order_id: int) -> list[Claim]:
+        """Every claim on any line of the order, oldest first."""
+        ...
+
     async def page(self, query: ClaimQuery, page: Page) -> list[Claim]:
         """In ``page``'s sort: by default newest first (descending id); ``SUBMITTED_AT`` or
         ``MERCHANT_RESPONSE_DUE_AT`` either way, then id."""

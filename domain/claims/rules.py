@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from domain.claims.model import GUARANTEE_REASONS, ClaimReason, Evidence, EvidenceKind
+from domain.claims.model import GUARANTEE_REASONS, PRODUCT_REASONS, Claim, ClaimReason, Evidence, EvidenceKind
 from domain.orders.model import Order
 from domain.shared.actor import Role
 from domain.shared.money import Money
@@ -36,6 +36,25 @@ def evidence_complete(evidence: Iterable[Evidence]) -> bool:
     buyer submitted (with the claim or during escalation) can complete a set."""
     kinds = {item.kind for item in evidence if not item.invalidated and item.submitted_by is Role.BUYER}
     return EvidenceKind.COURIER_CERTIFICATE in kinds or PHOTO_SET <= kinds
+
+
+def first_after_sale_counts(reason: ClaimReason) -> bool:
+    """A5: an order's first after-sale counts toward the return rate when its reason is a product reason."""
+    return reason in PRODUCT_REASONS
+
+
+def next_first_after_sale(withdrawn: Claim, others: Iterable[Claim]) -> tuple[Claim | None, bool]:
+    """A5: the order's first after-sale was withdrawn; the earliest claim of the order still not withdrawn takes
+    its place, and whether it counts. It does not when an approved RETURN_RATE appeal had excluded the order (the
+    withdrawn claim had a product reason and no longer counted: A5, "that order no longer counts")."""
+    from domain.claims.model import ClaimStatus
+
+    remaining = sorted((c for c in others if c.id != withdrawn.id and c.status is not ClaimStatus.WITHDRAWN),
+                       key=lambda c: (c.submitted_at, c.id or 0))
+    if not remaining:
+        return None, False
+    excluded = first_after_sale_counts(withdrawn.reason) and not withdrawn.counts_toward_return_rate
+    return remaining[0], not excluded and first_after_sale_counts(remaining[0].reason)
 
 
 def standard_refund(paid: Money, damaged: Decimal, quantity: Decimal) -> Money:
@@ -68,6 +87,18 @@ def penalty_due(order: Order, claim_id: int | None) -> Money:
     if order.penalty_charged_by_another(claim_id) is not None:
         return Money.zero()
     return standard_penalty(order.penalty_basis)
+
+
+def performed_late(covered: bool, due_at: datetime, accepted_at: datetime) -> bool:
+    """C5 (未按時履行): a guarantee claim the merchant accepts after ``merchantResponseDueAt`` was not performed on
+    time and owes the buyer compensation; an ordinary claim owes none."""
+    return covered and accepted_at > due_at
+
+
+def compensation_minimum(order: Order, claim_id: int | None) -> Money:
+    """C5 agreement: a proposed compensation is at least the order's standard penalty of C6 at that moment (nothing
+    when another claim's ruling in force already charged it), and at least ¥0.01: an agreement pays something."""
+    return max(Money(1), penalty_due(order, claim_id))
 
 
 def merchant_may_be_bypassed(now: datetime, due_at: datetime) -> bool:

@@ -14,10 +14,13 @@ from domain.claims.model import (
     Claim,
     ClaimReason,
     ClaimStatus,
+    CompensationProposal,
     Evidence,
     EvidenceKind,
     ForceMajeureCause,
     MerchantWinsReason,
+    Payout,
+    PayoutStatus,
     Ruling,
     RulingOutcome,
     can_view_claim,
@@ -46,6 +49,7 @@ from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerBucket, LedgerEntryKind
 from domain.shops.services import locked_account, save_account
+from domain.violations.services import record_breach
 
 MAX_EVIDENCE_PER_CALL = 20
 MAX_DESCRIPTION = 1000
@@ -137,7 +141,7 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
     async def work(uow: UnitOfWork) -> Claim:
         line_id = request.order_line_id
         line = (await uow.orders.lines_by_ids([line_id])).get(line_id) if line_id is not None else None
-        order = await uow.orders.get(present(line.order_id, "the line's order")) if line is not None else None
+        order = await uow.orders.get(present(line.order_id, "the line's order"), lock=True) if line else None
         if line is None or order is None or order.buyer_id != actor.user_id:
             raise NotFound("no such order line", ("input", "orderLineId"))
         if order.signed_at is None:
@@ -169,13 +173,18 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
         if any(c.refunded.fen > 0 for c in earlier):
             raise InvalidState("this line was already compensated", ("input", "orderLineId"))
         paid = line.paid_amount
+        first = order.first_claim_id is None
         claim = Claim(
             order_id=stored(order.id), order_line_id=line_pk, shop_id=order.shop_id, buyer_id=actor.user_id,
             reason=request.reason, covered=covered, damaged_quantity=damaged, description=description,
             submitted_at=now, merchant_response_due_at=now + policy.merchant_response_time,
             standard_refund=rules.standard_refund(paid, damaged, line.quantity), evidence=evidence,
+            counts_toward_return_rate=first and rules.first_after_sale_counts(request.reason),
         )
         await uow.claims.add(claim)
+        if first:  # A5: written conditionally on the order's version, so of two racing claims one is first
+            order.first_claim_id = claim.id
+            await uow.orders.update(order)
         if claim.counts_toward_return_rate:
             await uow.scores.add(claim.shop_id, counted_claims=1)
         await uow.events.record(claim_event(EventType.CLAIM_SUBMITTED, claim, actor, now, reason=claim.reason.value,
@@ -186,12 +195,13 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
 
 
 async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Action,
-               change: Callable[[UnitOfWork, Claim], Awaitable[None]], now: datetime) -> Claim:
+               change: Callable[[UnitOfWork, Claim], Awaitable[None]], now: datetime,
+               visible: Callable[[Actor, Claim], bool] = can_view_claim) -> Claim:
     """Load the claim the actor may see (others read as not found), apply ``change``, write it conditionally."""
 
     async def work(uow: UnitOfWork) -> Claim:
         claim = await uow.claims.get(claim_id, lock=True) if claim_id is not None else None
-        if claim is None or not can_view_claim(actor, claim):
+        if claim is None or not visible(actor, claim):
             raise NotFound("no such claim", ("input", "claimId"))
         before = claim.status
         await change(uow, claim)
@@ -199,6 +209,8 @@ async def _act(uow: UnitOfWork, actor: Actor, claim_id: int | None, action: Acti
             claim.answered_at = now
         if action is Action.ESCALATE:
             claim.escalated_at = now
+        if claim.proposal is not None and claim.proposal.accepted_at is None and not claim.is_open:
+            claim.proposal = None  # C5: an offer not accepted lapses when the claim is decided another way
         await uow.claims.update(claim)
         await uow.events.record(claim_event(EventType(f"CLAIM_{action.value}"), claim, actor, now,
                                             previousStatus=before.value, **_facts(action, claim)))
@@ -215,7 +227,15 @@ def _facts(action: Action, claim: Claim) -> dict[str, Any]:
                 "merchantWinsReason": ruling.merchant_wins_reason.value if ruling.merchant_wins_reason else None,
                 "forceMajeureCause": ruling.force_majeure_cause.value if ruling.force_majeure_cause else None}
     if action is Action.ACCEPT:
-        return {"refunded": money(claim.refunded)}
+        compensation = claim.payout.compensation if claim.payout else Money.zero()
+        return {"refunded": money(claim.refunded), "performedLate": claim.performed_late,
+                "compensation": money(compensation)}
+    if action is Action.PROPOSE and claim.proposal is not None:
+        return {"amount": money(claim.proposal.amount)}
+    if action is Action.ACCEPT_COMPENSATION and claim.proposal is not None:
+        return {"refunded": money(claim.refunded), "compensation": money(claim.proposal.amount)}
+    if action is Action.RECORD_PAYOUT and claim.payout is not None:
+        return {"total": money(claim.payout.total), "paidAt": now_iso(claim.payout.paid_at)}
     if action is Action.REJECT:
         return {"reason": claim.merchant_reject_reason}
     return {}
@@ -224,12 +244,38 @@ def _facts(action: Action, claim: Claim) -> dict[str, Any]:
 async def _refund(uow: UnitOfWork, claim: Claim, order: Order, amount: Money, actor: Actor, now: datetime,
                   policy: ClaimPolicy) -> None:
     """The buyer gets ``amount`` back on this claim. W7: when it makes the order fully refunded and the claim was
-    filed within the after-sale period, the order's coupons come back with their original validity. The order is written by the
-    caller, conditionally on its version, so two refunds of one order never both miss (or both see) the full
-    refund."""
+    filed within the after-sale period, the order's coupons come back with their original validity. The order is
+    written by the caller, conditionally on its version, so two refunds of one order never both miss (or both
+    see) the full refund."""
     claim.refunded = claim.refunded + amount
     if order.record_after_sale_refund(amount, claim.submitted_at, policy.after_sale_days):
         await return_order_coupons(uow, order, actor, now)
+
+
+def now_iso(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+def _pay_buyer(claim: Claim, refund: Money, compensation: Money) -> None:
+    """C5: every claim that pays the buyer shows what it pays, PENDING until the payment service confirms it."""
+    if refund.fen or compensation.fen:
+        claim.payout = Payout(refund, compensation)
+
+
+async def _collect_compensation(uow: UnitOfWork, claim: Claim, refund: Money, compensation: Money,
+                                refund_order: tuple[LedgerBucket, LedgerBucket], actor: Actor,
+                                now: datetime) -> None:
+    """C7: the refund (from ``refund_order``'s buckets) and the compensation (deposit first, then payables, the rest
+    as arrears) in one account write; V1: compensation that left the deposit negative could not be collected in
+    full, which records a SERVICE_PROMISE_BREACH against the shop."""
+    if not (refund.fen or compensation.fen):
+        return
+    account = await locked_account(uow, claim.shop_id)
+    account.collect(refund, LedgerEntryKind.CLAIM_REFUND, refund_order, actor, now, claim.id)
+    account.collect(compensation, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
+    await save_account(uow, account, actor)
+    if compensation.fen and account.deposit.fen < 0:
+        await record_breach(uow, claim, actor, now)
 
 
 async def _order_of(uow: UnitOfWork, claim: Claim) -> Order:
@@ -238,7 +284,9 @@ async def _order_of(uow: UnitOfWork, claim: Claim) -> Order:
 
 async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None,
                        policy: ClaimPolicy = ClaimPolicy()) -> Claim:
-    """MERCHANT refunds voluntarily: the C4 amount, paid from payables first, then the deposit (C7)."""
+    """MERCHANT refunds voluntarily: the C4 amount, paid from payables first, then the deposit (C7). C5 late
+    performance: a guarantee claim accepted after ``merchantResponseDueAt`` also pays the buyer the order's
+    standard penalty as compensation (once per order, as C6), collected as C7 collects a ruling's."""
     actor.require(Role.MERCHANT)
     now = clock.now()
 
@@ -246,11 +294,14 @@ async def accept_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: in
         _transition(claim, Action.ACCEPT, actor)
         order = await _order_of(uow, claim)
         refund = rules.refund_due(claim.standard_refund, order)
-        if refund.fen:
-            account = await locked_account(uow, claim.shop_id)
-            account.collect(refund, LedgerEntryKind.CLAIM_REFUND, PAYABLES_FIRST, actor, now, claim.id)
-            await save_account(uow, account, actor)
+        compensation = Money.zero()
+        if rules.performed_late(claim.covered, claim.merchant_response_due_at, now):
+            claim.performed_late = True
+            if order.charge_penalty(stored(claim.id)) is None:
+                compensation = rules.standard_penalty(order.penalty_basis)
+        await _collect_compensation(uow, claim, refund, compensation, PAYABLES_FIRST, actor, now)
         await _refund(uow, claim, order, refund, actor, now, policy)
+        _pay_buyer(claim, refund, compensation)
         await uow.orders.update(order)
 
     return await _act(uow, actor, claim_id, Action.ACCEPT, change, now)
@@ -289,6 +340,15 @@ async def withdraw_claim(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: 
 
     async def change(uow: UnitOfWork, claim: Claim) -> None:
         _transition(claim, Action.WITHDRAW, actor)
+        order = await _order_of(uow, claim)
+        if order.first_claim_id == claim.id:  # A5: the next claim of the order becomes its first after-sale
+            successor, counts = rules.next_first_after_sale(claim, await uow.claims.for_order(claim.order_id))
+            order.first_claim_id = successor.id if successor else None
+            if successor is not None and counts:
+                successor.counts_toward_return_rate = True
+                await uow.claims.update(successor)
+                await uow.scores.add(claim.shop_id, counted_claims=1)
+            await uow.orders.update(order)
         if claim.counts_toward_return_rate:  # A5: withdrawn claims do not count
             await uow.scores.add(claim.shop_id, counted_claims=-1)
         claim.counts_toward_return_rate = False
@@ -348,6 +408,82 @@ async def respond_to_escalation(uow: UnitOfWork, actor: Actor, clock: Clock, req
         claim.merchant_statement, claim.merchant_responded_at = statement, now
 
     return await _act(uow, actor, request.claim_id, Action.RESPOND, change, now)
+
+
+@dataclass(frozen=True)
+class ProposeCompensation:
+    claim_id: int | None
+    amount: Money
+    note: str | None = None
+
+
+async def propose_compensation(uow: UnitOfWork, actor: Actor, clock: Clock, request: ProposeCompensation) -> Claim:
+    """C5 (雙方另有約定): once a guarantee claim has failed, a merchant of its shop offers a compensation of at least
+    the order's standard penalty (C6, as it stands now); a later offer replaces an earlier one."""
+    actor.require(Role.MERCHANT)
+    now = clock.now()
+    note = bounded_text(request.note, field=("input", "note"), max_len=MAX_NOTE, min_len=1) \
+        if request.note is not None else None
+
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.PROPOSE, actor)
+        if not claim.failed(now):
+            raise InvalidState("a compensation may be proposed once the guarantee claim has failed: rejected, "
+                               "escalated, or unanswered past merchantResponseDueAt (C5)", ("input", "claimId"))
+        minimum = rules.compensation_minimum(await _order_of(uow, claim), claim.id)
+        if request.amount < minimum:
+            raise DomainError(msg("a compensation may not be below the order's standard penalty, {minimum} (C5)",
+                                  minimum=minimum), ("input", "amount"), ErrorCode.COMPENSATION_BELOW_MINIMUM)
+        claim.proposal = CompensationProposal(request.amount, note, now, actor.user_id)
+
+    return await _act(uow, actor, request.claim_id, Action.PROPOSE, change, now)
+
+
+async def accept_compensation(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None,
+                              policy: ClaimPolicy = ClaimPolicy()) -> Claim:
+    """C5: the claim's buyer accepts the standing offer. The claim ends REFUNDED with the C4 refund plus the agreed
+    amount, both collected as C7 collects a ruling's; the order's penalty counts as charged by this claim (C6 at
+    most once), and nothing else of C6 applies to it."""
+    actor.require(Role.BUYER)
+    now = clock.now()
+
+    async def change(uow: UnitOfWork, claim: Claim) -> None:
+        _transition(claim, Action.ACCEPT_COMPENSATION, actor)
+        proposal = claim.proposal
+        if proposal is None or proposal.accepted_at is not None:
+            raise InvalidState("there is no compensation offer to accept on this claim", ("input", "claimId"))
+        order = await _order_of(uow, claim)
+        refund = rules.refund_due(claim.standard_refund, order)
+        order.charge_penalty(stored(claim.id))
+        proposal.accepted_at = now
+        await _collect_compensation(uow, claim, refund, proposal.amount, DEPOSIT_FIRST, actor, now)
+        await _refund(uow, claim, order, refund, actor, now, policy)
+        _pay_buyer(claim, refund, proposal.amount)
+        await uow.orders.update(order)
+
+    return await _act(uow, actor, claim_id, Action.ACCEPT_COMPENSATION, change, now)
+
+
+def _payment_service(actor: Actor, _claim: Claim) -> bool:
+    return actor.role is Role.SERVICE
+
+
+async def record_payout(uow: UnitOfWork, actor: Actor, clock: Clock, claim_id: int | None) -> Claim:
+    """C5: the payment service confirms that what the claim pays the buyer was paid: once (the claim's versioned
+    write decides between two racing confirmations)."""
+    actor.require(Role.SERVICE)
+    now = clock.now()
+
+    async def change(_uow: UnitOfWork, claim: Claim) -> None:
+        if claim.payout is None:
+            raise InvalidState("this claim pays the buyer nothing", ("input", "claimId"))
+        if claim.payout.status is PayoutStatus.PAID:
+            raise InvalidState(msg("the payout was already recorded at {at}",
+                                   at=now_iso(claim.payout.paid_at)), ("input", "claimId"))
+        _transition(claim, Action.RECORD_PAYOUT, actor)
+        claim.payout.status, claim.payout.paid_at = PayoutStatus.PAID, now
+
+    return await _act(uow, actor, claim_id, Action.RECORD_PAYOUT, change, now, visible=_payment_service)
 
 
 def _ruling_amounts(claim: Claim, order: Order, request: RuleClaim) -> tuple[Money, Money, int | None]:
@@ -416,12 +552,9 @@ async def rule_claim(uow: UnitOfWork, actor: Actor, clock: Clock, request: RuleC
         if request.outcome is not RulingOutcome.MERCHANT_WINS:
             order = await _order_of(uow, claim)
             refund, penalty, charged_on = _ruling_amounts(claim, order, request)
-            if refund.fen or penalty.fen:
-                account = await locked_account(uow, claim.shop_id)
-                account.collect(refund, LedgerEntryKind.CLAIM_REFUND, DEPOSIT_FIRST, actor, now, claim.id)
-                account.collect(penalty, LedgerEntryKind.CLAIM_PENALTY, DEPOSIT_FIRST, actor, now, claim.id)
-                await save_account(uow, account, actor)
+            await _collect_compensation(uow, claim, refund, penalty, DEPOSIT_FIRST, actor, now)
             await _refund(uow, claim, order, refund, actor, now, policy)
+            _pay_buyer(claim, refund, penalty)
             await uow.orders.update(order)
         claim.ruling = Ruling(request.outcome, request.merchant_wins_reason, refund, penalty, now, actor.user_id,
                               force_majeure_cause=request.force_majeure_cause, note=note,

@@ -19,6 +19,9 @@ class Action(str, Enum):
     INVALIDATE_EVIDENCE = "EVIDENCE_INVALIDATED"
     RULE = "RULED"
     RESPOND = "MERCHANT_RESPONDED"
+    PROPOSE = "COMPENSATION_PROPOSED"
+    ACCEPT_COMPENSATION = "COMPENSATION_ACCEPTED"
+    RECORD_PAYOUT = "PAYOUT_RECORDED"
 
 
 @dataclass(frozen=True)
@@ -43,4 +46,10 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RULE: Transition(Role.PLATFORM, frozenset({S.ESCALATED}), S.RULED),
     # C9: while escalated, the shop gives its side (once: checked by the service on the claim's statement).
     Action.RESPOND: Transition(Role.MERCHANT, frozenset({S.ESCALATED}), None),
+    # C5 agreement: once the guarantee claim has failed (AWAITING_MERCHANT past due: checked by the service).
+    Action.PROPOSE: Transition(Role.MERCHANT, frozenset({S.AWAITING_MERCHANT, S.REJECTED, S.ESCALATED}), None),
+    Action.ACCEPT_COMPENSATION: Transition(Role.BUYER, frozenset({S.AWAITING_MERCHANT, S.REJECTED, S.ESCALATED}),
+                                           S.REFUNDED),
+    # C5 payout: the payment service confirms what a claim paid the buyer (any state: the payout says whether).
+    Action.RECORD_PAYOUT: Transition(Role.SERVICE, frozenset({S.REFUNDED, S.RULED}), None),
 }

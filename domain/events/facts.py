@@ -16,6 +16,7 @@ from domain.shared.actor import Actor
 from domain.shared.ids import global_id
 from domain.shared.money import Money
 from domain.shops.model import LedgerEntry
+from domain.violations.model import Violation
 
 
 def money(amount: Money) -> str:
@@ -38,10 +39,20 @@ def claim_event(type: EventType, claim: Claim, actor: Actor, at: datetime, *, bu
 
 def appeal_event(type: EventType, appeal: Appeal, actor: Actor, at: datetime) -> Event:
     """An appeal concerns its shop (the buyer of an appealed claim is not a party to the appeal)."""
-    subject = "Review" if appeal.kind is AppealKind.REVIEW else "Claim"
+    subject = {AppealKind.REVIEW: "Review", AppealKind.VIOLATION: "Violation"}.get(appeal.kind, "Claim")
     return Event.of(type, "Appeal", appeal.id, actor, at, shop_id=appeal.shop_id,
                     appealId=global_id("Appeal", appeal.id), kind=appeal.kind.value, status=appeal.status.value,
                     subjectId=global_id(subject, appeal.subject_id), dueAt=appeal.due_at.isoformat())
+
+
+def violation_event(type: EventType, violation: Violation, actor: Actor, at: datetime) -> Event:
+    """A violation concerns its shop (V2: public as counts, listed with reasons to the shop's staff)."""
+    return Event.of(type, "Violation", violation.id, actor, at, shop_id=violation.shop_id,
+                    violationId=global_id("Violation", violation.id), kind=violation.kind.value,
+                    status=violation.status.value, reason=violation.reason,
+                    claimId=global_id("Claim", violation.claim_id) if violation.claim_id else None,
+                    appealId=global_id("Appeal", violation.appeal_id) if violation.appeal_id else None,
+                    withdrawalReason=violation.withdrawal_reason)
 
 
 def ledger_events(entries: list[LedgerEntry], actor: Actor) -> list[Event]:

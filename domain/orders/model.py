@@ -83,6 +83,7 @@ class Order:
     coupons: list[AppliedCoupon] = field(default_factory=list)  # as priced at placement (W5)
     refunded: Money = field(default_factory=Money.zero)  # W7/C7: cancellation and claim refunds so far
     penalty_claim_id: int | None = None  # C6: the claim whose ruling in force charged this order's penalty
+    first_claim_id: int | None = None  # A5: the first after-sale, the earliest claim on any line not withdrawn
     version: int = 0
     id: int | None = None
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from domain.reviews.ports import ReviewRepository
     from domain.shops.ports import AccountRepository, ShopRepository
     from domain.uploads.ports import UploadRepository
+    from domain.violations.ports import ViolationRepository
     from domain.webhooks.ports import WebhookRepository
 
 
@@ -42,6 +43,7 @@ class UnitOfWork(Protocol):
     webhooks: WebhookRepository
     reports: ReportRepository
     scores: ScoreRepository
+    violations: ViolationRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

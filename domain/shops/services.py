@@ -10,6 +10,7 @@ from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerBucket, LedgerEntry, Shop, ShopAccount
+from domain.violations.services import withdraw_settled_breaches
 
 
 async def register_shop(uow: UnitOfWork, actor: Actor, clock: Clock, name: str) -> Shop:
@@ -47,10 +48,14 @@ async def locked_account(uow: UnitOfWork, shop_id: int) -> ShopAccount:
 
 
 async def save_account(uow: UnitOfWork, account: ShopAccount, actor: Actor) -> list[LedgerEntry]:
-    """Write the account's new entries (conditionally on its version) and an event for each (E1: the ledger)."""
+    """Write the account's new entries (conditionally on its version) and an event for each (E1: the ledger). V2:
+    money into the deposit that brings it back to zero or more withdraws the shop's breaches of service promise."""
     entries = await uow.accounts.save(account)
     for event in ledger_events(entries, actor):
         await uow.events.record(event)
+    if any(e.bucket is LedgerBucket.DEPOSIT and e.amount.fen > 0 for e in entries):
+        await withdraw_settled_breaches(uow, account.shop_id, account.deposit.fen, actor,
+                                        max(e.created_at for e in entries))
     return entries
 
 

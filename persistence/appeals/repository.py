@@ -60,11 +60,13 @@ class SqlAppealRepository:
         self.session = session
 
     async def add(self, appeal: Appeal) -> Appeal:
-        row = AppealRow(kind=appeal.kind.value, shop_id=appeal.shop_id, subject_type=appeal.subject_type,
+        row = AppealRow(kind=appeal.kind.value, scenario=appeal.scenario, shop_id=appeal.shop_id,
+                        subject_type=appeal.subject_type,
                         subject_id=appeal.subject_id, ground=appeal.ground.value if appeal.ground else None,
                         statement=appeal.statement, submitted_at=appeal.submitted_at, filed_by=appeal.filed_by,
                         version=appeal.version, **_state(appeal))
-        filed = DomainError("an appeal of this kind was already filed for this subject (A2: one chance)",
+        filed = DomainError("an appeal of this kind was already filed for this subject (A2: one chance; "
+                            "ARBITRATION and COMPENSATION are one)",
                             ("input", "subjectId"), ErrorCode.APPEAL_ALREADY_FILED)
         async with unique_violation_as(filed):
             self.session.add(row)
@@ -169,6 +171,12 @@ class SqlAppealRepository:
                 )
             )
         ).scalar_one()
+
+    async def rejections_since(self, shop_id: int, since: datetime) -> int:
+        """A7: the shop's appeals of any kind rejected after ``since``."""
+        return (await self.session.execute(select(func.count()).select_from(AppealRow).where(
+            col(AppealRow.shop_id) == shop_id, col(AppealRow.status) == AppealStatus.REJECTED.value,
+            col(AppealRow.decided_at) > since))).scalar_one()
 
     async def pending_estimated(self) -> list[Appeal]:
         rows = (await self.session.execute(select(AppealRow).where(

@@ -9,11 +9,13 @@ from persistence.shared.types import UTCDateTime
 
 
 class AppealRow(SQLModel, table=True):
-    """``uq_appeals_subject`` is A2's "one appeal per kind and subject, ever", decided by the database."""
+    """``uq_appeals_scenario`` is A2's "one appeal per kind and subject, ever", decided by the database: the
+    scenario is the kind, except that ARBITRATION and COMPENSATION share one (``Appeal.scenario``); a scenario
+    names its subject's type, so the subject's id completes the key."""
 
     __tablename__ = "appeals"
     __table_args__ = (
-        UniqueConstraint("kind", "subject_type", "subject_id", name="uq_appeals_subject"),
+        UniqueConstraint("scenario", "subject_id", name="uq_appeals_scenario"),
         Index("ix_appeals_queue", "status", "due_at", "id"),
         Index("ix_appeals_shop", "shop_id", "id"),
     )
@@ -21,7 +23,8 @@ class AppealRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)
     shop_id: int = Field(foreign_key="shops.id")
-    subject_type: str = Field(max_length=8)
+    scenario: str = Field(max_length=16)
+    subject_type: str = Field(max_length=16)
     subject_id: int
     ground: str | None = Field(default=None, max_length=32)
     statement: str = Field(max_length=1000)

@@ -13,10 +13,13 @@ from domain.claims.model import (
     Claim,
     ClaimReason,
     ClaimStatus,
+    CompensationProposal,
     Evidence,
     EvidenceKind,
     ForceMajeureCause,
     MerchantWinsReason,
+    Payout,
+    PayoutStatus,
     Ruling,
     RulingOutcome,
 )
@@ -49,8 +52,24 @@ def _state(claim: Claim) -> dict:
         ruling_note=ruling.note if ruling else None,
         ruling_penalty_charged_on_claim_id=ruling.penalty_charged_on_claim_id if ruling else None,
         merchant_statement=claim.merchant_statement, merchant_responded_at=claim.merchant_responded_at,
-        answered_at=claim.answered_at, escalated_at=claim.escalated_at,
+        answered_at=claim.answered_at, escalated_at=claim.escalated_at, performed_late=claim.performed_late,
+        **_payout_state(claim.payout), **_proposal_state(claim.proposal),
     )
+
+
+def _payout_state(payout: Payout | None) -> dict:
+    return dict(payout_refund_fen=payout.refund.fen if payout else None,
+                payout_compensation_fen=payout.compensation.fen if payout else None,
+                payout_status=payout.status.value if payout else None,
+                payout_paid_at=payout.paid_at if payout else None)
+
+
+def _proposal_state(proposal: CompensationProposal | None) -> dict:
+    return dict(proposal_amount_fen=proposal.amount.fen if proposal else None,
+                proposal_note=proposal.note if proposal else None,
+                proposed_at=proposal.proposed_at if proposal else None,
+                proposed_by=proposal.proposed_by if proposal else None,
+                proposal_accepted_at=proposal.accepted_at if proposal else None)
 
 
 CLAIMS, EVIDENCE = table(ClaimRow), table(EvidenceRow)
@@ -88,7 +107,12 @@ def _claim(row, evidence: list[Evidence]) -> Claim:
         refunded=money(row.refunded_fen), merchant_reject_reason=row.merchant_reject_reason, ruling=ruling,
         counts_toward_return_rate=row.counts_toward_return_rate, merchant_statement=row.merchant_statement,
         merchant_responded_at=row.merchant_responded_at, answered_at=row.answered_at, escalated_at=row.escalated_at,
-        evidence=evidence, version=row.version, id=row.id,
+        evidence=evidence, performed_late=row.performed_late,
+        payout=Payout(money(row.payout_refund_fen), money(row.payout_compensation_fen),
+                      member(PayoutStatus, row.payout_status), row.payout_paid_at) if row.payout_status else None,
+        proposal=CompensationProposal(money(row.proposal_amount_fen), row.proposal_note, row.proposed_at,
+                                      row.proposed_by, row.proposal_accepted_at) if row.proposed_at else None,
+        version=row.version, id=row.id,
     )
 
 
@@ -171,6 +195,11 @@ class SqlClaimRepository:
 
     async def for_line(self, order_line_id: int) -> list[Claim]:
         rows = (await self.session.execute(select(CLAIMS).where(CLAIMS.c.order_line_id == order_line_id))).all()
+        return list((await self._hydrate(rows)).values())
+
+    async def for_order(self, order_id: int) -> list[Claim]:
+        rows = (await self.session.execute(
+            select(CLAIMS).where(CLAIMS.c.order_id == order_id).order_by(CLAIMS.c.id))).all()
         return list((await self._hydrate(rows)).values())
 
     def _filtered(self, query, claim_query: ClaimQuery):

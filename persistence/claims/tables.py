@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Index, String
+from sqlalchemy import BigInteger, Boolean, Column, Index, String, false
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -63,7 +63,17 @@ class ClaimRow(SQLModel, table=True):
     merchant_responded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     answered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     escalated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
-    counts_toward_return_rate: bool = True
+    counts_toward_return_rate: bool = False
+    performed_late: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    payout_refund_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # C5
+    payout_compensation_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    payout_status: str | None = Field(default=None, max_length=16)
+    payout_paid_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    proposal_amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))  # C5
+    proposal_note: str | None = Field(default=None, max_length=1000)
+    proposed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    proposed_by: str | None = Field(default=None, max_length=128)
+    proposal_accepted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     version: int = 0
 
 

@@ -22,7 +22,7 @@ from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import rows_affected, table
 
 ORDERS, LINES, ORDER_COUPONS = table(OrderRow), table(OrderLineRow), table(OrderCouponRow)
-_STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark", "penalty_claim_id")
+_STATE_FIELDS = ("status", "paid_at", "signed_at", "cancelled_at", "remark", "penalty_claim_id", "first_claim_id")
 _ORDERS_BY_ID = ByKeys(lambda match: select(ORDERS).where(match(ORDERS.c.id)))
 _LINES_OF_ORDERS = ByKeys(lambda match: select(LINES).where(match(LINES.c.order_id)).order_by(LINES.c.id))
 _COUPONS_OF_ORDERS = ByKeys(
@@ -46,7 +46,7 @@ def _order(row, lines: list[OrderLine]) -> Order:
         shipping_fee=money(row.shipping_fee_fen), placed_at=row.placed_at,
         live_room_streamer_id=row.live_room_streamer_id, status=member(OrderStatus, row.status), paid_at=row.paid_at,
         signed_at=row.signed_at, cancelled_at=row.cancelled_at, remark=row.remark, refunded=money(row.refunded_fen),
-        penalty_claim_id=row.penalty_claim_id, version=row.version, id=row.id,
+        penalty_claim_id=row.penalty_claim_id, first_claim_id=row.first_claim_id, version=row.version, id=row.id,
     )
 
 

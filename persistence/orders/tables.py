@@ -42,6 +42,9 @@ class OrderRow(SQLModel, table=True):
     # update, so of two rulings racing on one order exactly one sets it. No foreign key: claims already reference
     # orders, and a cycle would complicate every insert for nothing the version check does not already decide.
     penalty_claim_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # A5: the order's first after-sale (the earliest claim not withdrawn), the one the return rate counts; written,
+    # like penalty_claim_id, only through the versioned update, so of two claims racing on one order one is first.
+    first_claim_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     version: int = 0
 
 

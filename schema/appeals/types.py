@@ -100,10 +100,15 @@ class ExperienceScore:
     )
     counted_reviews: int
     return_rate: float = strawberry.field(
-        description="Counted claims ÷ delivered orders; 0 when nothing was delivered."
+        description="A5 (品退率): countedOrders ÷ deliveredOrders, never above 1; 0 when nothing was delivered."
     )
-    counted_claims: int
+    counted_claims: int = strawberry.field(
+        description="The same number as countedOrders: only an order's first after-sale counts, so counted claims "
+                    "and counted orders are one count (A5).")
     delivered_orders: int
+    counted_orders: int = strawberry.field(
+        description="A5: delivered orders whose first after-sale (the earliest claim on any line, not withdrawn) "
+                    "has a product reason and was not excluded by an approved RETURN_RATE appeal.")
 
 
 @strawberry.type
@@ -118,7 +123,7 @@ async def shop_experience_score(info: Info, shop_id: int) -> ExperienceScore:
     score = experience_score(facts.rating_sum, facts.counted_reviews, facts.counted_claims, facts.delivered_orders)
     return ExperienceScore(review_rating=score.review_rating, counted_reviews=score.counted_reviews,
                            return_rate=score.return_rate, counted_claims=score.counted_claims,
-                           delivered_orders=score.delivered_orders)
+                           delivered_orders=score.delivered_orders, counted_orders=score.counted_claims)
 
 
 async def load_appeal(info: Info, pk: int) -> Appeal | None:

@@ -74,11 +74,13 @@ async def test_a2_one_appeal_per_kind_and_subject_ever(api, world, appeals):
     assert codes(await appeals.file(shop, "REVIEW", review, ground="ADVERTISING")) == ["APPEAL_ALREADY_FILED"]
 
 
-async def test_a2_other_kinds_on_the_same_claim_are_separate_chances(api, world, appeals):
+async def test_a2_the_return_rate_and_the_ruling_are_separate_chances(api, world, appeals):
+    """A2 (round 3): RETURN_RATE is a chance of its own; ARBITRATION and COMPENSATION share one."""
     shop = await world.shop()
     claim = await appeals.ruled_claim(shop)
-    for kind in ("ARBITRATION", "COMPENSATION", "RETURN_RATE"):
+    for kind in ("ARBITRATION", "RETURN_RATE"):
         assert (await appeals.file(shop, kind, claim["id"]))["userErrors"] == [], kind
+    assert codes(await appeals.file(shop, "COMPENSATION", claim["id"])) == ["APPEAL_ALREADY_FILED"]
 
 
 async def test_a2_concurrent_duplicate_filings_make_one_appeal(api, world, appeals, claims):
@@ -238,7 +240,7 @@ async def test_a5_approved_arbitration_appeal_reverses_every_collection(api, wor
     entries = [(e["kind"], e["bucket"], e["amount"]["amount"]) for e in read["ledgerEntries"]]
     assert entries[4:] == [("REVERSAL", b, a.lstrip("-")) for _, b, a in entries[:4]]
     assert read["refunded"]["amount"] == "88.00"  # the buyer keeps the money; the platform bears it
-    # The compensation appeal on the same claim then has nothing left to reverse.
+    # The compensation appeal on the same claim finds no ruling in force (and A2's one chance is used anyway).
     comp = (await appeals.file(shop, "COMPENSATION", claim["id"]))
     assert codes(comp) == ["INVALID_STATE"]
 
@@ -253,12 +255,16 @@ async def test_a5_approved_return_rate_appeal_stops_the_claim_counting(api, worl
     await appeals.decide(appeal["id"], False)
     assert (await appeals.score(shop))["countedClaims"] == 1
     _, line2 = await claims.delivered_line(shop)
-    claim2 = (await claims.submit(line2, reason="OTHER", evidence=[]))["claim"]
+    claim2 = (await claims.submit(line2, reason="QUALITY_ISSUE", evidence=[]))["claim"]
     appeal2 = (await appeals.file(shop, "RETURN_RATE", claim2["id"]))["appeal"]
     decided = (await appeals.decide(appeal2["id"], True))["appeal"]
     assert decided["subject"]["countsTowardReturnRate"] is False
     score = await appeals.score(shop)
     assert (score["countedClaims"], score["deliveredOrders"], score["returnRate"]) == (1, 2, 0.5)
+    _, line3 = await claims.delivered_line(shop)
+    claim3 = (await claims.submit(line3, reason="OTHER", evidence=[]))["claim"]
+    assert claim3["countsTowardReturnRate"] is False  # A5: OTHER is not a product reason
+    assert codes(await appeals.file(shop, "RETURN_RATE", claim3["id"])) == ["INVALID_STATE"]
 
 
 async def test_decisions_are_checked_and_final(api, world, appeals):

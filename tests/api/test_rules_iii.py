@@ -190,3 +190,16 @@ async def test_a1_reviews_of_four_or_five_stars_are_not_appealable(api, world, a
         assert codes(await appeals.file(shop, "REVIEW", review, ground="EXTORTION")) == ["REVIEW_NOT_APPEALABLE"]
     review = await appeals.review(shop, rating=3)
     assert (await appeals.file(shop, "REVIEW", review, ground="EXTORTION"))["userErrors"] == []
+
+
+async def test_a5_claims_racing_on_one_order_count_it_once(api, world, claims):
+    """Four lines of one order claimed at once: one of them is the first after-sale (the order's versioned row)."""
+    import asyncio
+
+    shop = await world.shop(products={sku: ("10.00", True) for sku in "abcd"})
+    order = await world.order(shop, {sku: "1" for sku in "abcd"}, signed_at=api.now)
+    results = await asyncio.gather(*[claims.submit(line["id"], reason="QUALITY_ISSUE", evidence=[])
+                                     for line in order["lines"]])
+    assert all(r["userErrors"] == [] for r in results)
+    assert sorted(r["claim"]["countsTowardReturnRate"] for r in results) == [False, False, False, True]
+    assert (await _score(api, world, shop))["countedOrders"] == 1

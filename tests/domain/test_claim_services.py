@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from domain.claims import services
-from domain.claims.model import ClaimStatus, EvidenceKind, ForceMajeureCause, RulingOutcome
+from domain.claims.model import ClaimReason, ClaimStatus, EvidenceKind, ForceMajeureCause, RulingOutcome
 from domain.claims.services import ClaimPolicy, RespondToEscalation
 from domain.coupons.model import CouponStatus, IssuerKind
 from domain.coupons.services import TemplateRequest, claim_coupon, create_template
@@ -83,17 +83,20 @@ async def test_c9_the_shop_responds_once_while_escalated(world):
             waiting, "again", await world.uploads(world.merchant, (EvidenceKind.OTHER,))))
 
 
-async def test_w7_the_refund_that_completes_the_order_returns_its_coupons_within_the_period(world):
+async def test_w7_the_refund_that_completes_the_order_returns_its_coupons_when_filed_within_the_period(world):
+    """W7 (round 3): what counts is when the after-sale was filed: a claim filed on the 15th natural day and paid
+    on the 16th returns the coupons; one filed on the 16th does not."""
     template = await create_template(world.uow, PLATFORM, world.clock, TemplateRequest(
         IssuerKind.PLATFORM, "10 off", Money.of("10.00"), 10, per_user_limit=2, valid_days_after_claim=30))
     kept = await claim_coupon(world.uow, BUYER, world.clock, template.id)
     lost = await claim_coupon(world.uow, BUYER, world.clock, template.id)
     _, (in_time,) = await world.order({"cherries": "1"}, coupon_ids=[kept.id])
     _, (too_late,) = await world.order({"cherries": "1"}, coupon_ids=[lost.id])
-    on_time, late = await world.claim(in_time), await world.claim(too_late)
     world.clock.advance(days=15, hours=13, minutes=59)  # 17 Nov 23:59 Shanghai: the 15th natural day
-    await services.accept_claim(world.uow, world.merchant, world.clock, on_time)
+    on_time = await world.claim(in_time, reason=ClaimReason.QUALITY_ISSUE)
     world.clock.advance(minutes=1)
+    late = await world.claim(too_late, reason=ClaimReason.QUALITY_ISSUE)
+    await services.accept_claim(world.uow, world.merchant, world.clock, on_time)
     await services.accept_claim(world.uow, world.merchant, world.clock, late, ClaimPolicy(after_sale_days=15))
     coupons = await world.uow.coupons.get_many([kept.id, lost.id])
     assert (coupons[kept.id].status, coupons[lost.id].status) == (CouponStatus.AVAILABLE, CouponStatus.USED)

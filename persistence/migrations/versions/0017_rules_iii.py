@@ -1,0 +1,119 @@
+"""Rules III: one 仲裁/賠付 chance per claim, the order's first after-sale for the return rate
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-07 04:30:00
+
+Works on a database holding earlier data; the new columns are filled from the rows already there:
+- ``appeals.scenario`` (A2): the appeal's kind, ``RULING`` for ARBITRATION and COMPENSATION, which are one chance.
+  Where a claim already had both, the earlier keeps ``RULING`` and the later keeps its kind: what was filed stays
+  as it was, and neither leaves a chance open (``uq_appeals_scenario`` replaces ``uq_appeals_subject``).
+- ``appeals.subject_type`` widens to 16 characters (a violation is a subject now).
+- ``orders.first_claim_id`` (A5): the earliest claim on the order not withdrawn.
+- ``claims.counts_toward_return_rate`` (A5): true only on an order's first after-sale, for a product reason (not
+  OTHER), unless an approved RETURN_RATE appeal excluded it; every later claim of an order stops counting.
+- ``shop_scores.counted_claims``: recounted from those flags, so no shop's return rate is above 1.
+- ``claims``: C5's late performance, payout and agreement columns (nullable or false: no claim had them);
+  a ``violations`` table (V1), empty: no violation was recorded before.
+"""
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+from persistence.shared.types import UTCDateTime
+
+revision = '0017'
+down_revision = '0016'
+branch_labels = None
+depends_on = None
+
+PRODUCT_REASONS = "('ROTTEN_OR_SPOILED', 'DAMAGED', 'QUALITY_ISSUE', 'NOT_AS_DESCRIBED')"
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('appeals') as batch:
+        batch.add_column(sa.Column('scenario', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+        batch.alter_column('subject_type', type_=sqlmodel.sql.sqltypes.AutoString(length=16),
+                           existing_type=sqlmodel.sql.sqltypes.AutoString(length=8), existing_nullable=False)
+    with op.batch_alter_table('orders') as batch:
+        batch.add_column(sa.Column('first_claim_id', sa.BigInteger(), nullable=True))
+    with op.batch_alter_table('claims') as batch:
+        batch.add_column(sa.Column('performed_late', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column('payout_refund_fen', sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column('payout_compensation_fen', sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column('payout_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+        batch.add_column(sa.Column('payout_paid_at', UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('proposal_amount_fen', sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column('proposal_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True))
+        batch.add_column(sa.Column('proposed_at', UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('proposed_by', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True))
+        batch.add_column(sa.Column('proposal_accepted_at', UTCDateTime(timezone=True), nullable=True))
+    op.create_table(
+        'violations',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), primary_key=True, autoincrement=True),
+        sa.Column('shop_id', sa.BigInteger(), sa.ForeignKey('shops.id'), nullable=False),
+        sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column('claim_id', sa.BigInteger(), nullable=True),
+        sa.Column('appeal_id', sa.BigInteger(), nullable=True),
+        sa.Column('recorded_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('recorded_by', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column('withdrawn_at', UTCDateTime(timezone=True), nullable=True),
+        sa.Column('withdrawn_by', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+        sa.Column('withdrawal_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column('version', sa.Integer(), nullable=False),
+    )
+    op.create_index('ix_violations_shop', 'violations', ['shop_id', 'id'])
+    op.create_index('ix_violations_shop_status_kind', 'violations', ['shop_id', 'status', 'kind'])
+    op.create_index('ix_violations_shop_recorded', 'violations', ['shop_id', 'recorded_at'])
+    op.create_index('ix_violations_recorded', 'violations', ['recorded_at'])
+    _backfill_scenarios()
+    with op.batch_alter_table('appeals') as batch:
+        batch.alter_column('scenario', existing_type=sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False)
+        batch.drop_constraint('uq_appeals_subject', type_='unique')
+        batch.create_unique_constraint('uq_appeals_scenario', ['scenario', 'subject_id'])
+    _backfill_first_after_sales()
+
+
+def _backfill_scenarios() -> None:
+    bind = op.get_bind()
+    bind.execute(sa.text("UPDATE appeals SET scenario = kind WHERE kind NOT IN ('ARBITRATION', 'COMPENSATION')"))
+    seen: set[int] = set()
+    for appeal_id, subject_id in bind.execute(sa.text(
+            "SELECT id, subject_id FROM appeals WHERE kind IN ('ARBITRATION', 'COMPENSATION') ORDER BY id")).all():
+        scenario = 'RULING' if subject_id not in seen else None
+        seen.add(subject_id)
+        bind.execute(sa.text("UPDATE appeals SET scenario = COALESCE(:scenario, kind) WHERE id = :id"),
+                     {"scenario": scenario, "id": appeal_id})
+
+
+def _backfill_first_after_sales() -> None:
+    bind = op.get_bind()
+    bind.execute(sa.text(
+        "UPDATE orders SET first_claim_id = (SELECT min(c.id) FROM claims c WHERE c.order_id = orders.id "
+        "AND c.status <> 'WITHDRAWN')"))
+    bind.execute(sa.text(
+        "UPDATE claims SET counts_toward_return_rate = "
+        f"(status <> 'WITHDRAWN' AND reason IN {PRODUCT_REASONS} "
+        "AND id = (SELECT o.first_claim_id FROM orders o WHERE o.id = claims.order_id) "
+        "AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.kind = 'RETURN_RATE' AND a.subject_type = 'claim' "
+        "AND a.subject_id = claims.id AND a.status = 'APPROVED'))"))
+    bind.execute(sa.text(
+        "UPDATE shop_scores SET counted_claims = (SELECT count(*) FROM claims c WHERE c.shop_id = "
+        "shop_scores.shop_id AND c.counts_toward_return_rate)"))
+
+
+def downgrade() -> None:
+    op.drop_table('violations')
+    with op.batch_alter_table('claims', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
+        for column in ('proposal_accepted_at', 'proposed_by', 'proposed_at', 'proposal_note', 'proposal_amount_fen',
+                       'payout_paid_at', 'payout_status', 'payout_compensation_fen', 'payout_refund_fen',
+                       'performed_late'):
+            batch.drop_column(column)
+    with op.batch_alter_table('appeals') as batch:
+        batch.drop_constraint('uq_appeals_scenario', type_='unique')
+        batch.create_unique_constraint('uq_appeals_subject', ['kind', 'subject_type', 'subject_id'])
+        batch.drop_column('scenario')
+    with op.batch_alter_table('orders', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
+        batch.drop_column('first_claim_id')
