@@ -49,6 +49,8 @@ from schema.shops.lists import ShopListQueries
 from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
 from schema.viewer import CoreQueries
+from schema.violations.operations import ViolationMutations, ViolationQueries
+from schema.violations.types import Violation
 from schema.webhooks.operations import WebhookMutations, WebhookQueries
 from schema.webhooks.types import WebhookEndpoint
 
@@ -56,7 +58,7 @@ Query = merge_types(
     "Query",
     (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries,
      EventQueries, WebhookQueries, OrderListQueries, ReviewListQueries, ProductListQueries, ShopListQueries,
-     CouponTemplateListQueries, ReportQueries),
+     CouponTemplateListQueries, ReportQueries, ViolationQueries),
 )
 Mutation = merge_types(
     "Mutation",
@@ -71,6 +73,7 @@ Mutation = merge_types(
         AnnotationMutations,
         EventMutations,
         WebhookMutations,
+        ViolationMutations,
     ),
 )
 
@@ -93,7 +96,7 @@ schema = ApiSchema(
     mutation=Mutation,
     subscription=Subscription,
     types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate,
-           Event, WebhookEndpoint],
+           Event, WebhookEndpoint, Violation],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     execution_context_class=ExecutionContext,
     extensions=[

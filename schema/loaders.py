@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from domain.reviews.model import Review
     from domain.shops.model import LedgerEntry, Shop, ShopAccount
     from domain.uploads.model import Upload
+    from domain.violations.model import Violation, ViolationKind
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -112,6 +113,9 @@ class Loaders:
     appeal_id_by_evidence: Loader[int, int] = Loader(lambda u, ids: u.appeals.appeal_ids_of_evidence(ids))
     appeal_restriction_by_shop: Loader[int, AppealRestriction] = Loader(lambda u, ids: u.appeals.restrictions(ids))
     score_facts_by_shop: Loader[int, ShopScoreFacts] = Loader(lambda u, ids: u.scores.facts(ids))
+    violation_by_id: Loader[int, Violation] = Loader(lambda u, ids: u.violations.get_many(ids))
+    violation_counts_by_shop: Loader[int, dict[ViolationKind, int]] = Loader(
+        lambda u, ids: u.violations.in_force_counts(ids))
     coupon_by_id: Loader[int, Coupon] = Loader(lambda u, ids: u.coupons.get_many(ids))
     coupon_template_by_id: Loader[int, CouponTemplate] = Loader(lambda u, ids: u.coupons.templates(ids))
     after_sale_remarks_by_claim: Loader[int, list[Remark]] = Loader(

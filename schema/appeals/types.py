@@ -26,7 +26,9 @@ ReviewAppealOutcome = model.ReviewAppealOutcome
 strawberry.enum(model.ReviewAppealOutcome, name="ReviewAppealOutcome")
 AppealRestrictionMode = model.RestrictionMode
 strawberry.enum(model.RestrictionMode, name="AppealRestrictionMode")
-AppealSubject = Annotated[Review | Claim, strawberry.union("AppealSubject")]
+from schema.violations.types import Violation, load_violation  # noqa: E402
+
+AppealSubject = Annotated[Review | Claim | Violation, strawberry.union("AppealSubject")]
 
 
 @strawberry.type
@@ -57,6 +59,8 @@ class Appeal(Node):
     async def subject(self, info: Info) -> AppealSubject:
         if self.appeal.kind is model.AppealKind.REVIEW:
             return present(await load_review(info, self.appeal.subject_id), "the appealed review")
+        if self.appeal.kind is model.AppealKind.VIOLATION:
+            return present(await load_violation(info, self.appeal.subject_id), "the appealed violation")
         return present(await load_claim(info, self.appeal.subject_id), "the appealed claim")
 
     @strawberry.field

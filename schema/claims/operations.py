@@ -191,6 +191,27 @@ class ClaimQueries:
                                   lambda: ctx.loaders.read(lambda uow: uow.claims.count(query)))
 
 
+@strawberry.input
+class ProposeCompensationInput:
+    claim_id: strawberry.ID
+    amount: Decimal = strawberry.field(description="At least the order's standard penalty (C6).")
+    note: str | None = None
+
+    def to_request(self) -> services.ProposeCompensation:
+        return services.ProposeCompensation(decode_id(self.claim_id, "Claim"),
+                                            DomainMoney.of(self.amount, ("input", "amount")), self.note)
+
+
+@strawberry.input
+class AcceptCompensationInput:
+    claim_id: strawberry.ID
+
+
+@strawberry.input
+class RecordPayoutInput:
+    claim_id: strawberry.ID
+
+
 @strawberry.type
 class ClaimMutations:
     @strawberry.mutation(description="BUYER")
@@ -241,6 +262,24 @@ class ClaimMutations:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.rule_claim(
             ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.claim_policy), _claim)
+
+    @strawberry.mutation(description="C5: MERCHANT of the claim's shop, once the guarantee claim has failed.")
+    async def propose_compensation(self, info: Info, input: ProposeCompensationInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.propose_compensation(
+            ctx.uow(), ctx.actor, ctx.clock, input.to_request()), _claim)
+
+    @strawberry.mutation(description="C5: the claim's BUYER.")
+    async def accept_compensation(self, info: Info, input: AcceptCompensationInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.accept_compensation(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), ctx.claim_policy), _claim)
+
+    @strawberry.mutation(description="C5: SERVICE (the payment service) confirms the payout, once.")
+    async def record_payout(self, info: Info, input: RecordPayoutInput) -> ClaimPayload:
+        ctx = info.context
+        return await attempt(ClaimPayload, lambda: services.record_payout(
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id)), _claim)
 
     @strawberry.mutation(description="MERCHANT of the claim's shop, while ESCALATED (C9).")
     async def respond_to_escalation(self, info: Info, input: RespondToEscalationInput) -> ClaimPayload:

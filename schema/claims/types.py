@@ -154,6 +154,38 @@ class ClaimEvent:
 _CLAIM_EVENT_NAMES = {kind: kind.value.removeprefix("CLAIM_") for kind in EventType}
 
 
+PayoutStatus = model.PayoutStatus
+strawberry.enum(model.PayoutStatus, name="PayoutStatus")
+
+
+@strawberry.type(description="C5: what a claim pays the buyer (賠付給消費者).")
+class Payout:
+    refund: Money
+    compensation: Money = strawberry.field(description="The order's standard penalty for late performance or a "
+                                                       "BUYER_WINS ruling, or the agreed amount.")
+    total: Money
+    status: PayoutStatus = strawberry.field(description="PENDING until the payment service confirms it.")
+    paid_at: datetime | None
+
+    @staticmethod
+    def of(payout: model.Payout) -> Payout:
+        return Payout(refund=Money.of(payout.refund), compensation=Money.of(payout.compensation),
+                      total=Money.of(payout.total), status=payout.status, paid_at=payout.paid_at)
+
+
+@strawberry.type(description="C5: the merchant's offer to settle a failed guarantee claim (雙方另有約定).")
+class CompensationProposal:
+    amount: Money
+    note: str | None
+    proposed_at: datetime
+    accepted_at: datetime | None
+
+    @staticmethod
+    def of(proposal: model.CompensationProposal) -> CompensationProposal:
+        return CompensationProposal(amount=Money.of(proposal.amount), note=proposal.note,
+                                    proposed_at=proposal.proposed_at, accepted_at=proposal.accepted_at)
+
+
 @strawberry.type
 class Claim(Node):
     id: strawberry.ID
@@ -173,6 +205,12 @@ class Claim(Node):
     ruling: Ruling | None
     merchant_statement: str | None = strawberry.field(
         description="C9: the shop's statement for the platform; null until it responds.")
+    performed_late: bool = strawberry.field(
+        description="C5: accepted after merchantResponseDueAt (未按時履行): the buyer is owed compensation too.")
+    payout: Payout | None = strawberry.field(description="C5: null until the claim pays the buyer.")
+    compensation_proposal: CompensationProposal | None = strawberry.field(
+        description="C5: the standing proposal, if any (or the accepted one); an offer not accepted lapses when the "
+                    "claim is decided another way.")
     claim: strawberry.Private[model.Claim]
 
     @strawberry.field(description="C6: what a BUYER_WINS ruling of this claim would charge as penalty now: 30 % of the "
@@ -246,6 +284,9 @@ class Claim(Node):
             counts_toward_return_rate=claim.counts_toward_return_rate,
             evidence=[Evidence.of(item, claim.shop_id) for item in claim.evidence],
             ruling=Ruling.of(claim.ruling) if claim.ruling else None,
+            performed_late=claim.performed_late,
+            payout=Payout.of(claim.payout) if claim.payout else None,
+            compensation_proposal=CompensationProposal.of(claim.proposal) if claim.proposal else None,
             claim=claim,
         )
 

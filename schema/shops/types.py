@@ -18,6 +18,7 @@ from schema.context import Info
 if TYPE_CHECKING:
     from schema.appeals.types import AppealRestriction, ExperienceScore
     from schema.claims.types import Claim
+    from schema.violations.types import ViolationCount
 
 # Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
 Role = DomainRole
@@ -96,6 +97,14 @@ class Shop(Node):
             return None
         account = await info.context.loaders.account_by_shop.load(self.pk)
         return ShopAccount.of(account) if account else None
+
+    @strawberry.field(description="V2: in-force violations by kind (public: every viewer sees the counts).")
+    async def violations(
+        self, info: Info
+    ) -> list[Annotated[ViolationCount, strawberry.lazy("schema.violations.types")]]:
+        from schema.violations.types import counts_of
+
+        return counts_of(await info.context.loaders.violation_counts_by_shop.load(self.pk))
 
     @strawberry.field
     async def experience_score(self, info: Info) -> Annotated[ExperienceScore, strawberry.lazy("schema.appeals.types")]:
