@@ -38,6 +38,8 @@ contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql an
 	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/rules-2.graphql
 	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/events.graphql
 	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/find.graphql
+	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/find.graphql \
+		../shared/contract.d/rules-3.graphql
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run

@@ -101,11 +101,14 @@ class Starred:
 
 async def star_customer(uow: UnitOfWork, actor: Actor, clock: Clock, customer: str, color: StarColor) -> Starred:
     """N3: starring again changes only the colour; the 101st star evicts the earliest, atomically: every new star of
-    an agent goes through a conditional update of the agent's counter row, so concurrent stars queue or retry."""
+    an agent goes through a conditional update of the agent's counter row, so concurrent stars queue or retry.
+    N4: starring makes the customer a contact of the agent if they were not one, so unstarring never loses them."""
     actor.require(Role.AGENT)
     customer, now = checked_customer(customer), clock.now()
 
     async def work(uow: UnitOfWork) -> Starred:
+        if customer not in await uow.annotations.contact_times(actor.user_id, [customer]):
+            await uow.annotations.record_contact(actor.user_id, customer, now, actor.user_id)
         existing = (await uow.annotations.star_of(actor.user_id, [customer])).get(customer)
         if existing is not None:
             existing.color = color

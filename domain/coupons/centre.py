@@ -25,6 +25,7 @@ class CentreRequest:
     shop_given: bool = False
     product_id: int | None = None
     product_given: bool = False
+    live_room_streamer_id: str | None = None  # F3: a live room's (streamer) coupons
 
 
 def _sql_part(actor: Actor, request: CentreRequest, now: datetime) -> TemplateQuery:
@@ -70,6 +71,11 @@ async def _rules(uow: UnitOfWork, actor: Actor, request: CentreRequest,
         if request.product_given and product is None or request.shop_given and request.shop_id is None:
             return []  # a product or shop that does not exist: nothing can apply to it
         kept = [t for t in batch if product is None or t.in_scope(product.shop_id, product.id or 0)]
+        if request.live_room_streamer_id is not None:  # F3: a live room shows its streamer's coupons, usable now
+            kept = [t for t in kept if t.issuer_kind is IssuerKind.STREAMER
+                    and t.issuer_id == request.live_room_streamer_id and _on_offer(t, now)]
+        elif product is not None:  # F3/W2: a product page never shows streamer coupons, nor expired or sold-out ones
+            kept = [t for t in kept if t.issuer_kind is not IssuerKind.STREAMER and _on_offer(t, now)]
         if request.shop_id is not None:
             kept = [t for t in kept if await _may_apply_in_shop(uow, t, request.shop_id)]
         if request.claimable is not None and actor.role is Role.BUYER:
@@ -80,9 +86,15 @@ async def _rules(uow: UnitOfWork, actor: Actor, request: CentreRequest,
     return admits
 
 
+def _on_offer(template: CouponTemplate, now: datetime) -> bool:
+    """F3: in stock and valid now (its window started and not ended)."""
+    return template.claimed_count < template.total_stock and template.valid_now(now)
+
+
 def _claimable(template: CouponTemplate, owned: int, new_user: bool, now: datetime) -> bool:
-    """F3: in stock, and nothing of what ``claimCoupon`` checks (W3, W8) would refuse it."""
-    return template.claimed_count < template.total_stock and template.claim_refusal(now, owned, new_user) is None
+    """F3: in stock, valid now (started, not ended), and nothing of what ``claimCoupon`` checks (W3, W8) would
+    refuse it."""
+    return _on_offer(template, now) and template.claim_refusal(now, owned, new_user) is None
 
 
 async def _may_apply_in_shop(uow: UnitOfWork, template: CouponTemplate, shop_id: int) -> bool:

@@ -62,6 +62,11 @@ class CouponTemplate:
             raise ValueError("a template has a fixed window or a number of days (checked when it is created)")
         return self.valid_from, self.valid_until
 
+    def valid_now(self, now: datetime) -> bool:
+        """F3: a fixed window has started and not ended (a template valid N days from claiming always is)."""
+        return (self.valid_from is None or self.valid_from <= now) and (self.valid_until is None
+                                                                         or now <= self.valid_until)
+
     def claim_refusal(self, now: datetime, owned: int, new_user: bool) -> DomainError | None:
         """W3, W8: why a buyer who holds ``owned`` of these (and has, or has not, ordered before) may not claim one
         now — the window, the new-user rule, the per-user limit, in that order — or None. Stock is the database's to

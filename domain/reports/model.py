@@ -41,6 +41,8 @@ class GovernanceReport:
     coupons_used: int
     coupon_discount: Money
     days: list[Day]
+    orders_counted: int = 0  # F4/A5: orders delivered in the period whose first after-sale counts
+    violations_recorded: dict[str, int] = field(default_factory=dict)  # F4: recorded in the period, by kind
 
     @staticmethod
     def rate(part: int, whole: int) -> float:
@@ -49,7 +51,14 @@ class GovernanceReport:
 
     @property
     def claim_rate(self) -> float:
-        return self.rate(self.claims_submitted, self.orders_delivered)
+        """F4: claims not withdrawn ÷ orders delivered."""
+        withdrawn = self.claims_by_status.get("WITHDRAWN", 0)
+        return self.rate(self.claims_submitted - withdrawn, self.orders_delivered)
+
+    @property
+    def return_rate(self) -> float:
+        """F4/A5: the period's product-return rate by the experience score's definition (never above 1)."""
+        return self.rate(self.orders_counted, self.orders_delivered)
 
     @property
     def escalation_rate(self) -> float:

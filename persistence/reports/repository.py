@@ -25,6 +25,7 @@ from persistence.coupons.tables import CouponRow, OrderCouponRow
 from persistence.orders.tables import OrderRow
 from persistence.shared.tables import table
 from persistence.shops.tables import LedgerEntryRow
+from persistence.violations.tables import ViolationRow
 
 ORDERS, CLAIMS, LEDGER, APPEALS = table(OrderRow), table(ClaimRow), table(LedgerEntryRow), table(AppealRow)
 # a reversal counts against what it reverses: refunds and penalties are net of reversals in the period they happened
@@ -32,6 +33,7 @@ REVERSED = LEDGER.alias("reversed")
 SHANGHAI_ORIGIN = literal(datetime(2000, 1, 1, tzinfo=SHANGHAI))
 PAID_KINDS = (LedgerEntryKind.CLAIM_REFUND.value, LedgerEntryKind.CLAIM_PENALTY.value)
 COUPONS, ORDER_COUPONS = table(CouponRow), table(OrderCouponRow)
+VIOLATIONS = table(ViolationRow)
 
 
 class SqlReportRepository:
@@ -81,10 +83,12 @@ class SqlReportRepository:
                                COUPONS.c.used_at >= start, COUPONS.c.used_at < end, *of_shop(ORDERS.c.shop_id))
                         .subquery())
         # the remaining counts in one round trip: each a scalar subquery over its own index
-        delivered, appeals_filed, approved, overdue, used, discount = (await self.session.execute(select(
-            select(func.count()).select_from(ORDERS).where(
-                ORDERS.c.signed_at >= start, ORDERS.c.signed_at < end, *of_shop(ORDERS.c.shop_id))
-            .scalar_subquery(),
+        delivered_in_period = [ORDERS.c.signed_at >= start, ORDERS.c.signed_at < end, *of_shop(ORDERS.c.shop_id)]
+        first_claims = CLAIMS.alias("first_claims")
+        delivered, counted, appeals_filed, approved, overdue, used, discount = (await self.session.execute(select(
+            select(func.count()).select_from(ORDERS).where(*delivered_in_period).scalar_subquery(),
+            select(func.count()).select_from(ORDERS.join(first_claims, first_claims.c.id == ORDERS.c.first_claim_id))
+            .where(*delivered_in_period, first_claims.c.counts_toward_return_rate.is_(True)).scalar_subquery(),
             select(func.count()).select_from(APPEALS).where(*filed).scalar_subquery(),
             select(func.count()).select_from(APPEALS).where(*filed, APPEALS.c.status == AppealStatus.APPROVED.value)
             .scalar_subquery(),
@@ -100,7 +104,15 @@ class SqlReportRepository:
             penalties_paid=Money(sum(d.penalties_paid.fen for d in days)),
             appeals_filed=appeals_filed, appeals_approved=approved, appeals_overdue=overdue,
             coupons_used=used, coupon_discount=Money(int(discount)),
-            days=days)
+            days=days, orders_counted=counted, violations_recorded=await self._violations(start, end, shop_id))
+
+    async def _violations(self, start: datetime, end: datetime, shop_id: int | None) -> dict[str, int]:
+        """F4: violations recorded in the period, by kind (ix_violations_shop_recorded / ix_violations_recorded)."""
+        query = select(VIOLATIONS.c.kind, func.count()).where(VIOLATIONS.c.recorded_at >= start,
+                                                              VIOLATIONS.c.recorded_at < end)
+        if shop_id is not None:
+            query = query.where(VIOLATIONS.c.shop_id == shop_id)
+        return dict((await self.session.execute(query.group_by(VIOLATIONS.c.kind))).all())
 
     async def _median_response_hours(self, submitted: list[ColumnElement[bool]]) -> float | None:
         """From submission to the merchant's first answer (accepted or rejected), over the claims that got one."""

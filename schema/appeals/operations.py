@@ -36,7 +36,7 @@ class FileAppealInput:
     evidence: list[EvidenceInput]
 
     def to_request(self) -> services.FileAppeal:
-        subject_type = "Review" if self.kind is AppealKind.REVIEW else "Claim"
+        subject_type = {AppealKind.REVIEW: "Review", AppealKind.VIOLATION: "Violation"}.get(self.kind, "Claim")
         return services.FileAppeal(self.kind, decode_id(self.subject_id, subject_type), self.statement,
                                    [e.to_request() for e in self.evidence], self.ground)
 

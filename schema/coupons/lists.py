@@ -18,7 +18,12 @@ class CouponTemplateFilter:
         default=None, description="F3 BUYER: only templates this buyer may claim now (in stock, under the per-user "
                                   "limit, valid, new-user fits).")
     shop_id: strawberry.ID | None = None
-    product_id: strawberry.ID | None = None
+    product_id: strawberry.ID | None = strawberry.field(
+        default=None, description="F3: what a product page shows: merchant and platform coupons in scope, valid now "
+                                  "and in stock; never streamer coupons (see liveRoomStreamerId).")
+    live_room_streamer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="F3: a live room's coupons (streamer coupons apply only there): the streamer's, "
+                                  "valid now and in stock.")
 
 
 @strawberry.type
@@ -32,7 +37,8 @@ class CouponTemplateListQueries:
             frozenset(wanted.issuer_kind) if wanted.issuer_kind else None, wanted.claimable,
             decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None, wanted.shop_id is not None,
             decode_id(wanted.product_id, "Product") if wanted.product_id is not None else None,
-            wanted.product_id is not None)
+            wanted.product_id is not None,
+            str(wanted.live_room_streamer_id) if wanted.live_room_streamer_id is not None else None)
         actor, now = ctx.actor, ctx.clock.now()
         return await newest_first(
             ctx.loaders.read, first, after,

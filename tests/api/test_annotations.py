@@ -217,7 +217,8 @@ async def test_n5_starred_first_then_by_last_contact(api, world):
     await api.gql(STAR, {"c": "starred-only", "color": "PURPLE"}, token=shop.agent)
     recent = (await api.gql(RECENT, {}, token=shop.agent)).data["recentContacts"]
     assert [e["node"]["customerId"] for e in recent["edges"]] == ["starred-only", "z", "x", "w", "y"]
-    assert recent["edges"][0]["node"]["lastContactAt"] is None
+    # N4 (round 3): starring made the never-contacted customer a contact, at the moment of the star
+    assert recent["edges"][0]["node"]["lastContactAt"] == api.now.isoformat().replace("+00:00", "Z")
     seen, after = [], None
     while True:
         page = (await api.gql(RECENT, {"first": 2, "after": after}, token=shop.agent)).data["recentContacts"]

@@ -34,6 +34,11 @@ APPENDS: dict[str, list[str]] = {  # what a successful call appends, in order, i
     "escalateClaim": ["CLAIM_ESCALATED"],
     "withdrawClaim": ["CLAIM_WITHDRAWN"],
     "respondToEscalation": ["CLAIM_MERCHANT_RESPONDED"],
+    "proposeCompensation": ["CLAIM_COMPENSATION_PROPOSED"],
+    "acceptCompensation": ["LEDGER_ENTRY_CREATED", "LEDGER_ENTRY_CREATED", "CLAIM_COMPENSATION_ACCEPTED"],
+    "recordPayout": ["CLAIM_PAYOUT_RECORDED"],
+    "recordViolation": ["VIOLATION_RECORDED"],
+    "withdrawViolation": ["VIOLATION_WITHDRAWN"],
     "invalidateEvidence": ["CLAIM_EVIDENCE_INVALIDATED"],
     "ruleClaim": ["LEDGER_ENTRY_CREATED", "LEDGER_ENTRY_CREATED", "CLAIM_RULED"],
     "fileAppeal": ["APPEAL_FILED"],
@@ -165,6 +170,30 @@ async def test_each_change_appends_its_events_and_a_refusal_none(api, world, cla
     await log.types()
     await api.gql(CLEAR, token=shop.agent)
     assert await log.types() == APPENDS["clearStars"]
+    await _rules_iii_changes(api, world, claims, shop, log)
+
+
+async def _rules_iii_changes(api, world, claims, shop, log) -> None:
+    """C5's agreement and payout, V's record and withdrawal: each appends its events."""
+    from tests.api.test_rules_iii_money import ACCEPT_OFFER, PAYOUT, PROPOSE, RECORD, WITHDRAW
+
+    async def call(query, token, **input_):
+        reply = await api.gql(query, {"input": input_}, token=token)
+        assert not reply.errors, reply.errors
+        return next(iter(reply.data.values()))
+
+    agreed = await claims.escalated(shop, quantity="1")
+    await log.types()
+    await call(PROPOSE, shop.merchant, claimId=agreed["id"], amount="100.00")
+    assert await log.types() == APPENDS["proposeCompensation"]
+    await call(ACCEPT_OFFER, world.buyer, claimId=agreed["id"])
+    assert await log.types() == APPENDS["acceptCompensation"]
+    await call(PAYOUT, world.service, claimId=agreed["id"])
+    assert await log.types() == APPENDS["recordPayout"]
+    made = await call(RECORD, world.platform, shopId=shop.id, kind="EVIDENCE_ANOMALY", reason="forged")
+    assert await log.types() == APPENDS["recordViolation"]
+    await call(WITHDRAW, world.platform, violationId=made["violation"]["id"], reason="mistake")
+    assert await log.types() == APPENDS["withdrawViolation"]
 
 
 async def test_an_event_carries_its_facts(api, world, claims):

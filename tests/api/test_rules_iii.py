@@ -203,3 +203,17 @@ async def test_a5_claims_racing_on_one_order_count_it_once(api, world, claims):
     assert all(r["userErrors"] == [] for r in results)
     assert sorted(r["claim"]["countsTowardReturnRate"] for r in results) == [False, False, False, True]
     assert (await _score(api, world, shop))["countedOrders"] == 1
+
+
+# ---------------------------------------------------------------- N4 starring makes a contact
+
+
+async def test_n4_an_unstarred_customer_stays_a_contact(api, world):
+    from tests.api.annotations_ops import RECENT, STAR, UNSTAR
+
+    shop = await world.shop()
+    assert not (await api.gql(STAR, {"c": "buyer-7"}, token=shop.agent)).errors
+    assert not (await api.gql(UNSTAR, {"c": "buyer-7"}, token=shop.agent)).errors
+    reply = await api.gql(RECENT, {"first": 10}, token=shop.agent)
+    assert not reply.errors, reply.errors
+    assert "buyer-7" in str(reply.data["recentContacts"])

@@ -15,6 +15,7 @@ Works on a database holding earlier data; the new columns are filled from the ro
 - ``shop_scores.counted_claims``: recounted from those flags, so no shop's return rate is above 1.
 - ``claims``: C5's late performance, payout and agreement columns (nullable or false: no claim had them);
   a ``violations`` table (V1), empty: no violation was recorded before.
+- ``agent_contacts`` (N4): a starred customer who was never a contact becomes one, at the time of the star.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -74,6 +75,10 @@ def upgrade() -> None:
         batch.drop_constraint('uq_appeals_subject', type_='unique')
         batch.create_unique_constraint('uq_appeals_scenario', ['scenario', 'subject_id'])
     _backfill_first_after_sales()
+    op.get_bind().execute(sa.text(  # N4: every starred customer is a contact of the agent
+        "INSERT INTO agent_contacts (agent_id, customer_id, last_contact_at, recorded_by) "
+        "SELECT s.agent_id, s.customer_id, s.starred_at, s.agent_id FROM agent_stars s WHERE NOT EXISTS "
+        "(SELECT 1 FROM agent_contacts c WHERE c.agent_id = s.agent_id AND c.customer_id = s.customer_id)"))
 
 
 def _backfill_scenarios() -> None:
