@@ -161,6 +161,9 @@ async def test_the_screens_queries_run_by_id_for_their_roles(api, world, claims,
         "ShopDirectory": (platform, {}),
         "CouponCentre": (buyer, {"productId": shop.products["cherries"]["id"]}),
         "GovernanceReport": (merchant, {"from": "2026-11-01T00:00:00Z", "to": "2026-11-08T00:00:00Z"}),
+        "ClaimSettlement": (buyer, {"id": claim["id"]}),
+        "ShopViolations": (merchant, {}),
+        "ShopStanding": (buyer, {"id": shop.id}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)
