@@ -42,12 +42,20 @@ FILLED_AT_0016 = [
     "(2, 'ARBITRATION', 1, 'claim', 1, 's', :t, :t2, false, 'm', 'REJECTED', '', false, 1), "
     "(3, 'COMPENSATION', 1, 'claim', 1, 's', :t1, :t2, false, 'm', 'PENDING', '', false, 0)",
     "UPDATE shop_scores SET counted_claims = 6, delivered_orders = 5 WHERE shop_id = 1",
+    # evidence and a star refer to rows the migration changes (SQLite cannot recreate a table others refer to)
+    "INSERT INTO uploads (id, owner_id, owner_role, sha256, content_type, size, created_at) VALUES "
+    "('upl_1', 'merchant-1', 'MERCHANT', :sha, 'image/jpeg', 10, :t)",
+    "INSERT INTO appeal_evidence (appeal_id, upload_id, kind, sha256, uploaded_at, added_by) VALUES "
+    "(2, 'upl_1', 'OTHER', :sha, :t, 'm')",
+    "INSERT INTO claim_evidence (claim_id, upload_id, kind, sha256, uploaded_at, added_by, invalidated) VALUES "
+    "(1, 'upl_1', 'OTHER', :sha, :t, 'm', false)",
+    "INSERT INTO agent_stars (agent_id, customer_id, color, starred_at) VALUES ('agent-1', 'buyer-1', 'RED', :t)",
 ]
 
 
 def test_0017_counts_each_orders_first_after_sale_once(scratch_url):
     engine = at_revision_with_a_shop(scratch_url, "0016", T0)
-    times = {"t": T0, "t1": T0 + timedelta(hours=1), "t2": T0 + timedelta(hours=2)}
+    times = {"t": T0, "t1": T0 + timedelta(hours=1), "t2": T0 + timedelta(hours=2), "sha": "0" * 64}
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO shop_scores (shop_id, rating_sum, counted_reviews, counted_claims, "
                           "delivered_orders) VALUES (1, 0, 0, 0, 0)"))
@@ -60,6 +68,7 @@ def test_0017_counts_each_orders_first_after_sale_once(scratch_url):
             "SELECT id FROM claims WHERE counts_toward_return_rate ORDER BY id")).all()]
         score = conn.execute(text("SELECT counted_claims, delivered_orders FROM shop_scores")).one()
         scenarios = [tuple(r) for r in conn.execute(text("SELECT id, scenario FROM appeals ORDER BY id")).all()]
+        contacts = [tuple(r) for r in conn.execute(text("SELECT agent_id, customer_id FROM agent_contacts")).all()]
         duplicate = None
         try:
             with conn.begin_nested():
@@ -76,3 +85,4 @@ def test_0017_counts_each_orders_first_after_sale_once(scratch_url):
     assert tuple(score) == (2, 5)  # the rate was 6 / 5 = 1.2; it is 2 / 5 now
     assert scenarios == [(1, "RETURN_RATE"), (2, "RULING"), (3, "COMPENSATION")]
     assert duplicate == "IntegrityError"
+    assert contacts == [("agent-1", "buyer-1")]  # N4: a starred customer is a contact

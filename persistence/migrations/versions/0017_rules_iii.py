@@ -17,6 +17,8 @@ Works on a database holding earlier data; the new columns are filled from the ro
   a ``violations`` table (V1), empty: no violation was recorded before.
 - ``agent_contacts`` (N4): a starred customer who was never a contact becomes one, at the time of the star.
 """
+import logging
+
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
@@ -31,24 +33,26 @@ depends_on = None
 PRODUCT_REASONS = "('ROTTEN_OR_SPOILED', 'DAMAGED', 'QUALITY_ISSUE', 'NOT_AS_DESCRIBED')"
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == 'sqlite'
+
+
 def upgrade() -> None:
-    with op.batch_alter_table('appeals') as batch:
-        batch.add_column(sa.Column('scenario', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
-        batch.alter_column('subject_type', type_=sqlmodel.sql.sqltypes.AutoString(length=16),
-                           existing_type=sqlmodel.sql.sqltypes.AutoString(length=8), existing_nullable=False)
-    with op.batch_alter_table('orders') as batch:
-        batch.add_column(sa.Column('first_claim_id', sa.BigInteger(), nullable=True))
-    with op.batch_alter_table('claims') as batch:
-        batch.add_column(sa.Column('performed_late', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column('payout_refund_fen', sa.BigInteger(), nullable=True))
-        batch.add_column(sa.Column('payout_compensation_fen', sa.BigInteger(), nullable=True))
-        batch.add_column(sa.Column('payout_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
-        batch.add_column(sa.Column('payout_paid_at', UTCDateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column('proposal_amount_fen', sa.BigInteger(), nullable=True))
-        batch.add_column(sa.Column('proposal_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True))
-        batch.add_column(sa.Column('proposed_at', UTCDateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column('proposed_by', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True))
-        batch.add_column(sa.Column('proposal_accepted_at', UTCDateTime(timezone=True), nullable=True))
+    op.add_column('appeals', sa.Column('scenario', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+    if not _sqlite():  # SQLite does not enforce a VARCHAR's length, and recreating appeals would break its FKs
+        op.alter_column('appeals', 'subject_type', type_=sqlmodel.sql.sqltypes.AutoString(length=16),
+                        existing_type=sqlmodel.sql.sqltypes.AutoString(length=8), existing_nullable=False)
+    op.add_column('orders', sa.Column('first_claim_id', sa.BigInteger(), nullable=True))
+    op.add_column('claims', sa.Column('performed_late', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('claims', sa.Column('payout_refund_fen', sa.BigInteger(), nullable=True))
+    op.add_column('claims', sa.Column('payout_compensation_fen', sa.BigInteger(), nullable=True))
+    op.add_column('claims', sa.Column('payout_status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True))
+    op.add_column('claims', sa.Column('payout_paid_at', UTCDateTime(timezone=True), nullable=True))
+    op.add_column('claims', sa.Column('proposal_amount_fen', sa.BigInteger(), nullable=True))
+    op.add_column('claims', sa.Column('proposal_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True))
+    op.add_column('claims', sa.Column('proposed_at', UTCDateTime(timezone=True), nullable=True))
+    op.add_column('claims', sa.Column('proposed_by', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True))
+    op.add_column('claims', sa.Column('proposal_accepted_at', UTCDateTime(timezone=True), nullable=True))
     op.create_table(
         'violations',
         sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), primary_key=True, autoincrement=True),
@@ -70,10 +74,16 @@ def upgrade() -> None:
     op.create_index('ix_violations_shop_recorded', 'violations', ['shop_id', 'recorded_at'])
     op.create_index('ix_violations_recorded', 'violations', ['recorded_at'])
     _backfill_scenarios()
-    with op.batch_alter_table('appeals') as batch:
-        batch.alter_column('scenario', existing_type=sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False)
-        batch.drop_constraint('uq_appeals_subject', type_='unique')
-        batch.create_unique_constraint('uq_appeals_scenario', ['scenario', 'subject_id'])
+    if _sqlite():
+        # In place: recreating appeals (to drop a constraint) fails on the foreign keys of appeal_evidence. The old
+        # constraint (kind, subject_type, subject_id) stays beside the new index, and never fires first: two appeals
+        # of one kind and subject always share a scenario and subject.
+        op.create_index('uq_appeals_scenario', 'appeals', ['scenario', 'subject_id'], unique=True)
+    else:
+        op.alter_column('appeals', 'scenario', existing_type=sqlmodel.sql.sqltypes.AutoString(length=16),
+                        nullable=False)
+        op.drop_constraint('uq_appeals_subject', 'appeals', type_='unique')
+        op.create_unique_constraint('uq_appeals_scenario', 'appeals', ['scenario', 'subject_id'])
     _backfill_first_after_sales()
     op.get_bind().execute(sa.text(  # N4: every starred customer is a contact of the agent
         "INSERT INTO agent_contacts (agent_id, customer_id, last_contact_at, recorded_by) "
@@ -104,9 +114,11 @@ def _backfill_first_after_sales() -> None:
         "AND id = (SELECT o.first_claim_id FROM orders o WHERE o.id = claims.order_id) "
         "AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.kind = 'RETURN_RATE' AND a.subject_type = 'claim' "
         "AND a.subject_id = claims.id AND a.status = 'APPROVED'))"))
-    bind.execute(sa.text(
-        "UPDATE shop_scores SET counted_claims = (SELECT count(*) FROM claims c WHERE c.shop_id = "
-        "shop_scores.shop_id AND c.counts_toward_return_rate)"))
+    recount = ("(SELECT count(*) FROM claims c WHERE c.shop_id = shop_scores.shop_id "
+               "AND c.counts_toward_return_rate)")
+    moved = bind.execute(sa.text(f"SELECT count(*) FROM shop_scores WHERE counted_claims <> {recount}")).scalar_one()
+    bind.execute(sa.text(f"UPDATE shop_scores SET counted_claims = {recount}"))
+    logging.getLogger("alembic.runtime.migration").info("0017: the return rate of %s shop(s) moved (A5)", moved)
 
 
 def downgrade() -> None:
@@ -116,9 +128,12 @@ def downgrade() -> None:
                        'payout_paid_at', 'payout_status', 'payout_compensation_fen', 'payout_refund_fen',
                        'performed_late'):
             batch.drop_column(column)
-    with op.batch_alter_table('appeals') as batch:
-        batch.drop_constraint('uq_appeals_scenario', type_='unique')
-        batch.create_unique_constraint('uq_appeals_subject', ['kind', 'subject_type', 'subject_id'])
+    if _sqlite():
+        op.drop_index('uq_appeals_scenario', table_name='appeals')
+    else:
+        op.drop_constraint('uq_appeals_scenario', 'appeals', type_='unique')
+        op.create_unique_constraint('uq_appeals_subject', 'appeals', ['kind', 'subject_type', 'subject_id'])
+    with op.batch_alter_table('appeals', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
         batch.drop_column('scenario')
     with op.batch_alter_table('orders', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
         batch.drop_column('first_claim_id')
