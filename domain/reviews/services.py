@@ -62,8 +62,8 @@ def can_view_review(actor: Actor, review: Review) -> bool:
 
 def reviews_scope(actor: Actor, shop_id: int | None, shop_given: bool, ratings: list[int] | None,
                   visibilities: list[ReviewVisibility] | None, appealable: bool | None, now: datetime) -> ReviewQuery:
-    """F1: the reviews of orders the viewer may read (``can_view_review``); ``appealable``: A3's window still open
-    and no REVIEW appeal filed on it yet (or, false, the others)."""
+    """F1: the reviews of orders the viewer may read (``can_view_review``); ``appealable``: a mid or bad review (A1,
+    1–3 stars), A3's window still open and no REVIEW appeal filed on it yet (or, false, the others)."""
     opened = earliest_open(AppealKind.REVIEW, now)
     wanted = ReviewQuery(shop_id=shop_id, ratings=frozenset(ratings) if ratings else None,
                          visibilities=frozenset(visibilities) if visibilities else None,

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.appeals.model import AppealKind
+from domain.appeals.rules import APPEALABLE_RATING
 from domain.reviews.model import Review, ReviewVisibility
 from domain.reviews.ports import ReviewQuery
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, stored
@@ -32,10 +33,11 @@ def _filtered(query: Any, q: ReviewQuery) -> Any:
     if q.visibilities:
         query = query.where(REVIEWS.c.visibility.in_(sorted(v.value for v in q.visibilities)))
     appealed = exists().where(APPEALS.c.kind == AppealKind.REVIEW.value, APPEALS.c.subject_id == REVIEWS.c.id)
+    mid_or_bad = REVIEWS.c.rating <= APPEALABLE_RATING  # A1: 4–5 stars are never appealable
     if q.appealable_since is not None:
-        query = query.where(REVIEWS.c.created_at >= q.appealable_since, ~appealed)
+        query = query.where(REVIEWS.c.created_at >= q.appealable_since, mid_or_bad, ~appealed)
     if q.not_appealable_since is not None:
-        query = query.where((REVIEWS.c.created_at < q.not_appealable_since) | appealed)
+        query = query.where((REVIEWS.c.created_at < q.not_appealable_since) | ~mid_or_bad | appealed)
     return query
 
 

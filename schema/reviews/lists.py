@@ -17,8 +17,9 @@ class ReviewFilter:
     ratings: list[int] | None = strawberry.field(default=None, description="Ratings to include, e.g. [1, 2, 3] for "
                                                                             "mid and bad reviews.")
     visibility: list[ReviewVisibility] | None = None
-    appealable: bool | None = strawberry.field(default=None, description="A3: the REVIEW appeal window is still "
-                                                                         "open and no appeal was filed on it.")
+    appealable: bool | None = strawberry.field(default=None, description="A1/A3: a mid or bad review (1–3 stars), "
+                                                                         "the REVIEW appeal window is still open and "
+                                                                         "no appeal was filed on it.")
 
 
 @strawberry.type

@@ -5,7 +5,7 @@ from datetime import datetime
 import strawberry
 
 from domain.appeals.model import AppealKind
-from domain.appeals.rules import deadline
+from domain.appeals.rules import deadline, review_appealable
 from domain.reviews import model
 from domain.reviews.services import can_view_review
 from schema.common.ids import encode_id
@@ -33,9 +33,15 @@ class Review(Node):
         return order_of(await info.context.loaders.order_by_id.load(self.review.order_id))
 
     @strawberry.field(description="A3: the last instant a REVIEW appeal may be filed (the end of the 30th natural day "
-                                  "after the review's creation, Asia/Shanghai).")
+                                  "after the review's creation, Asia/Shanghai). A1: only reviews of 1–3 stars can be "
+                                  "appealed at all (see appealable).")
     def appeal_deadline(self) -> datetime:
         return deadline(AppealKind.REVIEW, self.review.created_at)
+
+    @strawberry.field(description="A1: a mid or bad review (1–3 stars), the only kind a REVIEW appeal may be filed "
+                                  "against.")
+    def appealable(self) -> bool:
+        return review_appealable(self.review.rating)
 
     @staticmethod
     def of(review: model.Review) -> Review:

@@ -99,15 +99,18 @@ async def test_f1_reviews_products_and_shops(api, world, appeals, coupons):
     fruit = await world.shop("鲜果铺 Fresh", products={"CHERRY-01": ("88.00", True), "bowl-2": ("20.00", False),
                                                      "芒果": ("30.00", True)}, merchant="merchant-3")
     bad = await appeals.review(shop, rating=1)
+    mid = await appeals.review(shop, rating=3)
     good = await appeals.review(shop, rating=5)
-    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"ratings": [1, 2, 3]})) == [bad]
+    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"ratings": [1, 2, 3]})) == [mid, bad]
     assert (await listed(api, REVIEWS, "reviews", other.merchant))["totalCount"] == 0
-    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": True})) == [good, bad]
+    # A1: a 5-star review is never appealable
+    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": True})) == [mid, bad]
+    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": False})) == [good]
     await appeals.file(shop, "REVIEW", bad, ground="EXTORTION")
-    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": True})) == [good]
+    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": True})) == [mid]
     api.advance(days=31)
     assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": True})) == []
-    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": False})) == [good, bad]
+    assert ids(await listed(api, REVIEWS, "reviews", shop.merchant, f={"appealable": False})) == [good, mid, bad]
 
     def skus(connection):
         return sorted(edge["node"]["sku"] for edge in connection["edges"])

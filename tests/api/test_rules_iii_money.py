@@ -307,3 +307,17 @@ async def test_c5_an_agreement_racing_an_escalation_collects_at_most_once(api, w
     assert ruled["claim"]["payout"]["compensation"]["amount"] == "0.00"  # the agreement charged the order's penalty
     assert codes(escalation) in ([], ["INVALID_STATE"])  # escalated first, or found the claim already REFUNDED
     await assert_ledgers_reconcile(api)
+
+
+async def test_c5_a_refusal_reads_in_chinese_and_changes_nothing(api, world, claims):
+    shop = await world.shop()
+    claim = await claims.escalated(shop, quantity="1")
+    reply = await api.gql(PROPOSE, {"input": {"claimId": claim["id"], "amount": "1.00"}}, token=shop.merchant,
+                          headers={"Accept-Language": "zh-CN"})
+    error = reply.payload("proposeCompensation")["userErrors"][0]
+    assert error["code"] == "COMPENSATION_BELOW_MINIMUM"
+    assert error["message"].startswith("赔付金额不得低于该订单的标准赔付金额") and "100.00" in error["message"]
+    assert (await claims.read(claim["id"]))["status"] == "ESCALATED"
+    read = await api.gql("query($id: ID!) { claim(id: $id) { compensationProposal { amount { amount } } } }",
+                         {"id": claim["id"]}, token=shop.merchant)
+    assert read.data["claim"]["compensationProposal"] is None
