@@ -34,6 +34,8 @@ from domain.shared.money import Money
 from domain.shops.model import LedgerBucket
 from domain.shops.services import credit_account, register_shop
 from domain.uploads.services import store_upload
+from domain.violations import services as violations
+from domain.violations.model import ViolationKind
 from persistence.db import Database
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
@@ -165,6 +167,8 @@ class Demo:
         await claims.escalate_claim(self.uow(), OTHER_BUYER, clock, ruled)
         await claims.rule_claim(self.uow(), PLATFORM, clock, claims.RuleClaim(
             ruled, RulingOutcome.BUYER_WINS, note="物流照片显示外箱破损，支持买家"))
+        await violations.record_violation(self.uow(), PLATFORM, clock, violations.RecordViolation(
+            orchard, ViolationKind.SERVICE_PROMISE_BREACH, "包赔承诺未按时履行，由平台介入后赔付", ruled, True))
         withdrawn_order = await self.order(BUYER, orchard, [(bowl, "1")])
         withdrawn = await self.claim(BUYER, withdrawn_order, ClaimReason.OTHER)
         await claims.withdraw_claim(self.uow(), BUYER, clock, withdrawn)
@@ -175,7 +179,8 @@ class Demo:
         # reviews and appeals: one decided, one overdue, two pending (a review and the ruling)
         bad = []
         for order, rating, text in ((used, 1, "太差了，再也不买"), (rejected_order, 2, "一般"),
-                                    (escalated_order, 1, "有人让我写差评"), (withdrawn_order, 5, "很新鲜！")):
+                                    (escalated_order, 1, "有人让我写差评"), (withdrawn_order, 5, "很新鲜！"),
+                                    (ruled_order, 3, "还行，包装一般")):
             bad.append(await record_review(self.uow(), SERVICE, clock, order_id=order.id, rating=rating,
                                            content=text, created_at=None))
         evidence = await self.photos(merchant, (EvidenceKind.OTHER,))

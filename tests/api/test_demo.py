@@ -63,6 +63,8 @@ async def test_the_demo_fills_every_screen(api, settings, tmp_path):
         "OrderList": (buyer, {}), "AppealableReviews": (merchant, {"ratings": [1, 2, 3, 4, 5]}),
         "ProductSearch": (buyer, {"search": "车厘子"}), "ShopDirectory": (platform, {}),
         "CouponCentre": (new_buyer, {}), "GovernanceReport": (merchant, {"from": since, "to": now}),
+        "ClaimSettlement": (buyer, {"id": escalated["id"]}), "ShopViolations": (merchant, {}),
+        "ShopStanding": (buyer, {"id": shop}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)
