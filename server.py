@@ -47,7 +47,7 @@ from web.auth import Tokens
 from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
 from web.dev_tokens import dev_token_route
-from web.exports import export_routes
+from web.exports import ExportLimits, export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP, record_request_error
 from web.idempotency import Idempotency
@@ -240,7 +240,8 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
             *([graphiql_assets()] if settings.graphiql else []),
             *([metrics.metrics_route(settings.metrics_token, refresh_gauges)] if settings.metrics else []),
             *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy),
-            *export_routes(graphql.tokens, uow, graphql.clock),
+            *export_routes(graphql.tokens, uow, graphql.clock, ExportLimits(
+                settings.export_max_concurrent, settings.export_max_per_caller, settings.export_send_timeout_seconds)),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
         lifespan=lifespan,

@@ -153,6 +153,9 @@ class Settings:
     webhook_retry_delays: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000)
     webhook_timeout_seconds: float = 10.0
     webhook_poll_seconds: float = 1.0
+    export_max_concurrent: int = 8
+    export_max_per_caller: int = 2
+    export_send_timeout_seconds: float = 30.0
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
     max_token_hours: int = 24
     upload_quota_files: int = 60
@@ -249,6 +252,9 @@ class Settings:
             webhook_retry_delays=_delays("WEBHOOK_RETRY_DELAYS", (5, 300, 1800, 7200, 18000, 36000)),
             webhook_timeout_seconds=_seconds("WEBHOOK_TIMEOUT_SECONDS", 10.0),
             webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
+            export_max_concurrent=_positive_int("EXPORT_MAX_CONCURRENT", 8),
+            export_max_per_caller=_positive_int("EXPORT_MAX_PER_CALLER", 2),
+            export_send_timeout_seconds=_seconds("EXPORT_SEND_TIMEOUT_SECONDS", 30.0),
             max_token_hours=_positive_int("MAX_TOKEN_HOURS", 24),
             upload_quota_files=_positive_int("UPLOAD_QUOTA_FILES", 60),
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),

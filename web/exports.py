@@ -7,15 +7,20 @@ the API's global IDs — streamed from a server-side cursor in chunks, so memory
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Message, Receive, Scope, Send
 
 from domain.claims.model import ClaimReason, ClaimStatus
 from domain.claims.services import claims_scope
@@ -31,6 +36,7 @@ from web.asgi import file_problem
 from web.auth import Tokens
 from web.authentication import caller
 
+log = logging.getLogger("aftersales.exports")
 BOM = "\ufeff"
 CHUNK = 500  # rows per chunk sent
 LEDGER = ("id", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id")
@@ -70,10 +76,57 @@ def _csv(header: Iterable[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIter
     return chunks()
 
 
-def _file(name: str, body: AsyncIterator[bytes]) -> StreamingResponse:
-    return StreamingResponse(body, media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                      "Cache-Control": "no-store"})
+@dataclass
+class ExportLimits:
+    """Finding 1 of the penetration test: a download must never starve the API. At most ``per_process`` exports
+    stream at once in a process and ``per_caller`` per caller (others answer 429 before the first byte), and a
+    client that does not read for ``send_timeout`` seconds is cut off (EXPORT_MAX_CONCURRENT,
+    EXPORT_MAX_PER_CALLER, EXPORT_SEND_TIMEOUT_SECONDS). Rows are read in batches on connections returned before
+    anything is sent (``domain/reports/exports.py``), so a stalled client holds a slot here, never a connection."""
+
+    per_process: int = 8
+    per_caller: int = 2
+    send_timeout: float = 30.0
+    streaming: Counter[str] = field(default_factory=Counter)
+
+    def enter(self, caller_key: str) -> bool:
+        if sum(self.streaming.values()) >= self.per_process or self.streaming[caller_key] >= self.per_caller:
+            return False
+        self.streaming[caller_key] += 1
+        return True
+
+    def leave(self, caller_key: str) -> None:
+        self.streaming[caller_key] -= 1
+        if self.streaming[caller_key] <= 0:
+            del self.streaming[caller_key]
+
+
+class ExportResponse(StreamingResponse):
+    """A CSV download that gives its slot back however it ends, and stops writing to a client that has not read
+    for ``send_timeout`` seconds (the connection is then closed by the server)."""
+
+    def __init__(self, name: str, body: AsyncIterator[bytes], limits: ExportLimits, caller_key: str):
+        super().__init__(body, media_type="text/csv; charset=utf-8",
+                         headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                  "Cache-Control": "no-store"})
+        self.limits, self.caller_key = limits, caller_key
+
+    async def stream_response(self, send: Send) -> None:
+        async def timed(message: Message) -> None:
+            await asyncio.wait_for(send(message), self.limits.send_timeout)
+
+        try:
+            await super().stream_response(timed)
+        except TimeoutError:
+            log.warning("export cut off: the client read nothing for %ss", self.limits.send_timeout)
+        finally:
+            await self.body_iterator.aclose()  # type: ignore[attr-defined]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.limits.leave(self.caller_key)
 
 
 class Parameters:
@@ -109,12 +162,12 @@ class Parameters:
                 name=name, values=", ".join(m.value for m in kind))) from None
 
 
-def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any]) -> list[Route]:
+def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any],
+                  limits: ExportLimits | None = None) -> list[Route]:
+    limits = limits or ExportLimits()
+
     def guarded(build: Callable[[Request, Actor], Any]) -> Callable[[Request], Any]:
-        async def endpoint(request: Request) -> Response:
-            actor, problem = caller(request, tokens)
-            if actor is None:
-                return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+        async def answer(request: Request, actor: Actor) -> Response:
             try:
                 return await build(request, actor)
             except BadParameter as error:
@@ -125,6 +178,26 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                 return file_problem(TopLevelCode.NOT_FOUND, error.message)
             except DomainError as error:
                 return file_problem(TopLevelCode.BAD_REQUEST, error.message)
+
+        async def endpoint(request: Request) -> Response:
+            actor, problem = caller(request, tokens)
+            if actor is None:
+                return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+            key = f"{actor.role.value}:{actor.user_id}"
+            if not limits.enter(key):
+                refused = file_problem(TopLevelCode.TOO_MANY_REQUESTS, msg(
+                    "too many exports at once (at most {per_caller} per caller, {per_process} in all): retry when "
+                    "one has finished", per_caller=limits.per_caller, per_process=limits.per_process))
+                refused.headers["Retry-After"] = "5"
+                return refused
+            try:
+                response = await answer(request, actor)
+            except BaseException:
+                limits.leave(key)
+                raise
+            if not isinstance(response, ExportResponse):
+                limits.leave(key)  # refused before the first byte: the slot is free at once
+            return response
 
         return endpoint
 
@@ -138,7 +211,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                 yield [_gid("LedgerEntry", e.id), _instant(e.created_at), e.kind.value, e.bucket.value,
                        str(e.amount.yuan), _gid("Claim", e.claim_id), _gid("LedgerEntry", e.reverses_id)]
 
-        return _file("ledger.csv", _csv(LEDGER, lines()))
+        return _file("ledger.csv", _csv(LEDGER, lines()), request, actor)
 
     async def claims(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
@@ -160,7 +233,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                        _instant(c.merchant_response_due_at), str(c.standard_refund.yuan), str(c.refunded.yuan),
                        ruling.outcome.value if ruling else "", _instant(ruling.decided_at) if ruling else ""]
 
-        return _file("claims.csv", _csv(CLAIMS, lines()))
+        return _file("claims.csv", _csv(CLAIMS, lines()), request, actor)
 
     async def obligations(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
@@ -173,7 +246,10 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
             for o in found:
                 yield [o.counterparty.value, o.counterparty_id or "", str(o.amount.yuan), o.coupon_count]
 
-        return _file("invoice-obligations.csv", _csv(OBLIGATIONS, lines()))
+        return _file("invoice-obligations.csv", _csv(OBLIGATIONS, lines()), request, actor)
+
+    def _file(name: str, body: AsyncIterator[bytes], _request: Request, actor: Actor) -> ExportResponse:
+        return ExportResponse(name, body, limits, f"{actor.role.value}:{actor.user_id}")
 
     return [Route("/exports/ledger.csv", guarded(ledger), methods=["GET"]),
             Route("/exports/claims.csv", guarded(claims), methods=["GET"]),

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -50,8 +49,8 @@ class ClaimRepository(Protocol):
 
     async def count(self, query: ClaimQuery) -> int: ...
 
-    def stream(self, query: ClaimQuery) -> AsyncIterator[Claim]:
-        """F5: every claim the query matches, oldest first, without their evidence, from a server-side cursor."""
+    async def batch(self, query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
+        """F5: up to ``limit`` claims the query matches after ``after_id``, oldest first, without their evidence."""
         ...
 
     async def evidence_by_ids(self, ids: list[int]) -> dict[int, Evidence]: ...

@@ -4,19 +4,38 @@ refusal is a status code, never a half-written file."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from domain.claims.model import Claim
 from domain.claims.ports import ClaimQuery
 from domain.coupons.services import InvoiceObligation, invoice_obligations
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import InvalidInput
-from domain.shared.uow import UnitOfWorkFactory
+from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
 from domain.shops.model import LedgerEntry
 from domain.shops.services import requested_shop, require_shop
 
 FIELD = ("shopId",)
+BATCH = 500  # rows read per batch: each batch on a connection of its own, returned before its rows are sent
+T = TypeVar("T", LedgerEntry, Claim)
+
+
+async def _batches(uow: UnitOfWorkFactory, read: Callable[[UnitOfWork, int | None], Awaitable[list[T]]]
+                   ) -> AsyncIterator[T]:
+    """Every row, oldest first, a batch at a time: the connection goes back to the pool before a row is written to
+    the client, so a client that stops reading holds no connection (an export never starves the API), and memory
+    stays flat whatever the count. Rows are keyed by id, so no row is missed or repeated between batches."""
+    after: int | None = None
+    while True:
+        async with uow(write=False) as reading:
+            rows = await read(reading, after)
+        for row in rows:
+            yield row
+        if len(rows) < BATCH:
+            return
+        after = rows[-1].id
 
 
 def _period(start: datetime | None, end: datetime | None) -> None:
@@ -41,12 +60,13 @@ async def ledger_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | Non
     _period(start, end)
     scope = await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT,))
 
-    async def rows() -> AsyncIterator[LedgerEntry]:
-        async with uow(write=False) as reading:
-            async for entry in reading.accounts.stream_entries(scope, start, end):
-                yield entry
+    async with uow(write=False) as reading:
+        upto = await reading.accounts.last_entry_id()
 
-    return rows
+    async def batch(reading: UnitOfWork, after: int | None) -> list[LedgerEntry]:
+        return await reading.accounts.entries_batch(scope, start, end, after, upto, BATCH)
+
+    return lambda: _batches(uow, batch)
 
 
 async def claims_export(uow: UnitOfWorkFactory, actor: Actor, query: ClaimQuery, shop_id: int | None,
@@ -56,12 +76,10 @@ async def claims_export(uow: UnitOfWorkFactory, actor: Actor, query: ClaimQuery,
     if shop_given and actor.role is not Role.BUYER:
         await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT, Role.AGENT))
 
-    async def rows() -> AsyncIterator[Claim]:
-        async with uow(write=False) as reading:
-            async for claim in reading.claims.stream(query):
-                yield claim
+    async def batch(reading: UnitOfWork, after: int | None) -> list[Claim]:
+        return await reading.claims.batch(query, after, BATCH)
 
-    return rows
+    return lambda: _batches(uow, batch)
 
 
 async def obligations_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
@@ -34,11 +33,14 @@ class AccountRepository(Protocol):
         raises ``ConcurrentUpdate`` when another transaction saved first."""
         ...
 
-    def stream_entries(self, shop_id: int | None, start: datetime | None,
-                       end: datetime | None) -> AsyncIterator[LedgerEntry]:
-        """F5: every entry of the shop (of all shops: None) in [start, end), oldest first, from a server-side cursor:
-        memory stays flat whatever the count."""
+    async def entries_batch(self, shop_id: int | None, start: datetime | None, end: datetime | None,
+                            after_id: int | None, upto_id: int | None, limit: int) -> list[LedgerEntry]:
+        """F5: up to ``limit`` entries of the shop (of all shops: None) in [start, end), oldest first, after
+        ``after_id`` and up to ``upto_id`` (the last entry when the export began: the ledger is append-only, so the
+        export is one fixed set however long the client takes)."""
         ...
+
+    async def last_entry_id(self) -> int | None: ...
 
     async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]: ...
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -233,11 +233,12 @@ class SqlClaimRepository:
         rows = await select_rows(self.session, query)
         return list((await self._hydrate(rows)).values())
 
-    async def stream(self, claim_query: ClaimQuery) -> AsyncIterator[Claim]:
-        query = self._filtered(select(CLAIMS), claim_query).order_by(CLAIMS.c.id)
-        result = await self.session.stream(query.execution_options(yield_per=1000))
-        async for row in result:
-            yield _claim(_CLAIM_ROWS([row])[0], [])
+    async def batch(self, claim_query: ClaimQuery, after_id: int | None, limit: int) -> list[Claim]:
+        query = self._filtered(select(CLAIMS), claim_query)
+        if after_id is not None:
+            query = query.where(CLAIMS.c.id > after_id)
+        rows = (await self.session.execute(query.order_by(CLAIMS.c.id).limit(limit))).all()
+        return [_claim(row, []) for row in _CLAIM_ROWS(rows)]
 
     async def count(self, claim_query: ClaimQuery) -> int:
         query = self._filtered(select(func.count()).select_from(ClaimRow), claim_query)

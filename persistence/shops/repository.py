@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -19,7 +18,6 @@ from persistence.shared.tables import rows_affected, table
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
 
 _SHOPS = table(ShopRow)
-STREAM_BATCH = 1000  # rows a server-side cursor fetches at a time (F5's exports)
 _SHOP_ROWS = Rows(_SHOPS)
 _SHOPS_BY_ID = ByKeys(lambda match: select(_SHOPS).where(match(_SHOPS.c.id)))
 
@@ -111,8 +109,8 @@ class SqlAccountRepository:
         account.pending.clear()
         return saved
 
-    async def stream_entries(self, shop_id: int | None, start: datetime | None,
-                             end: datetime | None) -> AsyncIterator[LedgerEntry]:
+    async def entries_batch(self, shop_id: int | None, start: datetime | None, end: datetime | None,
+                            after_id: int | None, upto_id: int | None, limit: int) -> list[LedgerEntry]:
         entries = table(LedgerEntryRow)
         query = select(entries)
         if shop_id is not None:
@@ -121,9 +119,14 @@ class SqlAccountRepository:
             query = query.where(entries.c.created_at >= start)
         if end is not None:
             query = query.where(entries.c.created_at < end)
-        result = await self.session.stream(query.order_by(entries.c.id).execution_options(yield_per=STREAM_BATCH))
-        async for row in result:
-            yield _entry(row)
+        if after_id is not None:
+            query = query.where(entries.c.id > after_id)
+        if upto_id is not None:
+            query = query.where(entries.c.id <= upto_id)
+        return [_entry(row) for row in await self.session.execute(query.order_by(entries.c.id).limit(limit))]
+
+    async def last_entry_id(self) -> int | None:
+        return (await self.session.execute(select(func.max(col(LedgerEntryRow.id))))).scalar_one()
 
     async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
         query = select(LedgerEntryRow).where(col(LedgerEntryRow.shop_id) == shop_id)
