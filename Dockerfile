@@ -33,4 +33,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=2)"]
 # One process per container; replicas scale the service. Migrations run once, before the replicas: `manage.py migrate`.
 CMD ["uvicorn", "server:app", "--host", "0.0.0.0", "--port", "8000", "--no-server-header", "--no-access-log", \
-     "--timeout-graceful-shutdown", "20", "--proxy-headers", "--forwarded-allow-ips", "*"]
+     "--timeout-graceful-shutdown", "20", "--proxy-headers", "--forwarded-allow-ips", "*", "--ws-max-size", "2097152"]

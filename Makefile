@@ -18,7 +18,8 @@ venv: $(STAMP)
 run: $(STAMP)  ## migrate, load demo data when empty, print tokens, serve http://127.0.0.1:8000/graphql
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py demo
-	MIGRATE_ON_START=false $(BIN)/uvicorn server:app --host $(HOST) --port $(PORT) --no-server-header
+	MIGRATE_ON_START=false $(BIN)/uvicorn server:app --host $(HOST) --port $(PORT) --no-server-header \
+		--ws-max-size 2097152
 
 test: $(STAMP)  ## the whole suite (DATABASE_URL=postgresql+psycopg://… to run it on PostgreSQL)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

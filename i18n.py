@@ -13,7 +13,7 @@ LANGUAGES = ("zh_CN",)
 KEYWORDS = {"msg": None, "DomainError": None, "InvalidInput": None, "NotFound": None, "InvalidState": None,
             "AlreadyExists": None, "Forbidden": None, "Unauthenticated": None, "UnsafeUrl": None,
             "bad_input": None, "BadParameter": None, "file_problem": (2,), "problem": (2,),
-            "NotTrusted": (2,)}
+            "NotTrusted": (2,), "Refusal": (2,)}
 
 
 def extracted() -> dict[str, list[str]]:

@@ -70,6 +70,7 @@ GC_THRESHOLDS = (10_000, 20, 20)
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWS
     feed: SqlEventFeed | None = None
+    trusted_texts: frozenset[str] | None = None  # TRUSTED_DOCUMENTS_ONLY: the manifest's texts (the socket's check)
 
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
     idempotent = Idempotency(graphql, SqlIdempotencyStore(database), graphql.tokens, graphql.clock,
                              timedelta(hours=settings.idempotency_ttl_hours))
     documents = load_manifest(settings.trusted_documents_manifest)
+    graphql.trusted_texts = frozenset(documents.values()) if settings.trusted_documents_only else None
     if settings.trusted_documents_only and not documents:
         raise ValueError(f"TRUSTED_DOCUMENTS_ONLY=true but {settings.trusted_documents_manifest} holds no documents")
     operations = frozenset(name for name in (operation_name(text) for text in documents.values()) if name)
@@ -228,7 +230,8 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
     observers = (logs.access, record) if settings.metrics else (logs.access,)
     tracer_provider = tracer_provider or tracing.provider_from_environment()
     tracing_middleware = tracing.traced(tracer_provider, database.engine, schema) if tracer_provider else []
-    endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent), documents, settings.trusted_documents_only,
+    endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent, settings.max_body_bytes), documents,
+                                settings.trusted_documents_only,
                                 SqlPersistedQueries(database, settings.apq_max_documents))
     app = Starlette(
         routes=[

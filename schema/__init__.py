@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
+from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -35,7 +35,14 @@ from schema.events.operations import EventMutations, EventQueries
 from schema.events.subscriptions import Subscription
 from schema.events.types import Event
 from schema.executor import ExecutionContext
-from schema.extensions import AuthenticationGate, ErrorCodes, ProductionPosture, ReleaseLoaders
+from schema.extensions import (
+    AuthenticationGate,
+    BoundedParserCache,
+    BoundedValidationCache,
+    ErrorCodes,
+    ProductionPosture,
+    ReleaseLoaders,
+)
 from schema.fast_fields import shortcut_fields
 from schema.limits import QueryLimits
 from schema.orders.lists import OrderListQueries
@@ -100,8 +107,8 @@ schema = ApiSchema(
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     execution_context_class=ExecutionContext,
     extensions=[
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: BoundedParserCache(maxsize=512),
+        lambda: BoundedValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
         ReleaseLoaders,
     ],
 )

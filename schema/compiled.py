@@ -52,6 +52,7 @@ from graphql.execution.collect_fields import collect_fields, collect_subfields
 from graphql.pyutils import Path, Undefined
 
 from schema.executor import Plain, plain_fields, real_path
+from schema.limits import CACHED_DOCUMENT_CHARS
 
 UNREAD = object()  # a field whose read raised
 SLOW = object()  # a value the fast path leaves to graphql-core
@@ -111,7 +112,8 @@ class PlanCache:
     """Plans by document text and operation, least recently used first out. An operation is compiled on its first
     run when it is a trusted document, otherwise on its ``after``-th run; until then it runs as it always did. A
     plan is made for one parsed document (Strawberry's parser cache keeps one per text); should the text be parsed
-    again, the plan is made again for the new one."""
+    again, the plan is made again for the new one. A document larger than the parser cache keeps (32 KB) that is not
+    trusted is neither counted nor kept: an anonymous flood of large texts holds no memory here."""
 
     def __init__(self, size: int = 256):
         self.size = size
@@ -120,6 +122,8 @@ class PlanCache:
     def plan(self, execution: Any, trusted: bool, after: int) -> Plan | None:
         schema, operation = execution.schema, execution.operation
         source = operation.loc.source.body if operation.loc is not None else id(operation)
+        if not trusted and isinstance(source, str) and len(source) > CACHED_DOCUMENT_CHARS:
+            return None
         key = (id(schema), source, operation.name.value if operation.name else None)
         entry = self.entries.get(key)
         if entry is None:

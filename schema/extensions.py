@@ -15,14 +15,16 @@ from graphql import (
     InlineFragmentNode,
     SelectionSetNode,
 )
+from graphql.language.parser import parse
 from graphql.utilities import get_operation_ast
 from graphql.validation import NoSchemaIntrospectionCustomRule, validate
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
 from domain.shared.errors import DomainError, Forbidden, Unauthenticated
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import translate
+from schema.limits import CACHED_DOCUMENT_CHARS
 
 log = logging.getLogger("aftersales.graphql")
 
@@ -165,3 +167,31 @@ class ProductionPosture(SchemaExtension):
                 context.result = ExecutionResult(data=None, errors=[GraphQLError(
                     "introspection is disabled here", extensions={"code": TopLevelCode.INTROSPECTION_DISABLED.value})])
         yield
+
+
+class BoundedParserCache(ParserCache):
+    """Strawberry's parse cache, bounded by size as well as by count: the 512 entries hold documents of at most
+    32 KB (every operation in ``operations/`` is under 4 KB), so anonymous large documents neither fill memory nor
+    push other clients' entries out (penetration test III, finding 5)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None and len(context.query) > CACHED_DOCUMENT_CHARS:
+            context.graphql_document = parse(context.query, **context.parse_options)
+            yield
+            return
+        yield from super().on_parse()
+
+
+class BoundedValidationCache(ValidationCache):
+    """The same bound for validation results, which the cache keys by the parsed document."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None and len(context.query) > CACHED_DOCUMENT_CHARS \
+                and context.graphql_document is not None:
+            context.pre_execution_errors = validate(context.schema._schema, context.graphql_document,
+                                                    context.validation_rules)
+            yield
+            return
+        yield from super().on_validate()

@@ -29,6 +29,9 @@ from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from schema.common.pagination import DEFAULT_PAGE, MAX_PAGE
 
+# A document larger than this is parsed, validated and planned anew each time and never kept in a cache (the parser
+# and validation caches, the plan cache, the transports' screen): every operation in operations/ is under 4 KB.
+CACHED_DOCUMENT_CHARS = 32_768
 LIST_GUESS = 10  # a plain list (order lines, evidence, events) is priced as this many items
 
 
@@ -124,6 +127,20 @@ def measure(schema: GraphQLSchema, document, operation_name: str | None, variabl
     return walker.measure
 
 
+def limits_refusal(found: Measure, limits: Limits) -> tuple[TopLevelCode, str] | None:
+    """Which limit a measured document passes, with its message; None within them all (both transports)."""
+    if found.depth > limits.max_depth:
+        return TopLevelCode.QUERY_TOO_DEEP, msg("the query is {depth} levels deep; at most {max}",
+                                                depth=found.depth, max=limits.max_depth)
+    if found.aliases > limits.max_aliases:
+        return TopLevelCode.TOO_MANY_ALIASES, msg("the query uses {aliases} aliases; at most {max}",
+                                                  aliases=found.aliases, max=limits.max_aliases)
+    if found.cost > limits.max_cost:
+        return TopLevelCode.QUERY_TOO_COSTLY, msg("the query may touch {cost} items; at most {max}",
+                                                  cost=found.cost, max=limits.max_cost)
+    return None
+
+
 class QueryLimits(SchemaExtension):
     """Refuses, before execution, a document too deep, with too many aliases or too costly; reports the cost of
     every request in ``extensions.cost``."""
@@ -137,25 +154,7 @@ class QueryLimits(SchemaExtension):
         document = context.graphql_document
         if document is not None:
             self.result = measure(context.schema._schema, document, context.operation_name, context.variables)
-        refusal = None
-        if self.result is not None:
-            if self.result.depth > limits.max_depth:
-                refusal = (
-                    TopLevelCode.QUERY_TOO_DEEP,
-                    msg("the query is {depth} levels deep; at most {max}",
-                        depth=self.result.depth, max=limits.max_depth),
-                )
-            elif self.result.aliases > limits.max_aliases:
-                refusal = (
-                    TopLevelCode.TOO_MANY_ALIASES,
-                    msg("the query uses {aliases} aliases; at most {max}",
-                        aliases=self.result.aliases, max=limits.max_aliases),
-                )
-            elif self.result.cost > limits.max_cost:
-                refusal = (
-                    TopLevelCode.QUERY_TOO_COSTLY,
-                    msg("the query may touch {cost} items; at most {max}", cost=self.result.cost, max=limits.max_cost),
-                )
+        refusal = limits_refusal(self.result, limits) if self.result is not None else None
         if refusal is not None and not context.result:
             context.result = ExecutionResult(
                 data=None, errors=[GraphQLError(refusal[1], extensions={"code": refusal[0].value})]

@@ -28,7 +28,8 @@ def start(settings, port: int, **environment: str) -> subprocess.Popen:
            "UPLOAD_QUOTA_FILES": str(settings.upload_quota_files), "UPLOAD_QUOTA_MB": str(settings.upload_quota_mb),
            **environment}
     return subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
-                             "--no-server-header", "--log-level", "warning"], cwd=ROOT, env=env,
+                             "--no-server-header", "--log-level", "warning", "--ws-max-size", "2097152"],
+                            cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -5,19 +5,15 @@ legacy 200 for well-formed requests. The draft's reference audit (npm graphql-ht
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs
 
-from graphql import OperationDefinitionNode, OperationType, parse
-from graphql.error import GraphQLSyntaxError
-from graphql.utilities import get_operation_ast
+from graphql import OperationType
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.shared.messages import msg
-from domain.shared.text import is_clean_text
 from schema.common.errors import TopLevelCode, request_error_status
+from web import documents
 from web.asgi import MAX_JSON_DEPTH, header, json_body, json_too_deep, problem, replaying
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"  # the draft's media type
@@ -31,36 +27,12 @@ def _is_json(message: Message) -> bool:
     )
 
 
-AMBIGUOUS = "ambiguous"
-NUL_ESCAPE = re.compile(r"\\u0000|\\u\{0+\}")  # a NUL written as an escape in a string of the document
-
-
 def storable(value: Any) -> bool:
-    """Whether every string in a request (document, variables, names) is text both databases store."""
-    if isinstance(value, str):
-        return is_clean_text(value)
-    if isinstance(value, dict):
-        return all(storable(k) and storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(storable(v) for v in value)
-    return True
+    return documents.storable(value)
 
 
-@lru_cache(maxsize=1024)
 def operation_of(query: str, operation_name: str | None) -> tuple[OperationType | str | None, str | None]:
-    """The type of the operation a request runs and its name: ``AMBIGUOUS`` for several operations and no name;
-    None when the document does not parse or names no such operation (the executor then says why)."""
-    try:
-        document = parse(query, max_tokens=10_000)
-    except GraphQLSyntaxError:
-        return None, None
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) > 1 and not operation_name:
-        return AMBIGUOUS, None
-    operation = get_operation_ast(document, operation_name)
-    if operation is None:
-        return None, None
-    return operation.operation, operation.name.value if operation.name else None
+    return documents.operation_of(query, operation_name)
 
 
 def decided_operation_name(scope: Scope) -> str | None:
@@ -88,8 +60,8 @@ _REQUEST_ERROR = "graphql_request_error"
 
 
 class GraphQLOverHTTP:
-    def __init__(self, app: ASGIApp):
-        self.app = app
+    def __init__(self, app: ASGIApp, max_bytes: int = 1_000_000):
+        self.app, self.max_bytes = app, max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -119,17 +91,18 @@ class GraphQLOverHTTP:
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             query, name = (params.get("query") or [""])[0], (params.get("operationName") or [None])[0]
             payload = params
-        if not storable(payload) or (isinstance(query, str) and NUL_ESCAPE.search(query)):
-            response = problem(TopLevelCode.BAD_USER_INPUT, "text may not hold NUL characters or unpaired "
-                                                            "surrogates (it must be valid UTF-8)")
+        if not storable(payload):
+            response = problem(documents.TEXT_REFUSAL.code, documents.TEXT_REFUSAL.message)
+            return await response(scope, receive, send)
+        variables = payload.get("variables") if isinstance(payload, dict) else None
+        refusal = documents.screen(query, name if isinstance(name, str) else None, variables,
+                                   max_bytes=self.max_bytes)
+        if refusal is not None:
+            response = problem(refusal.code, refusal.message)
             return await response(scope, receive, send)
         if isinstance(query, str) and query and (name is None or isinstance(name, str)):
             operation, state[_OPERATION_NAME] = operation_of(query, name)
             state[_OPERATION] = operation
-            if operation == AMBIGUOUS:
-                response = problem(TopLevelCode.BAD_REQUEST, "the document holds several operations: name the one "
-                                                             "to run in operationName")
-                return await response(scope, receive, send)
             if method == "GET" and operation is OperationType.MUTATION:
                 response = problem(TopLevelCode.METHOD_NOT_ALLOWED, "mutations are sent with POST", {"Allow": "POST"})
                 return await response(scope, receive, send)

@@ -18,9 +18,8 @@ import weakref
 from typing import Any, ClassVar
 
 import orjson
-from graphql import OperationType, parse
-from graphql.error import GraphQLError, GraphQLSyntaxError
-from graphql.utilities import get_operation_ast
+from graphql import OperationType
+from graphql.error import GraphQLError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
@@ -31,9 +30,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from domain.shared.actor import Role
-from schema.common.errors import TopLevelCode
 from schema.context import Context
 from web.auth import Tokens
+from web.documents import screen
 
 UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY = 4401, 4403, 4410, 1001
 
@@ -90,22 +89,23 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             await self.websocket.close(code=code, reason=reason)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and not self._is_subscription(message):
-            error = GraphQLError("only subscriptions run over WebSocket; send queries and mutations over HTTP",
-                                 extensions={"code": TopLevelCode.BAD_REQUEST.value})
-            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
-            return
+        """Everything the HTTP path checks about a document (``web.documents.screen``: size, text, trusted
+        documents, parsing, one subscription operation, depth, aliases, cost) before anything runs; a refusal is an
+        ``error`` message for that id, the socket stays open and nothing ran."""
+        if self.connection_acknowledged:
+            payload = message.get("payload") or {}
+            view = self.view
+            settings = view.settings  # type: ignore[attr-defined]
+            refusal = screen(payload.get("query"), payload.get("operationName"), payload.get("variables"),
+                             max_bytes=settings.max_body_bytes, allowed=(OperationType.SUBSCRIPTION,),
+                             trusted_texts=view.trusted_texts,  # type: ignore[attr-defined]
+                             schema=view.schema._schema, limits=view.limits,  # type: ignore[attr-defined]
+                             must_parse=True)
+            if refusal is not None:
+                error = GraphQLError(str(refusal.message), extensions={"code": refusal.code.value})
+                await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+                return
         await super().handle_subscribe(message)
-
-    @staticmethod
-    def _is_subscription(message: SubscribeMessage) -> bool:
-        payload = message.get("payload") or {}
-        try:
-            document = parse(payload.get("query") or "", max_tokens=10_000)
-        except GraphQLSyntaxError:
-            return True  # the schema's own parse reports it, with its code
-        operation = get_operation_ast(document, payload.get("operationName"))
-        return operation is None or operation.operation is OperationType.SUBSCRIPTION
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         await super().run_operation(operation)

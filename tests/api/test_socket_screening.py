@@ -1,0 +1,74 @@
+"""Penetration test III, findings 2 and 3: over the WebSocket only one subscription runs, and a document is checked
+by the same function as over HTTP (``web.documents.screen``) — several operations, trusted documents, size, NUL
+and surrogates, depth, aliases and cost — each refused with the protocol's ``error`` message, nothing run and the
+socket still open. Real sockets against a served process."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.client import Api
+from tests.api.world import World
+from tests.api.ws_client import SUBSCRIBE, opened
+from tests.conftest import START
+from tests.server_process import served
+
+pytestmark = pytest.mark.slow  # server processes
+
+CREDIT = ('mutation Credit($s: ID!) { creditShopAccount(input: {shopId: $s, bucket: DEPOSIT, amount: "1.00"}) '
+          '{ userErrors { code } } }')
+LIVE = "subscription Live { events { id type } }"
+
+
+async def _refused(socket, query: str, id: str, **variables) -> str:
+    await socket.send({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}})
+    message = await socket.receive()
+    assert message["type"] == "error" and message["id"] == id, message
+    return message["payload"][0]["extensions"]["code"]
+
+
+async def _deposit(world: World, shop) -> str:
+    return (await world.account(shop))["deposit"]["amount"]
+
+
+async def test_only_one_subscription_runs_and_each_bypass_is_refused(settings):
+    async with served(settings, GRAPHQL_MAX_DEPTH="7", GRAPHQL_MAX_ALIASES="3") as (port, client):
+        api = Api(client, settings.secret_key)
+        api.now = START
+        world = World(api)
+        shop = await world.shop()
+        async with opened(port, world.platform) as socket:
+            assert await _refused(socket, CREDIT, "1", s=shop.id) == "BAD_REQUEST"
+            # a mutation and a subscription, no operationName: refused, not run
+            assert await _refused(socket, CREDIT + "\n" + LIVE, "2", s=shop.id) == "BAD_REQUEST"
+            assert await _refused(socket, "query { viewer { role } }", "3") == "BAD_REQUEST"
+            assert await _refused(socket, LIVE + "  # " + "x" * 1_100_000, "4") == "PAYLOAD_TOO_LARGE"
+            assert await _refused(socket, SUBSCRIBE, "5", f={"types": ["CLAIM_RULED"]}, after="a\u0000b") \
+                == "BAD_USER_INPUT"
+            assert await _refused(socket, 'subscription { events(after: "\\u0000") { id } }', "6") == "BAD_USER_INPUT"
+            assert await _refused(socket, "subscription { events { id ", "7") == "GRAPHQL_PARSE_FAILED"
+            aliases = "subscription { events { " + " ".join(f"a{n}: id" for n in range(4)) + " } }"
+            assert await _refused(socket, aliases, "8") == "TOO_MANY_ALIASES"
+            deep = ("subscription { events { subject { ... on Claim { order { lines { product { shop { account { "
+                    "deposit { amount } } } } } } } } } }")
+            assert await _refused(socket, deep, "9") == "QUERY_TOO_DEEP"
+            # the socket is still open, and a proper subscription runs on it
+            await socket.subscribe("10", query=LIVE)
+            await world.credit(shop, "DEPOSIT", "2.00")
+            message = await socket.receive()
+            assert message["type"] == "next" and message["payload"]["data"]["events"]["type"] == \
+                "LEDGER_ENTRY_CREATED"
+        assert await _deposit(world, shop) == "2.00"  # none of the refused mutations ran
+        async with opened(port, world.platform) as socket:  # a frame past uvicorn's --ws-max-size is never parsed
+            await socket.subscribe("1", query=LIVE + "  # " + "x" * 2_200_000)
+            code, _reason = await socket.closed()
+        assert code == 1009
+
+
+async def test_trusted_documents_only_holds_on_the_socket(settings):
+    async with served(settings, TRUSTED_DOCUMENTS_ONLY="true") as (port, client):
+        api = Api(client, settings.secret_key)
+        api.now = START
+        world = World(api)
+        async with opened(port, world.platform) as socket:
+            assert await _refused(socket, "subscription { events { id type data } }", "1") == "PERSISTED_QUERY_ONLY"
