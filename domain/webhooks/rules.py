@@ -46,12 +46,33 @@ def check_url(url: str, allow_private: bool) -> str:
     return parts.hostname
 
 
+NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))  # RFC 6052, RFC 8215
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 form carries: mapped (::ffff:a.b.c.d), 6to4 (2002:AABB:CCDD::/48) or the
+    deprecated IPv4-compatible form (::a.b.c.d)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if int(ip) >> 32 == 0 and int(ip) > 1:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def forbidden_address(address: str) -> bool:
     """E6 (SSRF): loopback, private, link-local (169.254.169.254 included), carrier-grade NAT, multicast, reserved,
-    unspecified and cloud metadata addresses; an IPv4 address mapped into IPv6 is judged as itself."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    unspecified and cloud metadata addresses. An IPv6 form that embeds an IPv4 address (mapped, 6to4,
+    IPv4-compatible) is judged by that address; NAT64 and Teredo, which reach IPv4 hosts through a translator or a
+    tunnel, are refused whatever they carry."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.teredo is not None or any(ip in network for network in NAT64):
+            return True
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
     return (ip in METADATA or ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
             or ip.is_reserved or ip.is_unspecified or not ip.is_global)
 

@@ -29,7 +29,19 @@ def test_e6_private_loopback_link_local_and_metadata_addresses_are_forbidden(add
     assert forbidden_address(address)
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:2800:220:1:248:1893:25c8:1946"])
+@pytest.mark.parametrize("address", [
+    "2002:7f00:1::1", "2002:0a00:0001::", "2002:a9fe:a9fe::1",  # 6to4 of 127.0.0.1, 10.0.0.1, 169.254.169.254
+    "64:ff9b::7f00:1", "64:ff9b::808:808", "64:ff9b:1::a00:1",  # NAT64, even of a public address
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",  # Teredo
+    "::7f00:1", "::a00:1",  # IPv4-compatible forms of 127.0.0.1 and 10.0.0.1
+])
+def test_e6_ipv6_forms_that_reach_ipv4_are_judged_by_it_or_refused(address):
+    """Penetration test III, finding 8: 6to4 was accepted; NAT64, Teredo and embedded IPv4 forms are refused too."""
+    assert forbidden_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:2800:220:1:248:1893:25c8:1946",
+                                     "2002:5db8:d822::1"])  # 6to4 of the public 93.184.216.34
 def test_e6_public_addresses_are_allowed(address):
     assert not forbidden_address(address)
 
