@@ -11,6 +11,7 @@ import asyncio
 import csv
 import io
 import logging
+import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,9 +30,11 @@ from domain.shared.actor import Actor
 from domain.shared.errors import DomainError, Forbidden, NotFound
 from domain.shared.ids import global_id
 from domain.shared.messages import msg
+from domain.shared.text import is_clean_text
 from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
 from schema.common.ids import decode_id
+from schema.common.scalars import parse_instant
 from web.asgi import file_problem
 from web.auth import Tokens
 from web.authentication import caller
@@ -57,6 +60,20 @@ def _instant(value: datetime | None) -> str:
     return value.isoformat().replace("+00:00", "Z") if value is not None else ""
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def cell(value: Any) -> Any:
+    """OWASP's rule against CSV formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or
+    a carriage return is written with a leading ``'``, so a spreadsheet shows it as text and never evaluates it. A
+    plain number (a money amount such as ``-12.30``, a count) cannot be a formula and is written as it is, so sums
+    still add up."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(header: Iterable[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIterator[bytes]:
     async def chunks() -> AsyncIterator[bytes]:
         buffer = io.StringIO()
@@ -65,7 +82,7 @@ def _csv(header: Iterable[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIter
         writer.writerow(header)
         count = 0
         async for row in rows:
-            writer.writerow(row)
+            writer.writerow([cell(value) for value in row])
             count += 1
             if count % CHUNK == 0:
                 yield buffer.getvalue().encode()
@@ -134,18 +151,31 @@ class Parameters:
         self.values = request.query_params
 
     def instant(self, name: str, required: bool = False) -> datetime | None:
+        """As the API's ``DateTime`` reads it (``parse_instant``): an instant with an offset, within range."""
         value = self.values.get(name)
         if not value:
             if required:
                 raise BadParameter(msg("`{name}` is required (ISO 8601 with an offset)", name=name))
             return None
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parse_instant(value)
         except ValueError:
-            raise BadParameter(msg("`{name}` must be an ISO 8601 instant with an offset", name=name)) from None
-        if parsed.tzinfo is None:
-            raise BadParameter(msg("`{name}` must carry an offset (e.g. Z or +08:00)", name=name))
-        return parsed
+            raise BadParameter(msg("`{name}` must be an ISO 8601 instant with an offset (e.g. Z or +08:00), within "
+                                   "range", name=name)) from None
+
+    def text(self, name: str) -> str | None:
+        """A text parameter, screened as the API screens text: no NUL, no unpaired surrogate."""
+        value = self.values.get(name)
+        if value is not None and not is_clean_text(value):
+            raise BadParameter(msg("`{name}` may not hold NUL characters or unpaired surrogates", name=name))
+        return value
+
+    def screened(self) -> None:
+        """Every parameter of the request is clean text, whichever the route reads (checked before the first
+        byte)."""
+        for name, value in self.values.multi_items():
+            if not is_clean_text(name) or not is_clean_text(value):
+                raise BadParameter("parameters may not hold NUL characters or unpaired surrogates")
 
     def shop(self) -> tuple[int | None, bool]:
         value = self.values.get("shopId")
@@ -169,6 +199,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
     def guarded(build: Callable[[Request, Actor], Any]) -> Callable[[Request], Any]:
         async def answer(request: Request, actor: Actor) -> Response:
             try:
+                Parameters(request).screened()
                 return await build(request, actor)
             except BadParameter as error:
                 return file_problem(TopLevelCode.BAD_REQUEST, error.args[0])  # a msg keeps its template
@@ -218,7 +249,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
         shop_id, shop_given = given.shop()
         order = request.query_params.get("orderId")
         order_id = decode_id(order, "Order") if order else None
-        query = claims_scope(actor, given.enums("status", ClaimStatus), shop_id, request.query_params.get("buyerId"),
+        query = claims_scope(actor, given.enums("status", ClaimStatus), shop_id, given.text("buyerId"),
                              shop_given, reasons=given.enums("reason", ClaimReason),
                              submitted_from=given.instant("from"), submitted_to=given.instant("to"),
                              overdue_at=clock_for(request).now() if request.query_params.get("overdue") == "true"

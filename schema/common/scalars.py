@@ -35,7 +35,16 @@ def _parse_datetime(value: object) -> dt.datetime:
         raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError(f"{value!r} has no offset; write it as e.g. {value}+08:00 or {value}Z (G2)")
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first instant UTC can hold
+        raise ValueError(f"{value!r} is out of range") from None
+
+
+def parse_instant(value: object) -> dt.datetime:
+    """An ISO 8601 instant with an offset, in UTC, as the ``DateTime`` scalar reads it (the exports' parameters too);
+    ``ValueError`` with the reason otherwise."""
+    return _parse_datetime(value)
 
 
 def _serialize_datetime(value: dt.datetime) -> str:

@@ -116,3 +116,38 @@ async def test_f5_invoice_obligations_export(api, world, coupons):
                                       ["PLATFORM", "", "3.00", "1"]]
     assert (await fetch(api, "/exports/invoice-obligations.csv", world.platform, **period))[0] == 400  # no shop
     assert (await fetch(api, "/exports/invoice-obligations.csv", world.platform, shopId=shop.id, **period))[1] == rows
+
+
+async def test_f5_no_cell_is_a_formula(api, world, claims):
+    """Penetration test III, finding 10 (OWASP CSV injection): a buyer id that begins with ``=`` is written as text
+    (a leading ``'``), while negative money stays a number."""
+    from domain.shared.actor import Role
+    from web.exports import cell
+
+    shop = await world.shop()
+    await world.credit(shop, "PAYABLES", "100.00")
+    attacker = api.token(Role.BUYER, '=HYPERLINK("http://evil.example","x")')
+    order = await world.order(shop, {"bowl": "1"}, signed_at=api.now, token=attacker)
+    claim = (await claims.submit(order["lines"][0]["id"], reason="QUALITY_ISSUE", evidence=[], token=attacker))
+    await claims.call("acceptClaim", shop.merchant, claimId=claim["claim"]["id"])
+    _, rows, _ = await fetch(api, "/exports/claims.csv", shop.merchant)
+    assert rows[1][3] == "'" + '=HYPERLINK("http://evil.example","x")'
+    _, ledger, _ = await fetch(api, "/exports/ledger.csv", shop.merchant)
+    assert [row[4] for row in ledger[1:]] == ["100.00", "-20.00"]
+    assert [cell(v) for v in ("+1", "-x", "@a", "\tz", "\rq", "-12.30", "12", "ok")] == \
+        ["'+1", "'-x", "'@a", "'\tz", "'\rq", "-12.30", "12", "ok"]
+
+
+async def test_f5_every_parameter_is_screened_before_the_first_byte(api, world):
+    """Penetration test III, finding 9: these started a 200 and broke off; now 400 before anything is sent, with
+    the API's rules (the API refuses the same instant as BAD_USER_INPUT)."""
+    shop = await world.shop()
+    for params in ({"from": "0001-01-01T00:00:00+14:00"}, {"to": "9999-12-31T23:59:59-14:00"},
+                   {"buyerId": "\x00"}, {"status": "REFUNDED", "x\x00": "1"}):
+        status, _, raw = await fetch(api, "/exports/claims.csv", shop.merchant, **params)
+        assert status == 400 and b"BAD_REQUEST" in raw, (params, raw)
+    status, _, _ = await fetch(api, "/exports/ledger.csv", shop.merchant, **{"from": "0001-01-01T00:00:00+14:00"})
+    assert status == 400
+    reply = await api.gql("query($f: DateTime!) { claims(filter: {submittedFrom: $f}) { totalCount } }",
+                          {"f": "0001-01-01T00:00:00+14:00"}, token=shop.merchant)
+    assert reply.codes == ["BAD_USER_INPUT"]
