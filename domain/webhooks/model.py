@@ -30,6 +30,12 @@ class WebhookEndpoint:
     created_at: datetime
     enabled: bool = True
     id: int | None = None
+    slot: int | None = None  # 1..MAX_ENDPOINTS, unique per owner: the database decides the owner's limit
+
+    @property
+    def owner_key(self) -> str:
+        """Whose endpoint it is, for the limit: a shop's (MERCHANT) or the platform's."""
+        return f"{self.owner_role.value}:{self.shop_id}" if self.owner_role is Role.MERCHANT else self.owner_role.value
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound, stored
 from domain.shared.ids import global_id
 from domain.shared.messages import msg
-from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
+from domain.shared.uow import UnitOfWork, UnitOfWorkFactory, in_transaction
 from domain.shops.services import requested_shop, require_shop
 from domain.webhooks import rules
 from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
@@ -58,15 +58,22 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
     scope = requested_shop(actor, shop_id, shop_given, ("input", "shopId"))
     rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
     secret = rules.new_secret()
-    async with uow:
+
+    async def work(uow: UnitOfWork) -> WebhookEndpoint:
+        """The first free slot of the owner's 1..MAX_ENDPOINTS: ``uq_webhook_endpoint_slot`` refuses a slot another
+        request took meanwhile (``ConcurrentUpdate``: tried again on fresh state), so the limit holds under any
+        concurrency."""
         await require_shop(uow, scope, ("input", "shopId"))
-        if len(await uow.webhooks.owned(owner_role, own_shop)) >= MAX_ENDPOINTS:
+        taken = {e.slot for e in await uow.webhooks.owned(owner_role, own_shop)}
+        free = next((slot for slot in range(1, MAX_ENDPOINTS + 1) if slot not in taken), None)
+        if free is None:
             raise InvalidInput(msg("an owner has at most {max} webhook endpoints", max=MAX_ENDPOINTS), ("input",))
-        endpoint = await uow.webhooks.add(WebhookEndpoint(
+        return await uow.webhooks.add(WebhookEndpoint(
             url=url, event_types=frozenset(event_types), owner_role=owner_role, owner_id=actor.user_id,
-            shop_id=scope, secret=secret, created_at=clock.now()))
-        await uow.commit()
-    return endpoint, secret
+            shop_id=scope, secret=secret, created_at=clock.now(),
+            slot=free))
+
+    return await in_transaction(uow, work, attempts=MAX_ENDPOINTS + 5), secret
 
 
 async def delete_endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> int:

@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events.model import EventType
 from domain.shared.actor import Role
+from domain.shared.errors import ConcurrentUpdate
 from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
 from persistence.events.tables import EventRow
 from persistence.shared.enums import member
+from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import rows_affected, table
 from persistence.shared.types import UTCDateTime
@@ -44,7 +46,8 @@ def _endpoint(row: Any) -> WebhookEndpoint:
     return WebhookEndpoint(url=row.url, event_types=frozenset(member(EventType, t) for t in row.event_types.split(",")
                                                               if t),
                            owner_role=member(Role, row.owner_role), owner_id=row.owner_id, shop_id=row.shop_id,
-                           secret=row.secret, created_at=row.created_at, enabled=row.enabled, id=row.id)
+                           secret=row.secret, created_at=row.created_at, enabled=row.enabled, id=row.id,
+                           slot=row.slot)
 
 
 def _delivery(row: Any) -> WebhookDelivery:
@@ -68,9 +71,10 @@ class SqlWebhookRepository:
         row = WebhookEndpointRow(url=endpoint.url, event_types=_types(endpoint.event_types),
                                  owner_role=endpoint.owner_role.value, owner_id=endpoint.owner_id,
                                  shop_id=endpoint.shop_id, secret=endpoint.secret, enabled=endpoint.enabled,
-                                 created_at=endpoint.created_at)
-        self.session.add(row)
-        await self.session.flush()
+                                 created_at=endpoint.created_at, owner_key=endpoint.owner_key, slot=endpoint.slot)
+        async with unique_violation_as(ConcurrentUpdate("webhook endpoint slot")):
+            self.session.add(row)
+            await self.session.flush()
         return replace(endpoint, id=row.id)
 
     async def get(self, endpoint_id: int) -> WebhookEndpoint | None:

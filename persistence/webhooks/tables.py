@@ -13,7 +13,8 @@ class WebhookEndpointRow(SQLModel, table=True):
     with one LIKE on either database. ``secret`` is kept to sign deliveries; no API reads it back."""
 
     __tablename__ = "webhook_endpoints"
-    __table_args__ = (Index("ix_webhook_endpoints_owner", "owner_role", "shop_id", "id"),)
+    __table_args__ = (Index("ix_webhook_endpoints_owner", "owner_role", "shop_id", "id"),
+                      Index("uq_webhook_endpoint_slot", "owner_key", "slot", unique=True))
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(sa_column=Column(Text, nullable=False))
@@ -24,6 +25,9 @@ class WebhookEndpointRow(SQLModel, table=True):
     secret: str = Field(max_length=128)
     enabled: bool = True
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    # E5's 20 endpoints per owner, decided by ``uq_webhook_endpoint_slot``: each endpoint takes one of its owner's slots
+    owner_key: str | None = Field(default=None, max_length=40)
+    slot: int | None = None
 
 
 class WebhookDeliveryRow(SQLModel, table=True):

@@ -189,3 +189,19 @@ async def test_e5_two_workers_never_deliver_one_attempt_twice(api, app, world):
         assert len(receiver.received) == 30 and set(receiver.attempts.values()) == {1}
         listed = (await endpoints(api, shop.merchant))[0]["deliveries"]["edges"]
         assert {(d["node"]["status"], d["node"]["attempts"]) for d in listed} == {("SUCCEEDED", 1)}
+
+
+async def test_e5_forty_concurrent_creates_stop_at_twenty_endpoints(api, world):
+    """Penetration test III, finding 7: the limit was a count read then an insert (40 concurrent creates gave 22–23);
+    each endpoint now takes one of its owner's 20 slots under a unique index."""
+    shop = await world.shop()
+    url = "http://127.0.0.1:9/hook"
+    results = await asyncio.gather(*[create(api, shop.merchant, url, ["CLAIM_SUBMITTED"]) for _ in range(40)])
+    created = [r for r in results if r["endpoint"]]
+    assert len(created) <= 20
+    assert all(r["userErrors"] for r in results if not r["endpoint"])
+    while (await create(api, shop.merchant, url, ["CLAIM_SUBMITTED"]))["endpoint"]:
+        pass  # a racer that gave up left a slot free: fill it
+    assert len(await endpoints(api, shop.merchant)) == 20
+    other = await world.shop("Other", merchant="merchant-2")  # another owner's slots are its own
+    assert (await create(api, other.merchant, url, ["CLAIM_SUBMITTED"]))["endpoint"]

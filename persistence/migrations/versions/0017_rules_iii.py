@@ -16,6 +16,8 @@ Works on a database holding earlier data; the new columns are filled from the ro
 - ``claims``: C5's late performance, payout and agreement columns (nullable or false: no claim had them);
   a ``violations`` table (V1), empty: no violation was recorded before.
 - ``agent_contacts`` (N4): a starred customer who was never a contact becomes one, at the time of the star.
+- ``webhook_endpoints.owner_key``/``slot`` (E5's 20 per owner, decided by ``uq_webhook_endpoint_slot``): numbered
+  by age per owner.
 """
 import logging
 
@@ -85,10 +87,28 @@ def upgrade() -> None:
         op.drop_constraint('uq_appeals_subject', 'appeals', type_='unique')
         op.create_unique_constraint('uq_appeals_scenario', 'appeals', ['scenario', 'subject_id'])
     _backfill_first_after_sales()
+    _webhook_slots()
     op.get_bind().execute(sa.text(  # N4: every starred customer is a contact of the agent
         "INSERT INTO agent_contacts (agent_id, customer_id, last_contact_at, recorded_by) "
         "SELECT s.agent_id, s.customer_id, s.starred_at, s.agent_id FROM agent_stars s WHERE NOT EXISTS "
         "(SELECT 1 FROM agent_contacts c WHERE c.agent_id = s.agent_id AND c.customer_id = s.customer_id)"))
+
+
+def _webhook_slots() -> None:
+    """E5's limit in the database: each endpoint holds one of its owner's slots, numbered by age (an owner that
+    raced past 20 keeps its extra endpoints, in slots above 20 that new endpoints never take)."""
+    op.add_column('webhook_endpoints', sa.Column('owner_key', sqlmodel.sql.sqltypes.AutoString(length=40),
+                                                 nullable=True))
+    op.add_column('webhook_endpoints', sa.Column('slot', sa.Integer(), nullable=True))
+    bind = op.get_bind()
+    counts: dict[str, int] = {}
+    for endpoint_id, role, shop_id in bind.execute(sa.text(
+            "SELECT id, owner_role, shop_id FROM webhook_endpoints ORDER BY id")).all():
+        key = f"{role}:{shop_id}" if role == 'MERCHANT' else role
+        counts[key] = counts.get(key, 0) + 1
+        bind.execute(sa.text("UPDATE webhook_endpoints SET owner_key = :key, slot = :slot WHERE id = :id"),
+                     {"key": key, "slot": counts[key], "id": endpoint_id})
+    op.create_index('uq_webhook_endpoint_slot', 'webhook_endpoints', ['owner_key', 'slot'], unique=True)
 
 
 def _backfill_scenarios() -> None:
@@ -122,6 +142,10 @@ def _backfill_first_after_sales() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('uq_webhook_endpoint_slot', table_name='webhook_endpoints')
+    with op.batch_alter_table('webhook_endpoints', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
+        batch.drop_column('slot')
+        batch.drop_column('owner_key')
     op.drop_table('violations')
     with op.batch_alter_table('claims', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
         for column in ('proposal_accepted_at', 'proposed_by', 'proposed_at', 'proposal_note', 'proposal_amount_fen',
