@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 import persistence.tables  # noqa: F401  (registers every table)
 from persistence.db import sqlite_pragmas
 from persistence.tables import metadata
 
 config = context.config
+MIGRATION_LOCK = 0x616674657273616C  # "aftersal": the advisory lock key migrations take on PostgreSQL
 
 
 def run_migrations() -> None:
@@ -26,6 +27,10 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if engine.dialect.name == "postgresql":
+                # Several processes starting together on one database: one migrates, the others wait here until it
+                # commits, then find the database at head (the lock is the transaction's: released at its end).
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
     engine.dispose()
 
