@@ -3,7 +3,8 @@ subscribers whose query admits it.
 
 What wakes the reader: a commit of this process that wrote events (``Database.events_committed``), and on
 PostgreSQL a ``NOTIFY events`` sent inside every writing transaction, which reaches every process listening —
-so a subscriber on one server process sees what another committed. The notification carries nothing: the reader
+so a subscriber on one server process sees what another committed; on SQLite (several workers on one file) a poll
+every half second while anyone subscribes. The notification carries nothing: the reader
 always reads ``id > last`` from the table, so a lost notification (a listener reconnecting) costs latency, never an
 event. Ids are handed out in commit order (``SqlEventLog.flush``), so reading past the last id seen never skips a
 late commit.
@@ -28,6 +29,7 @@ from persistence.events.repository import EVENTS, NOTIFY_CHANNEL, SqlEventLog
 
 log = logging.getLogger("aftersales.events")
 BATCH = 500
+POLL_SECONDS = 0.5  # SQLite: how often a process looks for the events other processes committed
 
 
 @dataclass(eq=False)
@@ -64,6 +66,8 @@ class SqlEventFeed:
         self._tasks.append(asyncio.create_task(self._read()))
         if self.database.engine.dialect.name == "postgresql":
             self._tasks.append(asyncio.create_task(self._listen()))
+        else:
+            self._tasks.append(asyncio.create_task(self._poll()))
 
     async def stop(self) -> None:
         with contextlib.suppress(ValueError):
@@ -134,6 +138,15 @@ class SqlEventFeed:
                 self.last_id = max(self.last_id, event.id or 0)
             if len(page) < BATCH:
                 return
+
+    async def _poll(self) -> None:
+        """SQLite has no notifications: while anyone subscribes, look for other processes' commits (several
+        ``uvicorn --workers`` on one file) every ``POLL_SECONDS``, so each subscriber sees every event within a
+        second (E4). A poll that finds nothing new is one indexed read."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            if self.subscribers:
+                self.wake.set()
 
     async def _listen(self) -> None:
         """PostgreSQL: wake on every process's commits. A dropped connection is reopened with backoff, and the
