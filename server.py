@@ -73,9 +73,12 @@ class GraphQLApp(GraphQL[Context, None]):
     trusted_texts: frozenset[str] | None = None  # TRUSTED_DOCUMENTS_ONLY: the manifest's texts (the socket's check)
 
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
+        # A browser page may open the socket from this API's own site or from a CORS_ORIGINS origin (Strawberry
+        # refuses every other Origin at the handshake, 403: cross-site WebSocket hijacking)
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
                          allow_queries_via_get=settings.graphql_get,
-                         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL])
+                         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+                         allowed_origins=settings.cors_origins)
         self.settings, self.uow = settings, uow
         self.tokens = Tokens(settings.secret_key, timedelta(hours=settings.max_token_hours))
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)

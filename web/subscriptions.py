@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 import weakref
 from typing import Any, ClassVar
@@ -30,18 +31,58 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from domain.shared.actor import Role
+from domain.shared.text import is_clean_text
 from schema.context import Context
 from web.auth import Tokens
 from web.documents import screen
 
 UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY = 4401, 4403, 4410, 1001
+log = logging.getLogger("aftersales.websocket")
 
 
-def _authorization(params: dict[str, Any]) -> str | None:
-    for key, value in params.items():
-        if key.lower() == "authorization" and isinstance(value, str):
-            return value
-    return None
+def _authorization(params: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The token's header from ``connection_init``, or why there is none usable: two ``authorization`` keys (in any
+    case) are refused, as HTTP refuses two Authorization headers."""
+    found = [value for key, value in params.items() if isinstance(key, str) and key.lower() == "authorization"]
+    if len(found) > 1:
+        return None, "send one Authorization in connection_init, not several"
+    if found and not isinstance(found[0], str):
+        return None, "Authorization is a string: \"Bearer <token>\""
+    return (found[0] if found else None), None
+
+
+def _type_name(message: object) -> str:
+    kind = message.get("type") if isinstance(message, dict) else None
+    return kind if isinstance(kind, str) and is_clean_text(kind) and len(kind) < 40 else "unknown"
+
+
+def _optional_dict(value: object) -> bool:
+    return value is None or isinstance(value, dict)
+
+
+def malformed(message: object) -> str | None:
+    """Why a graphql-transport-ws frame does not have its message type's shape, or None."""
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return "a message is a JSON object with a string `type`"
+    kind = message["type"]
+    if kind in ("connection_init", "ping", "pong"):
+        return None if _optional_dict(message.get("payload")) else f"{kind}'s payload is an object"
+    if kind in ("subscribe", "complete"):
+        identifier = message.get("id")
+        if not isinstance(identifier, str) or not identifier or len(identifier) > 200 \
+                or not is_clean_text(identifier):
+            return f"{kind} needs an `id`: a non-empty string of valid text"
+        if kind == "complete":
+            return None
+        payload = message.get("payload")
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            return "subscribe's payload is an object with a string `query`"
+        if not (payload.get("operationName") is None or isinstance(payload.get("operationName"), str)):
+            return "`operationName` is a string"
+        if not _optional_dict(payload.get("variables")) or not _optional_dict(payload.get("extensions")):
+            return "`variables` and `extensions` are objects"
+        return None
+    return None  # an unknown type: the protocol's own answer (4400 Unknown message type)
 
 
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
@@ -53,14 +94,25 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                                                                   "resume after the last event you received") -> None:
         await asyncio.gather(*(connection._close(code, reason) for connection in list(cls.live)))
 
+    async def handle_message(self, message: Message) -> None:
+        """Every frame is checked against the protocol's shapes before it is handled: a malformed one closes the
+        socket with 4400 and one log line (it used to raise inside the handler: a traceback and a 1006 per frame),
+        and an id that is not clean text (a lone surrogate) is malformed too."""
+        problem = malformed(message)
+        if problem is not None:
+            log.info("websocket: malformed %s frame closed with 4400: %s", _type_name(message), problem)
+            await self._close(4400, problem)
+            return
+        await super().handle_message(message)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         payload = message.get("payload") or {}
         if self.connection_init_received or not isinstance(payload, dict):
             await super().handle_connection_init(message)  # the protocol's own closes (4429, 4400)
             return
         tokens: Tokens = self.view.tokens  # type: ignore[attr-defined]
-        header = _authorization(payload)
-        actor, problem = tokens.authenticate(header)
+        header, refusal = _authorization(payload)
+        actor, problem = tokens.authenticate(header) if refusal is None else (None, refusal)
         if actor is None:
             if self.connection_init_timeout_task:
                 self.connection_init_timeout_task.cancel()

@@ -72,3 +72,73 @@ async def test_trusted_documents_only_holds_on_the_socket(settings):
         world = World(api)
         async with opened(port, world.platform) as socket:
             assert await _refused(socket, "subscription { events { id type data } }", "1") == "PERSISTED_QUERY_ONLY"
+
+
+MALFORMED = [
+    '{"type": "subscribe", "id": "1", "payload": "not an object"}',
+    '{"type": "subscribe", "id": 7, "payload": {"query": "subscription { events { id } }"}}',
+    '{"type": "subscribe", "id": "\\ud800", "payload": {"query": "subscription { events { id } }"}}',
+    '{"type": "subscribe", "id": "1", "payload": {"query": 5}}',
+    '{"type": "subscribe", "id": "1", "payload": {"query": "subscription { events { id } }", "variables": [1]}}',
+    '{"type": 5}',
+    '["subscribe"]',
+]
+
+
+async def test_malformed_frames_close_4400_and_two_authorizations_are_refused(settings):
+    """Findings 11 and 16: each malformed frame answers the protocol's 4400 (it raised inside the handler: a
+    traceback and a 1006), and connection_init with two authorization keys is refused like two HTTP headers."""
+    from websockets.asyncio.client import connect
+
+    from tests.api.ws_client import PROTOCOL, Socket
+
+    async with served(settings) as (port, client):
+        api = Api(client, settings.secret_key)
+        world = World(api)
+        for frame in MALFORMED:
+            async with opened(port, world.platform) as socket:
+                await socket.ws.send(frame)
+                code, _reason = await socket.closed()
+            assert code == 4400, frame
+        async with connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
+            socket = Socket(ws)
+            await socket.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {world.platform}",
+                                                                      "authorization": "Bearer forged"}})
+            code, reason = await socket.closed()
+        assert code == 4401 and "one Authorization" in reason
+
+
+async def _origin_outcome(port: int, token: str, origin: str | None) -> str:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    from tests.api.ws_client import PROTOCOL, Socket
+
+    try:
+        async with connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=[PROTOCOL],  # type: ignore[list-item]
+                           origin=origin) as ws:  # type: ignore[arg-type]
+            socket = Socket(ws)
+            await socket.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+            try:
+                return (await socket.receive())["type"]
+            except Exception:  # noqa: BLE001  (closed: the close code says why)
+                return f"closed {ws.close_code}"
+    except InvalidStatus as refused:
+        return f"refused {refused.response.status_code}"
+
+
+async def test_in_production_a_browsers_origin_must_be_allowed(settings):
+    """Finding 16: a browser's Origin must be the API's own site or one of CORS_ORIGINS (Strawberry checks it at the
+    handshake; the origins CORS admits over HTTP may now subscribe too, and only they)."""
+    import secrets
+
+    key = secrets.token_hex(32)
+    for allowed in ("https://shop.example", ""):
+        environment = {"APP_ENV": "prod", "METRICS": "false", "CORS_ORIGINS": allowed, "SECRET_KEY": key}
+        async with served(settings, **environment) as (port, client):
+            token = Api(client, key).token("PLATFORM", "ops-1")
+            assert await _origin_outcome(port, token, "https://evil.example") == "refused 403"
+            assert await _origin_outcome(port, token, None) == "connection_ack"
+            assert await _origin_outcome(port, token, f"http://127.0.0.1:{port}") == "connection_ack"
+            if allowed:
+                assert await _origin_outcome(port, token, allowed) == "connection_ack"
