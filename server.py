@@ -53,7 +53,7 @@ from web.graphql_http import GraphQLOverHTTP, record_request_error
 from web.idempotency import Idempotency
 from web.requests import RequestIds, request_id
 from web.security import SecurityHeaders, cors
-from web.subscriptions import TransportWS
+from web.subscriptions import SocketLimits, TransportWS
 from web.trusted_documents import TrustedDocuments, is_trusted, load_manifest, operation_name
 from web.uploads import upload_routes
 from web.webhooks import DeliveryWorker, DnsResolver
@@ -78,7 +78,10 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
                          allow_queries_via_get=settings.graphql_get,
                          subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
-                         allowed_origins=settings.cors_origins)
+                         allowed_origins=settings.cors_origins,
+                         connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds))
+        self.socket_limits = SocketLimits(settings.ws_max_sockets, settings.ws_max_sockets_per_caller,
+                                          settings.ws_max_subscriptions_per_caller)
         self.settings, self.uow = settings, uow
         self.tokens = Tokens(settings.secret_key, timedelta(hours=settings.max_token_hours))
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)

@@ -156,6 +156,10 @@ class Settings:
     export_max_concurrent: int = 8
     export_max_per_caller: int = 2
     export_send_timeout_seconds: float = 30.0
+    ws_init_timeout_seconds: float = 10.0
+    ws_max_sockets: int = 1000
+    ws_max_sockets_per_caller: int = 10
+    ws_max_subscriptions_per_caller: int = 50
     trusted_documents_manifest: Path = ROOT / "operations" / "manifest.json"
     max_token_hours: int = 24
     upload_quota_files: int = 60
@@ -255,6 +259,10 @@ class Settings:
             export_max_concurrent=_positive_int("EXPORT_MAX_CONCURRENT", 8),
             export_max_per_caller=_positive_int("EXPORT_MAX_PER_CALLER", 2),
             export_send_timeout_seconds=_seconds("EXPORT_SEND_TIMEOUT_SECONDS", 30.0),
+            ws_init_timeout_seconds=_seconds("WS_INIT_TIMEOUT_SECONDS", 10.0),
+            ws_max_sockets=_positive_int("WS_MAX_SOCKETS", 1000),
+            ws_max_sockets_per_caller=_positive_int("WS_MAX_SOCKETS_PER_CALLER", 10),
+            ws_max_subscriptions_per_caller=_positive_int("WS_MAX_SUBSCRIPTIONS_PER_CALLER", 50),
             max_token_hours=_positive_int("MAX_TOKEN_HOURS", 24),
             upload_quota_files=_positive_int("UPLOAD_QUOTA_FILES", 60),
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),

@@ -16,6 +16,8 @@ import contextlib
 import logging
 import time
 import weakref
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import orjson
@@ -31,12 +33,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from domain.shared.actor import Role
+from domain.shared.messages import msg
 from domain.shared.text import is_clean_text
+from schema.common.errors import TopLevelCode
 from schema.context import Context
 from web.auth import Tokens
-from web.documents import screen
+from web.documents import Refusal, screen
 
-UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY = 4401, 4403, 4410, 1001
+UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY, TRY_AGAIN_LATER = 4401, 4403, 4410, 1001, 1013
 log = logging.getLogger("aftersales.websocket")
 
 
@@ -85,9 +89,47 @@ def malformed(message: object) -> str | None:
     return None  # an unknown type: the protocol's own answer (4400 Unknown message type)
 
 
+@dataclass
+class SocketLimits:
+    """Penetration test III, finding 12 (WS_MAX_SOCKETS, WS_MAX_SOCKETS_PER_CALLER, WS_MAX_SUBSCRIPTIONS_PER_CALLER;
+    WS_INIT_TIMEOUT_SECONDS is the GraphQL app's ``connection_init_wait_timeout``): sockets open in this process,
+    and per caller (role and user) the sockets and the subscriptions running, over all of its sockets."""
+
+    max_sockets: int = 1000
+    max_sockets_per_caller: int = 10
+    max_subscriptions_per_caller: int = 50
+    sockets: int = 0
+    callers: Counter[str] = field(default_factory=Counter)
+    subscriptions: Counter[str] = field(default_factory=Counter)
+
+
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     expiry: asyncio.TimerHandle | None = None
     live: ClassVar[weakref.WeakSet[TransportWS]] = weakref.WeakSet()  # acknowledged connections of this process
+    caller_key: str | None = None
+    counted = False
+
+    @property
+    def limits(self) -> SocketLimits:
+        return self.view.socket_limits  # type: ignore[attr-defined]
+
+    async def handle(self) -> None:
+        """The process's cap on open sockets, before anything else: past it the socket closes 1013 (try again
+        later) at once, so a flood of idle sockets cannot hold the process."""
+        limits = self.limits
+        if limits.sockets >= limits.max_sockets:
+            await self._close(TRY_AGAIN_LATER, "too many sockets on this server: try again later")
+            return
+        limits.sockets += 1
+        self.counted = True
+        try:
+            await super().handle()
+        finally:
+            limits.sockets -= 1
+            if self.caller_key is not None:
+                limits.callers[self.caller_key] -= 1
+                if limits.callers[self.caller_key] <= 0:
+                    del limits.callers[self.caller_key]
 
     @classmethod
     async def close_all(cls, code: int = GOING_AWAY, reason: str = "the server is shutting down: reconnect and "
@@ -124,6 +166,15 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 self.connection_init_timeout_task.cancel()
             await self.websocket.close(code=FORBIDDEN, reason="SERVICE tokens do not subscribe to events")
             return
+        key = f"{actor.role.value}:{actor.user_id}"
+        if self.limits.callers[key] >= self.limits.max_sockets_per_caller:
+            if self.connection_init_timeout_task:
+                self.connection_init_timeout_task.cancel()
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=f"at most {self.limits.max_sockets_per_caller} "
+                                                                    "sockets per caller: close one first")
+            return
+        self.limits.callers[key] += 1
+        self.caller_key = key
         self.context.actor_or_none, self.context.auth_problem = actor, None
         await super().handle_connection_init(message)
         TransportWS.live.add(self)
@@ -153,14 +204,33 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                              trusted_texts=view.trusted_texts,  # type: ignore[attr-defined]
                              schema=view.schema._schema, limits=view.limits,  # type: ignore[attr-defined]
                              must_parse=True)
+            if refusal is None and self.caller_key is not None \
+                    and self.limits.subscriptions[self.caller_key] >= self.limits.max_subscriptions_per_caller:
+                refusal = Refusal(TopLevelCode.TOO_MANY_REQUESTS, msg(
+                    "at most {max} subscriptions per caller at once: complete one first",
+                    max=self.limits.max_subscriptions_per_caller))
             if refusal is not None:
                 error = GraphQLError(str(refusal.message), extensions={"code": refusal.code.value})
                 await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
                 return
+        key = self.caller_key
+        if key is not None:  # counted now, so that subscribes in quick succession see each other
+            self.limits.subscriptions[key] += 1
         await super().handle_subscribe(message)
+        if key is not None and message["id"] not in self.operations:  # refused by the protocol: nothing runs
+            self._uncount(key)
+
+    def _uncount(self, key: str) -> None:
+        self.limits.subscriptions[key] -= 1
+        if self.limits.subscriptions[key] <= 0:
+            del self.limits.subscriptions[key]
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        await super().run_operation(operation)
+        try:
+            await super().run_operation(operation)
+        finally:
+            if self.caller_key is not None:
+                self._uncount(self.caller_key)
         cursor = self.context.fell_behind
         if cursor is not None:  # E4: a subscriber that fell behind is closed, told where to resume
             await self._close(FELL_BEHIND, f"fell behind; resume after cursor {cursor}")

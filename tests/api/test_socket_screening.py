@@ -142,3 +142,39 @@ async def test_in_production_a_browsers_origin_must_be_allowed(settings):
             assert await _origin_outcome(port, token, f"http://127.0.0.1:{port}") == "connection_ack"
             if allowed:
                 assert await _origin_outcome(port, token, allowed) == "connection_ack"
+
+
+async def test_sockets_and_subscriptions_are_capped(settings):
+    """Finding 12: 1,000 unauthenticated sockets were held 60 s and one buyer held 3,000 subscriptions. Now an idle
+    socket is closed after WS_INIT_TIMEOUT_SECONDS, and sockets per process, sockets per caller and subscriptions
+    per caller are capped."""
+    from websockets.asyncio.client import connect
+
+    from tests.api.ws_client import PROTOCOL, Socket
+
+    environment = {"WS_INIT_TIMEOUT_SECONDS": "1", "WS_MAX_SOCKETS": "3", "WS_MAX_SOCKETS_PER_CALLER": "2",
+                   "WS_MAX_SUBSCRIPTIONS_PER_CALLER": "3"}
+    async with served(settings, **environment) as (port, client):
+        api = Api(client, settings.secret_key)
+        world = World(api)
+        url = f"ws://127.0.0.1:{port}/graphql"
+        async with connect(url, subprotocols=[PROTOCOL]) as idle:  # type: ignore[list-item]
+            code, _ = await Socket(idle).closed(timeout=5)
+        assert code == 4408
+        async with opened(port, world.platform) as first, opened(port, world.platform) as _second:
+            async with connect(url, subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]
+                third = Socket(ws)
+                await third.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {world.platform}"}})
+                code, _ = await third.closed()
+            assert code == 1013  # a third socket of one caller
+            for n in range(3):
+                await first.subscribe(str(n), query=LIVE)
+            assert await _refused(first, LIVE, "4") == "TOO_MANY_REQUESTS"
+            await first.send({"id": "0", "type": "complete"})
+            await first.subscribe("5", query=LIVE)  # one ended: room for another
+            await world.credit(await world.shop(), "DEPOSIT", "1.00")
+            types = {(await first.receive())["id"] for _ in range(3)}
+            assert types == {"1", "2", "5"}
+            async with opened(port, world.buyer) as _b, connect(url, subprotocols=[PROTOCOL]) as ws:  # type: ignore
+                code, reason = await Socket(ws).closed()  # the process holds three sockets: a fourth closes at once
+            assert code == 1013 and "try again later" in reason
