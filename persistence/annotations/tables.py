@@ -48,7 +48,8 @@ class AfterSaleRemarkRow(SQLModel, table=True):
 class StarRow(SQLModel, table=True):
     __tablename__ = "agent_stars"
     __table_args__ = (UniqueConstraint("agent_id", "customer_id", name="uq_agent_stars"),
-                      Index("ix_agent_stars_order", "agent_id", "starred_at", "id"))
+                      Index("ix_agent_stars_order", "agent_id", "starred_at", "id"),
+                      {"sqlite_autoincrement": True})  # rows are deleted: an id is never handed out again
 
     id: int | None = Field(default=None, primary_key=True)
     agent_id: str = Field(max_length=128)

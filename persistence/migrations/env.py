@@ -20,6 +20,9 @@ def run_migrations() -> None:
         from sqlalchemy import event
 
         event.listen(engine, "connect", lambda conn, _rec: sqlite_pragmas(conn))
+        # Alembic's advice for SQLite: recreating a table that others refer to (batch mode) needs the foreign keys
+        # off while it runs; they are checked as a whole before the migration commits.
+        event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA foreign_keys=OFF"))
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     with engine.connect() as connection:
         context.configure(
@@ -32,6 +35,10 @@ def run_migrations() -> None:
                 # commits, then find the database at head (the lock is the transaction's: released at its end).
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
+            if engine.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration left rows whose references are missing: {broken[:5]}")
     engine.dispose()
 
 

@@ -14,7 +14,8 @@ class WebhookEndpointRow(SQLModel, table=True):
 
     __tablename__ = "webhook_endpoints"
     __table_args__ = (Index("ix_webhook_endpoints_owner", "owner_role", "shop_id", "id"),
-                      Index("uq_webhook_endpoint_slot", "owner_key", "slot", unique=True))
+                      Index("uq_webhook_endpoint_slot", "owner_key", "slot", unique=True),
+                      {"sqlite_autoincrement": True})  # rows are deleted: an id is never handed out again
 
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(sa_column=Column(Text, nullable=False))
@@ -39,6 +40,7 @@ class WebhookDeliveryRow(SQLModel, table=True):
         UniqueConstraint("event_id", "endpoint_id", name="uq_webhook_deliveries_event_endpoint"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at", "id"),
         Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
+        {"sqlite_autoincrement": True},  # rows are deleted: an id is never handed out again
     )
 
     id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"),

@@ -205,3 +205,33 @@ async def test_e5_forty_concurrent_creates_stop_at_twenty_endpoints(api, world):
     assert len(await endpoints(api, shop.merchant)) == 20
     other = await world.shop("Other", merchant="merchant-2")  # another owner's slots are its own
     assert (await create(api, other.merchant, url, ["CLAIM_SUBMITTED"]))["endpoint"]
+
+
+async def test_an_id_is_never_handed_out_twice(api, world, settings):
+    """Penetration test III, finding 15: on SQLite an endpoint created after the newest was deleted got its id, and
+    its deliveries an old webhook-id. Ids are never reused, on either database (the same for stars)."""
+    from tests.api.annotations_ops import STAR, UNSTAR
+
+    shop = await world.shop()
+    url = "http://127.0.0.1:9/hook"
+    first = (await create(api, shop.merchant, url, ["CLAIM_SUBMITTED"]))["endpoint"]["id"]
+    deleted = await api.gql(DELETE, {"id": first}, token=shop.merchant)
+    assert deleted.payload("deleteWebhookEndpoint")["deletedId"] == first
+    second = (await create(api, shop.merchant, url, ["CLAIM_SUBMITTED"]))["endpoint"]["id"]
+    assert second != first
+    from tests.database import sync_engine
+
+    def star_ids() -> list[int]:
+        from sqlalchemy import text
+
+        engine = sync_engine(settings.database_url)
+        with engine.connect() as conn:
+            found = [row[0] for row in conn.execute(text("SELECT id FROM agent_stars ORDER BY id"))]
+        engine.dispose()
+        return found
+
+    assert not (await api.gql(STAR, {"c": "buyer-9"}, token=shop.agent)).errors
+    before = star_ids()
+    await api.gql(UNSTAR, {"c": "buyer-9"}, token=shop.agent)
+    await api.gql(STAR, {"c": "buyer-9"}, token=shop.agent)
+    assert star_ids() != before and star_ids()[0] > before[-1]

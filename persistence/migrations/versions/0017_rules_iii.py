@@ -16,6 +16,8 @@ Works on a database holding earlier data; the new columns are filled from the ro
 - ``claims``: C5's late performance, payout and agreement columns (nullable or false: no claim had them);
   a ``violations`` table (V1), empty: no violation was recorded before.
 - ``agent_contacts`` (N4): a starred customer who was never a contact becomes one, at the time of the star.
+- SQLite: ``webhook_endpoints``, ``webhook_deliveries`` and ``agent_stars`` are made again with AUTOINCREMENT, so an
+  id is never handed out twice (the foreign keys are off while a table is made again, and checked after).
 - ``webhook_endpoints.owner_key``/``slot`` (E5's 20 per owner, decided by ``uq_webhook_endpoint_slot``): numbered
   by age per owner.
 """
@@ -88,6 +90,7 @@ def upgrade() -> None:
         op.create_unique_constraint('uq_appeals_scenario', 'appeals', ['scenario', 'subject_id'])
     _backfill_first_after_sales()
     _webhook_slots()
+    _ids_never_reused()
     op.get_bind().execute(sa.text(  # N4: every starred customer is a contact of the agent
         "INSERT INTO agent_contacts (agent_id, customer_id, last_contact_at, recorded_by) "
         "SELECT s.agent_id, s.customer_id, s.starred_at, s.agent_id FROM agent_stars s WHERE NOT EXISTS "
@@ -109,6 +112,20 @@ def _webhook_slots() -> None:
         bind.execute(sa.text("UPDATE webhook_endpoints SET owner_key = :key, slot = :slot WHERE id = :id"),
                      {"key": key, "slot": counts[key], "id": endpoint_id})
     op.create_index('uq_webhook_endpoint_slot', 'webhook_endpoints', ['owner_key', 'slot'], unique=True)
+
+
+REUSED_IDS = ('webhook_deliveries', 'webhook_endpoints', 'agent_stars')  # the tables that delete rows
+
+
+def _ids_never_reused() -> None:
+    """SQLite hands out max(id) + 1, so deleting the newest row gave its id to the next one (a new webhook endpoint
+    repeated a deleted one's id, and its deliveries an old webhook-id). AUTOINCREMENT never hands an id out twice;
+    PostgreSQL's sequences never did."""
+    if not _sqlite():
+        return
+    for name in REUSED_IDS:
+        with op.batch_alter_table(name, recreate='always', table_kwargs={'sqlite_autoincrement': True}):
+            pass
 
 
 def _backfill_scenarios() -> None:
