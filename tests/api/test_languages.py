@@ -36,7 +36,8 @@ async def test_f6_file_routes_answer_in_the_requests_language_too(api, world):
                                  headers={"Authorization": f"Bearer {shop.merchant}", **CHINESE})
     assert reply.status_code == 400
     assert reply.json()["error"] == {"code": "BAD_REQUEST",
-                                     "message": "`from` 必须是带时区偏移的 ISO 8601 时间（如 Z 或 +08:00），且在有效范围内",
+                                     "message": "`from` 必须是带时区偏移的 ISO 8601 时间（如 Z 或 +08:00），"
+                                                "且在有效范围内",
                                      "requestId": reply.headers["x-request-id"]}
     english = await api.client.get("/exports/ledger.csv", params={"from": "yesterday"},
                                    headers={"Authorization": f"Bearer {shop.merchant}"})
