@@ -161,6 +161,14 @@ def events_scope(actor: Actor, types: list[EventType] | None, shop_id: int | Non
     raise Forbidden("events are read by the parties they concern and the platform")
 
 
+def shown_actor_id(viewer: Actor, actor_role: Role, actor_id: str) -> str:
+    """Who did it, as the viewer may read it: a buyer sees its own id, and for anyone else only the role (a shop's
+    staff and the platform's operators are not named to buyers); the shop's staff and the platform see ids."""
+    if viewer.role is Role.BUYER and not (actor_role is Role.BUYER and actor_id == viewer.user_id):
+        return actor_role.value
+    return actor_id
+
+
 def can_see_event(actor: Actor, event: Event) -> bool:
     """The same rule as ``events_scope``, for one event (``node(id:)``)."""
     if actor.role is Role.PLATFORM:

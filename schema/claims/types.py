@@ -11,7 +11,7 @@ from domain.claims import model, rules
 from domain.claims.evidence_checks import EvidenceWarningCode as DomainWarningCode
 from domain.claims.evidence_checks import editing_warnings, evidence_warnings
 from domain.claims.model import can_view_claim
-from domain.events.model import EventType, HistoryEntry
+from domain.events.model import EventType, HistoryEntry, shown_actor_id
 from domain.orders.model import Order as DomainOrder
 from domain.shared.actor import Role as DomainRole
 from domain.shared.errors import present, stored
@@ -142,13 +142,17 @@ class ClaimEvent:
     type: str
     at: datetime
     actor_role: Role
-    actor_id: str
+    recorded_actor_id: strawberry.Private[str]
+
+    @strawberry.field(description="Who did it: for a buyer, another party's role only (staff are not named).")
+    def actor_id(self, info: Info) -> str:
+        return shown_actor_id(info.context.actor, self.actor_role, self.recorded_actor_id)
 
     @staticmethod
     def all_of(events: list[HistoryEntry] | None) -> list[ClaimEvent]:
         """The claim's events (E1), named as this list always named them: CLAIM_SUBMITTED reads SUBMITTED."""
         return [ClaimEvent(type=_CLAIM_EVENT_NAMES[e.type], at=e.occurred_at, actor_role=e.actor_role,
-                           actor_id=e.actor_id) for e in events or []]
+                           recorded_actor_id=e.actor_id) for e in events or []]
 
 
 _CLAIM_EVENT_NAMES = {kind: kind.value.removeprefix("CLAIM_") for kind in EventType}

@@ -7,7 +7,7 @@ import orjson
 import strawberry
 
 from domain.events import model
-from domain.events.model import can_see_event
+from domain.events.model import can_see_event, shown_actor_id
 from domain.shared.ids import global_id
 from schema.common.ids import encode_cursor, encode_id
 from schema.common.node import Node, register_node, resolve_node
@@ -25,12 +25,16 @@ class Event(Node):
     type: EventType
     occurred_at: datetime
     actor_role: Role
-    actor_id: str
     subject_id: strawberry.ID = strawberry.field(description="The subject's global ID, always present.")
     data: str = strawberry.field(
         description="E2: the event's facts as a JSON object (ids as global IDs, money as strings); docs/events.md "
                     "documents each type's fields.")
     event: strawberry.Private[model.Event]
+
+    @strawberry.field(description="Who did it: a user id, or for a buyer viewing another party's action only that "
+                                  "party's role (MERCHANT, PLATFORM …): staff are not named to buyers.")
+    def actor_id(self, info: Info) -> str:
+        return shown_actor_id(info.context.actor, self.event.actor_role, self.event.actor_id)
 
     @strawberry.field(description="E3/E4: this event's cursor: `events(after:)` or the subscription's `after` "
                                   "resumes right after it.")
@@ -52,7 +56,7 @@ class Event(Node):
     @staticmethod
     def of(event: model.Event) -> Event:
         return Event(id=encode_id("Event", event.id or 0), type=event.type, occurred_at=event.occurred_at,
-                     actor_role=event.actor_role, actor_id=event.actor_id,
+                     actor_role=event.actor_role,
                      subject_id=strawberry.ID(global_id(event.subject_type, event.subject_key)),
                      data=orjson.dumps(event.data).decode(), event=event)
 

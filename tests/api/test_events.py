@@ -287,3 +287,20 @@ async def test_e3_replay_pages_oldest_first_without_gaps_and_filters(api, world,
     assert (await replay(api, world.platform, subjectId="not-an-id"))[0] == []
     bad = await api.gql(EVENTS, {"after": "garbage"}, token=world.platform)
     assert bad.codes == ["BAD_USER_INPUT"]
+
+
+async def test_buyers_see_a_role_not_the_staff_member_who_acted(api, world, claims):
+    """Penetration test III, finding 16: buyers read staff user ids in events (and in a claim's history)."""
+    shop = await world.shop()
+    _, line = await claims.delivered_line(shop)
+    claim = (await claims.submit(line))["claim"]
+    await claims.call("rejectClaim", shop.merchant, claimId=claim["id"], reason="no")
+    history = "query($id: ID!) { claim(id: $id) { events { type actorRole actorId } } }"
+
+    async def actors(token) -> tuple[list[str], list[str]]:
+        events, _ = await replay(api, token, types=["CLAIM_SUBMITTED", "CLAIM_REJECTED"])
+        read = (await api.gql(history, {"id": claim["id"]}, token=token)).data["claim"]["events"]
+        return [e["actorId"] for e in events], [e["actorId"] for e in read]
+
+    assert await actors(world.buyer) == (["buyer-1", "MERCHANT"], ["buyer-1", "MERCHANT"])
+    assert await actors(shop.merchant) == (["buyer-1", "merchant-1"], ["buyer-1", "merchant-1"])
