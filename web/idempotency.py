@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Protocol
 
+import orjson
 from graphql import OperationType
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,6 +30,26 @@ from web.graphql_http import decided_operation
 
 MAX_KEY = 200
 WAIT_FOR_PEER_S = 10.0
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: None if k == "secret" and isinstance(v, str) else _redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
+
+
+def without_secrets(content: bytes) -> str:
+    """The response as the key stores it: a secret shown once (a webhook endpoint's ``secret``) is never kept in the
+    replay cache, so a replay answers ``secret: null`` and the secret exists only where it signs (penetration test
+    III, finding 16)."""
+    if b'"secret"' not in content:
+        return content.decode()
+    try:
+        return orjson.dumps(_redact(orjson.loads(content))).decode()
+    except orjson.JSONDecodeError:
+        return content.decode()
 
 
 class KeyStore(Protocol):
@@ -83,7 +104,7 @@ class Idempotency:
         if claim.recorded:
             status = next(m["status"] for m in captured if m["type"] == "http.response.start")
             content = b"".join(m.get("body", b"") for m in captured if m["type"] == "http.response.body")
-            await self.store.complete(scope_key, status, content.decode())
+            await self.store.complete(scope_key, status, without_secrets(content))
         for message in captured:
             await send(message)
 

@@ -136,3 +136,26 @@ async def test_two_authorization_headers_are_refused(api, world):
     reply = await api.client.post("/graphql", json={"query": SHOP, "variables": {"n": "Two"}}, headers=headers)
     assert reply.status_code == 400 and reply.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert await shop_count(api) == 0
+
+
+async def test_a_secret_shown_once_is_never_kept_for_replays(api, settings):
+    """Penetration test III, finding 16: the webhook secret was stored in the idempotency table and replayed."""
+    from sqlalchemy import text
+
+    from domain.shared.actor import Role
+    from tests.database import sync_engine
+
+    token = api.token(Role.PLATFORM, "ops-1")
+    create = ('mutation { createWebhookEndpoint(input: {url: "http://127.0.0.1:9/hook", eventTypes: [CLAIM_SUBMITTED]})'
+              ' { endpoint { id } secret userErrors { code } } }')
+    first = await post(api, token, create, {}, key="hook-1")
+    second = await post(api, token, create, {}, key="hook-1")
+    made = first.json()["data"]["createWebhookEndpoint"]
+    assert made["secret"].startswith("whsec_")
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert second.json()["data"]["createWebhookEndpoint"] == {**made, "secret": None}
+    engine = sync_engine(settings.database_url)
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT count(*) FROM idempotency_keys WHERE response_body LIKE '%whsec_%'"))
+        assert kept.scalar_one() == 0
+    engine.dispose()
