@@ -155,6 +155,10 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
         """The database answers and is at this code's migration, and the upload store takes a file (a load
         balancer sends traffic only while this is 200)."""
         report = {"status": "ok", "database": "ok", "migrations": "ok", "uploads": "ok"}
+        gone = database.file_problem()
+        if gone is not None:
+            log.warning("health check failed: database: %s", gone)
+            report["database"] = gone
         try:
             at = await asyncio.wait_for(database.revision(), timeout=2)
             if at != migrations_head:

@@ -3,6 +3,7 @@ writers queue for the lock up front instead of failing mid-transaction. PostgreS
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import psycopg
@@ -118,6 +119,26 @@ class Database:
         self.statement_sessions = async_sessionmaker(statements, expire_on_commit=False, autoflush=False)
         self.events_committed: list[Callable[[], None]] = []  # called after a commit that wrote events
         self.deliveries_committed: list[Callable[[], None]] = []  # … and after one that wrote webhook deliveries
+        self._file_identity: tuple[int, int] | None = None
+        self.file_problem()  # the file this process opened (SQLite)
+
+    def file_problem(self) -> str | None:
+        """SQLite: whether the database file is still the one this process opened. A file deleted (or replaced)
+        while the server runs is not noticed by open connections, which go on writing to the unlinked file: every
+        acknowledged write is then lost. None on PostgreSQL, or while the file is the same."""
+        if not is_sqlite(self.url):
+            return None
+        path = self.engine.url.database
+        if not path or path == ":memory:":
+            return None
+        try:
+            found = os.stat(path)
+        except FileNotFoundError:
+            return "the database file was removed"
+        identity = (found.st_dev, found.st_ino)
+        if self._file_identity is None:
+            self._file_identity = identity
+        return None if identity == self._file_identity else "the database file was replaced"
 
     async def ping(self) -> None:
         from sqlalchemy import text

@@ -98,3 +98,24 @@ async def test_kill_minus_nine_loses_nothing_committed(settings, app):
             assert count <= entries <= count + in_flight_at_kill, (shop, count, entries)
     print(f"crashes survived: {KILLS}; acknowledged credits: {sum(acknowledged.values())}; "
           f"in flight at the kills: {in_flight_at_kill}; violations: 0")
+
+
+async def test_readiness_notices_the_sqlite_file_removed_while_running(settings, tmp_path):
+    """Penetration test III, finding 16: deleting the SQLite file while serving acknowledged writes that were then
+    lost, and /health said 200. Readiness now compares the file with the one the process opened."""
+    import shutil
+    from dataclasses import replace
+
+    from persistence.db import is_sqlite
+    from tests.server_process import served
+
+    if not is_sqlite(settings.database_url):
+        pytest.skip("a SQLite file")
+    source = settings.database_url.split("///", 1)[1]
+    copy = tmp_path / "own.db"
+    shutil.copy(source, copy)
+    async with served(replace(settings, database_url=f"sqlite+aiosqlite:///{copy}")) as (_port, client):
+        assert (await client.get("/health/ready")).status_code == 200
+        copy.unlink()
+        reply = await client.get("/health/ready")
+        assert reply.status_code == 503 and reply.json()["database"] == "the database file was removed"
