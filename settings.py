@@ -152,6 +152,7 @@ class Settings:
     webhook_allow_private: bool = False
     webhook_retry_delays: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000)
     webhook_timeout_seconds: float = 10.0
+    webhook_per_endpoint: int = 2
     webhook_poll_seconds: float = 1.0
     export_max_concurrent: int = 8
     export_max_per_caller: int = 2
@@ -204,7 +205,7 @@ class Settings:
         from domain.webhooks.services import WebhookPolicy
 
         return WebhookPolicy(allow_private=self.webhook_allow_private, retry_delays=self.webhook_retry_delays,
-                             timeout=self.webhook_timeout_seconds)
+                             timeout=self.webhook_timeout_seconds, per_endpoint=self.webhook_per_endpoint)
 
     @property
     def upload_policy(self):
@@ -255,6 +256,7 @@ class Settings:
             webhook_allow_private=_flag("WEBHOOK_ALLOW_PRIVATE", app_env in ("dev", "test")),
             webhook_retry_delays=_delays("WEBHOOK_RETRY_DELAYS", (5, 300, 1800, 7200, 18000, 36000)),
             webhook_timeout_seconds=_seconds("WEBHOOK_TIMEOUT_SECONDS", 10.0),
+            webhook_per_endpoint=_positive_int("WEBHOOK_PER_ENDPOINT_CONCURRENCY", 2),
             webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
             export_max_concurrent=_positive_int("EXPORT_MAX_CONCURRENT", 8),
             export_max_per_caller=_positive_int("EXPORT_MAX_PER_CALLER", 2),

@@ -57,6 +57,9 @@ class HttpSender:
                    "webhook-signature": signature, "content-type": "application/json", "user-agent": USER_AGENT}
         try:
             reply = await self.client.post(endpoint.url, content=payload, headers=headers)
+        except httpx.PoolTimeout:  # no connection of this process's pool came free: nothing was sent
+            return Outcome(None, "not sent: no connection free in this process (not counted as an attempt)",
+                           attempted=False)
         except httpx.TimeoutException:
             return Outcome(None, "timed out")
         except httpx.HTTPError as error:

@@ -66,6 +66,7 @@ class Outcome:
 
     response_status: int | None
     error: str | None = None
+    attempted: bool = True  # False: nothing was sent (a local resource ran out): not an attempt of E5's schedule
 
     @property
     def succeeded(self) -> bool:

@@ -36,9 +36,10 @@ class WebhookRepository(Protocol):
         """A read: whether ``claim_due`` would find anything (the worker polls with it, not with a write)."""
         ...
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Attempt]:
-        """PENDING deliveries due by ``now``: counts an attempt on each and moves its next try to ``lease_until``
-        (a worker that dies mid-flight leaves it due again then). Rows another worker is claiming are skipped."""
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int, per_endpoint: int) -> list[Attempt]:
+        """PENDING deliveries due by ``now``, at most ``per_endpoint`` of one endpoint: counts an attempt on each and
+        moves its next try to ``lease_until`` (a worker that dies mid-flight leaves it due again then). Rows another
+        worker is claiming are skipped."""
         ...
 
     async def finish(self, attempt: Attempt, status: DeliveryStatus, outcome: Outcome, now: datetime,

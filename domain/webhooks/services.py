@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.events.model import Event, EventType
 from domain.shared.actor import Actor, Role
@@ -27,6 +27,7 @@ class WebhookPolicy:
     retry_delays: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000)  # E5: WEBHOOK_RETRY_DELAYS, seconds
     timeout: float = 10.0  # E5: a receiver that has not answered by then failed this attempt
     batch: int = 20  # deliveries claimed (and sent concurrently) at a time
+    per_endpoint: int = 2  # WEBHOOK_PER_ENDPOINT_CONCURRENCY: of one endpoint, at most this many of a batch
 
     @property
     def lease(self) -> timedelta:
@@ -94,6 +95,9 @@ async def list_endpoints(uow: UnitOfWork, actor: Actor) -> list[WebhookEndpoint]
     return await uow.webhooks.owned(role, shop_id)
 
 
+NOT_ATTEMPTED_RETRY = timedelta(seconds=1)
+
+
 def message_id(delivery_id: int) -> str:
     """E5: the ``webhook-id``, the same on every attempt of one (event, endpoint): receivers deduplicate by it."""
     return global_id("WebhookDelivery", delivery_id)
@@ -102,13 +106,15 @@ def message_id(delivery_id: int) -> str:
 async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: AddressResolver,
                       policy: WebhookPolicy, clock: Clock) -> int:
     """E5: claim what is due (a transaction of its own), POST each concurrently with no transaction open, then
-    record each outcome (a transaction each). How many attempts were made."""
+    record each outcome (a transaction each). How many attempts were made. Fair between tenants: a batch takes at
+    most ``per_endpoint`` deliveries of one endpoint, so one tenant's slow receivers cannot fill it, and a delivery
+    that could not be sent (a local resource ran out) is not counted as an attempt."""
     now = clock.now()
     async with uow(write=False) as peeking:
         if not await peeking.webhooks.any_due(now):
             return 0
     async with uow() as claiming:
-        attempts = await claiming.webhooks.claim_due(now, now + policy.lease, policy.batch)
+        attempts = await claiming.webhooks.claim_due(now, now + policy.lease, policy.batch, policy.per_endpoint)
         await claiming.commit()
     if not attempts:
         return 0
@@ -120,8 +126,12 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
         for a in attempts))
     finished = clock.now()
     for attempt, outcome in zip(attempts, outcomes):
-        status, next_at = ((DeliveryStatus.SUCCEEDED, None) if outcome.succeeded
-                           else rules.after_failure(attempt.attempts, policy.retry_delays, finished))
+        next_at: datetime | None
+        if not outcome.attempted:  # nothing left this process: due again at once, the attempt not counted
+            status, next_at = DeliveryStatus.PENDING, finished + NOT_ATTEMPTED_RETRY
+        else:
+            status, next_at = ((DeliveryStatus.SUCCEEDED, None) if outcome.succeeded
+                               else rules.after_failure(attempt.attempts, policy.retry_delays, finished))
         async with uow() as recording:
             await recording.webhooks.finish(attempt, status, outcome, finished, next_at)
             await recording.commit()

@@ -113,11 +113,16 @@ class SqlWebhookRepository:
                                           DELIVERIES.c.next_attempt_at <= now).limit(1))
         return found.first() is not None
 
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Attempt]:
-        due = (select(DELIVERIES.c.id)
-               .where(DELIVERIES.c.status == DeliveryStatus.PENDING.value, DELIVERIES.c.next_attempt_at <= now)
-               .order_by(DELIVERIES.c.next_attempt_at, DELIVERIES.c.id).limit(limit)
-               .with_for_update(skip_locked=True))
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int, per_endpoint: int) -> list[Attempt]:
+        """The first ``per_endpoint`` due deliveries of each endpoint (a window over the due ones), oldest first, up
+        to ``limit``; rows another worker holds are skipped (PostgreSQL's ``SKIP LOCKED``)."""
+        c = DELIVERIES.c
+        ranked = (select(c.id, c.next_attempt_at, func.row_number().over(
+            partition_by=c.endpoint_id, order_by=(c.next_attempt_at, c.id)).label("rank"))
+            .where(c.status == DeliveryStatus.PENDING.value, c.next_attempt_at <= now).subquery())
+        fair = (select(ranked.c.id).where(ranked.c.rank <= per_endpoint)
+                .order_by(ranked.c.next_attempt_at, ranked.c.id).limit(limit))
+        due = select(c.id).where(c.id.in_(fair.scalar_subquery())).with_for_update(skip_locked=True)
         claimed = await self.session.execute(
             update(DELIVERIES)
             .where(DELIVERIES.c.id.in_(due.scalar_subquery()), DELIVERIES.c.status == DeliveryStatus.PENDING.value,
@@ -134,5 +139,6 @@ class SqlWebhookRepository:
                    DELIVERIES.c.status == DeliveryStatus.PENDING.value)
             .values(status=status.value, next_attempt_at=next_attempt_at,
                     last_response_status=outcome.response_status,
-                    last_error=(outcome.error or "")[:300] or None))
+                    last_error=(outcome.error or "")[:300] or None,
+                    attempts=DELIVERIES.c.attempts - (0 if outcome.attempted else 1)))
         return rows_affected(result) == 1

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow  # server processes killed mid-delivery
 
 KILLS, EVENTS = 3, 5
 # A lease of 7 s (the wait after each kill); a try that timed out before its kill is retried after 1 s
-ENV = {"WEBHOOK_TIMEOUT_SECONDS": "5", "WEBHOOK_POLL_SECONDS": "0.2", "WEBHOOK_RETRY_DELAYS": "1,1,1,1,1,1"}
+# every delivery of the one endpoint in flight at once when the process is killed
+ENV = {"WEBHOOK_TIMEOUT_SECONDS": "5", "WEBHOOK_POLL_SECONDS": "0.2", "WEBHOOK_RETRY_DELAYS": "1,1,1,1,1,1",
+       "WEBHOOK_PER_ENDPOINT_CONCURRENCY": str(EVENTS)}
 
 
 async def test_kill_minus_nine_during_delivery_loses_and_doubles_nothing(settings):

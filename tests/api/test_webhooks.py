@@ -235,3 +235,41 @@ async def test_an_id_is_never_handed_out_twice(api, world, settings):
     await api.gql(UNSTAR, {"c": "buyer-9"}, token=shop.agent)
     await api.gql(STAR, {"c": "buyer-9"}, token=shop.agent)
     assert star_ids() != before and star_ids()[0] > before[-1]
+
+
+async def test_e5_one_tenants_slow_receiver_holds_back_no_other_tenants_delivery(api, app, world):
+    """Penetration test III, finding 6: a batch takes at most WEBHOOK_PER_ENDPOINT_CONCURRENCY deliveries of one
+    endpoint, so the victim's delivery goes out in the first batch, not after the slow tenant's backlog; and a
+    delivery this process could not send (its connection pool was full) is not counted as an attempt."""
+    import httpx
+
+    from domain.webhooks.services import deliver_due
+    from web.webhooks import HttpSender
+
+    slow_shop, victim_shop = await world.shop(), await world.shop("Victim", merchant="merchant-2")
+    with receiving() as slow, receiving() as victim:
+        slow.secret = (await create(api, slow_shop.merchant, slow.url, ["LEDGER_ENTRY_CREATED"]))["secret"]
+        victim.secret = (await create(api, victim_shop.merchant, victim.url, ["LEDGER_ENTRY_CREATED"]))["secret"]
+        slow.script = ["hang"] * 20
+        for n in range(8):
+            await world.credit(slow_shop, "DEPOSIT", f"{n + 1}.00")
+        await world.credit(victim_shop, "DEPOSIT", "1.00")
+        deliver = worker(app, soon(), timeout=1.0, batch=4, per_endpoint=2)
+        assert await deliver_due(deliver.uow, deliver.sender, deliver.resolver, deliver.policy, deliver.clock) == 3
+        assert [r.body["data"]["amount"] for r in victim.received] == ["1.00"]  # in the first batch
+        # one connection for the whole process: the slow receiver holds it, the others could not be sent
+        async with httpx.AsyncClient(timeout=httpx.Timeout(1.0), limits=httpx.Limits(max_connections=1)) as tight:
+            starved = worker(app, soon(), timeout=1.0, batch=4, per_endpoint=2)
+            made = await deliver_due(starved.uow, HttpSender(tight), starved.resolver, starved.policy, soon())
+        assert made == 2
+        from sqlalchemy import text
+
+        from tests.database import sync_engine
+
+        engine = sync_engine(app.state.settings.database_url)
+        with engine.connect() as conn:
+            unsent = conn.execute(text("SELECT attempts, status FROM webhook_deliveries "
+                                       "WHERE last_error LIKE 'not sent%'")).all()
+        engine.dispose()
+        assert [tuple(row) for row in unsent] == [(0, "PENDING")]  # claimed, not sent, not counted
+    await deliver.stop()
