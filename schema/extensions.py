@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import (
     ExecutionResult,
@@ -25,6 +26,8 @@ from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import translate
 from schema.limits import CACHED_DOCUMENT_CHARS
+
+PARSED = "parsed_document"  # a request's state: (text, document) the transport parsed off the event loop
 
 log = logging.getLogger("aftersales.graphql")
 
@@ -174,13 +177,24 @@ class BoundedParserCache(ParserCache):
     32 KB (every operation in ``operations/`` is under 4 KB), so anonymous large documents neither fill memory nor
     push other clients' entries out (penetration test III, finding 5)."""
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:  # type: ignore[override]
+        """A large document is parsed once per request, off the event loop (finding 4): the transport's screen
+        already parsed it in a worker thread and left it in the request's state; otherwise it is parsed in one
+        here. A small one goes through the cache."""
         context = self.execution_context
-        if context.query is not None and len(context.query) > CACHED_DOCUMENT_CHARS:
-            context.graphql_document = parse(context.query, **context.parse_options)
-            yield
+        query = context.query
+        if query is None or len(query) <= CACHED_DOCUMENT_CHARS:
+            for _ in super().on_parse():
+                yield
             return
-        yield from super().on_parse()
+        request = getattr(context.context, "request", None)
+        state = getattr(request, "scope", {}).get("state", {}) if request is not None else {}
+        ready = state.get(PARSED)
+        if ready is not None and ready[0] is query or (ready is not None and ready[0] == query):
+            context.graphql_document = ready[1]
+        else:
+            context.graphql_document = await asyncio.to_thread(parse, query, **context.parse_options)
+        yield
 
 
 class BoundedValidationCache(ValidationCache):

@@ -9,6 +9,7 @@ message; the transport answers it in its own protocol and runs nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -62,10 +63,11 @@ def _parse(query: str) -> DocumentNode | None:
 _parsed_small = lru_cache(maxsize=1024)(_parse)
 
 
-def operation_of(query: str, operation_name: str | None) -> tuple[OperationType | str | None, str | None]:
+def operation_of(query: str, operation_name: str | None,
+                 document: DocumentNode | None = None) -> tuple[OperationType | str | None, str | None]:
     """The type of the operation a request runs and its name: ``AMBIGUOUS`` for several operations and no name;
     None when the document does not parse or names no such operation (the executor then says why)."""
-    document = parsed(query)
+    document = document if document is not None else parsed(query)
     if document is None:
         return None, None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
@@ -83,10 +85,19 @@ SEVERAL = Refusal(TopLevelCode.BAD_REQUEST, "the document holds several operatio
                                             "operationName")
 
 
+async def parsed_off_loop(query: Any, max_bytes: int) -> DocumentNode | None:
+    """A large document (over the caches' 32 KB, within the size limit) parsed in a worker thread, so that lexing
+    a megabyte does not hold the event loop for the other requests (penetration test III, finding 4); None for a
+    small one (the caller's ``screen`` parses it, cached) or one that does not parse."""
+    if not isinstance(query, str) or len(query) <= CACHED_DOCUMENT_CHARS or len(query) > max_bytes:
+        return None
+    return await asyncio.to_thread(_parse, query)
+
+
 def screen(query: Any, operation_name: Any, variables: Any, *, max_bytes: int,
            allowed: Collection[OperationType] | None = None, trusted_texts: Collection[str] | None = None,
            schema: GraphQLSchema | None = None, limits: Limits | None = None,
-           must_parse: bool = False) -> Refusal | None:
+           must_parse: bool = False, document: DocumentNode | None = None) -> Refusal | None:
     """Why this document may not run here, or None. ``allowed``: the operation types the transport runs (None:
     every type); ``trusted_texts``: with TRUSTED_DOCUMENTS_ONLY, the manifest's texts; ``schema`` and ``limits``:
     the query limits to apply now (the HTTP path applies them in the schema's ``QueryLimits`` extension, with
@@ -104,11 +115,11 @@ def screen(query: Any, operation_name: Any, variables: Any, *, max_bytes: int,
     if trusted_texts is not None and query not in trusted_texts:
         return Refusal(TopLevelCode.PERSISTED_QUERY_ONLY, "this server accepts only trusted documents: send the "
                                                           "documentId of an operation in its manifest")
-    document = parsed(query)
+    document = document if document is not None else parsed(query)
     if document is None:
         return Refusal(TopLevelCode.GRAPHQL_PARSE_FAILED, msg(
             "the document does not parse (or holds more than {max} tokens)", max=MAX_TOKENS)) if must_parse else None
-    operation, _name = operation_of(query, operation_name)
+    operation, _name = operation_of(query, operation_name, document)
     if operation == AMBIGUOUS:
         return SEVERAL
     if allowed is not None and operation not in allowed:

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode, request_error_status
+from schema.extensions import PARSED
 from web import documents
 from web.asgi import MAX_JSON_DEPTH, header, json_body, json_too_deep, problem, replaying
 
@@ -95,13 +96,16 @@ class GraphQLOverHTTP:
             response = problem(documents.TEXT_REFUSAL.code, documents.TEXT_REFUSAL.message)
             return await response(scope, receive, send)
         variables = payload.get("variables") if isinstance(payload, dict) else None
+        document = await documents.parsed_off_loop(query, self.max_bytes)
+        if document is not None:
+            state[PARSED] = (query, document)  # the schema's parse step takes it from here
         refusal = documents.screen(query, name if isinstance(name, str) else None, variables,
-                                   max_bytes=self.max_bytes)
+                                   max_bytes=self.max_bytes, document=document)
         if refusal is not None:
             response = problem(refusal.code, refusal.message)
             return await response(scope, receive, send)
         if isinstance(query, str) and query and (name is None or isinstance(name, str)):
-            operation, state[_OPERATION_NAME] = operation_of(query, name)
+            operation, state[_OPERATION_NAME] = documents.operation_of(query, name, document)
             state[_OPERATION] = operation
             if method == "GET" and operation is OperationType.MUTATION:
                 response = problem(TopLevelCode.METHOD_NOT_ALLOWED, "mutations are sent with POST", {"Allow": "POST"})

@@ -38,7 +38,7 @@ from domain.shared.text import is_clean_text
 from schema.common.errors import TopLevelCode
 from schema.context import Context
 from web.auth import Tokens
-from web.documents import Refusal, screen
+from web.documents import Refusal, parsed_off_loop, screen
 
 UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY, TRY_AGAIN_LATER = 4401, 4403, 4410, 1001, 1013
 log = logging.getLogger("aftersales.websocket")
@@ -199,7 +199,9 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             payload = message.get("payload") or {}
             view = self.view
             settings = view.settings  # type: ignore[attr-defined]
+            document = await parsed_off_loop(payload.get("query"), settings.max_body_bytes)
             refusal = screen(payload.get("query"), payload.get("operationName"), payload.get("variables"),
+                             document=document,
                              max_bytes=settings.max_body_bytes, allowed=(OperationType.SUBSCRIPTION,),
                              trusted_texts=view.trusted_texts,  # type: ignore[attr-defined]
                              schema=view.schema._schema, limits=view.limits,  # type: ignore[attr-defined]
