@@ -242,7 +242,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
     tracing_middleware = tracing.traced(tracer_provider, database.engine, schema) if tracer_provider else []
     endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent, settings.max_body_bytes), documents,
                                 settings.trusted_documents_only,
-                                SqlPersistedQueries(database, settings.apq_max_documents))
+                                SqlPersistedQueries(database, settings.apq_max_documents, settings.apq_per_caller))
     app = Starlette(
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),

@@ -166,6 +166,7 @@ class Settings:
     upload_quota_files: int = 60
     upload_quota_mb: int = 200
     apq_max_documents: int = 5000
+    apq_per_caller: int = 100
     cors_origins: tuple[str, ...] = ()
     log_format: str = "text"
     metrics: bool = True
@@ -269,6 +270,7 @@ class Settings:
             upload_quota_files=_positive_int("UPLOAD_QUOTA_FILES", 60),
             upload_quota_mb=_positive_int("UPLOAD_QUOTA_MB", 200),
             apq_max_documents=_positive_int("APQ_MAX_DOCUMENTS", 5000),
+            apq_per_caller=_positive_int("APQ_PER_CALLER", 100),
             cors_origins=_origins("CORS_ORIGINS"),
             metrics=metrics,
             metrics_token=metrics_token,

@@ -29,7 +29,9 @@ from graphql.language import FragmentSpreadNode, Visitor, visit
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schema.common.errors import TopLevelCode
+from schema.limits import CACHED_DOCUMENT_CHARS
 from web.asgi import header, json_body, problem, replaying, set_json_body
+from web.authentication import decided
 from web.graphql_http import GRAPHQL_RESPONSE, request_error
 
 FORMAT = "apollo-persisted-query-manifest"
@@ -47,7 +49,7 @@ class PersistedQueries(Protocol):
 
     async def find(self, digest: str) -> str | None: ...
 
-    async def register(self, digest: str, body: str, now: datetime) -> None: ...
+    async def register(self, digest: str, body: str, now: datetime, caller: str) -> None: ...
 
 
 def sha256(text: str) -> str:
@@ -218,7 +220,12 @@ class TrustedDocuments:
         await self.app(scope, receive, watch if pending else send)
         if pending and ran and self.registered is not None:
             digest, text = pending
-            await self.registered.register(digest, text, self.clock())
+            known = decided(scope)
+            actor = known[0] if known is not None else None
+            # finding 5: only an authenticated caller's documents are kept, none over the caches' 32 KB, and each
+            # caller registers at most APQ_PER_CALLER a day; anonymous or large texts simply run each time
+            if actor is not None and len(text) <= CACHED_DOCUMENT_CHARS:
+                await self.registered.register(digest, text, self.clock(), f"{actor.role.value}:{actor.user_id}")
 
     async def _refuse(self, refusal: NotTrusted, scope: Scope, receive: Receive, send: Send) -> None:
         """A request error: 400 for graphql-response+json, 200 for legacy application/json (Apollo's clients

@@ -5,7 +5,7 @@ keeps what it has read in memory, as bounded as the table."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Column, Text, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,11 +21,12 @@ class PersistedQueryRow(SQLModel, table=True):
     sha256: str = Field(primary_key=True, max_length=64)
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    registered_by: str | None = Field(default=None, max_length=200, index=True)  # the caller (APQ_PER_CALLER)
 
 
 class SqlPersistedQueries:
-    def __init__(self, database: Database, limit: int):
-        self.database, self.limit = database, limit
+    def __init__(self, database: Database, limit: int, per_caller: int = 100):
+        self.database, self.limit, self.per_caller = database, limit, per_caller
         self.known: OrderedDict[str, str] = OrderedDict()
 
     def _remember(self, digest: str, body: str) -> None:
@@ -45,12 +46,18 @@ class SqlPersistedQueries:
             self._remember(digest, body)
         return body
 
-    async def register(self, digest: str, body: str, now: datetime) -> None:
+    async def register(self, digest: str, body: str, now: datetime, caller: str) -> None:
         """Stores the text under its hash (the caller checked that they match and that it ran); past the limit the
-        oldest entries go. Registering a hash twice, from two processes at once, stores it once."""
+        oldest entries go. Registering a hash twice, from two processes at once, stores it once. A caller that
+        registered ``per_caller`` documents in the last day registers no more (they still run, by text)."""
         try:
             async with self.database.write_sessions() as session, session.begin():
-                session.add(PersistedQueryRow(sha256=digest, body=body, created_at=now))
+                mine = (await session.execute(select(func.count()).select_from(PersistedQueryRow).where(
+                    col(PersistedQueryRow.registered_by) == caller,
+                    col(PersistedQueryRow.created_at) > now - timedelta(days=1)))).scalar_one()
+                if mine >= self.per_caller:
+                    return
+                session.add(PersistedQueryRow(sha256=digest, body=body, created_at=now, registered_by=caller))
                 await session.flush()
                 excess = (await session.execute(select(func.count()).select_from(PersistedQueryRow))).scalar_one() \
                     - self.limit

@@ -48,8 +48,8 @@ def test_a_tampered_manifest_is_refused(tmp_path):
         load_manifest(tmp_path / "m.json")
 
 
-async def post(api, body: dict, token: str, accept: str | None = None) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token}"} | ({"Accept": accept} if accept else {})
+async def post(api, body: dict, token: str | None, accept: str | None = None) -> httpx.Response:
+    headers = ({"Authorization": f"Bearer {token}"} if token else {}) | ({"Accept": accept} if accept else {})
     return await api.client.post("/graphql", json=body, headers=headers)
 
 
@@ -224,7 +224,7 @@ async def test_the_store_is_bounded_the_oldest_going_first(settings, world):
     store = SqlPersistedQueries(database, limit=3)
     for n in range(5):
         await store.register(f"{n:064x}", f"query Q{n} {{ viewer {{ userId }} }}",
-                             datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=n))
+                             datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=n), "BUYER:buyer-1")
     fresh = SqlPersistedQueries(database, limit=3)  # another process: nothing in memory
     assert [await fresh.find(f"{n:064x}") is not None for n in range(5)] == [False, False, True, True, True]
     await database.dispose()
@@ -237,3 +237,36 @@ async def test_trusted_documents_only_never_reads_registered_documents(api, trus
     refused = await trusted_only.post("/graphql", json=apq(None, sha256(query)),
                                       headers={"Authorization": f"Bearer {world.buyer}"})
     assert refused.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+async def test_only_authenticated_callers_register_small_documents_under_a_quota(api, world, settings):
+    """Penetration test III, finding 5: anonymous APQ documents were stored (+525 MB for 100 large ones). Now an
+    anonymous or larger-than-32-KB text runs but is not kept, and a caller registers at most APQ_PER_CALLER a day."""
+    from datetime import UTC, datetime
+
+    from persistence.db import Database
+    from persistence.persisted.store import SqlPersistedQueries
+
+    def apq(query: str) -> dict:
+        return {"query": query, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}}
+
+    def by_hash(query: str) -> dict:
+        return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(query)}}}
+
+    anonymous = "query Anonymous { __typename }"
+    big = "query Big { __typename }\n# " + "x" * 40_000
+    small = "query Small { __typename }"
+    await post(api, apq(anonymous), None)  # whatever it answers without a token, nothing is kept
+    assert (await post(api, apq(big), world.buyer)).json()["data"] == {"__typename": "Query"}
+    assert (await post(api, apq(small), world.buyer)).json()["data"] == {"__typename": "Query"}
+    codes = [(await post(api, by_hash(q), world.buyer)).json().get("errors", [{}])[0].get("extensions", {}).get("code")
+             for q in (anonymous, big, small)]
+    assert codes == ["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_NOT_FOUND", None]
+    database = Database(settings.database_url)
+    store = SqlPersistedQueries(database, limit=100, per_caller=2)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(4):
+        await store.register(f"{n:064x}", f"query Q{n} {{ __typename }}", now, "BUYER:flooder")
+    fresh = SqlPersistedQueries(database, limit=100)
+    assert [await fresh.find(f"{n:064x}") is not None for n in range(4)] == [True, True, False, False]
+    await database.dispose()

@@ -90,6 +90,9 @@ def upgrade() -> None:
         op.create_unique_constraint('uq_appeals_scenario', 'appeals', ['scenario', 'subject_id'])
     _backfill_first_after_sales()
     _webhook_slots()
+    op.add_column('persisted_queries', sa.Column('registered_by', sqlmodel.sql.sqltypes.AutoString(length=200),
+                                                 nullable=True))
+    op.create_index('ix_persisted_queries_registered_by', 'persisted_queries', ['registered_by'])
     _ids_never_reused()
     op.get_bind().execute(sa.text(  # N4: every starred customer is a contact of the agent
         "INSERT INTO agent_contacts (agent_id, customer_id, last_contact_at, recorded_by) "
@@ -159,6 +162,9 @@ def _backfill_first_after_sales() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_persisted_queries_registered_by', table_name='persisted_queries')
+    with op.batch_alter_table('persisted_queries', recreate='never') as batch:
+        batch.drop_column('registered_by')
     op.drop_index('uq_webhook_endpoint_slot', table_name='webhook_endpoints')
     with op.batch_alter_table('webhook_endpoints', recreate='never') as batch:  # SQLite 3.35+ drops columns in place
         batch.drop_column('slot')
