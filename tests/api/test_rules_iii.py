@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.calendar.model import natural_days_end
-from tests.api.coupons_world import codes, place
+from tests.api.coupons_world import codes
+from tests.api.test_rules_ii import _couponed_order
 
 # ---------------------------------------------------------------- C3 the buyer carries the burden of proof
 
@@ -44,14 +45,6 @@ async def test_c3_a_certificate_the_buyer_adds_in_escalation_counts(api, world, 
 
 
 # ---------------------------------------------------------------- W7 the after-sale period counts at filing
-
-
-async def _couponed_order(api, world, coupons, shop, lines: dict[str, str]) -> tuple[dict, str]:
-    coupon = await coupons.owned(faceValue="10.00")
-    order = (await place(api, world, shop, lines, [coupon]))["order"]
-    await world.pay(order["id"])
-    await world.deliver(order["id"], api.now)
-    return order, coupon
 
 
 async def test_w7_a_claim_filed_in_time_and_ruled_on_day_17_returns_the_coupons(api, world, coupons, claims):
