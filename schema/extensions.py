@@ -190,7 +190,7 @@ class BoundedParserCache(ParserCache):
         request = getattr(context.context, "request", None)
         state = getattr(request, "scope", {}).get("state", {}) if request is not None else {}
         ready = state.get(PARSED)
-        if ready is not None and ready[0] is query or (ready is not None and ready[0] == query):
+        if ready is not None and ready[0] == query:
             context.graphql_document = ready[1]
         else:
             context.graphql_document = await asyncio.to_thread(parse, query, **context.parse_options)

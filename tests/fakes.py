@@ -379,15 +379,6 @@ class FakeViolations(_Repository):
                 counts[v.shop_id][v.kind] += 1
         return counts
 
-    async def recorded_counts(self, shop_id, start, end) -> dict:
-        from domain.violations.model import ViolationKind
-
-        counts = dict.fromkeys(ViolationKind, 0)
-        for v in self._rows().values():
-            if (shop_id is None or v.shop_id == shop_id) and start <= v.recorded_at < end:
-                counts[v.kind] += 1
-        return counts
-
 
 class FakeEvents(_Repository):
     """The outbox: an event is stored with the transaction, and a rollback takes it back (the snapshot)."""

@@ -214,7 +214,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
             actor, problem = caller(request, tokens)
             if actor is None:
                 return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
-            key = f"{actor.role.value}:{actor.user_id}"
+            key = actor.caller_key
             if not limits.enter(key):
                 refused = file_problem(TopLevelCode.TOO_MANY_REQUESTS, msg(
                     "too many exports at once (at most {per_caller} per caller, {per_process} in all): retry when "
@@ -242,7 +242,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                 yield [_gid("LedgerEntry", e.id), _instant(e.created_at), e.kind.value, e.bucket.value,
                        str(e.amount.yuan), _gid("Claim", e.claim_id), _gid("LedgerEntry", e.reverses_id)]
 
-        return _file("ledger.csv", _csv(LEDGER, lines()), request, actor)
+        return _file("ledger.csv", _csv(LEDGER, lines()), actor)
 
     async def claims(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
@@ -264,7 +264,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                        _instant(c.merchant_response_due_at), str(c.standard_refund.yuan), str(c.refunded.yuan),
                        ruling.outcome.value if ruling else "", _instant(ruling.decided_at) if ruling else ""]
 
-        return _file("claims.csv", _csv(CLAIMS, lines()), request, actor)
+        return _file("claims.csv", _csv(CLAIMS, lines()), actor)
 
     async def obligations(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
@@ -277,10 +277,10 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
             for o in found:
                 yield [o.counterparty.value, o.counterparty_id or "", str(o.amount.yuan), o.coupon_count]
 
-        return _file("invoice-obligations.csv", _csv(OBLIGATIONS, lines()), request, actor)
+        return _file("invoice-obligations.csv", _csv(OBLIGATIONS, lines()), actor)
 
-    def _file(name: str, body: AsyncIterator[bytes], _request: Request, actor: Actor) -> ExportResponse:
-        return ExportResponse(name, body, limits, f"{actor.role.value}:{actor.user_id}")
+    def _file(name: str, body: AsyncIterator[bytes], actor: Actor) -> ExportResponse:
+        return ExportResponse(name, body, limits, actor.caller_key)
 
     return [Route("/exports/ledger.csv", guarded(ledger), methods=["GET"]),
             Route("/exports/claims.csv", guarded(claims), methods=["GET"]),

@@ -28,14 +28,6 @@ def _is_json(message: Message) -> bool:
     )
 
 
-def storable(value: Any) -> bool:
-    return documents.storable(value)
-
-
-def operation_of(query: str, operation_name: str | None) -> tuple[OperationType | str | None, str | None]:
-    return documents.operation_of(query, operation_name)
-
-
 def decided_operation_name(scope: Scope) -> str | None:
     """The name of the operation this request runs, from its document (a request by id names none itself)."""
     return scope.get("state", {}).get(_OPERATION_NAME)
@@ -92,7 +84,7 @@ class GraphQLOverHTTP:
             params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             query, name = (params.get("query") or [""])[0], (params.get("operationName") or [None])[0]
             payload = params
-        if not storable(payload):
+        if not documents.storable(payload):
             response = problem(documents.TEXT_REFUSAL.code, documents.TEXT_REFUSAL.message)
             return await response(scope, receive, send)
         variables = payload.get("variables") if isinstance(payload, dict) else None

@@ -166,7 +166,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 self.connection_init_timeout_task.cancel()
             await self.websocket.close(code=FORBIDDEN, reason="SERVICE tokens do not subscribe to events")
             return
-        key = f"{actor.role.value}:{actor.user_id}"
+        key = actor.caller_key
         if self.limits.callers[key] >= self.limits.max_sockets_per_caller:
             if self.connection_init_timeout_task:
                 self.connection_init_timeout_task.cancel()

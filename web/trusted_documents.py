@@ -225,7 +225,7 @@ class TrustedDocuments:
             # finding 5: only an authenticated caller's documents are kept, none over the caches' 32 KB, and each
             # caller registers at most APQ_PER_CALLER a day; anonymous or large texts simply run each time
             if actor is not None and len(text) <= CACHED_DOCUMENT_CHARS:
-                await self.registered.register(digest, text, self.clock(), f"{actor.role.value}:{actor.user_id}")
+                await self.registered.register(digest, text, self.clock(), actor.caller_key)
 
     async def _refuse(self, refusal: NotTrusted, scope: Scope, receive: Receive, send: Send) -> None:
         """A request error: 400 for graphql-response+json, 200 for legacy application/json (Apollo's clients

@@ -7,7 +7,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from domain.claims.model import GUARANTEE_REASONS, PRODUCT_REASONS, Claim, ClaimReason, Evidence, EvidenceKind
+from domain.claims.model import (
+    GUARANTEE_REASONS,
+    PRODUCT_REASONS,
+    Claim,
+    ClaimReason,
+    ClaimStatus,
+    Evidence,
+    EvidenceKind,
+)
 from domain.orders.model import Order
 from domain.shared.actor import Role
 from domain.shared.money import Money
@@ -47,8 +55,6 @@ def next_first_after_sale(withdrawn: Claim, others: Iterable[Claim]) -> tuple[Cl
     """A5: the order's first after-sale was withdrawn; the earliest claim of the order still not withdrawn takes
     its place, and whether it counts. It does not when an approved RETURN_RATE appeal had excluded the order (the
     withdrawn claim had a product reason and no longer counted: A5, "that order no longer counts")."""
-    from domain.claims.model import ClaimStatus
-
     remaining = sorted((c for c in others if c.id != withdrawn.id and c.status is not ClaimStatus.WITHDRAWN),
                        key=lambda c: (c.submitted_at, c.id or 0))
     if not remaining:

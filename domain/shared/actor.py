@@ -39,6 +39,11 @@ class Actor:
                 allowed=allowed, role=self.role.value))
 
     @property
+    def caller_key(self) -> str:
+        """Who is calling, for per-caller quotas and caps: the role and the user."""
+        return f"{self.role.value}:{self.user_id}"
+
+    @property
     def shop(self) -> int:
         """The shop a MERCHANT or AGENT acts for (checked at construction); Forbidden for the other roles."""
         if self.shop_id is None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from domain.violations.model import Violation, ViolationKind, ViolationStatus
@@ -34,10 +33,6 @@ class ViolationRepository(Protocol):
 
     async def in_force_counts(self, shop_ids: list[int]) -> dict[int, dict[ViolationKind, int]]:
         """V2: per shop, in-force violations by kind (every kind present, 0 when none)."""
-        ...
-
-    async def recorded_counts(self, shop_id: int | None, start: datetime, end: datetime) -> dict[ViolationKind, int]:
-        """F4: violations recorded in [start, end), by kind, for one shop or (None) all."""
         ...
 
     async def page(self, query: ViolationQuery, after_id: int | None, limit: int) -> list[Violation]:

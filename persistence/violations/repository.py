@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import false, func, insert, select, update
@@ -85,16 +84,6 @@ class SqlViolationRepository:
                 .group_by(c.shop_id, c.kind))
             for shop, kind, n in rows:
                 counts[shop][member(ViolationKind, kind)] = n
-        return counts
-
-    async def recorded_counts(self, shop_id: int | None, start: datetime, end: datetime) -> dict[ViolationKind, int]:
-        c = VIOLATIONS.c
-        query = select(c.kind, func.count()).where(c.recorded_at >= start, c.recorded_at < end)
-        if shop_id is not None:
-            query = query.where(c.shop_id == shop_id)
-        counts = dict.fromkeys(ViolationKind, 0)
-        for kind, n in await self.session.execute(query.group_by(c.kind)):
-            counts[member(ViolationKind, kind)] = n
         return counts
 
     async def page(self, query: ViolationQuery, after_id: int | None, limit: int) -> list[Violation]:
