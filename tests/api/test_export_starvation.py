@@ -21,7 +21,20 @@ STALLED = 50
 
 async def _stalled_download(port: int, token: str, shop: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter,
                                                                       bytes]:
-    """A client that reads the status line and then nothing more."""
+    """A client that reads the status line and then nothing more. Like any client it tries a 503 again (the
+    server's pool may be briefly all in use when CI loads both cores): what matters is what happens once the
+    downloads are stalled."""
+    for _ in range(3):
+        reader, writer, status = await _open_download(port, token, shop)
+        if not status.startswith(b"HTTP/1.1 503"):
+            break
+        writer.close()
+        await asyncio.sleep(0.5)
+    return reader, writer, status
+
+
+async def _open_download(port: int, token: str, shop: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter,
+                                                                    bytes]:
     raw = socket.socket()
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
     raw.setblocking(False)
@@ -54,7 +67,7 @@ async def test_50_stalled_downloads_leave_the_api_and_readiness_answering(settin
         stalled = []
         for _ in range(STALLED // 10):  # ten at a time: a burst of fifty first reads would queue on the pool itself
             stalled += await asyncio.gather(*[_stalled_download(port, platform, shop.id) for _ in range(10)])
-        assert all(status.startswith(b"HTTP/1.1 200") for _, _, status in stalled)
+        assert all(status.startswith(b"HTTP/1.1 200") for _, _, status in stalled), [s for _, _, s in stalled]
         await asyncio.sleep(1)  # the server has written what the sockets take and is now blocked on every one
         during, reply = await _timed(client.post("/graphql", json=query, headers=headers))
         ready = await client.get("/health/ready")
