@@ -36,7 +36,7 @@ from persistence.migrate import head, upgrade
 from persistence.persisted.store import SqlPersistedQueries
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
-from schema import schema
+from schema import served
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import negotiate
 from schema.context import Context
@@ -75,7 +75,7 @@ class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
         # A browser page may open the socket from this API's own site or from a CORS_ORIGINS origin (Strawberry
         # refuses every other Origin at the handshake, 403: cross-site WebSocket hijacking)
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None,
+        super().__init__(served(settings.fast_paths), graphql_ide="graphiql" if settings.graphiql else None,
                          allow_queries_via_get=settings.graphql_get,
                          subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
                          allowed_origins=settings.cors_origins,
@@ -85,8 +85,9 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings, self.uow = settings, uow
         self.tokens = Tokens(settings.secret_key, timedelta(hours=settings.max_token_hours))
         self.limits = Limits(settings.max_depth, settings.max_aliases, settings.max_cost)
-        self.fast_executor = settings.fast_executor
-        self.compile_after = settings.compile_after if settings.compiled_plans else None
+        self.fast_paths = settings.fast_paths
+        self.fast_executor = settings.fast_paths and settings.fast_executor
+        self.compile_after = settings.compile_after if settings.fast_paths and settings.compiled_plans else None
         self.webhook_policy, self.resolver = settings.webhook_policy, DnsResolver()
         self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
                              coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
@@ -129,7 +130,8 @@ class GraphQLApp(GraphQL[Context, None]):
         context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
                           actor_or_none=actor, auth_problem=problem, request=request, response=response,
                           production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
-                          is_unavailable=is_unavailable, fast_executor=self.fast_executor, feed=self.feed,
+                          is_unavailable=is_unavailable, fast_paths=self.fast_paths,
+                          fast_executor=self.fast_executor, feed=self.feed,
                           compile_after=self.compile_after, trusted_document=is_trusted(request.scope),
                           webhook_policy=self.webhook_policy, resolver=self.resolver,
                           locale=negotiate(request.headers.get("accept-language")),
@@ -141,7 +143,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
     """``tracer_provider``: where traces go (a test's in-memory exporter); by default the OTEL_* variables say."""
     settings = settings or Settings.from_env()
     logs.configure(settings.log_format)
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, fast_reads=settings.fast_paths)
     if is_sqlite(database.url) and database.engine.url.database not in (None, "", ":memory:"):
         Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
 
@@ -239,7 +241,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
 
     observers = (logs.access, record) if settings.metrics else (logs.access,)
     tracer_provider = tracer_provider or tracing.provider_from_environment()
-    tracing_middleware = tracing.traced(tracer_provider, database.engine, schema) if tracer_provider else []
+    tracing_middleware = tracing.traced(tracer_provider, database.engine, graphql.schema) if tracer_provider else []
     endpoint = TrustedDocuments(GraphQLOverHTTP(idempotent, settings.max_body_bytes), documents,
                                 settings.trusted_documents_only,
                                 SqlPersistedQueries(database, settings.apq_max_documents, settings.apq_per_caller))

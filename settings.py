@@ -144,6 +144,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     idempotency_ttl_hours: int = 24
     trusted_documents_only: bool = False
+    fast_paths: bool = True  # off: stock Strawberry, DataLoaders and SQLAlchemy reads, whatever the two below say
     fast_executor: bool = True
     compiled_plans: bool = True
     compile_after: int = 2
@@ -249,6 +250,7 @@ class Settings:
             max_body_bytes=_positive_int("GRAPHQL_MAX_BODY_BYTES", 1_000_000),
             idempotency_ttl_hours=_positive_int("IDEMPOTENCY_TTL_HOURS", 24),
             trusted_documents_only=_flag("TRUSTED_DOCUMENTS_ONLY", False),
+            fast_paths=_flag("FAST_PATHS", True),
             fast_executor=_flag("FAST_EXECUTOR", True),
             compiled_plans=_flag("COMPILED_PLANS", True),
             compile_after=_positive_int("COMPILE_AFTER", 2),

@@ -2,7 +2,7 @@
 for W1 (the claims list, N = 10, 50, 100) and the wallet page, on SQLite and PostgreSQL —
 
 - the server with compiled plans (the default),
-- the same server with COMPILED_PLANS=false (``schema/executor.py``'s shortcuts alone),
+- the same server with COMPILED_PLANS=false (``schema/execution/executor.py``'s shortcuts alone),
 - raw graphql-core executing the same document over the response's own data, pre-built (no database, no HTTP),
 - a bare Starlette endpoint returning the same bytes (the HTTP floor);
 
@@ -41,7 +41,7 @@ def compile_times() -> dict[str, dict]:
     from graphql.execution.collect_fields import FragmentDetails
 
     from schema import schema
-    from schema.compiled import Plan
+    from schema.execution.plans import Plan
     from web.trusted_documents import load_manifest
 
     times = {}

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-import psycopg
-from psycopg.pq import Format
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from persistence import fastread
 
 BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 2
@@ -59,29 +59,16 @@ def sqlite_pragmas(dbapi_connection) -> None:
     cursor.close()
 
 
-class BinaryResultsCursor(psycopg.AsyncCursor):
-    """Asks PostgreSQL for results in binary: psycopg then loads integers, timestamps and booleans from their
-    binary form instead of parsing text, a quarter less work for a page's rows (measured on W1 N=50's eight
-    statements: 4.0 → 3.0 ms). Every column type this schema uses (int4, int8, bool, varchar, text, timestamptz)
-    and every aggregate it reads has a binary loader in psycopg and loads to the same Python type."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.format = Format.BINARY
-
-
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, fast_reads: bool = True) -> AsyncEngine:
+    """``fast_reads``: PostgreSQL's results in binary and reads through the driver (``persistence/fastread/``)."""
     url = async_url(url)
     if not is_sqlite(url):
         engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
                                      pool_timeout=CONNECT_TIMEOUT_S,
                                      connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "options": "-c TimeZone=UTC"},
                                      hide_parameters=True)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _binary_results(dbapi_connection, _record):
-            dbapi_connection.driver_connection.cursor_factory = BinaryResultsCursor
-
+        if fast_reads:
+            fastread.binary_results(engine)
         return engine
     # hide_parameters: a database error's message (logged with its traceback) never carries the values bound to it
     engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
@@ -101,14 +88,17 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 class Database:
     """The engine and two session makers: writing transactions (``BEGIN IMMEDIATE`` on SQLite) and reads."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, fast_reads: bool = True):
+        """``fast_reads`` (``FAST_PATHS``): reads through the driver where SQLAlchemy would change nothing
+        (``persistence/fastread/``); off, every statement runs through SQLAlchemy."""
         import persistence.tables  # noqa: F401  (every table, its integers widened, before a statement compiles)
 
         self.url = async_url(url)
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(self.url, fast_reads=fast_reads)
         writer = self.engine.execution_options(sqlite_immediate=True) if is_sqlite(self.url) else self.engine
-        self.write_sessions = async_sessionmaker(writer, expire_on_commit=False, autoflush=False)
-        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        info = fastread.session_info(fast_reads)
+        self.write_sessions = async_sessionmaker(writer, expire_on_commit=False, autoflush=False, info=info)
+        self.read_sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False, info=info)
         # Reads outside a transaction (``uow(write=False, transaction=False)``: a GraphQL page and its batches). On
         # PostgreSQL in autocommit, with the same pool and listeners (psycopg switches the mode without a round
         # trip): no BEGIN and ROLLBACK around the read, two of a page of claims' eleven round trips and 14 % of its
@@ -116,7 +106,7 @@ class Database:
         # anyway. A read that streams through a server-side cursor (an export) needs its transaction: it keeps
         # ``read_sessions``. SQLite keeps its transaction (its snapshot holds across the read's statements).
         statements = self.engine if is_sqlite(self.url) else self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self.statement_sessions = async_sessionmaker(statements, expire_on_commit=False, autoflush=False)
+        self.statement_sessions = async_sessionmaker(statements, expire_on_commit=False, autoflush=False, info=info)
         self.events_committed: list[Callable[[], None]] = []  # called after a commit that wrote events
         self.deliveries_committed: list[Callable[[], None]] = []  # … and after one that wrote webhook deliveries
         self._file_identity: tuple[int, int] | None = None

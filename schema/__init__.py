@@ -11,9 +11,11 @@ Enums that several areas share sit in their own small modules (``appeals/kinds.p
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import strawberry
+from graphql import GraphQLSchema
 from strawberry.extensions import MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -27,14 +29,12 @@ from schema.catalog.types import Product
 from schema.claims.operations import ClaimMutations, ClaimQueries
 from schema.claims.types import Claim, Evidence
 from schema.common.scalars import SCALAR_MAP
-from schema.compiled import PlanCache
 from schema.coupons.lists import CouponTemplateListQueries
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
 from schema.events.operations import EventMutations, EventQueries
 from schema.events.subscriptions import Subscription
 from schema.events.types import Event
-from schema.executor import ExecutionContext
 from schema.extensions import (
     AuthenticationGate,
     BoundedParserCache,
@@ -43,7 +43,6 @@ from schema.extensions import (
     ProductionPosture,
     ReleaseLoaders,
 )
-from schema.fast_fields import shortcut_fields
 from schema.limits import QueryLimits
 from schema.orders.lists import OrderListQueries
 from schema.orders.operations import OrderMutations, OrderQueries
@@ -86,11 +85,18 @@ Mutation = merge_types(
 
 
 class ApiSchema(strawberry.Schema):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Builds the schema, then gives its plain fields their shorter paths (``schema/fast_fields.py``): the
-        registration belongs to the schema it reads, made once with it, not to whoever imports this package."""
+    def __init__(self, *args: Any, fast: bool, **kwargs: Any) -> None:
+        """Builds the schema; ``fast``: with the fast paths of ``schema/execution/`` installed (``FAST_PATHS``),
+        else executed as stock Strawberry. ``field_paths``: how many fields take each fast path (the bench prints
+        it; empty when stock)."""
         super().__init__(*args, **kwargs)
-        self.field_paths = shortcut_fields(self._schema)  # how many fields take each path (printed by the bench)
+        self.fast = fast
+        self.core: GraphQLSchema = self._schema  # graphql-core's schema, for validating and measuring documents
+        self.field_paths: dict[str, int] = {}
+        if fast:
+            from schema import execution
+
+            self.field_paths = execution.install(self.core)
 
     def process_errors(self, errors, execution_context=None) -> None:
         """Logged by ErrorCodes, once, with codes and the request id, and never with the document."""
@@ -98,23 +104,43 @@ class ApiSchema(strawberry.Schema):
 
 MAX_TOKENS = 5_000
 
-schema = ApiSchema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon, CouponTemplate,
-           Event, WebhookEndpoint, Violation],
-    config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    execution_context_class=ExecutionContext,
-    extensions=[
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: BoundedParserCache(maxsize=512),
-        lambda: BoundedValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits, ErrorCodes,
-        ReleaseLoaders,
-    ],
-)
 
+def build(fast: bool) -> ApiSchema:
+    """The served schema, with (``fast``) or without the fast paths; both print the same SDL."""
+    options: dict[str, Any] = {}
+    if fast:
+        from schema import execution
+
+        options["execution_context_class"] = execution.execution_context_class()
+    return ApiSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon,
+               CouponTemplate, Event, WebhookEndpoint, Violation],
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        extensions=[
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: BoundedParserCache(maxsize=512),
+            lambda: BoundedValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits,
+            ErrorCodes, ReleaseLoaders,
+        ],
+        fast=fast,
+        **options,
+    )
+
+
+schema = build(fast=True)
 FIELD_PATHS = schema.field_paths
-ExecutionContext.plans = PlanCache()
+
+
+@functools.cache
+def stock_schema() -> ApiSchema:
+    """The same schema executed as stock Strawberry (``FAST_PATHS=false``), built on first use."""
+    return build(fast=False)
+
+
+def served(fast: bool) -> ApiSchema:
+    return schema if fast else stock_schema()
 
 
 def sdl() -> str:

@@ -19,6 +19,7 @@ from domain.shared.errors import Unauthenticated
 from domain.shared.uow import UnitOfWorkFactory
 from domain.webhooks.ports import AddressResolver, LiteralAddresses
 from domain.webhooks.services import WebhookPolicy
+from schema.execution.loaders import FastLoaders
 from schema.limits import Limits
 from schema.loaders import Loaders
 
@@ -39,7 +40,8 @@ class Context:
     limits: Limits = field(default_factory=Limits)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     is_unavailable: Callable[[BaseException], bool] = lambda _error: False
-    fast_executor: bool = True  # FAST_EXECUTOR: schema/executor.py's shortcuts; off, graphql-core walks every field
+    fast_paths: bool = True  # FAST_PATHS: the loaders' extras (schema/execution/loaders.py); off, stock DataLoaders
+    fast_executor: bool = True  # FAST_EXECUTOR: schema/execution/executor.py's shortcuts (off: graphql-core's walk)
     compile_after: int | None = None  # COMPILE_AFTER: compile a document's plan on its n-th run (None: never)
     trusted_document: bool = False  # the request's document is in operations/ (compiled on its first run)
     webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
@@ -51,10 +53,10 @@ class Context:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.uow)
+        self.renew_loaders()
 
     def renew_loaders(self) -> None:
-        self.loaders = Loaders(self.uow)
+        self.loaders = FastLoaders(self.uow) if self.fast_paths else Loaders(self.uow)
 
     @property
     def actor(self) -> Actor:

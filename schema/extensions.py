@@ -25,7 +25,7 @@ from domain.shared.errors import DomainError, Forbidden, Unauthenticated
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import translate
-from schema.limits import CACHED_DOCUMENT_CHARS
+from schema.limits import CACHED_DOCUMENT_CHARS, core_schema
 
 PARSED = "parsed_document"  # a request's state: (text, document) the transport parsed off the event loop
 
@@ -165,7 +165,7 @@ class ProductionPosture(SchemaExtension):
         context = self.execution_context
         ctx = context.context
         if ctx is not None and not ctx.introspection and context.graphql_document is not None and not context.result:
-            errors = validate(context.schema._schema, context.graphql_document, [NoSchemaIntrospectionCustomRule])
+            errors = validate(core_schema(context.schema), context.graphql_document, [NoSchemaIntrospectionCustomRule])
             if errors:
                 context.result = ExecutionResult(data=None, errors=[GraphQLError(
                     "introspection is disabled here", extensions={"code": TopLevelCode.INTROSPECTION_DISABLED.value})])
@@ -204,7 +204,7 @@ class BoundedValidationCache(ValidationCache):
         context = self.execution_context
         if context.query is not None and len(context.query) > CACHED_DOCUMENT_CHARS \
                 and context.graphql_document is not None:
-            context.pre_execution_errors = validate(context.schema._schema, context.graphql_document,
+            context.pre_execution_errors = validate(core_schema(context.schema), context.graphql_document,
                                                     context.validation_rules)
             yield
             return

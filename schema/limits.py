@@ -35,6 +35,14 @@ CACHED_DOCUMENT_CHARS = 32_768
 LIST_GUESS = 10  # a plain list (order lines, evidence, events) is priced as this many items
 
 
+def core_schema(schema: object) -> GraphQLSchema:
+    """graphql-core's schema behind the served Strawberry schema (``ApiSchema.core``)."""
+    core = getattr(schema, "core", None)
+    if not isinstance(core, GraphQLSchema):
+        raise TypeError("not the served schema (schema.ApiSchema)")
+    return core
+
+
 @dataclass(frozen=True)
 class Limits:
     max_depth: int = 10
@@ -153,7 +161,7 @@ class QueryLimits(SchemaExtension):
         limits: Limits = getattr(context.context, "limits", None) or Limits()
         document = context.graphql_document
         if document is not None:
-            self.result = measure(context.schema._schema, document, context.operation_name, context.variables)
+            self.result = measure(core_schema(context.schema), document, context.operation_name, context.variables)
         refusal = limits_refusal(self.result, limits) if self.result is not None else None
         if refusal is not None and not context.result:
             context.result = ExecutionResult(

@@ -1,5 +1,8 @@
 """Per-request DataLoaders (``<Target>By<Key>``), each a typed attribute of ``Loaders``. Each batch opens its own
-short read session, so concurrent resolvers never share one. Statements per query stay constant as lists grow."""
+short read session, so concurrent resolvers never share one. Statements per query stay constant as lists grow.
+
+These are Strawberry's DataLoaders as they come; ``schema/execution/loaders.py`` (``FastLoaders``) is the same
+with the fast paths' extras."""
 
 from __future__ import annotations
 
@@ -30,42 +33,12 @@ T = TypeVar("T")
 Fetch = Callable[[UnitOfWork, list[K]], Awaitable[Mapping[K, V]]]
 
 
-class BatchLoader(DataLoader[K, "V | None"]):
-    """A DataLoader that keeps its batch read, so ``Loaders.prime`` can run it in a list resolver's own read, and
-    keeps what was primed as plain values (``known``): a page primes hundreds of keys, and a finished future for
-    each (made, looked up, checked, and freed with the request) cost more than the dict lookups that replace it."""
+class BatchLoader(DataLoader[K, "V | None"], Generic[K, V]):
+    """A DataLoader that keeps its batch read (``fetch``), so a list resolver can prime it with its own read."""
 
     def __init__(self, fetch: Fetch[K, V], load_fn: Callable[[list[K]], Awaitable[list[V | None]]], **options: Any):
         super().__init__(load_fn=load_fn, **options)
         self.fetch = fetch
-        self.known: dict[K, V | None] = {}
-
-    def load(self, key: K) -> Awaitable[V | None]:
-        if key in self.known:
-            future = self.loop.create_future()
-            future.set_result(self.known[key])
-            return future
-        return super().load(key)
-
-    def clear(self, key: K) -> None:
-        self.known.pop(key, None)
-        super().clear(key)
-
-    def clear_many(self, keys: Iterable[K]) -> None:
-        keys = list(keys)
-        for key in keys:
-            self.known.pop(key, None)
-        super().clear_many(keys)
-
-    def clear_all(self) -> None:
-        self.known.clear()
-        super().clear_all()
-
-    def prime_many(self, data: Mapping[K, V | None], force: bool = False) -> None:
-        if force:
-            for key in data.keys() & self.known.keys():
-                self.known[key] = data[key]
-        super().prime_many(data, force)
 
 
 class Loader(Generic[K, V]):
@@ -125,63 +98,39 @@ class Loaders:
 
     def __init__(self, uow: UnitOfWorkFactory):
         self._uow = uow
-        # what ``then`` made of a loaded value, with the value it was made of (a value primed again is made anew)
-        self._made: dict[tuple[Any, Any, Any], tuple[Any, Any]] = {}
 
     def batch_loader(self, fetch: Fetch[K, V]) -> BatchLoader[K, V]:
+        return BatchLoader(fetch, self.batch_read(fetch), **self.loader_options)
+
+    def batch_read(self, fetch: Fetch[K, V]) -> Callable[[list[K]], Awaitable[list[V | None]]]:
         async def load(keys: list[K]) -> list[V | None]:
             async with self._uow(write=False, transaction=False) as uow:
                 found = await fetch(uow, list(keys))
             return [found.get(key) for key in keys]
 
-        return BatchLoader(fetch, load, **self.loader_options)
+        return load
 
     def release(self) -> None:
         """Drops what this request loaded. graphql-core's execution context is a reference cycle (it keeps bound
         methods of itself) that holds the request's context, so without this everything loaded would wait for
         the garbage collector — a page of claims is ~1,300 objects — instead of going when the request does."""
-        self._made.clear()
         for value in vars(self).values():
             if isinstance(value, BatchLoader):
                 value.clear_all()
                 value.batch = None  # the last batch's tasks hold their futures, and so the values
 
     def then(self, loader: BatchLoader[K, V], key: K, transform: Callable[[V | None], T]) -> T:
-        """``transform(value)`` at once when this request already loaded ``key`` (a list resolver primed it), so
-        graphql-core completes the field without scheduling anything; otherwise an awaitable of the same, which
-        graphql-core awaits — so to the field that returns it, it is a ``T`` either way (hence the type). At once,
-        the same value transformed the same way gives the same object: transforms are pure (``product_of``,
-        ``shop_of`` …), and the object is served as it is."""
-        value: Any = loader.known.get(key, _UNKNOWN)
-        if value is _UNKNOWN:
-            future = loader.cache_map.get(key) if loader.cache else None
-            if future is None or not future.done() or future.cancelled() or future.exception() is not None:
-                return cast(T, _after(loader.load(key), transform))
-            value = future.result()
-        made_key = (loader, key, transform)
-        made = self._made.get(made_key)
-        if made is not None and made[0] is value:  # a page's lines share a few products: each is made once
-            return made[1]
-        result = transform(value)
-        self._made[made_key] = (value, result)
-        return result
+        """An awaitable of ``transform(value)``, which graphql-core awaits — so to the field that returns it, it is a
+        ``T`` (hence the type). The fast paths (``schema/execution/loaders.py``) give it at once when the value is
+        already loaded."""
+        return cast(T, after(loader.load(key), transform))
 
     async def prime(self, loader: BatchLoader[K, V], keys: Iterable[K], uow: UnitOfWork | None = None
                     ) -> list[V | None]:
-        """Load ``keys`` now, in one batch, so the fields below a list resolve synchronously. Given ``uow`` (a
-        list resolver's own read), the keys not yet loaded are read with it instead of a session of their own:
-        one connection and transaction for a page and everything it prefetches."""
-        wanted = list(dict.fromkeys(keys))
-        known = loader.known
-        if uow is not None and loader.cache:
-            missing = [key for key in wanted if key not in known and loader.cache_map.get(key) is None]
-            if missing:
-                found = await loader.fetch(uow, missing)
-                for key in missing:
-                    known[key] = found.get(key)
-        if all(key in known for key in wanted):
-            return [known[key] for key in wanted]
-        return list(await loader.load_many(wanted))
+        """Load ``keys`` now, in one batch, so the fields below a list find them loaded. ``uow``: a list resolver's
+        own read, which the fast paths read them with (one connection and transaction for a page and all it
+        prefetches); stock, the loader's own batch reads them."""
+        return list(await loader.load_many(list(dict.fromkeys(keys))))
 
     async def read(self, fetch: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """A one-off read (a page of a list) in its own short session."""
@@ -189,8 +138,5 @@ class Loaders:
             return await fetch(uow)
 
 
-_UNKNOWN = object()
-
-
-async def _after(pending: Awaitable[V | None], transform: Callable[[V | None], T]) -> T:
+async def after(pending: Awaitable[V | None], transform: Callable[[V | None], T]) -> T:
     return transform(await pending)

@@ -1,7 +1,7 @@
-"""``schema/compiled.py``: a compiled plan answers exactly as Strawberry's stock execution context does — the same
-data in the same key order, the same errors with the same paths and locations — on the toy schema that reaches
-every hand-over of ``schema/executor.py`` (nulls in NonNull fields, failing reads, unknown enum values, objects of
-the wrong class, awaited failures, list items), and it is really the plan that answered."""
+"""``schema/execution/plans.py``: a compiled plan answers exactly as Strawberry's stock execution context does —
+the same data in the same key order, the same errors with the same paths and locations — on the toy schema that
+reaches every hand-over of ``schema/execution/executor.py`` (nulls in NonNull fields, failing reads, unknown enum
+values, objects of the wrong class, awaited failures, list items), and it is really the plan that answered."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import strawberry
 from graphql import parse
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema import executor as fast
-from schema.compiled import PlanCache, compilable, shared_value
+from schema.execution import executor as fast
+from schema.execution.plans import PlanCache, compilable, shared_value
 from tests.test_executor import QUERIES, STOCK, Query, _walk, holders, outcome, toy_schema
 
 COMPILED = toy_schema(fast.ExecutionContext)
@@ -138,7 +138,7 @@ class Shelf:
 
 
 def _shelf_schema(context_class):
-    from schema.fast_fields import shortcut_fields
+    from schema.execution.fields import shortcut_fields
 
     toy = strawberry.Schema(query=Shelf, execution_context_class=context_class)
     shortcut_fields(toy._schema)

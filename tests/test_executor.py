@@ -1,4 +1,4 @@
-"""``schema/executor.py`` answers exactly as Strawberry's stock execution context does — the same data, the
+"""``schema/execution/executor.py`` answers exactly as Strawberry's stock execution context does — the same data, the
 same errors with the same paths — for values that take its shortcuts and for every value that must not (a null
 in a NonNull field, a failing read, an unknown enum value, an object of the wrong type, an error below a plain
 object, synchronous and awaited). Also pins the graphql-core code it copies."""
@@ -17,8 +17,8 @@ import strawberry
 from graphql.execution.executor import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema import executor as fast
-from schema.fast_fields import shortcut_fields
+from schema.execution import executor as fast
+from schema.execution.fields import shortcut_fields
 
 
 @strawberry.enum
@@ -274,10 +274,11 @@ COPIED = {  # graphql-core's code that ExecutionContext.execute_fields, _plain_f
 
 
 def test_the_copied_graphql_core_code_is_the_one_it_was_written_against():
-    """A graphql-core upgrade that changes these must be read before this test is updated (schema/executor.py)."""
+    """A graphql-core upgrade that changes these must be read before this test is updated
+    (schema/execution/executor.py)."""
     found = {name: hashlib.sha256(inspect.getsource(getattr(Executor, name)).encode()).hexdigest()[:8]
              for name in COPIED}
-    assert found == COPIED, f"graphql-core {graphql.__version__}: re-read schema/executor.py against {found}"
+    assert found == COPIED, f"graphql-core {graphql.__version__}: re-read schema/execution/executor.py against {found}"
 
 
 def test_the_served_schema_takes_the_shortcuts():

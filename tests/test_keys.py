@@ -4,6 +4,7 @@ parameter on PostgreSQL, an expanding IN elsewhere; rows become named tuples in 
 from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from persistence.fastread.statements import _direct_text
 from persistence.shared.keys import ByKeys, Rows
 
 THINGS = Table("things", MetaData(), Column("id", Integer, primary_key=True), Column("name", String))
@@ -48,9 +49,9 @@ def test_postgresql_runs_a_plain_select_by_its_text_and_anything_else_through_sq
                     Column("loud", Shouting), Column("mood", Enum("calm", "cross", name="mood")))
     plain = ByKeys(lambda match: select(stamped.c.id, stamped.c.at).where(match(stamped.c.id),
                                                                            stamped.c.id > bindparam("after")))
-    sql, takes = plain._direct_text(dialect)
+    sql, takes = _direct_text(plain, dialect)
     assert sql is not None and "= ANY (%(keys)s::INTEGER[])" in sql and takes == {"keys", "after"}
-    assert BY_ID._direct_text(dialect)[0] is not None
+    assert _direct_text(BY_ID, dialect)[0] is not None
 
     for refused in (
         ByKeys(lambda match: select(stamped.c.loud).where(match(stamped.c.id))),  # a column SQLAlchemy converts
@@ -61,4 +62,4 @@ def test_postgresql_runs_a_plain_select_by_its_text_and_anything_else_through_sq
         ByKeys(lambda match: insert(stamped).from_select(["id"], select(stamped.c.id).where(match(stamped.c.id)))),
         ByKeys(lambda match: select(stamped.c.id).where(match(stamped.c.id), stamped.c.at < datetime.now(UTC))),
     ):
-        assert refused._direct_text(dialect)[0] is None
+        assert _direct_text(refused, dialect)[0] is None

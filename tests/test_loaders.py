@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 
-from schema.loaders import Loaders
+from schema.execution.loaders import FastLoaders as Loaders
 
 
 class FakeUow:

@@ -37,6 +37,7 @@ from domain.shared.messages import msg
 from domain.shared.text import is_clean_text
 from schema.common.errors import TopLevelCode
 from schema.context import Context
+from schema.limits import core_schema
 from web.auth import Tokens
 from web.documents import Refusal, parsed_off_loop, screen
 
@@ -204,7 +205,8 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                              document=document,
                              max_bytes=settings.max_body_bytes, allowed=(OperationType.SUBSCRIPTION,),
                              trusted_texts=view.trusted_texts,  # type: ignore[attr-defined]
-                             schema=view.schema._schema, limits=view.limits,  # type: ignore[attr-defined]
+                             schema=core_schema(view.schema),
+                             limits=view.limits,  # type: ignore[attr-defined]
                              must_parse=True)
             if refusal is None and self.caller_key is not None \
                     and self.limits.subscriptions[self.caller_key] >= self.limits.max_subscriptions_per_caller:

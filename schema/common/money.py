@@ -6,7 +6,6 @@ from enum import Enum
 import strawberry
 
 from domain.shared.money import Money as DomainMoney
-from schema.compiled import shared_value
 
 
 @strawberry.enum
@@ -14,7 +13,6 @@ class CurrencyCode(Enum):
     CNY = "CNY"
 
 
-@shared_value
 @strawberry.type
 class Money:
     amount: Decimal

@@ -1,4 +1,4 @@
-"""PostgreSQL hands results over in binary (persistence/db.py ``BinaryResultsCursor``): every column type the
+"""PostgreSQL hands results over in binary (``persistence/fastread/binary.py``): every column type the
 schema uses, and the aggregates the reports read, load to the same Python values as from text."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import psycopg
 import pytest
 from psycopg.pq import Format
 
-from persistence.db import BinaryResultsCursor, is_sqlite
+from persistence.db import is_sqlite
+from persistence.fastread.binary import BinaryResultsCursor
 
 QUERY = """SELECT 7::int4, 9007199254740993::int8, true, false, 'é 鲜果'::varchar, 'text'::text,
   '2026-11-23T02:00:00.000250+08:00'::timestamptz, sum(x), count(*), min(x)::numeric / 3, NULL::int8, max(y),

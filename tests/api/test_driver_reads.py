@@ -1,4 +1,4 @@
-"""On PostgreSQL ``ByKeys.rows`` reads through psycopg itself (persistence/shared/driver.py), and must look to the
+"""On PostgreSQL ``ByKeys.rows`` reads through psycopg itself (persistence/fastread/driver.py), and must look to the
 rest of the system like a SQLAlchemy read: inside the session's transaction, heard by the engine's cursor
 listeners, and failing as SQLAlchemy's ``DBAPIError`` of the same kind."""
 

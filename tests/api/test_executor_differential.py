@@ -1,4 +1,4 @@
-"""Through the whole app, on real data, the compiled plans (``schema/compiled.py``) and ``schema/executor.py``'s
+"""Through the whole app, on real data, the compiled plans (``schema/execution/plans.py``) and ``schema/execution/executor.py``'s
 shortcuts answer byte for byte as Strawberry's stock execution context does — for the claims list the benchmark
 reads (with rulings, evidence, ledger entries, a merchant's and a buyer's view), for every query of
 ``operations/``, for a corpus generated from those operations (fields left out, repeated, aliased, named
@@ -30,7 +30,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from domain.shared.actor import Role
 from schema import schema, sdl
-from schema.executor import ExecutionContext
+from schema.execution.executor import ExecutionContext
 from tests.api.claims_world import CLAIM_FIELDS
 from tests.api.test_fuzz import SCALARS, fuzz_token
 from web.trusted_documents import load_manifest, operation_name
@@ -121,7 +121,7 @@ async def test_with_the_fast_executor_off_graphql_core_walks_every_field_and_ans
                                                                                               monkeypatch):
     """FAST_EXECUTOR=false: no field takes a shortcut (the registry is never consulted), and the answers are those
     of the shortcuts and of Strawberry's stock execution alike."""
-    import schema.executor as executor
+    import schema.execution.executor as executor
 
     shop = await some_claims(world, claims)
     on = {token: await same_answer(api, LIST, {"n": 10}, token) for token in (world.platform, shop.merchant)}

@@ -146,7 +146,7 @@ _USE_GRAPHQL_CORE = object()
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    plans: Any = None  # schema/compiled.py's PlanCache, set where the schema is built
+    plans: Any = None  # schema/execution/plans.py's PlanCache, set where the schema is built
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,7 +163,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.plan = self.plans.plan(self, getattr(self.context_value, "trusted_document", False), after)
 
     def collect_and_execute_subfields(self, return_type, field_details_list, path, result, position_context):
-        """An object's selection by the operation's compiled plan (``schema/compiled.py``), when it has one."""
+        """An object's selection by the operation's compiled plan (``schema/execution/plans.py``), when it has one."""
         plan = self.plan
         if plan is None or position_context is not None:
             return super().collect_and_execute_subfields(return_type, field_details_list, path, result,

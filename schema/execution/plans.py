@@ -1,7 +1,7 @@
 """Compiled plans for known documents: the selection under each object of an operation, turned once into one
 Python function per (object type, selection) that reads, serializes and nests the response directly.
 
-``schema/executor.py`` already reads a plain field (an attribute, or a synchronous resolver reading nothing of
+``schema/execution/executor.py`` already reads a plain field (an attribute, or a synchronous resolver reading nothing of
 ``info`` but ``info.context``) without graphql-core's resolve info; it still decides, per field and per object,
 what kind of field it is, builds a ``Path`` for every object and list item, and calls a serializer through two
 layers. For a document whose shape is fixed, all of that is known in advance: a plan's function for, say,
@@ -9,7 +9,7 @@ layers. For a document whose shape is fixed, all of that is known in advance: a 
 so it is the value; read ``source.refunded``; it is a ``Money``, so call the ``Money`` function on it … — with no
 per-field lookup, and paths kept as plain tuples until an error needs a real one.
 
-What a plan does not prove plain is graphql-core's, exactly as in ``schema/executor.py``:
+What a plan does not prove plain is graphql-core's, exactly as in ``schema/execution/executor.py``:
 
 - a field with arguments, an asynchronous resolver, a resolver reading more of ``info`` than its context, a field
   of an abstract type or of a list of scalars runs through graphql-core's ``execute_field`` (its object values
@@ -51,7 +51,7 @@ from graphql import (
 from graphql.execution.collect_fields import collect_fields, collect_subfields
 from graphql.pyutils import Path, Undefined
 
-from schema.executor import Plain, plain_fields, real_path
+from schema.execution.executor import Plain, plain_fields, real_path
 from schema.limits import CACHED_DOCUMENT_CHARS
 
 UNREAD = object()  # a field whose read raised

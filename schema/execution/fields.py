@@ -5,8 +5,8 @@
 - A resolver that takes only ``self`` and ``info`` and has no permission classes or field extensions is called
   by graphql-core directly, without Strawberry's per-call ``Info`` object, argument conversion and extension chain.
   Our resolvers read nothing from ``info`` but ``info.context``, which graphql-core's info carries too.
-- Both kinds, when synchronous and of a scalar, enum or object type, are also registered with ``schema.executor``,
-  which reads them without graphql-core's per-field walk (a ``(self, info)`` resolver only when its bytecode shows
+- Both kinds, when synchronous and of a scalar, enum or object type, are also registered with
+  ``schema.execution.executor``, which reads them without graphql-core's per-field walk (a ``(self, info)`` resolver only when its bytecode shows
   it uses ``info`` for nothing but ``info.context``).
 Anything else (arguments, permissions, extensions) keeps Strawberry's resolver untouched."""
 
@@ -18,7 +18,7 @@ from operator import attrgetter
 
 from graphql import GraphQLObjectType, GraphQLSchema
 
-from schema.executor import reads_only_context, register
+from schema.execution.executor import reads_only_context, register
 
 DEFINITION = "strawberry-definition"
 
