@@ -56,6 +56,27 @@ async def app(settings):
     await application.state.database.dispose()
 
 
+@pytest.fixture(scope="session")
+async def stock_app(settings):
+    """The same app with FAST_PATHS=false (stock Strawberry, DataLoaders and SQLAlchemy reads), on the same
+    database: what the fast paths are compared with."""
+    from server import create_app
+
+    application = create_app(replace(settings, fast_paths=False))
+    yield application
+    await application.state.database.dispose()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of the fast paths themselves (marked ``fast_paths``) do not run where FAST_PATHS=false."""
+    if Settings.from_env().fast_paths:
+        return
+    skip = pytest.mark.skip(reason="FAST_PATHS=false: a test of the fast paths themselves")
+    for item in items:
+        if "fast_paths" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def clean_tables(request):
     """Every test that uses the database starts from empty tables; the others (the domain's, the executor's) do

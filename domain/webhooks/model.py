@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from domain.events.model import EventType
+from domain.events.model import EventQuery, EventType
 from domain.shared.actor import Role
 
 
@@ -31,6 +31,15 @@ class WebhookEndpoint:
     enabled: bool = True
     id: int | None = None
     slot: int | None = None  # 1..MAX_ENDPOINTS, unique per owner: the database decides the owner's limit
+
+    @property
+    def query(self) -> EventQuery:
+        """E5: the events delivered to it — the rule of E3 for its owner (a shop's merchant: the shop's events, the
+        ledger's included; the platform: all, or the one shop it narrows to), narrowed to its event types.
+        ``persistence/webhooks``'s fan-out is this in SQL (tested against it for every kind of endpoint)."""
+        if self.owner_role is Role.MERCHANT:
+            return EventQuery(shop_id=self.shop_id, types=self.event_types)
+        return EventQuery(everything=True, types=self.event_types, only_shop_id=self.shop_id)
 
     @property
     def owner_key(self) -> str:

@@ -109,7 +109,7 @@ def _visible(statement: Select[Any], query: EventQuery) -> Select[Any]:
         if query.streamer_id is not None:
             scopes.append(EVENTS.c.streamer_id == query.streamer_id)
         statement = statement.where(or_(*scopes) if scopes else false())
-    if query.types:
+    if query.types is not None:
         statement = statement.where(EVENTS.c.type.in_(sorted(t.value for t in query.types)))
     if query.only_shop_id is not None:
         statement = statement.where(EVENTS.c.shop_id == query.only_shop_id)

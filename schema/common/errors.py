@@ -61,8 +61,11 @@ class TopLevelCode(str, Enum):
 
 def request_error_status(code: str | None) -> int:
     """The status of a GraphQL request error under ``application/graphql-response+json``."""
-    known = TopLevelCode._value2member_map_.get(code or "")
-    return known.status if isinstance(known, TopLevelCode) else 400
+    known = _BY_VALUE.get(code or "")
+    return known.status if known is not None else 400
+
+
+_BY_VALUE = {code.value: code for code in TopLevelCode}
 
 
 @strawberry.type

@@ -6,8 +6,8 @@
   by graphql-core directly, without Strawberry's per-call ``Info`` object, argument conversion and extension chain.
   Our resolvers read nothing from ``info`` but ``info.context``, which graphql-core's info carries too.
 - Both kinds, when synchronous and of a scalar, enum or object type, are also registered with
-  ``schema.execution.executor``, which reads them without graphql-core's per-field walk (a ``(self, info)`` resolver only when its bytecode shows
-  it uses ``info`` for nothing but ``info.context``).
+  ``schema.execution.executor``, which reads them without graphql-core's per-field walk (a ``(self, info)``
+  resolver only when its bytecode shows it uses ``info`` for nothing but ``info.context``).
 Anything else (arguments, permissions, extensions) keeps Strawberry's resolver untouched."""
 
 from __future__ import annotations

@@ -304,3 +304,44 @@ async def test_buyers_see_a_role_not_the_staff_member_who_acted(api, world, clai
 
     assert await actors(world.buyer) == (["buyer-1", "MERCHANT"], ["buyer-1", "MERCHANT"])
     assert await actors(shop.merchant) == (["buyer-1", "merchant-1"], ["buyer-1", "merchant-1"])
+
+
+async def test_e5_the_webhook_fan_out_in_sql_is_the_one_visibility_rule_for_every_kind_of_endpoint(app, world):
+    """E3/E5: the deliveries the outbox's ``INSERT … SELECT`` writes are exactly the events each endpoint's query
+    admits (``WebhookEndpoint.query``, built on ``EventQuery`` like every other reader): a merchant's endpoint (its
+    shop's events, the ledger's included), the platform's for all shops and for one, each with its types."""
+    from datetime import UTC, datetime
+    from itertools import product
+
+    from domain.shared.actor import Actor
+    from domain.webhooks.model import WebhookEndpoint
+    from persistence.uow import SqlUnitOfWorkFactory
+
+    shops = [decode_id((await world.shop(name, merchant=f"m-{name}")).id, "Shop") for name in ("A", "B")]
+    at = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
+    uow = SqlUnitOfWorkFactory(app.state.database)
+    kinds = [
+        (Role.MERCHANT, shops[0], {EventType.ORDER_PLACED, EventType.LEDGER_ENTRY_CREATED}),
+        (Role.MERCHANT, shops[1], {EventType.CLAIM_SUBMITTED}),
+        (Role.PLATFORM, None, {EventType.ORDER_PLACED, EventType.CLAIM_SUBMITTED}),
+        (Role.PLATFORM, shops[1], {EventType.LEDGER_ENTRY_CREATED, EventType.ORDER_PLACED}),
+        (Role.PLATFORM, None, set(EventType)),
+    ]
+    async with uow() as u:
+        endpoints = [await u.webhooks.add(WebhookEndpoint(
+            url=f"https://hooks.example.com/{n}", event_types=frozenset(types), owner_role=role,
+            owner_id=f"owner-{n}", shop_id=shop_id, secret="whsec_" + "x" * 32, created_at=at, slot=n + 1))
+            for n, (role, shop_id, types) in enumerate(kinds)]
+        someone = Actor(user_id="buyer-9", role=Role.BUYER)
+        for type_, shop_id, buyer in product((EventType.ORDER_PLACED, EventType.LEDGER_ENTRY_CREATED,
+                                              EventType.CLAIM_SUBMITTED, EventType.COUPON_CLAIMED),
+                                             (*shops, None), ("buyer-9", None)):
+            await u.events.record(Event.of(type_, "Order", 1, someone, at, shop_id=shop_id, buyer_id=buyer))
+        await u.commit()
+    events = {e.id: e for _gid, e in await app_events(app)}
+    assert len(events) >= 24
+    async with uow(write=False) as u:
+        for endpoint in endpoints:
+            delivered = {d.event_id for d in await u.webhooks.deliveries(endpoint.id, None, 1_000)}
+            wanted = {i for i, event in events.items() if endpoint.query.admits(event)}
+            assert wanted and delivered == wanted, (endpoint.owner_role, endpoint.shop_id, endpoint.event_types)

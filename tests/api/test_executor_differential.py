@@ -1,8 +1,9 @@
-"""Through the whole app, on real data, the compiled plans (``schema/execution/plans.py``) and ``schema/execution/executor.py``'s
-shortcuts answer byte for byte as Strawberry's stock execution context does — for the claims list the benchmark
-reads (with rulings, evidence, ledger entries, a merchant's and a buyer's view), for every query of
-``operations/``, for a corpus generated from those operations (fields left out, repeated, aliased, named
-``__typename``) and for generated queries under every role."""
+"""Through the whole app, on real data, the fast paths (``schema/execution/``, ``persistence/fastread/``: compiled
+plans, the executor's shortcuts, the loaders' extras, the driver's reads) answer byte for byte as the same app with
+FAST_PATHS=false (stock Strawberry, DataLoaders and SQLAlchemy) — for the claims list the benchmark reads (with
+rulings, evidence, ledger entries, a merchant's and a buyer's view), for every query of ``operations/``, for a
+corpus generated from those operations (fields left out, repeated, aliased, named ``__typename``) and for
+generated queries under every role, errors included."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+import httpx
 import hypothesis_graphql
 import pytest
 from graphql import (
@@ -26,12 +28,12 @@ from graphql import (
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from domain.shared.actor import Role
-from schema import schema, sdl
+from schema import sdl
 from schema.execution.executor import ExecutionContext
 from tests.api.claims_world import CLAIM_FIELDS
+from tests.api.client import Api
 from tests.api.test_fuzz import SCALARS, fuzz_token
 from web.trusted_documents import load_manifest, operation_name
 
@@ -42,14 +44,16 @@ LIST = f"""query($n: Int) {{ claims(first: $n) {{ totalCount edges {{ cursor nod
   pageInfo {{ hasNextPage endCursor }} }} }}"""
 
 
-@contextlib.contextmanager
-def stock_execution():
-    assert schema.execution_context_class is ExecutionContext
-    schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
-    try:
+pytestmark = pytest.mark.fast_paths
+
+
+@pytest.fixture(autouse=True)
+async def stock(api, stock_app):
+    """``api.stock``: the same client's requests to the FAST_PATHS=false app."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=stock_app), base_url="http://test") as client:
+        api.stock = Api(client, api.secret)
+        api.stock.now = api.now
         yield
-    finally:
-        schema.execution_context_class = ExecutionContext
 
 
 class NoPlans:
@@ -69,12 +73,11 @@ def uncompiled():
 
 
 async def same_answer(api, query: str, variables: dict | None, token: str):
-    """Compiled, by today's shortcuts alone, and by Strawberry's stock execution: the same status and bytes."""
+    """Compiled, by the executor's shortcuts alone, and with FAST_PATHS=false: the same status and bytes."""
     compiled = await api.gql(query, variables, token=token)
     with uncompiled():
         quick = await api.gql(query, variables, token=token)
-    with stock_execution():
-        stock = await api.gql(query, variables, token=token)
+    stock = await api.stock.gql(query, variables, token=token, now=api.now)
     assert compiled.status == quick.status == stock.status
     text = json.dumps(stock.body, ensure_ascii=False)
     assert json.dumps(quick.body, ensure_ascii=False) == text
