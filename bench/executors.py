@@ -3,6 +3,7 @@ for W1 (the claims list, N = 10, 50, 100) and the wallet page, on SQLite and Pos
 
 - the server with compiled plans (the default),
 - the same server with COMPILED_PLANS=false (``schema/execution/executor.py``'s shortcuts alone),
+- the same server with FAST_PATHS=false (stock Strawberry, DataLoaders and SQLAlchemy: what the fast paths save),
 - raw graphql-core executing the same document over the response's own data, pre-built (no database, no HTTP),
 - a bare Starlette endpoint returning the same bytes (the HTTP floor);
 
@@ -31,6 +32,7 @@ from web.auth import mint_token  # noqa: E402
 
 ROUNDS = 3
 TODAY = "today's executor"
+STOCK = "stock"
 PORT = 8790
 
 
@@ -66,8 +68,9 @@ async def on_database(url: str, label: str, port: int) -> dict:
     workloads = {f"W1 N={n}": ({"query": CLAIMS, "variables": {"n": n}}, platform) for n in (10, 50, 100)}
     workloads["W2 wallet 200 (page of 100)"] = ({"query": WALLET, "variables": {"n": 100}}, wallet_owner)
     servers = {"compiled": start(url, port, env={"COMPILED_PLANS": "true"}),
-               TODAY: start(url, port + 1, env={"COMPILED_PLANS": "false"})}
-    ports = {"compiled": port, TODAY: port + 1}
+               TODAY: start(url, port + 1, env={"COMPILED_PLANS": "false"}),
+               STOCK: start(url, port + 3, env={"FAST_PATHS": "false"})}
+    ports = {"compiled": port, TODAY: port + 1, STOCK: port + 3}
     folder = Path(tempfile.mkdtemp(prefix="bench-executors-"))
     rows: dict = {}
     try:
@@ -79,10 +82,10 @@ async def on_database(url: str, label: str, port: int) -> dict:
                 answers = {kind: (await client.post(f"http://127.0.0.1:{p}/graphql", json=body,
                                                     headers={"Authorization": f"Bearer {token}"})).content
                            for kind, p in ports.items()}
-            assert answers["compiled"] == answers[TODAY], f"{name}: the answers differ"
+            assert answers["compiled"] == answers[TODAY] == answers[STOCK], f"{name}: the answers differ"
             (folder / "body.json").write_bytes(answers["compiled"])
             bare = start(url, port + 2, "bench.bare:app", {"BENCH_BODY_FILE": str(folder / "body.json")})
-            rounds: dict[str, list[dict]] = {"compiled": [], TODAY: [], "bare Starlette": [],
+            rounds: dict[str, list[dict]] = {"compiled": [], TODAY: [], STOCK: [], "bare Starlette": [],
                                              "raw graphql-core": []}
             try:
                 await wait_ready(port + 2)
@@ -98,12 +101,13 @@ async def on_database(url: str, label: str, port: int) -> dict:
             row = {kind: {"rps": statistics.median(r["rps"] for r in runs),
                           "cpu_ms_per_request": statistics.median(r["cpu_ms_per_request"] for r in runs),
                           "rps_rounds": [r["rps"] for r in runs]} for kind, runs in rounds.items()}
-            row["errors"] = sum(r.get("errors", 0) for kind in ("compiled", TODAY) for r in rounds[kind])
+            row["errors"] = sum(r.get("errors", 0) for kind in ("compiled", TODAY, STOCK) for r in rounds[kind])
             row["bytes"] = len(answers["compiled"])
             raw = row["raw graphql-core"]["rps"]
             row["compiled / raw"] = round(row["compiled"]["rps"] / raw, 2)
             row[TODAY + " / raw"] = round(row[TODAY]["rps"] / raw, 2)
             row["compiled / " + TODAY] = round(row["compiled"]["rps"] / row[TODAY]["rps"], 2)
+            row["compiled / " + STOCK] = round(row["compiled"]["rps"] / row[STOCK]["rps"], 2)
             rows[name] = row
     finally:
         for server in servers.values():
@@ -128,7 +132,8 @@ def report(results: dict) -> None:
           f"{statistics.median(c['ms'] for c in compile_ms.values())} ms, slowest {slowest} "
           f"{compile_ms[slowest]['ms']} ms")
     print(f"\n{'database':<11} {'workload':<28} {'bytes':>7} {'compiled':>9} {'today':>7} {'raw gql':>8} "
-          f"{'bare':>8} {'comp/raw':>9} {'today/raw':>10} {'comp/today':>11}  (req/s at c=16, medians)")
+          f"{'bare':>8} {'comp/raw':>9} {'today/raw':>10} {'comp/today':>11} {'stock':>7} {'comp/stock':>11}"
+          "  (req/s at c=16, medians)")
     for database in ("SQLite", "PostgreSQL"):
         rows = results[database]
         if not isinstance(rows, dict):
@@ -138,7 +143,8 @@ def report(results: dict) -> None:
             today, today_ratio, gain = row[TODAY]["rps"], row[TODAY + " / raw"], row["compiled / " + TODAY]
             print(f"{database:<11} {name:<28} {row['bytes']:>7} {row['compiled']['rps']:>9} {today:>7} "
                   f"{row['raw graphql-core']['rps']:>8} {row['bare Starlette']['rps']:>8} "
-                  f"{row['compiled / raw']:>9} {today_ratio:>10} {gain:>11}")
+                  f"{row['compiled / raw']:>9} {today_ratio:>10} {gain:>11} {row[STOCK]['rps']:>7} "
+                  f"{row['compiled / ' + STOCK]:>11}")
 
 
 async def main() -> None:
