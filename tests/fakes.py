@@ -3,7 +3,8 @@ test runs in milliseconds with no database. The fakes keep the promises the port
 — a rollback undoes everything, an update is conditional on the version read, a unique rule refuses a duplicate —
 and nothing more: concurrency is proven against the real databases (tests/api/test_race*.py).
 
-Appeals, annotations and the working calendar are not faked: their services are tested through the API."""
+Appeals, annotations, deadlines and reports are not faked: their services are tested through the API. Each fake
+keeps the same promises as its SQL twin: ``tests/test_repository_contracts.py`` runs one set of checks on both."""
 
 from __future__ import annotations
 
@@ -13,16 +14,19 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
+from domain.calendar.model import YearCalendar
 from domain.claims.model import Claim, ClaimStatus, Evidence
 from domain.claims.ports import ClaimQuery
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
 from domain.events.model import Event, EventQuery, HistoryEntry
 from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
+from domain.shared.actor import Role
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode, InvalidState
 from domain.shared.listing import Page
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
 from domain.uploads.model import Upload
+from domain.webhooks.model import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 T = TypeVar("T")
 
@@ -406,6 +410,55 @@ class FakeEvents(_Repository):
         return _pick(self.store.table("events"), ids)
 
 
+class FakeCalendar(_Repository):
+    async def put(self, calendar: YearCalendar, set_by: str, at: datetime) -> None:
+        self.store.table("calendar")[calendar.year] = calendar
+
+    async def get_years(self, years: list[int]) -> dict[int, YearCalendar]:
+        return _pick(self.store.table("calendar"), years)
+
+
+class FakeWebhooks(_Repository):
+    """Endpoints, and the deliveries tests put in ``store.table("deliveries")``; claiming and finishing a delivery
+    (``claim_due``, ``finish``) are the worker's, proven against the databases (tests/api/test_webhooks.py)."""
+
+    async def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        table = self.store.table("webhook_endpoints")
+        if any(e.owner_key == endpoint.owner_key and e.slot == endpoint.slot for e in table.values()):
+            raise ConcurrentUpdate("webhook endpoint slot")
+        stored = dataclasses.replace(endpoint, id=self.store.next_id("webhook_endpoint"))
+        table[stored.id] = stored
+        return stored
+
+    async def get(self, endpoint_id: int) -> WebhookEndpoint | None:
+        return (await self.get_many([endpoint_id])).get(endpoint_id)
+
+    async def get_many(self, ids: list[int]) -> dict[int, WebhookEndpoint]:
+        return _pick(self.store.table("webhook_endpoints"), ids)
+
+    async def owned(self, role: Role, shop_id: int | None) -> list[WebhookEndpoint]:
+        return [e for _, e in sorted(self.store.table("webhook_endpoints").items())
+                if e.owner_role is role and (role is not Role.MERCHANT or e.shop_id == shop_id)]
+
+    async def delete(self, endpoint_id: int) -> None:
+        deliveries = self.store.table("deliveries")
+        for key in [k for k, d in deliveries.items() if d.endpoint_id == endpoint_id]:
+            del deliveries[key]
+        self.store.table("webhook_endpoints").pop(endpoint_id, None)
+
+    async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]:
+        found = [d for _, d in sorted(self.store.table("deliveries").items())
+                 if d.endpoint_id == endpoint_id and (after_id is None or d.id > after_id)]
+        return found[:limit]
+
+    async def pending_count(self) -> int:
+        return sum(d.status is DeliveryStatus.PENDING for d in self.store.table("deliveries").values())
+
+    async def any_due(self, now: datetime) -> bool:
+        return any(d.status is DeliveryStatus.PENDING and d.next_attempt_at <= now
+                   for d in self.store.table("deliveries").values())
+
+
 class _NotFaked:
     def __init__(self, name: str):
         self.name = name
@@ -432,10 +485,12 @@ class FakeUnitOfWork:
         self.events = FakeEvents(self.store)
         self.scores = FakeScores(self.store)
         self.violations = FakeViolations(self.store)
+        self.calendar = FakeCalendar(self.store)
+        self.webhooks = FakeWebhooks(self.store)
         self.appeals: Any = _NotFaked("appeals")
-        self.calendar: Any = _NotFaked("calendar")
         self.annotations: Any = _NotFaked("annotations")
         self.deadlines: Any = _NotFaked("deadlines")
+        self.reports: Any = _NotFaked("reports")
 
     def __call__(self, *, write: bool = True, transaction: bool = True) -> FakeUnitOfWork:
         """Also its own factory: every unit of work of a test shares the one store."""
