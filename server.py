@@ -139,14 +139,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return context
 
 
-def create_app(settings: Settings | None = None, tracer_provider: TracerProvider | None = None) -> Starlette:
-    """``tracer_provider``: where traces go (a test's in-memory exporter); by default the OTEL_* variables say."""
-    settings = settings or Settings.from_env()
-    logs.configure(settings.log_format)
-    database = Database(settings.database_url, fast_reads=settings.fast_paths)
-    if is_sqlite(database.url) and database.engine.url.database not in (None, "", ":memory:"):
-        Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
-
+def health_routes(database: Database, blobs: LocalBlobStore) -> list[Route]:
+    """GET /health/live (the process answers) and /health/ready (= /health: the database, its migration, uploads)."""
     migrations_head = head()
 
     async def live(_request: Request) -> JSONResponse:
@@ -176,6 +170,13 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
         if any(report[part] != "ok" for part in ("database", "migrations", "uploads")):
             return JSONResponse({**report, "status": "unavailable"}, status_code=503)
         return JSONResponse(report)
+
+    return [Route("/health", ready, methods=["GET"]), Route("/health/ready", ready, methods=["GET"]),
+            Route("/health/live", live, methods=["GET"])]
+
+
+def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory, feed: SqlEventFeed):
+    """The app's lifespan: migrations, the deadlines' timer, the live feed, the webhook worker, a graceful stop."""
 
     async def fire_deadlines() -> None:
         """E7: every DEADLINE_INTERVAL_SECONDS, the deadline events due now (each fires once, ever, whichever of
@@ -214,6 +215,17 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
         await database.dispose()
         metrics.process_exited()
 
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, tracer_provider: TracerProvider | None = None) -> Starlette:
+    """``tracer_provider``: where traces go (a test's in-memory exporter); by default the OTEL_* variables say."""
+    settings = settings or Settings.from_env()
+    logs.configure(settings.log_format)
+    database = Database(settings.database_url, fast_reads=settings.fast_paths)
+    if is_sqlite(database.url) and database.engine.url.database not in (None, "", ":memory:"):
+        Path(database.engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+
     uow = SqlUnitOfWorkFactory(database)
     graphql = GraphQLApp(settings, uow)
     graphql.feed = feed = SqlEventFeed(database, settings.subscriber_queue)
@@ -249,9 +261,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
         routes=[
             Route("/graphql", endpoint, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
             WebSocketRoute("/graphql", graphql),
-            Route("/health", ready, methods=["GET"]),
-            Route("/health/ready", ready, methods=["GET"]),
-            Route("/health/live", live, methods=["GET"]),
+            *health_routes(database, blobs),
             *([graphiql_assets()] if settings.graphiql else []),
             *([metrics.metrics_route(settings.metrics_token, refresh_gauges)] if settings.metrics else []),
             *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy),
@@ -259,7 +269,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
                 settings.export_max_concurrent, settings.export_max_per_caller, settings.export_send_timeout_seconds)),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
-        lifespan=lifespan,
+        lifespan=background(settings, database, uow, feed),
         middleware=[*tracing_middleware, Middleware(RequestIds, observers=observers),
                     Middleware(SecurityHeaders, hsts=settings.is_prod),
                     *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],

@@ -12,6 +12,8 @@ from psycopg.pq import Format
 from persistence.db import is_sqlite
 from persistence.fastread.binary import BinaryResultsCursor
 
+pytestmark = pytest.mark.fast_paths  # persistence/fastread/ itself
+
 QUERY = """SELECT 7::int4, 9007199254740993::int8, true, false, 'é 鲜果'::varchar, 'text'::text,
   '2026-11-23T02:00:00.000250+08:00'::timestamptz, sum(x), count(*), min(x)::numeric / 3, NULL::int8, max(y),
   date_bin('1 day', '2026-11-23T02:00:00+00'::timestamptz, '2026-01-01'::timestamptz)

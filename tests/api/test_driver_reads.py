@@ -11,6 +11,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from persistence.db import is_sqlite
 from persistence.shared.keys import ByKeys
 
+pytestmark = pytest.mark.fast_paths  # persistence/fastread/ itself
+
 NOWHERE = Table("no_such_table", MetaData(), Column("id", Integer), Column("name", String))
 
 
