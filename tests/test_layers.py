@@ -59,3 +59,25 @@ def test_the_checker_sees_imports(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("import sqlalchemy.orm\nfrom persistence.db import Database\nfrom . import y\n")
     assert imports_of(sample) == {"sqlalchemy", "persistence"}
+
+
+def commits_outside_in_transaction(root: Path) -> list[str]:
+    """Every ``….commit()`` call in the domain's services but ``in_transaction``'s own."""
+    found = []
+    for path in sorted((root / "domain").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit":
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return [where for where in found if not where.startswith("domain/shared/uow.py:")]
+
+
+def test_services_run_every_transaction_one_way():
+    """A service writes through ``domain.shared.uow.in_transaction`` (run, commit, run again on a lost race), never
+    by committing a unit of work itself: one way to read, one way to find a rule."""
+    assert commits_outside_in_transaction(ROOT) == []
+
+
+def test_the_transaction_check_sees_a_commit(tmp_path):
+    (tmp_path / "domain").mkdir()
+    (tmp_path / "domain" / "x.py").write_text("async def f(uow):\n    async with uow:\n        await uow.commit()\n")
+    assert commits_outside_in_transaction(tmp_path) == ["domain/x.py:3"]

@@ -7,7 +7,7 @@ from domain.shared.errors import InvalidInput
 from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
-from domain.shared.uow import UnitOfWork
+from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.services import require_own_shop
 
 MAX_PRICE = Money(100_000_000)  # ¥1,000,000.00
@@ -28,8 +28,8 @@ async def register_product(
         fresh=fresh,
         created_at=clock.now(),
     )
-    async with uow:
+    async def work(uow: UnitOfWork) -> Product:
         await require_own_shop(uow, actor)
-        await uow.products.add(product)
-        await uow.commit()
-    return product
+        return await uow.products.add(product)
+
+    return await in_transaction(uow, work)

@@ -14,7 +14,7 @@ from domain.shared.clock import Clock
 from domain.shared.errors import Forbidden, InvalidInput, InvalidState, NotFound, stored
 from domain.shared.ids import global_id
 from domain.shared.text import bounded_text
-from domain.shared.uow import UnitOfWork
+from domain.shared.uow import UnitOfWork, in_transaction
 
 MAX_CONTENT = 2000
 
@@ -32,7 +32,7 @@ async def record_review(
     at = created_at or now
     if at > now:
         raise InvalidInput("that moment is in the future", ("input", "createdAt"))
-    async with uow:
+    async def work(uow: UnitOfWork) -> Review:
         order = await uow.orders.get(order_id) if order_id is not None else None
         if order is None:
             raise NotFound("no such order", ("input", "orderId"))
@@ -47,8 +47,9 @@ async def record_review(
                                          shop_id=review.shop_id, buyer_id=review.buyer_id,
                                          reviewId=global_id("Review", review.id), rating=review.rating,
                                          orderId=global_id("Order", review.order_id)))
-        await uow.commit()
-    return review
+        return review
+
+    return await in_transaction(uow, work)
 
 
 def can_view_review(actor: Actor, review: Review) -> bool:

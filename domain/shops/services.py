@@ -17,12 +17,13 @@ async def register_shop(uow: UnitOfWork, actor: Actor, clock: Clock, name: str) 
     """PLATFORM or SERVICE registers a shop; its account opens at zero in both buckets."""
     actor.require(Role.PLATFORM, Role.SERVICE)
     shop = Shop(name=bounded_text(name, field=("input", "name"), max_len=100, min_len=1), created_at=clock.now())
-    async with uow:
+    async def work(uow: UnitOfWork) -> Shop:
         await uow.shops.add(shop)
         await uow.accounts.add(ShopAccount(stored(shop.id), Money.zero(), Money.zero()))
         await uow.scores.create(stored(shop.id))
-        await uow.commit()
-    return shop
+        return shop
+
+    return await in_transaction(uow, work)
 
 
 async def credit_account(

@@ -6,7 +6,7 @@ from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, InvalidInput
 from domain.shared.messages import msg
-from domain.shared.uow import UnitOfWork
+from domain.shared.uow import UnitOfWork, in_transaction
 from domain.uploads.model import ACCEPTED_TYPES, MAX_UPLOAD_BYTES, QUOTA_PERIOD, FileFacts, Upload, UploadPolicy
 from domain.uploads.ports import BlobStore
 
@@ -35,10 +35,11 @@ async def store_upload(uow: UnitOfWork, blobs: BlobStore, actor: Actor, clock: C
     await blobs.put(facts.sha256, content)
     upload = Upload(id="upl_" + secrets.token_urlsafe(18), owner_id=actor.user_id, owner_role=actor.role,
                     facts=facts, created_at=clock.now())
-    async with uow:
+    async def work(uow: UnitOfWork) -> Upload:
         await uow.uploads.add(upload)
-        await uow.commit()
-    return upload
+        return upload
+
+    return await in_transaction(uow, work)
 
 
 def can_read_upload(actor: Actor, upload: Upload, claim_parties: set[tuple[int, str]]) -> bool:

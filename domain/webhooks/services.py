@@ -80,13 +80,14 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
 async def delete_endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> int:
     """The owner only; another's endpoint reads as not found (G6). Its deliveries go with it."""
     _owner_scope(actor)
-    async with uow:
+    async def work(uow: UnitOfWork) -> int:
         endpoint = await uow.webhooks.get(endpoint_id) if endpoint_id is not None else None
         if endpoint is None or not owns(actor, endpoint):
             raise NotFound("no such webhook endpoint", ("input", "id"))
         await uow.webhooks.delete(stored(endpoint.id))
-        await uow.commit()
-    return stored(endpoint.id)
+        return stored(endpoint.id)
+
+    return await in_transaction(uow, work)
 
 
 async def list_endpoints(uow: UnitOfWork, actor: Actor) -> list[WebhookEndpoint]:
@@ -113,9 +114,8 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
     async with uow(write=False) as peeking:
         if not await peeking.webhooks.any_due(now):
             return 0
-    async with uow() as claiming:
-        attempts = await claiming.webhooks.claim_due(now, now + policy.lease, policy.batch, policy.per_endpoint)
-        await claiming.commit()
+    attempts = await in_transaction(uow(), lambda claiming: claiming.webhooks.claim_due(
+        now, now + policy.lease, policy.batch, policy.per_endpoint), attempts=1)
     if not attempts:
         return 0
     async with uow(write=False) as reading:
@@ -132,10 +132,15 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
         else:
             status, next_at = ((DeliveryStatus.SUCCEEDED, None) if outcome.succeeded
                                else rules.after_failure(attempt.attempts, policy.retry_delays, finished))
-        async with uow() as recording:
-            await recording.webhooks.finish(attempt, status, outcome, finished, next_at)
-            await recording.commit()
+        await _record(uow, attempt, status, outcome, finished, next_at)
     return len(attempts)
+
+
+async def _record(uow: UnitOfWorkFactory, attempt: Attempt, status: DeliveryStatus, outcome: Outcome,
+                  at: datetime, next_at: datetime | None) -> None:
+    """One attempt's outcome, in a transaction of its own (only if it is still the attempt claimed)."""
+    await in_transaction(uow(), lambda recording: recording.webhooks.finish(attempt, status, outcome, at, next_at),
+                         attempts=1)
 
 
 async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: WebhookPolicy,
