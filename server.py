@@ -39,7 +39,7 @@ from persistence.uploads.repository import LocalBlobStore
 from schema import served
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import negotiate
-from schema.context import Context
+from schema.context import Caller, Context, Execution, Policies
 from schema.limits import Limits
 from settings import Settings
 from web import logs, metrics, shutdown, tracing
@@ -88,9 +88,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.fast_paths = settings.fast_paths
         self.fast_executor = settings.fast_paths and settings.fast_executor
         self.compile_after = settings.compile_after if settings.fast_paths and settings.compiled_plans else None
-        self.webhook_policy, self.resolver = settings.webhook_policy, DnsResolver()
-        self.policies = dict(claim_policy=settings.claim_policy, appeal_policy=settings.appeal_policy,
-                             coupon_policy=settings.coupon_policy)  # immutable: made once, not per request
+        self.policies = Policies(settings.claim_policy, settings.appeal_policy, settings.coupon_policy,
+                                 settings.webhook_policy, DnsResolver())  # immutable: made once, not per request
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """A safety net: an error that reached here without a code (a syntax error from the parser cache) gets one."""
@@ -127,16 +126,13 @@ class GraphQLApp(GraphQL[Context, None]):
         settings = self.settings
         actor, problem = caller(request, self.tokens)
         claim = getattr(request.state, "idempotency", None)
-        context = Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request), **self.policies,
-                          actor_or_none=actor, auth_problem=problem, request=request, response=response,
-                          production=settings.is_prod, introspection=settings.introspection, limits=self.limits,
-                          is_unavailable=is_unavailable, fast_paths=self.fast_paths,
-                          fast_executor=self.fast_executor, feed=self.feed,
-                          compile_after=self.compile_after, trusted_document=is_trusted(request.scope),
-                          webhook_policy=self.webhook_policy, resolver=self.resolver,
-                          locale=negotiate(request.headers.get("accept-language")),
-                          request_id=request_id(request.scope))
-        return context
+        execution = Execution(self.limits, settings.is_prod, settings.introspection, is_unavailable, self.fast_paths,
+                              self.fast_executor, self.compile_after, is_trusted(request.scope))
+        return Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request),
+                       caller=Caller(actor, problem, negotiate(request.headers.get("accept-language")),
+                                     request_id(request.scope)),
+                       policies=self.policies, execution=execution, request=request, response=response,
+                       feed=self.feed)
 
 
 def health_routes(database: Database, blobs: LocalBlobStore) -> list[Route]:

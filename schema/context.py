@@ -25,28 +25,53 @@ from schema.loaders import Loaders
 
 
 @dataclass
-class Context:
-    uow: UnitOfWorkFactory
-    clock: Clock
-    claim_policy: ClaimPolicy = field(default_factory=ClaimPolicy)
-    appeal_policy: AppealPolicy = field(default_factory=AppealPolicy)
-    coupon_policy: CouponPolicy = field(default_factory=CouponPolicy)
-    actor_or_none: Actor | None = None
-    auth_problem: str | None = None
-    request: Any = None
-    response: Any = None
+class Caller:
+    """Who asks: the authenticated actor (None before authentication, or when it failed: ``problem`` says why), in
+    which language (F6: Accept-Language), under which request id."""
+
+    actor: Actor | None = None
+    problem: str | None = None
+    locale: str = "en"
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The settings the domain's rules are given (made once per server, shared by every request)."""
+
+    claim: ClaimPolicy = field(default_factory=ClaimPolicy)
+    appeal: AppealPolicy = field(default_factory=AppealPolicy)
+    coupon: CouponPolicy = field(default_factory=CouponPolicy)
+    webhook: WebhookPolicy = field(default_factory=WebhookPolicy)
+    resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How a document is run: its limits, the production posture, and the fast paths (``schema/execution/``)."""
+
+    limits: Limits = field(default_factory=Limits)
     production: bool = False
     introspection: bool = True
-    limits: Limits = field(default_factory=Limits)
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     is_unavailable: Callable[[BaseException], bool] = lambda _error: False
     fast_paths: bool = True  # FAST_PATHS: the loaders' extras (schema/execution/loaders.py); off, stock DataLoaders
     fast_executor: bool = True  # FAST_EXECUTOR: schema/execution/executor.py's shortcuts (off: graphql-core's walk)
     compile_after: int | None = None  # COMPILE_AFTER: compile a document's plan on its n-th run (None: never)
     trusted_document: bool = False  # the request's document is in operations/ (compiled on its first run)
-    webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
-    resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
-    locale: str = "en"  # F6: the language of messages (Accept-Language)
+
+
+@dataclass
+class Context:
+    """The typed per-request context: storage and time, who asks, the rules' settings, how the document runs, its
+    transport (an HTTP request, or a socket with its ``connection_params`` and live feed), and its loaders."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    caller: Caller = field(default_factory=Caller)
+    policies: Policies = field(default_factory=Policies)
+    execution: Execution = field(default_factory=Execution)
+    request: Any = None
+    response: Any = None
     feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from
@@ -56,7 +81,7 @@ class Context:
         self.renew_loaders()
 
     def renew_loaders(self) -> None:
-        self.loaders = FastLoaders(self.uow) if self.fast_paths else Loaders(self.uow)
+        self.loaders = FastLoaders(self.uow) if self.execution.fast_paths else Loaders(self.uow)
 
     @property
     def actor(self) -> Actor:
@@ -65,9 +90,9 @@ class Context:
 
     def require_authenticated(self) -> Actor:
         """For fields any authenticated caller may read: UNAUTHENTICATED for anyone else."""
-        if self.actor_or_none is None:
-            raise Unauthenticated(self.auth_problem or "authentication required")
-        return self.actor_or_none
+        if self.caller.actor is None:
+            raise Unauthenticated(self.caller.problem or "authentication required")
+        return self.caller.actor
 
 
 Info = StrawberryInfo[Context, None]

@@ -53,7 +53,7 @@ class AuthenticationGate(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context.context
-        if ctx.actor_or_none is None:
+        if ctx.caller.actor is None:
             document = self.execution_context.graphql_document
             operation = get_operation_ast(document, self.execution_context.operation_name) if document else None
             fragments = (
@@ -61,8 +61,8 @@ class AuthenticationGate(SchemaExtension):
                 if document
                 else {}
             )
-            if ctx.auth_problem or operation is None or not _introspection_only(operation.selection_set, fragments):
-                message = ctx.auth_problem or msg("authentication required: send 'Authorization: Bearer <token>'")
+            if ctx.caller.problem or operation is None or not _introspection_only(operation.selection_set, fragments):
+                message = ctx.caller.problem or msg("authentication required: send 'Authorization: Bearer <token>'")
                 self.execution_context.result = ExecutionResult(
                     data=None, errors=[GraphQLError(message, extensions={"code": TopLevelCode.UNAUTHENTICATED.value})]
                 )
@@ -77,7 +77,7 @@ def _code(error: GraphQLError, ctx) -> str:
         return TopLevelCode.UNAUTHENTICATED.value
     if isinstance(original, DomainError):
         return original.code.value
-    if original is not None and ctx is not None and ctx.is_unavailable(original):
+    if original is not None and ctx is not None and ctx.execution.is_unavailable(original):
         return TopLevelCode.SERVICE_UNAVAILABLE.value
     if error.path is None:
         return (
@@ -126,9 +126,10 @@ class ErrorCodes(SchemaExtension):
 
     def _coded(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         ctx = self.execution_context.context
-        production = bool(ctx is not None and ctx.production)
-        request_id = getattr(ctx, "request_id", None)
-        language = getattr(ctx, "locale", "en")
+        production = bool(ctx is not None and ctx.execution.production)
+        caller = getattr(ctx, "caller", None)
+        request_id = getattr(caller, "request_id", None)
+        language = getattr(caller, "locale", "en")
         kept = []
         for error in errors:
             if getattr(error, "coded", False):
@@ -164,7 +165,8 @@ class ProductionPosture(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         ctx = context.context
-        if ctx is not None and not ctx.introspection and context.graphql_document is not None and not context.result:
+        closed = ctx is not None and not ctx.execution.introspection
+        if closed and context.graphql_document is not None and not context.result:
             errors = validate(core_schema(context.schema), context.graphql_document, [NoSchemaIntrospectionCustomRule])
             if errors:
                 context.result = ExecutionResult(data=None, errors=[GraphQLError(

@@ -158,7 +158,7 @@ class QueryLimits(SchemaExtension):
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        limits: Limits = getattr(context.context, "limits", None) or Limits()
+        limits: Limits = getattr(getattr(context.context, "execution", None), "limits", None) or Limits()
         document = context.graphql_document
         if document is not None:
             self.result = measure(core_schema(context.schema), document, context.operation_name, context.variables)
@@ -173,7 +173,7 @@ class QueryLimits(SchemaExtension):
         if self.result is None:
             return {}
         context = self.execution_context.context
-        limits = getattr(context, "limits", None) or Limits()
+        limits = getattr(getattr(context, "execution", None), "limits", None) or Limits()
         request = getattr(context, "request", None)
         if request is not None and hasattr(request, "scope"):  # for the metrics, read when the request ends
             request.scope.setdefault("state", {})["graphql_cost"] = self.result.cost

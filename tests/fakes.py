@@ -3,7 +3,7 @@ test runs in milliseconds with no database. The fakes keep the promises the port
 — a rollback undoes everything, an update is conditional on the version read, a unique rule refuses a duplicate —
 and nothing more: concurrency is proven against the real databases (tests/api/test_race*.py).
 
-Appeals, annotations, deadlines and reports are not faked: their services are tested through the API. Each fake
+The reports are not faked (their one read is an aggregate of SQL over every table): tested through the API. Each fake
 keeps the same promises as its SQL twin: ``tests/test_repository_contracts.py`` runs one set of checks on both."""
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
+from domain.annotations.model import CustomerRemark, Remark, Star
+from domain.appeals.model import Appeal, AppealRestriction, AppealStatus
+from domain.appeals.ports import AppealQuery
 from domain.calendar.model import YearCalendar
 from domain.claims.model import Claim, ClaimStatus, Evidence
 from domain.claims.ports import ClaimQuery
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
-from domain.events.model import Event, EventQuery, HistoryEntry
+from domain.events.model import Event, EventQuery, EventType, HistoryEntry
 from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
 from domain.shared.actor import Role
@@ -410,6 +413,223 @@ class FakeEvents(_Repository):
         return _pick(self.store.table("events"), ids)
 
 
+class FakeAppeals(_Repository):
+    """A2's one chance per (scenario, subject) is the unique index of the SQL table: refused here the same way."""
+
+    async def add(self, appeal: Appeal) -> Appeal:
+        table = self.store.table("appeals")
+        if any(a.scenario == appeal.scenario and a.subject_id == appeal.subject_id for a in table.values()):
+            raise DomainError("an appeal of this kind was already filed for this subject (A2: one chance; "
+                              "ARBITRATION and COMPENSATION are one)", ("input", "subjectId"),
+                              ErrorCode.APPEAL_ALREADY_FILED)
+        appeal.id = self.store.next_id("appeal")
+        for item in appeal.evidence:
+            item.id = self.store.next_id("appeal_evidence")
+            item.submitted_by = Role.MERCHANT
+        table[appeal.id] = _copy(appeal)
+        return appeal
+
+    async def get(self, appeal_id: int, *, lock: bool = False) -> Appeal | None:
+        return (await self.get_many([appeal_id])).get(appeal_id)
+
+    async def get_many(self, ids: list[int]) -> dict[int, Appeal]:
+        return _pick(self.store.table("appeals"), ids)
+
+    async def appeal_ids_of_evidence(self, evidence_ids: list[int]) -> dict[int, int]:
+        return {item.id: appeal.id for appeal in self.store.table("appeals").values() for item in appeal.evidence
+                if item.id in evidence_ids}
+
+    async def update(self, appeal: Appeal) -> None:
+        _versioned_update(self.store.table("appeals"), appeal.id, appeal, "appeal")
+
+    def _matching(self, q: AppealQuery) -> list[Appeal]:
+        if q.nothing:
+            return []
+        return [a for a in self.store.table("appeals").values()
+                if (not q.statuses or a.status in q.statuses) and (not q.kinds or a.kind in q.kinds)
+                and (q.shop_id is None or a.shop_id == q.shop_id)
+                and (q.overdue is None or (a.status is AppealStatus.PENDING and a.due_at < q.now) == q.overdue)]
+
+    async def page(self, query: AppealQuery, after: list[Any] | None, limit: int) -> list[Appeal]:
+        found = self._matching(query)
+        if query.queue_order:
+            found.sort(key=lambda a: (a.due_at, a.id))
+            if after is not None:
+                found = [a for a in found if (a.due_at, a.id) > (after[0], after[1])]
+        else:
+            found.sort(key=lambda a: a.id, reverse=True)
+            if after is not None:
+                found = [a for a in found if a.id < after[1]]
+        return [_copy(a) for a in found[:limit]]
+
+    async def count(self, query: AppealQuery) -> int:
+        return len(self._matching(query))
+
+    async def filed_since(self, shop_id: int, since: datetime) -> int:
+        return sum(a.shop_id == shop_id and a.submitted_at > since for a in self.store.table("appeals").values())
+
+    async def anomalies_since(self, shop_id: int, since: datetime) -> int:
+        return sum(a.shop_id == shop_id and a.evidence_anomaly and a.decided_at is not None and a.decided_at > since
+                   for a in self.store.table("appeals").values())
+
+    async def rejections_since(self, shop_id: int, since: datetime) -> int:
+        return sum(a.shop_id == shop_id and a.status is AppealStatus.REJECTED and a.decided_at is not None
+                   and a.decided_at > since for a in self.store.table("appeals").values())
+
+    async def pending_estimated(self) -> list[Appeal]:
+        return [_copy(a) for a in self.store.table("appeals").values()
+                if a.status is AppealStatus.PENDING and a.due_estimated]
+
+    async def get_restriction(self, shop_id: int, *, lock: bool = False) -> AppealRestriction | None:
+        return (await self.restrictions([shop_id])).get(shop_id)
+
+    async def restrictions(self, shop_ids: list[int]) -> dict[int, AppealRestriction]:
+        return _pick(self.store.table("appeal_restrictions"), shop_ids)
+
+    async def save_restriction(self, restriction: AppealRestriction) -> None:
+        table = self.store.table("appeal_restrictions")
+        if restriction.version == 0:  # new: rows start at version 1
+            if restriction.shop_id in table:
+                raise ConcurrentUpdate("appeal restriction")
+            restriction.version = 1
+            table[restriction.shop_id] = _copy(restriction)
+            return
+        _versioned_update(table, restriction.shop_id, restriction, "appeal restriction")
+
+
+class FakeDeadlines(_Repository):
+    """E7: what is overdue and not fired yet, oldest deadline first; a deadline fires once (the SQL key's)."""
+
+    async def overdue_claims(self, now: datetime, limit: int) -> list[Claim]:
+        fired = self.store.table("fired")
+        found = [c for c in self.store.table("claims").values()
+                 if c.status is ClaimStatus.AWAITING_MERCHANT and c.merchant_response_due_at < now
+                 and (EventType.CLAIM_MERCHANT_RESPONSE_OVERDUE, c.id) not in fired]
+        return [_copy(c) for c in sorted(found, key=lambda c: (c.merchant_response_due_at, c.id))[:limit]]
+
+    async def overdue_appeals(self, now: datetime, limit: int) -> list[Appeal]:
+        fired = self.store.table("fired")
+        found = [a for a in self.store.table("appeals").values() if a.status is AppealStatus.PENDING
+                 and a.due_at < now and (EventType.APPEAL_OVERDUE, a.id) not in fired]
+        return [_copy(a) for a in sorted(found, key=lambda a: (a.due_at, a.id))[:limit]]
+
+    async def fire(self, kind: EventType, subject_id: int, at: datetime) -> bool:
+        fired = self.store.table("fired")
+        if (kind, subject_id) in fired:
+            return False
+        fired[(kind, subject_id)] = at
+        return True
+
+
+class FakeAnnotations(_Repository):
+    """N1–N5 over dictionaries: a remark per (shop, customer) written by version, its history newest first; a star
+    per (agent, customer); the last contact per (agent, customer) only moves forward; a key binding per action and
+    per keys of an agent."""
+
+    async def customer_remark(self, shop_id: int, customer_id: str, *, lock: bool = False) -> CustomerRemark | None:
+        found = self.store.table("remarks").get((shop_id, customer_id))
+        return _copy(found) if found else None
+
+    async def customer_remarks(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], CustomerRemark]:
+        return _pick(self.store.table("remarks"), keys)
+
+    async def save_customer_remark(self, remark: CustomerRemark) -> None:
+        table, key = self.store.table("remarks"), (remark.shop_id, remark.customer_id)
+        if remark.version == 0:
+            if key in table:
+                raise ConcurrentUpdate("customer remark")
+            remark.version = 1
+            table[key] = _copy(remark)
+        else:
+            _versioned_update(table, key, remark, "customer remark")
+        self.store.table("remark_history")[self.store.next_id("remark_history")] = (
+            key, Remark(remark.text, remark.updated_by, remark.updated_at))
+
+    async def remark_history(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[Remark]]:
+        history = sorted(self.store.table("remark_history").items(), reverse=True)
+        return {key: [remark for _, (k, remark) in history if k == key] for key in keys}
+
+    async def add_after_sale_remark(self, claim_id: int, remark: Remark) -> None:
+        self.store.table("after_sale_remarks")[self.store.next_id("after_sale_remark")] = (claim_id, remark)
+
+    async def after_sale_remarks(self, claim_ids: list[int]) -> dict[int, list[Remark]]:
+        found: dict[int, list[Remark]] = {claim_id: [] for claim_id in claim_ids}
+        for _, (claim_id, remark) in sorted(self.store.table("after_sale_remarks").items()):
+            if claim_id in found:
+                found[claim_id].append(remark)
+        return found
+
+    async def stars(self, agent_id: str) -> list[Star]:
+        mine = [s for s in self.store.table("stars").values() if s.agent_id == agent_id]
+        return [_copy(s) for s in sorted(mine, key=lambda s: (s.starred_at, s.id), reverse=True)]
+
+    async def star_of(self, agent_id: str, customer_ids: list[str]) -> dict[str, Star]:
+        return {s.customer_id: _copy(s) for s in self.store.table("stars").values()
+                if s.agent_id == agent_id and s.customer_id in customer_ids}
+
+    async def claim_star_slot(self, agent_id: str) -> None:
+        counters = self.store.table("star_counters")
+        counters[agent_id] = counters.get(agent_id, 0) + 1
+
+    async def add_star(self, star: Star) -> Star:
+        table = self.store.table("stars")
+        if any(s.agent_id == star.agent_id and s.customer_id == star.customer_id for s in table.values()):
+            raise ConcurrentUpdate("agent's stars")
+        star.id = self.store.next_id("star")
+        table[star.id] = _copy(star)
+        return star
+
+    async def recolour_star(self, star: Star) -> None:
+        stored_star = self.store.table("stars").get(star.id)
+        if stored_star is not None:
+            stored_star.color = star.color
+
+    async def remove_star(self, agent_id: str, customer_id: str) -> Star | None:
+        table = self.store.table("stars")
+        for key, star in list(table.items()):
+            if star.agent_id == agent_id and star.customer_id == customer_id:
+                del table[key]
+                return _copy(star)
+        return None
+
+    async def clear_stars(self, agent_id: str) -> int:
+        table = self.store.table("stars")
+        mine = [key for key, star in table.items() if star.agent_id == agent_id]
+        for key in mine:
+            del table[key]
+        return len(mine)
+
+    async def record_contact(self, agent_id: str, customer_id: str, at: datetime, recorded_by: str) -> datetime:
+        contacts = self.store.table("contacts")
+        last = contacts.get((agent_id, customer_id))
+        contacts[(agent_id, customer_id)] = at if last is None else max(at, last)
+        return contacts[(agent_id, customer_id)]
+
+    async def contacts(self, agent_id: str, exclude: set[str], after: tuple[datetime, str] | None,
+                       limit: int) -> list[tuple[str, datetime]]:
+        found = sorted(((customer, at) for (agent, customer), at in self.store.table("contacts").items()
+                        if agent == agent_id and customer not in exclude), key=lambda c: (c[1], c[0]), reverse=True)
+        if after is not None:
+            found = [(customer, at) for customer, at in found if (at, customer) < after]
+        return found[:limit]
+
+    async def contact_times(self, agent_id: str, customer_ids: list[str]) -> dict[str, datetime]:
+        return {customer: at for (agent, customer), at in self.store.table("contacts").items()
+                if agent == agent_id and customer in customer_ids}
+
+    async def shortcuts(self, agent_id: str) -> dict[str, str]:
+        return dict(self.store.table("shortcuts").get(agent_id, {}))
+
+    async def save_shortcuts(self, agent_id: str, bindings: dict[str, str], changed: str) -> None:
+        mine = self.store.table("shortcuts").setdefault(agent_id, {})
+        wanted = dict(bindings) if not mine else {**mine, changed: bindings[changed]}
+        if len(set(wanted.values())) != len(wanted):
+            raise DomainError(f"{bindings[changed]} is already bound to another action", ("input", "keys"),
+                              ErrorCode.SHORTCUT_CONFLICT)
+        mine.clear()
+        mine.update(wanted)
+
+
 class FakeCalendar(_Repository):
     async def put(self, calendar: YearCalendar, set_by: str, at: datetime) -> None:
         self.store.table("calendar")[calendar.year] = calendar
@@ -487,9 +707,9 @@ class FakeUnitOfWork:
         self.violations = FakeViolations(self.store)
         self.calendar = FakeCalendar(self.store)
         self.webhooks = FakeWebhooks(self.store)
-        self.appeals: Any = _NotFaked("appeals")
-        self.annotations: Any = _NotFaked("annotations")
-        self.deadlines: Any = _NotFaked("deadlines")
+        self.appeals = FakeAppeals(self.store)
+        self.annotations = FakeAnnotations(self.store)
+        self.deadlines = FakeDeadlines(self.store)
         self.reports: Any = _NotFaked("reports")
 
     def __call__(self, *, write: bool = True, transaction: bool = True) -> FakeUnitOfWork:

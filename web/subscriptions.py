@@ -176,7 +176,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return
         self.limits.callers[key] += 1
         self.caller_key = key
-        self.context.actor_or_none, self.context.auth_problem = actor, None
+        self.context.caller.actor, self.context.caller.problem = actor, None
         await super().handle_connection_init(message)
         TransportWS.live.add(self)
         expires = tokens.expiry(header)

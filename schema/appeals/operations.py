@@ -148,7 +148,7 @@ class AppealMutations:
         request = services.DecideAppeal(decode_id(input.appeal_id, "Appeal"), input.approve, input.note,
                                         input.review_outcomes, input.evidence_anomaly)
         return await attempt(AppealPayload, lambda: services.decide_appeal(
-            ctx.uow(), ctx.actor, ctx.clock, ctx.appeal_policy, request), _appeal)
+            ctx.uow(), ctx.actor, ctx.clock, ctx.policies.appeal, request), _appeal)
 
     @strawberry.mutation(description="PLATFORM")
     async def restrict_appeals(self, info: Info, input: RestrictAppealsInput) -> RestrictAppealsPayload:

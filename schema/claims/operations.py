@@ -218,7 +218,7 @@ class ClaimMutations:
     async def submit_claim(self, info: Info, input: SubmitClaimInput) -> ClaimPayload:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.submit_claim(
-            ctx.uow(), ctx.actor, ctx.clock, ctx.claim_policy, input.to_request()), _claim)
+            ctx.uow(), ctx.actor, ctx.clock, ctx.policies.claim, input.to_request()), _claim)
 
     @strawberry.mutation(description="BUYER, while escalated.")
     async def add_claim_evidence(self, info: Info, input: AddClaimEvidenceInput) -> ClaimPayload:
@@ -230,7 +230,7 @@ class ClaimMutations:
     async def accept_claim(self, info: Info, input: AcceptClaimInput) -> ClaimPayload:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.accept_claim(
-            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), ctx.claim_policy), _claim)
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), ctx.policies.claim), _claim)
 
     @strawberry.mutation(description="MERCHANT")
     async def reject_claim(self, info: Info, input: RejectClaimInput) -> ClaimPayload:
@@ -261,7 +261,7 @@ class ClaimMutations:
     async def rule_claim(self, info: Info, input: RuleClaimInput) -> ClaimPayload:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.rule_claim(
-            ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.claim_policy), _claim)
+            ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.policies.claim), _claim)
 
     @strawberry.mutation(description="C5: MERCHANT of the claim's shop, once the guarantee claim has failed.")
     async def propose_compensation(self, info: Info, input: ProposeCompensationInput) -> ClaimPayload:
@@ -273,7 +273,7 @@ class ClaimMutations:
     async def accept_compensation(self, info: Info, input: AcceptCompensationInput) -> ClaimPayload:
         ctx = info.context
         return await attempt(ClaimPayload, lambda: services.accept_compensation(
-            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), ctx.claim_policy), _claim)
+            ctx.uow(), ctx.actor, ctx.clock, _id(input.claim_id), ctx.policies.claim), _claim)
 
     @strawberry.mutation(description="C5: SERVICE (the payment service) confirms the payout, once.")
     async def record_payout(self, info: Info, input: RecordPayoutInput) -> ClaimPayload:

@@ -79,7 +79,7 @@ class UserError:
     @strawberry.field(description="F6: in the request's language (Accept-Language: zh-CN or English); `code` is the "
                                   "same in every language.")
     def message(self, info: Info) -> str:
-        return translate(self.text, info.context.locale)
+        return translate(self.text, info.context.caller.locale)
 
     @staticmethod
     def of(error: DomainError) -> UserError:

@@ -116,7 +116,7 @@ class Wallet:
                       after: str | None = None) -> CountedConnection[Coupon]:
         ctx = info.context
         limit, key = page_size(first), after_key(after)
-        now, timeout = ctx.clock.now(), ctx.coupon_policy.payment_timeout
+        now, timeout = ctx.clock.now(), ctx.policies.coupon.payment_timeout
         wanted = set(status or [])
         templates = "edges.node.template" in selected_paths(info)
 
@@ -155,7 +155,7 @@ class CouponQueries:
     @strawberry.field(description="W10: applicable coupons, reasons for the others, and the best stack.")
     async def checkout_quote(self, info: Info, input: CheckoutInput) -> CheckoutQuote:
         ctx = info.context
-        quote = await services.checkout_quote(ctx.uow(write=False), ctx.actor, ctx.clock, ctx.coupon_policy,
+        quote = await services.checkout_quote(ctx.uow(write=False), ctx.actor, ctx.clock, ctx.policies.coupon,
                                               input.to_request())
         return quote_out(quote)
 

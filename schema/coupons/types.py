@@ -87,7 +87,7 @@ class Coupon(Node):
     @strawberry.field(description="As of now: a lock past the payment timeout reads AVAILABLE, a coupon past its "
                                   "window EXPIRED (W6, W7).")
     def status(self, info: Info) -> CouponStatus:
-        return self.coupon.effective_status(info.context.clock.now(), info.context.coupon_policy.payment_timeout)
+        return self.coupon.effective_status(info.context.clock.now(), info.context.policies.coupon.payment_timeout)
 
     @strawberry.field
     def template(self, info: Info) -> CouponTemplate:

@@ -154,13 +154,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager  # Strawberry always passes one, empty unless an extension resolves
         # the shortcuts only where nothing wraps a resolver, and only while FAST_EXECUTOR is on (a way back to
         # graphql-core's own walk, should a graphql-core release ever make this one wrong)
-        self.shortcuts = (manager is None or not manager.middlewares) and getattr(self.context_value, "fast_executor",
-                                                                                  True)
+        execution = getattr(self.context_value, "execution", None)  # schema.context.Execution (None in a bare test)
+        self.shortcuts = (manager is None or not manager.middlewares) and getattr(execution, "fast_executor", True)
         self.context_info = ContextInfo(self.context_value)
         self.plan = None
-        after = getattr(self.context_value, "compile_after", None)
+        after = getattr(execution, "compile_after", None)
         if self.shortcuts and after is not None and self.operation is not None:
-            self.plan = self.plans.plan(self, getattr(self.context_value, "trusted_document", False), after)
+            self.plan = self.plans.plan(self, getattr(execution, "trusted_document", False), after)
 
     def collect_and_execute_subfields(self, return_type, field_details_list, path, result, position_context):
         """An object's selection by the operation's compiled plan (``schema/execution/plans.py``), when it has one."""

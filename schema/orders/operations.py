@@ -112,7 +112,8 @@ class OrderMutations:
         ctx = info.context
         return await attempt(
             PlaceOrderPayload,
-            lambda: services.place_order(ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.coupon_policy), _order
+            lambda: services.place_order(ctx.uow(), ctx.actor, ctx.clock, input.to_request(), ctx.policies.coupon),
+            _order
         )
 
     @strawberry.mutation(description="SERVICE: payment outcome (W6). A failed payment cancels the order.")
@@ -121,7 +122,7 @@ class OrderMutations:
         return await attempt(
             RecordPaymentPayload,
             lambda: services.record_payment(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.order_id, "Order"),
-                                            input.succeeded, input.at, ctx.coupon_policy),
+                                            input.succeeded, input.at, ctx.policies.coupon),
             _order,
         )
 
@@ -141,6 +142,6 @@ class OrderMutations:
         return await attempt(
             CancelOrderPayload,
             lambda: services.cancel_order(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.order_id, "Order"),
-                                          ctx.claim_policy.after_sale_days),
+                                          ctx.policies.claim.after_sale_days),
             _order,
         )

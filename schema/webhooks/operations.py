@@ -56,8 +56,9 @@ class WebhookMutations:
         shop_id = decode_id(input.shop_id, "Shop") if input.shop_id is not None else None
         return await attempt(
             CreateWebhookEndpointPayload,
-            lambda: services.create_endpoint(ctx.uow(), ctx.actor, ctx.clock, ctx.resolver, ctx.webhook_policy,
-                                             input.url, input.event_types, shop_id, input.shop_id is not None),
+            lambda: services.create_endpoint(ctx.uow(), ctx.actor, ctx.clock, ctx.policies.resolver,
+                                             ctx.policies.webhook, input.url, input.event_types, shop_id,
+                                             input.shop_id is not None),
             lambda made: {"endpoint": WebhookEndpoint.of(made[0]), "secret": made[1]})
 
     @strawberry.mutation(description="The endpoint's owner.")

@@ -269,7 +269,7 @@ async def test_c5_the_merchant_response_time_is_a_setting(api, world, claims, se
 
     graphql = app.state.graphql
     original = graphql.policies  # made from the settings once, at start-up
-    graphql.policies = {**original, "claim_policy": replace(settings, merchant_response_hours=24).claim_policy}
+    graphql.policies = replace(original, claim=replace(settings, merchant_response_hours=24).claim_policy)
     try:
         shop = await world.shop()
         _, line = await claims.delivered_line(shop)

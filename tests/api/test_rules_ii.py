@@ -248,7 +248,7 @@ async def test_w7_the_after_sale_period_is_a_setting(api, world, coupons, claims
     api.advance(days=3)
     graphql = app.state.graphql
     original = graphql.policies
-    graphql.policies = {**original, "claim_policy": replace(settings, after_sale_days=2).claim_policy}
+    graphql.policies = replace(original, claim=replace(settings, after_sale_days=2).claim_policy)
     try:
         claim = (await claims.submit(order["lines"][0]["id"], reason="QUALITY_ISSUE", quantity="1",
                                      evidence=[]))["claim"]
