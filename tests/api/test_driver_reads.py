@@ -31,7 +31,7 @@ async def test_the_read_is_in_the_sessions_transaction_and_the_listeners_hear_it
 
     by_id = ByKeys(lambda match: select(text("n")).select_from(
         text("(VALUES (1), (2), (3)) AS v(n)")).where(match(text("n"))))
-    by_id._sql = ("SELECT n FROM (VALUES (1), (2), (3)) AS v(n) WHERE n = ANY(%(keys)s::int[]) ORDER BY n",
+    by_id.sql = ("SELECT n FROM (VALUES (1), (2), (3)) AS v(n) WHERE n = ANY(%(keys)s::int[]) ORDER BY n",
                   frozenset({"keys"}))
     event.listen(database.engine.sync_engine, "before_cursor_execute", listen)
     event.listen(database.engine.sync_engine, "after_cursor_execute", listen)
@@ -90,7 +90,8 @@ async def test_a_select_built_per_request_runs_through_the_driver_once_compiled_
     from datetime import UTC, datetime
 
     from persistence.claims.repository import CLAIMS
-    from persistence.shared import driver, keys
+    from persistence.fastread import driver, statements
+    from persistence.shared import keys
 
     through_driver: list[str] = []
     real = driver.driver_rows
@@ -99,15 +100,15 @@ async def test_a_select_built_per_request_runs_through_the_driver_once_compiled_
         through_driver.append(sql)
         return await real(session, sql, parameters)
 
-    monkeypatch.setattr(keys, "driver_rows", spy)
-    monkeypatch.setattr(keys, "_TEXTS", {})
+    monkeypatch.setattr(statements, "driver_rows", spy)
+    monkeypatch.setattr(statements, "_TEXTS", {})
     values = select(text("n")).select_from(text("(VALUES (1), (2), (3), (4)) AS v(n)"))
     async with database.read_sessions() as session:
         for above, limit in ((0, 2), (1, 3), (3, 5)):
             query = values.where(text("n > :above").bindparams(above=above)).order_by(text("n")).limit(limit)
             expected = [tuple(row) for row in (await session.execute(query)).all()]
             assert [tuple(row) for row in await keys.select_rows(session, query)] == expected
-        assert len(through_driver) == 3 and len(keys._TEXTS) == 1  # one shape, three sets of values
+        assert len(through_driver) == 3 and len(statements._TEXTS) == 1  # one shape, three sets of values
         assert await keys.select_rows(session, select(CLAIMS).where(CLAIMS.c.status.in_(["OPEN"]))) == []
         when = datetime(2026, 1, 1, tzinfo=UTC)
         assert await keys.select_rows(session, select(CLAIMS).where(CLAIMS.c.submitted_at > when)) == []
@@ -135,7 +136,7 @@ async def test_reads_of_one_transaction_share_its_connection_and_the_next_transa
     transaction, on whatever connection it has."""
     by_id = ByKeys(lambda match: select(text("n")).select_from(
         text("(VALUES (1), (2), (3)) AS v(n)")).where(match(text("n"))))
-    by_id._sql = ("SELECT n, txid_current() FROM (VALUES (1), (2), (3)) AS v(n) WHERE n = ANY(%(keys)s::int[])",
+    by_id.sql = ("SELECT n, txid_current() FROM (VALUES (1), (2), (3)) AS v(n) WHERE n = ANY(%(keys)s::int[])",
                   frozenset({"keys"}))
     async with database.write_sessions() as session:
         looked_up = []
