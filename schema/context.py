@@ -91,7 +91,8 @@ class Context:
     def require_authenticated(self) -> Actor:
         """For fields any authenticated caller may read: UNAUTHENTICATED for anyone else."""
         if self.caller.actor is None:
-            raise Unauthenticated(self.caller.problem or "authentication required")
+            problem = self.caller.problem
+            raise Unauthenticated(problem) if problem else Unauthenticated("authentication required")
         return self.caller.actor
 
 

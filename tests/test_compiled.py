@@ -22,10 +22,15 @@ PLANS = PlanCache()
 
 
 class Context(dict):
-    """The toy resolvers read the context as a dict; the executor reads the compile settings as attributes."""
+    """The toy resolvers read the context as a dict; the executor reads the compile settings as attributes of
+    ``context.execution`` (``schema.context.Execution`` in the app), here the context itself."""
 
     compile_after = 1
     trusted_document = False
+
+    @property
+    def execution(self) -> Context:
+        return self
 
 
 WITHOUT_DIRECTIVES = [q for q in QUERIES if "@" not in q] + [
