@@ -3,6 +3,8 @@ for W1 (the claims list, N = 10, 50, 100) and the wallet page, on SQLite and Pos
 
 - the server with compiled plans (the default),
 - the same server with COMPILED_PLANS=false (``schema/execution/executor.py``'s shortcuts alone),
+- the same server with FAST_EXECUTOR=false (Strawberry's own execution over the fast reads, primed loaders and
+  field shortcuts: what the executor and the plans add on top of them),
 - the same server with FAST_PATHS=false (stock Strawberry, DataLoaders and SQLAlchemy: what the fast paths save),
 - raw graphql-core executing the same document over the response's own data, pre-built (no database, no HTTP),
 - a bare Starlette endpoint returning the same bytes (the HTTP floor);
@@ -32,6 +34,7 @@ from web.auth import mint_token  # noqa: E402
 
 ROUNDS = 3
 TODAY = "today's executor"
+READS = "fast reads only"
 STOCK = "stock"
 PORT = 8790
 
@@ -53,7 +56,7 @@ def compile_times() -> dict[str, dict]:
         fragments = {d.name.value: FragmentDetails(d) for d in document.definitions
                      if isinstance(d, FragmentDefinitionNode)}
         started = time.perf_counter()
-        plan = Plan(schema._schema, operation, fragments)
+        plan = Plan(schema.core, operation, fragments)
         plan.compile_all(SimpleNamespace(variable_values=None))
         times[operation.name.value] = {"ms": round((time.perf_counter() - started) * 1000, 2),
                                        "functions": len(plan.runners), "compiled_fields": plan.compiled_fields,
@@ -69,8 +72,9 @@ async def on_database(url: str, label: str, port: int) -> dict:
     workloads["W2 wallet 200 (page of 100)"] = ({"query": WALLET, "variables": {"n": 100}}, wallet_owner)
     servers = {"compiled": start(url, port, env={"COMPILED_PLANS": "true"}),
                TODAY: start(url, port + 1, env={"COMPILED_PLANS": "false"}),
+               READS: start(url, port + 4, env={"FAST_EXECUTOR": "false"}),
                STOCK: start(url, port + 3, env={"FAST_PATHS": "false"})}
-    ports = {"compiled": port, TODAY: port + 1, STOCK: port + 3}
+    ports = {"compiled": port, TODAY: port + 1, READS: port + 4, STOCK: port + 3}
     folder = Path(tempfile.mkdtemp(prefix="bench-executors-"))
     rows: dict = {}
     try:
@@ -82,11 +86,11 @@ async def on_database(url: str, label: str, port: int) -> dict:
                 answers = {kind: (await client.post(f"http://127.0.0.1:{p}/graphql", json=body,
                                                     headers={"Authorization": f"Bearer {token}"})).content
                            for kind, p in ports.items()}
-            assert answers["compiled"] == answers[TODAY] == answers[STOCK], f"{name}: the answers differ"
+            assert len(set(answers.values())) == 1, f"{name}: the answers differ"
             (folder / "body.json").write_bytes(answers["compiled"])
             bare = start(url, port + 2, "bench.bare:app", {"BENCH_BODY_FILE": str(folder / "body.json")})
-            rounds: dict[str, list[dict]] = {"compiled": [], TODAY: [], STOCK: [], "bare Starlette": [],
-                                             "raw graphql-core": []}
+            rounds: dict[str, list[dict]] = {kind: [] for kind in servers}
+            rounds.update({"bare Starlette": [], "raw graphql-core": []})
             try:
                 await wait_ready(port + 2)
                 for _ in range(ROUNDS):
@@ -100,8 +104,9 @@ async def on_database(url: str, label: str, port: int) -> dict:
                 bare.wait()
             row = {kind: {"rps": statistics.median(r["rps"] for r in runs),
                           "cpu_ms_per_request": statistics.median(r["cpu_ms_per_request"] for r in runs),
-                          "rps_rounds": [r["rps"] for r in runs]} for kind, runs in rounds.items()}
-            row["errors"] = sum(r.get("errors", 0) for kind in ("compiled", TODAY, STOCK) for r in rounds[kind])
+                          "rps_rounds": [r["rps"] for r in runs],
+                          "cpu_ms_rounds": [r["cpu_ms_per_request"] for r in runs]} for kind, runs in rounds.items()}
+            row["errors"] = sum(r.get("errors", 0) for kind in servers for r in rounds[kind])
             row["bytes"] = len(answers["compiled"])
             raw = row["raw graphql-core"]["rps"]
             row["compiled / raw"] = round(row["compiled"]["rps"] / raw, 2)
@@ -147,9 +152,26 @@ def report(results: dict) -> None:
                   f"{row['compiled / ' + STOCK]:>11}")
 
 
+def report_cpu(results: dict) -> None:
+    """Server CPU per request (the steadier measure on a shared machine): median, and the spread of the rounds."""
+    kinds = ("compiled", TODAY, READS, STOCK)
+    print("\nserver CPU ms per request, median [min–max of the rounds]; the last column: stock / compiled")
+    print(f"{'database':<11} {'workload':<28} " + " ".join(f"{k:>22}" for k in kinds))
+    for database in ("SQLite", "PostgreSQL"):
+        rows = results[database]
+        if not isinstance(rows, dict):
+            continue
+        for name, row in rows.items():
+            cells = [f"{row[k]['cpu_ms_per_request']} [{min(row[k]['cpu_ms_rounds'])}–{max(row[k]['cpu_ms_rounds'])}]"
+                     for k in kinds]
+            ratio = round(row[STOCK]["cpu_ms_per_request"] / row["compiled"]["cpu_ms_per_request"], 2)
+            print(f"{database:<11} {name:<28} " + " ".join(f"{c:>22}" for c in cells) + f"  ×{ratio}")
+
+
 async def main() -> None:
     results = await measure()
     report(results)
+    report_cpu(results)
     out = Path(__file__).resolve().parent / "results-executors.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out}")
