@@ -34,13 +34,13 @@ lint: $(STAMP)  ## ruff and mypy, as CI runs them
 schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 	$(BIN)/python manage.py schema
 
-contract: $(STAMP)  ## compare schema.graphql with ../shared/contract.graphql and the built issues' extensions
-	$(BIN)/python ../shared/tools/check-contract schema.graphql
-	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/rules-2.graphql
-	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/events.graphql
-	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/find.graphql
-	$(BIN)/python ../shared/tools/check-contract schema.graphql --with ../shared/contract.d/find.graphql \
-		../shared/contract.d/rules-3.graphql
+contract: $(STAMP)  ## compare schema.graphql with contract/contract.graphql and the built extensions of contract/contract.d/
+	$(BIN)/python contract/tools/check-contract schema.graphql
+	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/rules-2.graphql
+	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/events.graphql
+	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/find.graphql
+	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/find.graphql \
+		contract/contract.d/rules-3.graphql
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run

@@ -1,4 +1,4 @@
-"""Strict scalars (STACK-NOTES): Decimal is a string both ways, floats refused; DateTime needs an offset."""
+"""Strict scalars: Decimal is a string both ways, floats refused; DateTime needs an offset."""
 
 from __future__ import annotations
 
