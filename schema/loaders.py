@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from domain.shops.model import LedgerEntry, Shop, ShopAccount
     from domain.uploads.model import Upload
     from domain.violations.model import Violation, ViolationKind
+    from domain.webhooks.model import AttemptRecord
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -95,6 +96,7 @@ class Loaders:
         lambda u, ids: u.annotations.after_sale_remarks(ids))
     claim_history_by_claim: Loader[int, list[HistoryEntry]] = Loader(lambda u, ids: u.events.histories("Claim", ids))
     event_by_id: Loader[int, Event] = Loader(lambda u, ids: u.events.get_many(ids))
+    attempt_log_by_delivery: Loader[int, list[AttemptRecord]] = Loader(lambda u, ids: u.webhooks.attempt_logs(ids))
 
     def __init__(self, uow: UnitOfWorkFactory):
         self._uow = uow

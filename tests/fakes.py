@@ -29,7 +29,7 @@ from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, E
 from domain.shared.listing import Page
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
 from domain.uploads.model import Upload
-from domain.webhooks.model import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from domain.webhooks.model import AttemptRecord, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 T = TypeVar("T")
 
@@ -660,10 +660,27 @@ class FakeWebhooks(_Repository):
         return [e for _, e in sorted(self.store.table("webhook_endpoints").items())
                 if e.owner_role is role and (role is not Role.MERCHANT or e.shop_id == shop_id)]
 
+    async def update(self, endpoint: WebhookEndpoint) -> None:
+        table = self.store.table("webhook_endpoints")
+        if endpoint.id in table:
+            kept = table[endpoint.id]
+            table[endpoint.id] = dataclasses.replace(endpoint, owner_role=kept.owner_role, owner_id=kept.owner_id,
+                                                     shop_id=kept.shop_id, slot=kept.slot,
+                                                     created_at=kept.created_at)
+
+    async def attempt_logs(self, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
+        found: dict[int, list[AttemptRecord]] = {}
+        for _, record in sorted(self.store.table("webhook_attempts").items()):
+            if record.delivery_id in delivery_ids:
+                found.setdefault(record.delivery_id, []).append(record)
+        return found
+
     async def delete(self, endpoint_id: int) -> None:
-        deliveries = self.store.table("deliveries")
+        deliveries, attempts = self.store.table("deliveries"), self.store.table("webhook_attempts")
         for key in [k for k, d in deliveries.items() if d.endpoint_id == endpoint_id]:
             del deliveries[key]
+            for gone in [a for a, record in attempts.items() if record.delivery_id == key]:
+                del attempts[gone]
         self.store.table("webhook_endpoints").pop(endpoint_id, None)
 
     async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]:
@@ -675,7 +692,9 @@ class FakeWebhooks(_Repository):
         return sum(d.status is DeliveryStatus.PENDING for d in self.store.table("deliveries").values())
 
     async def any_due(self, now: datetime) -> bool:
+        endpoints = self.store.table("webhook_endpoints")
         return any(d.status is DeliveryStatus.PENDING and d.next_attempt_at <= now
+                   and d.endpoint_id in endpoints and endpoints[d.endpoint_id].enabled
                    for d in self.store.table("deliveries").values())
 
 

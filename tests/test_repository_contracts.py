@@ -6,7 +6,7 @@ the API."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -130,6 +130,24 @@ async def test_webhook_endpoints_take_one_slot_each_and_belong_to_their_owner(uo
         assert (await u.webhooks.get(mine.id)).url == "https://hooks.example.com/1"
         assert await u.webhooks.deliveries(mine.id, None, 10) == [] and await u.webhooks.pending_count() == 0
         assert not await u.webhooks.any_due(AT)
+
+
+async def test_an_endpoints_update_keeps_its_owner_and_slot_and_round_trips_a_rotation(uow):
+    """E11: what ``update`` writes is what ``get`` reads; the owner, shop, slot and creation stay as they were."""
+    shop_id = await a_shop(uow)
+    async with uow() as u:
+        made = await u.webhooks.add(endpoint(Role.MERCHANT, shop_id, 3))
+        await u.commit()
+    changed = replace(
+        made, url="https://hooks.example.com/new", event_types=frozenset({EventType.ORDER_PLACED}), enabled=False,
+        description="ERP", disabled_reason="disabled by its owner", secret="whsec_" + "y" * 32,
+        previous_secret=made.secret, previous_secret_until=AT + timedelta(hours=24), secret_rotated_at=AT)
+    async with uow() as u:
+        await u.webhooks.update(replace(changed, owner_id="someone else", slot=9, shop_id=None))
+        await u.commit()
+    async with uow(write=False) as u:
+        assert await u.webhooks.get(made.id) == changed
+        assert await u.webhooks.attempt_logs([]) == {} and await u.webhooks.attempt_logs([made.id]) == {}
 
 
 def an_appeal(kind: AppealKind, shop_id: int, subject_id: int, *, due: datetime = AT, evidence=()) -> Appeal:

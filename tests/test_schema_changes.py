@@ -85,7 +85,8 @@ def test_every_addition_and_new_deprecation_is_in_the_changelog():
     to_name = {n for n in new if "." not in n or n.split(".")[0] not in new_types}
     to_name |= deprecated_in(after) - deprecated_in(before)
     section = unreleased_section()
-    assert sorted(n for n in to_name if f"`{n}`" not in section) == []
+    missing = sorted(n for n in to_name if f"`{n}`" not in section)
+    assert not missing, f"name these in CHANGELOG.md under [Unreleased]: {', '.join(missing)}"
 
 
 def test_the_policy_catches_a_removal_and_lets_a_deprecated_one_go():

@@ -20,6 +20,8 @@ class Received:
     message_id: str
     body: dict
     verified: bool
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes = b""
 
 
 @dataclass
@@ -27,6 +29,7 @@ class Receiver:
     port: int = 0
     secret: str | None = None
     script: list[int | str] = field(default_factory=list)  # per request: a status, "hang" (2 s) or "hold"
+    answer: bytes = b""  # the body of every answer
     received: list[Received] = field(default_factory=list)
     processed: dict[str, dict] = field(default_factory=dict)  # webhook-id → body, once each
     release: threading.Event = field(default_factory=threading.Event)
@@ -55,7 +58,7 @@ class Receiver:
         message_id = headers.get("webhook-id", "")
         body = json.loads(raw)
         with self.arrived:
-            self.received.append(Received(message_id, body, verified))
+            self.received.append(Received(message_id, body, verified, headers, raw))
             action = self.script.pop(0) if self.script else 200
             if verified and message_id not in self.processed and action in (200, "hold"):
                 self.processed[message_id] = body  # a receiver acts once per webhook-id
@@ -79,7 +82,9 @@ def receiving(secret: str | None = None) -> Iterator[Receiver]:
                 action = 200
             try:
                 self.send_response(int(action))
+                self.send_header("content-length", str(len(receiver.answer)))
                 self.end_headers()
+                self.wfile.write(receiver.answer)
             except OSError:
                 pass  # the sender is gone (timed out, or killed)
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import time
 from datetime import UTC, datetime
 
 import httpx
@@ -20,7 +21,7 @@ from domain.events.model import Event
 from domain.shared.clock import Clock
 from domain.shared.ids import global_id
 from domain.shared.uow import UnitOfWorkFactory
-from domain.webhooks.model import Outcome, WebhookEndpoint
+from domain.webhooks.model import EXCERPT, Outcome, WebhookEndpoint
 from domain.webhooks.ports import AddressResolver, WebhookSender
 from domain.webhooks.services import WebhookPolicy, deliver_due
 
@@ -49,22 +50,33 @@ class HttpSender:
     def __init__(self, client: httpx.AsyncClient):
         self.client = client
 
-    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event) -> Outcome:
+    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event, secrets: list[str]) -> Outcome:
+        """One POST, signed with every secret (E11: space-separated, as Standard Webhooks allows); its outcome with
+        how long it took and the start of the answer (E11's attempt log)."""
         payload = body(event)
         sent_at = datetime.now(UTC)  # the library replaces tzinfo instead of converting: an aware UTC instant
-        signature = Webhook(endpoint.secret).sign(message_id, sent_at, payload.decode())
+        signature = " ".join(Webhook(secret).sign(message_id, sent_at, payload.decode()) for secret in secrets)
         headers = {"webhook-id": message_id, "webhook-timestamp": str(int(sent_at.timestamp())),
                    "webhook-signature": signature, "content-type": "application/json", "user-agent": USER_AGENT}
+        started = time.perf_counter()
+
+        def took() -> int:
+            return round((time.perf_counter() - started) * 1000)
+
         try:
             reply = await self.client.post(endpoint.url, content=payload, headers=headers)
         except httpx.PoolTimeout:  # no connection of this process's pool came free: nothing was sent
             return Outcome(None, "not sent: no connection free in this process (not counted as an attempt)",
                            attempted=False)
         except httpx.TimeoutException:
-            return Outcome(None, "timed out")
+            return Outcome(None, f"no answer within {self.client.timeout.read} s", duration_ms=took())
+        except httpx.ConnectError as error:
+            return Outcome(None, f"connection refused or failed: {error}"[:300], duration_ms=took())
         except httpx.HTTPError as error:
-            return Outcome(None, f"{type(error).__name__}: {error}"[:300])
-        return Outcome(reply.status_code, None if reply.is_success else f"answered {reply.status_code}")
+            return Outcome(None, f"{type(error).__name__}: {error}"[:300], duration_ms=took())
+        excerpt = reply.text[:EXCERPT] if reply.content else None
+        return Outcome(reply.status_code, None if reply.is_success else f"the receiver answered {reply.status_code}",
+                       duration_ms=took(), excerpt=excerpt)
 
 
 class DeliveryWorker:

@@ -1,4 +1,5 @@
-"""SPEC E5–E6: endpoints that receive the events their owner may see, and one delivery per (event, endpoint)."""
+"""SPEC E5–E6, E11: endpoints that receive the events their owner may see, one delivery per (event, endpoint), and
+every attempt of each."""
 
 from __future__ import annotations
 
@@ -31,6 +32,17 @@ class WebhookEndpoint:
     enabled: bool = True
     id: int | None = None
     slot: int | None = None  # 1..MAX_ENDPOINTS, unique per owner: the database decides the owner's limit
+    description: str | None = None
+    disabled_reason: str | None = None  # E11: why it is not enabled (its owner, or failing for too long)
+    previous_secret: str | None = None  # E11: the secret before the last rotation, signing too until …
+    previous_secret_until: datetime | None = None
+    secret_rotated_at: datetime | None = None
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """E11: the secret, and during a rotation's overlap the previous one too (both sign every attempt)."""
+        overlapping = (self.previous_secret is not None and self.previous_secret_until is not None
+                       and now < self.previous_secret_until)
+        return [self.secret, self.previous_secret] if overlapping and self.previous_secret else [self.secret]
 
     @property
     def query(self) -> EventQuery:
@@ -76,7 +88,26 @@ class Outcome:
     response_status: int | None
     error: str | None = None
     attempted: bool = True  # False: nothing was sent (a local resource ran out): not an attempt of E5's schedule
+    duration_ms: int = 0
+    excerpt: str | None = None  # E11: the first EXCERPT characters of the receiver's answer
 
     @property
     def succeeded(self) -> bool:
         return self.response_status is not None and 200 <= self.response_status < 300
+
+
+EXCERPT = 1000  # E11: characters of a receiver's answer kept with its attempt
+
+
+@dataclass(frozen=True)
+class AttemptRecord:
+    """E11: one try of a delivery, kept: when, the receiver's status (None: timeout or refused), how long it took,
+    why it failed, and the start of the answer."""
+
+    delivery_id: int
+    at: datetime
+    response_status: int | None
+    duration_ms: int
+    error: str | None
+    excerpt: str | None
+    id: int | None = None

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from domain.events.model import Event
 from domain.shared.actor import Role
-from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
+from domain.webhooks.model import Attempt, AttemptRecord, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
 
 
 class WebhookRepository(Protocol):
@@ -20,6 +20,11 @@ class WebhookRepository(Protocol):
 
     async def owned(self, role: Role, shop_id: int | None) -> list[WebhookEndpoint]:
         """A shop's endpoints (MERCHANT), or the platform's (PLATFORM, ``shop_id`` None), oldest first."""
+        ...
+
+    async def update(self, endpoint: WebhookEndpoint) -> None:
+        """E11: what its owner may change (URL, event types, enabled, description, the disabled reason) and the
+        secrets of a rotation; the slot and the owner never change."""
         ...
 
     async def delete(self, endpoint_id: int) -> None:
@@ -45,7 +50,11 @@ class WebhookRepository(Protocol):
     async def finish(self, attempt: Attempt, status: DeliveryStatus, outcome: Outcome, now: datetime,
                      next_attempt_at: datetime | None) -> bool:
         """Records the attempt's outcome, only if the delivery is still at this attempt (False: a later claim owns
-        it, this outcome is stale)."""
+        it, this outcome is stale), and keeps the attempt (E11) when one was made."""
+        ...
+
+    async def attempt_logs(self, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
+        """E11: each delivery's attempts, oldest first (a delivery never tried is absent)."""
         ...
 
 
@@ -70,4 +79,6 @@ class LiteralAddresses:
 class WebhookSender(Protocol):
     """POSTs one signed delivery; never raises for the receiver's failures (they are the Outcome)."""
 
-    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event) -> Outcome: ...
+    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event, secrets: list[str]) -> Outcome:
+        """Signed with each of ``secrets`` (E11: two during a rotation's overlap)."""
+        ...

@@ -1,4 +1,5 @@
-"""SPEC E5–E6 as functions: where a URL may point, and when a failed delivery is tried again."""
+"""SPEC E5–E6, E11 as functions: where a URL may point, when a failed delivery is tried again, what an endpoint's
+description may be."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from domain.shared.messages import msg
 from domain.webhooks.model import DeliveryStatus
 
 MAX_URL = 2000
+MAX_DESCRIPTION = 500
+DISABLED_BY_OWNER = "disabled by its owner"
 SECRET_PREFIX = "whsec_"
 # Cloud metadata services outside the link-local range (E6): Alibaba Cloud's; AWS's IPv6 one is in fd00::/8.
 METADATA = frozenset({ipaddress.ip_address("100.100.100.200"), ipaddress.ip_address("fd00:ec2::254")})
@@ -108,3 +111,21 @@ def after_failure(attempts: int, delays: tuple[int, ...], now: datetime) -> tupl
     if attempts <= len(delays):
         return DeliveryStatus.PENDING, now + timedelta(seconds=delays[attempts - 1])
     return DeliveryStatus.FAILED, None
+
+
+def check_description(description: str | None) -> str | None:
+    """E11: free text for its owner, at most MAX_DESCRIPTION characters; blank clears it."""
+    if description is None:
+        return None
+    description = description.strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(msg("a description has at most {max} characters", max=MAX_DESCRIPTION),
+                           ("input", "description"))
+    return description or None
+
+
+def disabled_reason(was_enabled: bool, reason: str | None, enabled: bool) -> str | None:
+    """E11: an enabled endpoint has no reason; one its owner disables says so; one already disabled keeps why."""
+    if enabled:
+        return None
+    return reason if not was_enabled else DISABLED_BY_OWNER

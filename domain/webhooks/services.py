@@ -1,9 +1,10 @@
-"""SPEC E5–E6: registering endpoints, listing them and their deliveries, and delivering what is due."""
+"""SPEC E5–E6, E11: registering, changing and rotating endpoints, listing them and their deliveries, and delivering
+what is due."""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.events.model import Event, EventType
@@ -15,7 +16,14 @@ from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory, in_transaction
 from domain.shops.services import requested_shop, require_shop
 from domain.webhooks import rules
-from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
+from domain.webhooks.model import (
+    Attempt,
+    AttemptRecord,
+    DeliveryStatus,
+    Outcome,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from domain.webhooks.ports import AddressResolver, WebhookSender
 
 MAX_ENDPOINTS = 20  # per owner
@@ -28,6 +36,7 @@ class WebhookPolicy:
     timeout: float = 10.0  # E5: a receiver that has not answered by then failed this attempt
     batch: int = 20  # deliveries claimed (and sent concurrently) at a time
     per_endpoint: int = 2  # WEBHOOK_PER_ENDPOINT_CONCURRENCY: of one endpoint, at most this many of a batch
+    rotation_overlap: timedelta = timedelta(hours=24)  # E11: WEBHOOK_ROTATION_OVERLAP_HOURS
 
     @property
     def lease(self) -> timedelta:
@@ -48,16 +57,16 @@ def owns(actor: Actor, endpoint: WebhookEndpoint) -> bool:
 
 async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver: AddressResolver,
                           policy: WebhookPolicy, url: str, event_types: list[EventType],
-                          shop_id: int | None, shop_given: bool) -> tuple[WebhookEndpoint, str]:
+                          shop_id: int | None, shop_given: bool,
+                          description: str | None = None) -> tuple[WebhookEndpoint, str]:
     """E5/E6: MERCHANT (its shop's events; ``shopId`` must be omitted or its own) or PLATFORM (all events, or one
     shop's). The URL is checked, and the addresses its host resolves to; the secret is returned once."""
     owner_role, own_shop = _owner_scope(actor)
-    url = url.strip()
-    host = rules.check_url(url, policy.allow_private)
+    url = await _safe_url(url, resolver, policy)
     if not event_types:
         raise InvalidInput("name at least one event type", ("input", "eventTypes"))
+    description = rules.check_description(description)
     scope = requested_shop(actor, shop_id, shop_given, ("input", "shopId"))
-    rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
     secret = rules.new_secret()
 
     async def work(uow: UnitOfWork) -> WebhookEndpoint:
@@ -72,14 +81,82 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
         return await uow.webhooks.add(WebhookEndpoint(
             url=url, event_types=frozenset(event_types), owner_role=owner_role, owner_id=actor.user_id,
             shop_id=scope, secret=secret, created_at=clock.now(),
-            slot=free))
+            slot=free, description=description))
 
     return await in_transaction(uow, work, attempts=MAX_ENDPOINTS + 5), secret
+
+
+async def _safe_url(url: str, resolver: AddressResolver, policy: WebhookPolicy) -> str:
+    """E6: the URL, trimmed, if it may be delivered to (its form, then what its host resolves to)."""
+    url = url.strip()
+    host = rules.check_url(url, policy.allow_private)
+    rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
+    return url
+
+
+@dataclass(frozen=True)
+class EndpointChanges:
+    """E11: what an owner changes; None leaves a field as it is (``description=""`` clears it)."""
+
+    url: str | None = None
+    event_types: list[EventType] | None = None
+    enabled: bool | None = None
+    description: str | None = None
+
+
+async def _owned(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> WebhookEndpoint:
+    endpoint = await uow.webhooks.get(endpoint_id) if endpoint_id is not None else None
+    if endpoint is None or not owns(actor, endpoint):
+        raise NotFound("no such webhook endpoint", ("input", "endpointId"))
+    return endpoint
+
+
+async def update_endpoint(uow: UnitOfWork, actor: Actor, resolver: AddressResolver, policy: WebhookPolicy,
+                          endpoint_id: int | None, changes: EndpointChanges) -> WebhookEndpoint:
+    """E11: the owner only (another's reads as not found, G6). A new URL is checked as at registration (E6).
+    Disabling records that its owner did it; enabling clears the reason, and what is still pending is delivered."""
+    _owner_scope(actor)
+    url = await _safe_url(changes.url, resolver, policy) if changes.url is not None else None
+    if changes.event_types is not None and not changes.event_types:
+        raise InvalidInput("name at least one event type", ("input", "eventTypes"))
+    description = rules.check_description(changes.description)
+
+    async def work(uow: UnitOfWork) -> WebhookEndpoint:
+        endpoint = await _owned(uow, actor, endpoint_id)
+        enabled = endpoint.enabled if changes.enabled is None else changes.enabled
+        changed = replace(
+            endpoint, url=url or endpoint.url, enabled=enabled,
+            event_types=endpoint.event_types if changes.event_types is None else frozenset(changes.event_types),
+            description=endpoint.description if changes.description is None else description,
+            disabled_reason=rules.disabled_reason(endpoint.enabled, endpoint.disabled_reason, enabled))
+        await uow.webhooks.update(changed)
+        return changed
+
+    return await in_transaction(uow, work)
+
+
+async def rotate_secret(uow: UnitOfWork, actor: Actor, clock: Clock, policy: WebhookPolicy,
+                        endpoint_id: int | None) -> tuple[WebhookEndpoint, str]:
+    """E11: a new secret, returned once; the one it replaces keeps signing for ``rotation_overlap``, so a receiver
+    verifies with either while it switches. Rotating again during an overlap ends the oldest secret at once."""
+    _owner_scope(actor)
+    secret = rules.new_secret()
+
+    async def work(uow: UnitOfWork) -> WebhookEndpoint:
+        endpoint = await _owned(uow, actor, endpoint_id)
+        now = clock.now()
+        rotated = replace(endpoint, secret=secret, previous_secret=endpoint.secret,
+                          previous_secret_until=now + policy.rotation_overlap, secret_rotated_at=now)
+        await uow.webhooks.update(rotated)
+        return rotated
+
+    return await in_transaction(uow, work), secret
 
 
 async def delete_endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> int:
     """The owner only; another's endpoint reads as not found (G6). Its deliveries go with it."""
     _owner_scope(actor)
+
     async def work(uow: UnitOfWork) -> int:
         endpoint = await uow.webhooks.get(endpoint_id) if endpoint_id is not None else None
         if endpoint is None or not owns(actor, endpoint):
@@ -122,7 +199,7 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
         endpoints = await reading.webhooks.get_many(sorted({a.endpoint_id for a in attempts}))
         events = await reading.events.get_many(sorted({a.event_id for a in attempts}))
     outcomes = await asyncio.gather(*(
-        _attempt(sender, resolver, policy, endpoints.get(a.endpoint_id), a, events.get(a.event_id))
+        _attempt(sender, resolver, policy, endpoints.get(a.endpoint_id), a, events.get(a.event_id), now)
         for a in attempts))
     finished = clock.now()
     for attempt, outcome in zip(attempts, outcomes):
@@ -144,7 +221,7 @@ async def _record(uow: UnitOfWorkFactory, attempt: Attempt, status: DeliveryStat
 
 
 async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: WebhookPolicy,
-                   endpoint: WebhookEndpoint | None, attempt: Attempt, event: Event | None) -> Outcome:
+                   endpoint: WebhookEndpoint | None, attempt: Attempt, event: Event | None, now: datetime) -> Outcome:
     if endpoint is None or event is None:
         return Outcome(None, "the endpoint or the event is gone")
     try:  # E6 again at delivery time: what the host resolves to may have changed since registration
@@ -152,7 +229,13 @@ async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: Web
         rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
     except rules.UnsafeUrl as unsafe:
         return Outcome(None, unsafe.message)
-    return await sender.send(endpoint, message_id(attempt.delivery_id), event)
+    return await sender.send(endpoint, message_id(attempt.delivery_id), event, endpoint.signing_secrets(now))
+
+
+async def attempt_logs(uow: UnitOfWork, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
+    """E11: the attempts of deliveries the caller already reads (a delivery is reached only through its owner's
+    endpoint)."""
+    return await uow.webhooks.attempt_logs(delivery_ids)
 
 
 async def deliveries(uow: UnitOfWork, actor: Actor, endpoint: WebhookEndpoint, after_id: int | None,

@@ -15,17 +15,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.events.model import EventType
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate
-from domain.webhooks.model import Attempt, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
+from domain.webhooks.model import (
+    EXCERPT,
+    Attempt,
+    AttemptRecord,
+    DeliveryStatus,
+    Outcome,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from persistence.events.tables import EventRow
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
 from persistence.shared.tables import rows_affected, table
 from persistence.shared.types import UTCDateTime
-from persistence.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
+from persistence.webhooks.tables import WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow
 
 ENDPOINTS, DELIVERIES, EVENTS = table(WebhookEndpointRow), table(WebhookDeliveryRow), table(EventRow)
-_ENDPOINT_ROWS, _DELIVERY_ROWS = Rows(ENDPOINTS), Rows(DELIVERIES)
+ATTEMPTS = table(WebhookAttemptRow)
+_ENDPOINT_ROWS, _DELIVERY_ROWS, _ATTEMPT_ROWS = Rows(ENDPOINTS), Rows(DELIVERIES), Rows(ATTEMPTS)
+_ATTEMPTS_BY_DELIVERY = ByKeys(lambda match: select(ATTEMPTS).where(match(ATTEMPTS.c.delivery_id))
+                               .order_by(ATTEMPTS.c.delivery_id, ATTEMPTS.c.id))
 _ENDPOINTS_BY_ID = ByKeys(lambda match: select(ENDPOINTS).where(match(ENDPOINTS.c.id)))
 # E5: for the events just inserted, a delivery to every enabled endpoint of the event's type, of its shop or of all
 _FAN_OUT = ByKeys(lambda match: insert(DELIVERIES).from_select(
@@ -47,7 +58,9 @@ def _endpoint(row: Any) -> WebhookEndpoint:
                                                               if t),
                            owner_role=member(Role, row.owner_role), owner_id=row.owner_id, shop_id=row.shop_id,
                            secret=row.secret, created_at=row.created_at, enabled=row.enabled, id=row.id,
-                           slot=row.slot)
+                           slot=row.slot, description=row.description, disabled_reason=row.disabled_reason,
+                           previous_secret=row.previous_secret, previous_secret_until=row.previous_secret_until,
+                           secret_rotated_at=row.secret_rotated_at)
 
 
 def _delivery(row: Any) -> WebhookDelivery:
@@ -71,7 +84,8 @@ class SqlWebhookRepository:
         row = WebhookEndpointRow(url=endpoint.url, event_types=_types(endpoint.event_types),
                                  owner_role=endpoint.owner_role.value, owner_id=endpoint.owner_id,
                                  shop_id=endpoint.shop_id, secret=endpoint.secret, enabled=endpoint.enabled,
-                                 created_at=endpoint.created_at, owner_key=endpoint.owner_key, slot=endpoint.slot)
+                                 created_at=endpoint.created_at, owner_key=endpoint.owner_key, slot=endpoint.slot,
+                                 description=endpoint.description)
         async with unique_violation_as(ConcurrentUpdate("webhook endpoint slot")):
             self.session.add(row)
             await self.session.flush()
@@ -92,7 +106,18 @@ class SqlWebhookRepository:
         rows = await self.session.execute(query.order_by(ENDPOINTS.c.id))
         return [_endpoint(row) for row in _ENDPOINT_ROWS(rows)]
 
+    async def update(self, endpoint: WebhookEndpoint) -> None:
+        await self.session.execute(
+            update(ENDPOINTS).where(ENDPOINTS.c.id == endpoint.id)
+            .values(url=endpoint.url, event_types=_types(endpoint.event_types), enabled=endpoint.enabled,
+                    description=endpoint.description, disabled_reason=endpoint.disabled_reason,
+                    secret=endpoint.secret, previous_secret=endpoint.previous_secret,
+                    previous_secret_until=endpoint.previous_secret_until,
+                    secret_rotated_at=endpoint.secret_rotated_at))
+
     async def delete(self, endpoint_id: int) -> None:
+        of_endpoint = select(DELIVERIES.c.id).where(DELIVERIES.c.endpoint_id == endpoint_id)
+        await self.session.execute(delete(ATTEMPTS).where(ATTEMPTS.c.delivery_id.in_(of_endpoint.scalar_subquery())))
         await self.session.execute(delete(DELIVERIES).where(DELIVERIES.c.endpoint_id == endpoint_id))
         await self.session.execute(delete(ENDPOINTS).where(ENDPOINTS.c.id == endpoint_id))
 
@@ -109,17 +134,22 @@ class SqlWebhookRepository:
 
     async def any_due(self, now: datetime) -> bool:
         found = await self.session.execute(
-            select(DELIVERIES.c.id).where(DELIVERIES.c.status == DeliveryStatus.PENDING.value,
-                                          DELIVERIES.c.next_attempt_at <= now).limit(1))
+            select(DELIVERIES.c.id).where(
+                DELIVERIES.c.status == DeliveryStatus.PENDING.value, DELIVERIES.c.next_attempt_at <= now,
+                DELIVERIES.c.endpoint_id.in_(select(ENDPOINTS.c.id).where(ENDPOINTS.c.enabled.is_(True))
+                                             .scalar_subquery())).limit(1))
         return found.first() is not None
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int, per_endpoint: int) -> list[Attempt]:
-        """The first ``per_endpoint`` due deliveries of each endpoint (a window over the due ones), oldest first, up
-        to ``limit``; rows another worker holds are skipped (PostgreSQL's ``SKIP LOCKED``)."""
+        """The first ``per_endpoint`` due deliveries of each enabled endpoint (a window over the due ones), oldest
+        first, up to ``limit``; rows another worker holds are skipped (PostgreSQL's ``SKIP LOCKED``). A disabled
+        endpoint's deliveries wait (E11): enabling it again delivers them."""
         c = DELIVERIES.c
+        enabled = select(ENDPOINTS.c.id).where(ENDPOINTS.c.enabled.is_(True)).scalar_subquery()
         ranked = (select(c.id, c.next_attempt_at, func.row_number().over(
             partition_by=c.endpoint_id, order_by=(c.next_attempt_at, c.id)).label("rank"))
-            .where(c.status == DeliveryStatus.PENDING.value, c.next_attempt_at <= now).subquery())
+            .where(c.status == DeliveryStatus.PENDING.value, c.next_attempt_at <= now, c.endpoint_id.in_(enabled))
+            .subquery())
         fair = (select(ranked.c.id).where(ranked.c.rank <= per_endpoint)
                 .order_by(ranked.c.next_attempt_at, ranked.c.id).limit(limit))
         due = select(c.id).where(c.id.in_(fair.scalar_subquery())).with_for_update(skip_locked=True)
@@ -141,4 +171,21 @@ class SqlWebhookRepository:
                     last_response_status=outcome.response_status,
                     last_error=(outcome.error or "")[:300] or None,
                     attempts=DELIVERIES.c.attempts - (0 if outcome.attempted else 1)))
-        return rows_affected(result) == 1
+        if rows_affected(result) != 1:
+            return False
+        if outcome.attempted:
+            await self.session.execute(insert(ATTEMPTS).values(
+                delivery_id=attempt.delivery_id, at=now, response_status=outcome.response_status,
+                duration_ms=outcome.duration_ms, error=outcome.error,
+                excerpt=outcome.excerpt[:EXCERPT] if outcome.excerpt is not None else None))
+        return True
+
+    async def attempt_logs(self, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
+        found: dict[int, list[AttemptRecord]] = {}
+        if not delivery_ids:
+            return found
+        for row in _ATTEMPT_ROWS(await _ATTEMPTS_BY_DELIVERY.rows(self.session, set(delivery_ids))):
+            found.setdefault(row.delivery_id, []).append(AttemptRecord(
+                delivery_id=row.delivery_id, at=row.at, response_status=row.response_status,
+                duration_ms=row.duration_ms, error=row.error, excerpt=row.excerpt, id=row.id))
+        return found

@@ -29,6 +29,12 @@ class WebhookEndpointRow(SQLModel, table=True):
     # E5's 20 endpoints per owner, decided by ``uq_webhook_endpoint_slot``: each endpoint takes one of its owner's slots
     owner_key: str | None = Field(default=None, max_length=40)
     slot: int | None = None
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    disabled_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # E11
+    # E11: a rotation keeps the secret it replaced, signing too until previous_secret_until
+    previous_secret: str | None = Field(default=None, max_length=128)
+    previous_secret_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    secret_rotated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
 class WebhookDeliveryRow(SQLModel, table=True):
@@ -54,3 +60,20 @@ class WebhookDeliveryRow(SQLModel, table=True):
     last_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     last_response_status: int | None = None
     last_error: str | None = Field(default=None, max_length=300)
+
+
+class WebhookAttemptRow(SQLModel, table=True):
+    """E11: every try of a delivery, written with the outcome that finished it (never updated)."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (Index("ix_webhook_attempts_delivery", "delivery_id", "id"), {"sqlite_autoincrement": True})
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger().with_variant(Integer(), "sqlite"),
+                                                          primary_key=True, autoincrement=True))
+    delivery_id: int = Field(sa_column=Column(BigInteger, ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+                                              nullable=False))
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    response_status: int | None = None
+    duration_ms: int = 0
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    excerpt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -18,6 +18,30 @@ class CreateWebhookEndpointInput:
     shop_id: strawberry.ID | None = strawberry.field(
         default=None, description="MERCHANT: omitted, the token's shop. PLATFORM: a shop to narrow to, or omitted "
                                   "for all.")
+    description: str | None = strawberry.field(default=None, description="A note for its owner, at most 500 "
+                                                                         "characters.")
+
+
+@strawberry.input(description="E11: what changes; an omitted field stays as it is.")
+class UpdateWebhookEndpointInput:
+    endpoint_id: strawberry.ID
+    url: str | None = strawberry.field(default=None, description="Checked again as at registration (E6).")
+    event_types: list[EventType] | None = strawberry.field(default=None, description="At least one.")
+    enabled: bool | None = strawberry.field(default=None, description="false stops deliveries (they wait); true "
+                                                                      "delivers what is still pending.")
+    description: str | None = strawberry.field(default=None, description="At most 500 characters; \"\" clears "
+                                                                         "it.")
+
+
+@strawberry.input(description="An endpoint of the caller's.")
+class EndpointInput:
+    endpoint_id: strawberry.ID
+
+
+@strawberry.type
+class WebhookEndpointPayload:
+    endpoint: WebhookEndpoint | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -58,7 +82,30 @@ class WebhookMutations:
             CreateWebhookEndpointPayload,
             lambda: services.create_endpoint(ctx.uow(), ctx.actor, ctx.clock, ctx.policies.resolver,
                                              ctx.policies.webhook, input.url, input.event_types, shop_id,
-                                             input.shop_id is not None),
+                                             input.shop_id is not None, input.description),
+            lambda made: {"endpoint": WebhookEndpoint.of(made[0]), "secret": made[1]})
+
+    @strawberry.mutation(description="E11: the endpoint's owner (another's reads as NOT_FOUND).")
+    async def update_webhook_endpoint(self, info: Info,
+                                      input: UpdateWebhookEndpointInput) -> WebhookEndpointPayload:
+        ctx = info.context
+        changes = services.EndpointChanges(url=input.url, event_types=input.event_types, enabled=input.enabled,
+                                           description=input.description)
+        return await attempt(
+            WebhookEndpointPayload,
+            lambda: services.update_endpoint(ctx.uow(), ctx.actor, ctx.policies.resolver, ctx.policies.webhook,
+                                             decode_id(input.endpoint_id, "WebhookEndpoint"), changes),
+            lambda made: {"endpoint": WebhookEndpoint.of(made)})
+
+    @strawberry.mutation(description="E11: the endpoint's owner. A new secret, shown once in `secret`; the previous "
+                                     "one keeps signing too for WEBHOOK_ROTATION_OVERLAP_HOURS (default 24), so "
+                                     "`webhook-signature` carries both meanwhile.")
+    async def rotate_webhook_secret(self, info: Info, input: EndpointInput) -> CreateWebhookEndpointPayload:
+        ctx = info.context
+        return await attempt(
+            CreateWebhookEndpointPayload,
+            lambda: services.rotate_secret(ctx.uow(), ctx.actor, ctx.clock, ctx.policies.webhook,
+                                           decode_id(input.endpoint_id, "WebhookEndpoint")),
             lambda made: {"endpoint": WebhookEndpoint.of(made[0]), "secret": made[1]})
 
     @strawberry.mutation(description="The endpoint's owner.")

@@ -17,6 +17,23 @@ WebhookDeliveryStatus = model.DeliveryStatus
 strawberry.enum(model.DeliveryStatus, name="WebhookDeliveryStatus")
 
 
+@strawberry.type(description="E11: one try of a delivery, as the receiver answered it.")
+class WebhookAttempt:
+    at: datetime = strawberry.field(description="When the try finished.")
+    response_status: int | None = strawberry.field(description="The receiver's HTTP status; null for a timeout or "
+                                                               "a refused connection.")
+    duration_ms: int = strawberry.field(description="How long the try took, in milliseconds.")
+    error: str | None = strawberry.field(description="Why it failed, in a sentence (timeout, connection refused, "
+                                                     "unsafe address, the HTTP status); null when it succeeded.")
+    response_body_excerpt: str | None = strawberry.field(description="The first 1,000 characters of the "
+                                                                     "receiver's answer.")
+
+    @staticmethod
+    def of(record: model.AttemptRecord) -> WebhookAttempt:
+        return WebhookAttempt(at=record.at, response_status=record.response_status, duration_ms=record.duration_ms,
+                              error=record.error, response_body_excerpt=record.excerpt)
+
+
 @strawberry.type(description="E5: one event's delivery to one endpoint, with its attempts.")
 class WebhookDelivery:
     id: strawberry.ID = strawberry.field(description="Also the `webhook-id` header of every attempt: receivers "
@@ -35,6 +52,11 @@ class WebhookDelivery:
         assert found is not None, "a delivery's event is never deleted"
         return Event.of(found)
 
+    @strawberry.field(description="E11: every try, oldest first.")
+    async def attempt_log(self, info: Info) -> list[WebhookAttempt]:
+        found = await info.context.loaders.attempt_log_by_delivery.load(self.delivery.id or 0)
+        return [WebhookAttempt.of(record) for record in found or []]
+
     @staticmethod
     def of(delivery: model.WebhookDelivery) -> WebhookDelivery:
         return WebhookDelivery(id=encode_id("WebhookDelivery", delivery.id or 0), status=delivery.status,
@@ -51,6 +73,13 @@ class WebhookEndpoint(Node):
     event_types: list[EventType]
     enabled: bool
     created_at: datetime
+    description: str | None = strawberry.field(description="Its owner's note on what it is for.")
+    disabled_reason: str | None = strawberry.field(description="E11: why it is disabled (by its owner, or "
+                                                               "automatically after failing for too long); null "
+                                                               "while it is enabled.")
+    secret_rotated_at: datetime | None = strawberry.field(description="E11: when its secret was last rotated; the "
+                                                                      "previous secret signs too for "
+                                                                      "WEBHOOK_ROTATION_OVERLAP_HOURS after it.")
     endpoint: strawberry.Private[model.WebhookEndpoint]
 
     @strawberry.field(description="The shop whose events it receives; null for a platform endpoint of all shops.")
@@ -72,7 +101,9 @@ class WebhookEndpoint(Node):
     def of(endpoint: model.WebhookEndpoint) -> WebhookEndpoint:
         return WebhookEndpoint(id=encode_id("WebhookEndpoint", endpoint.id or 0), url=endpoint.url,
                                event_types=sorted(endpoint.event_types, key=lambda t: t.value),
-                               enabled=endpoint.enabled, created_at=endpoint.created_at, endpoint=endpoint)
+                               enabled=endpoint.enabled, created_at=endpoint.created_at,
+                               description=endpoint.description, disabled_reason=endpoint.disabled_reason,
+                               secret_rotated_at=endpoint.secret_rotated_at, endpoint=endpoint)
 
 
 async def load_endpoint(info: Info, pk: int) -> WebhookEndpoint | None:

@@ -73,6 +73,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "withdrawViolation": frozenset({R.PLATFORM}),
     "createWebhookEndpoint": frozenset({R.MERCHANT, R.PLATFORM}),
     "deleteWebhookEndpoint": frozenset({R.MERCHANT, R.PLATFORM}),
+    "updateWebhookEndpoint": frozenset({R.MERCHANT, R.PLATFORM}),
+    "rotateWebhookSecret": frozenset({R.MERCHANT, R.PLATFORM}),
     "fileAppeal": frozenset({R.MERCHANT}),
     "decideAppeal": frozenset({R.PLATFORM}),
     "restrictAppeals": frozenset({R.PLATFORM}),
@@ -91,7 +93,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
 }
 ID_TYPES = {"shopId": "Shop", "orderId": "Order", "orderLineId": "OrderLine", "claimId": "Claim", "appealId": "Appeal",
             "templateId": "CouponTemplate", "evidenceId": "Evidence", "productId": "Product", "couponIds": "Coupon",
-            "shopIds": "Shop", "productIds": "Product", "id": None, "subjectId": "Claim"}
+            "shopIds": "Shop", "productIds": "Product", "id": None, "subjectId": "Claim",
+            "endpointId": "WebhookEndpoint"}
 SERVED = build_schema(sdl())
 
 
