@@ -82,10 +82,14 @@ async def on_database(url: str, label: str, port: int) -> dict:
             await wait_ready(server_port)
         for name, (body, token) in workloads.items():
             print(f"  {label} {name} …", flush=True)
+            answers = {}
             async with httpx.AsyncClient(timeout=30) as client:
-                answers = {kind: (await client.post(f"http://127.0.0.1:{p}/graphql", json=body,
-                                                    headers={"Authorization": f"Bearer {token}"})).content
-                           for kind, p in ports.items()}
+                for kind, p in ports.items():
+                    try:
+                        answers[kind] = (await client.post(f"http://127.0.0.1:{p}/graphql", json=body,
+                                                           headers={"Authorization": f"Bearer {token}"})).content
+                    except httpx.TimeoutException:
+                        raise RuntimeError(f"{label} {name}: the {kind} server did not answer in 30 s") from None
             assert len(set(answers.values())) == 1, f"{name}: the answers differ"
             (folder / "body.json").write_bytes(answers["compiled"])
             bare = start(url, port + 2, "bench.bare:app", {"BENCH_BODY_FILE": str(folder / "body.json")})

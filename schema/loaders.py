@@ -129,10 +129,15 @@ class Loaders:
 
     async def prime(self, loader: BatchLoader[K, V], keys: Iterable[K], uow: UnitOfWork | None = None
                     ) -> list[V | None]:
-        """Load ``keys`` now, in one batch, so the fields below a list find them loaded. ``uow``: a list resolver's
-        own read, which the fast paths read them with (one connection and transaction for a page and all it
-        prefetches); stock, the loader's own batch reads them."""
-        return list(await loader.load_many(list(dict.fromkeys(keys))))
+        """Load ``keys`` now, in one batch, so the fields below a list find them loaded. ``uow``: the list
+        resolver's own read, which holds a connection: the keys are read with it and primed (DataLoader's
+        ``prime_many``), never by the loader's own batch, which would wait for a second connection while holding
+        the first — with as many concurrent lists as the pool has connections, each would wait for ever."""
+        wanted = list(dict.fromkeys(keys))
+        if uow is not None:
+            found = await loader.fetch(uow, wanted)
+            loader.prime_many({key: found.get(key) for key in wanted})
+        return list(await loader.load_many(wanted))
 
     async def read(self, fetch: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """A one-off read (a page of a list) in its own short session."""
