@@ -688,6 +688,17 @@ class FakeWebhooks(_Repository):
                  if d.endpoint_id == endpoint_id and (after_id is None or d.id > after_id)]
         return found[:limit]
 
+    async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:
+        return self.store.table("deliveries").get(delivery_id)
+
+    async def redeliver(self, delivery_id: int, now: datetime) -> WebhookDelivery | None:
+        deliveries = self.store.table("deliveries")
+        if delivery_id not in deliveries:
+            return None
+        deliveries[delivery_id] = dataclasses.replace(deliveries[delivery_id], status=DeliveryStatus.PENDING,
+                                                      next_attempt_at=now)
+        return deliveries[delivery_id]
+
     async def pending_count(self) -> int:
         return sum(d.status is DeliveryStatus.PENDING for d in self.store.table("deliveries").values())
 

@@ -153,6 +153,25 @@ async def rotate_secret(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Web
     return await in_transaction(uow, work), secret
 
 
+async def redeliver(uow: UnitOfWork, actor: Actor, clock: Clock, delivery_id: int | None) -> WebhookDelivery:
+    """E11: the endpoint's owner sends a delivery again — whatever its status — with the same ``webhook-id`` and
+    body: it is due at once, one attempt more; a failed one is then retried only while the schedule has tries left
+    (a redelivery of a FAILED delivery that fails is FAILED again). Another's delivery reads as not found (G6)."""
+    _owner_scope(actor)
+
+    async def work(uow: UnitOfWork) -> WebhookDelivery:
+        delivery = await uow.webhooks.get_delivery(delivery_id) if delivery_id is not None else None
+        endpoint = await uow.webhooks.get(delivery.endpoint_id) if delivery is not None else None
+        if delivery is None or endpoint is None or not owns(actor, endpoint):
+            raise NotFound("no such webhook delivery", ("input", "deliveryId"))
+        again = await uow.webhooks.redeliver(stored(delivery.id), clock.now())
+        if again is None:
+            raise NotFound("no such webhook delivery", ("input", "deliveryId"))
+        return again
+
+    return await in_transaction(uow, work)
+
+
 async def delete_endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> int:
     """The owner only; another's endpoint reads as not found (G6). Its deliveries go with it."""
     _owner_scope(actor)

@@ -128,6 +128,16 @@ class SqlWebhookRepository:
         rows = await self.session.execute(query.order_by(DELIVERIES.c.id).limit(limit))
         return [_delivery(row) for row in _DELIVERY_ROWS(rows)]
 
+    async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:
+        rows = await self.session.execute(select(DELIVERIES).where(DELIVERIES.c.id == delivery_id))
+        found = [_delivery(row) for row in _DELIVERY_ROWS(rows)]
+        return found[0] if found else None
+
+    async def redeliver(self, delivery_id: int, now: datetime) -> WebhookDelivery | None:
+        await self.session.execute(update(DELIVERIES).where(DELIVERIES.c.id == delivery_id).values(
+            status=DeliveryStatus.PENDING.value, next_attempt_at=now))
+        return await self.get_delivery(delivery_id)
+
     async def pending_count(self) -> int:
         return (await self.session.execute(select(func.count()).select_from(DELIVERIES).where(
             DELIVERIES.c.status == DeliveryStatus.PENDING.value))).scalar_one()

@@ -8,7 +8,7 @@ from schema.common.ids import decode_id
 from schema.common.mutations import attempt
 from schema.context import Info
 from schema.events.types import EventType
-from schema.webhooks.types import WebhookEndpoint
+from schema.webhooks.types import WebhookDelivery, WebhookEndpoint
 
 
 @strawberry.input
@@ -36,6 +36,17 @@ class UpdateWebhookEndpointInput:
 @strawberry.input(description="An endpoint of the caller's.")
 class EndpointInput:
     endpoint_id: strawberry.ID
+
+
+@strawberry.input(description="E11: a delivery of one of the caller's endpoints.")
+class RedeliverWebhookInput:
+    delivery_id: strawberry.ID
+
+
+@strawberry.type
+class WebhookDeliveryPayload:
+    delivery: WebhookDelivery | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -107,6 +118,17 @@ class WebhookMutations:
             lambda: services.rotate_secret(ctx.uow(), ctx.actor, ctx.clock, ctx.policies.webhook,
                                            decode_id(input.endpoint_id, "WebhookEndpoint")),
             lambda made: {"endpoint": WebhookEndpoint.of(made[0]), "secret": made[1]})
+
+    @strawberry.mutation(description="E11: the endpoint's owner. Sends the delivery again, whatever its status, with "
+                                     "the same `webhook-id` and body: due at once, one attempt more (a failed "
+                                     "redelivery of a FAILED delivery is FAILED again).")
+    async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookDeliveryPayload:
+        ctx = info.context
+        return await attempt(
+            WebhookDeliveryPayload,
+            lambda: services.redeliver(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.delivery_id,
+                                                                                  "WebhookDelivery")),
+            lambda made: {"delivery": WebhookDelivery.of(made)})
 
     @strawberry.mutation(description="The endpoint's owner.")
     async def delete_webhook_endpoint(self, info: Info,

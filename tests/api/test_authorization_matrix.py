@@ -75,6 +75,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "deleteWebhookEndpoint": frozenset({R.MERCHANT, R.PLATFORM}),
     "updateWebhookEndpoint": frozenset({R.MERCHANT, R.PLATFORM}),
     "rotateWebhookSecret": frozenset({R.MERCHANT, R.PLATFORM}),
+    "redeliverWebhook": frozenset({R.MERCHANT, R.PLATFORM}),
     "fileAppeal": frozenset({R.MERCHANT}),
     "decideAppeal": frozenset({R.PLATFORM}),
     "restrictAppeals": frozenset({R.PLATFORM}),
@@ -94,7 +95,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
 ID_TYPES = {"shopId": "Shop", "orderId": "Order", "orderLineId": "OrderLine", "claimId": "Claim", "appealId": "Appeal",
             "templateId": "CouponTemplate", "evidenceId": "Evidence", "productId": "Product", "couponIds": "Coupon",
             "shopIds": "Shop", "productIds": "Product", "id": None, "subjectId": "Claim",
-            "endpointId": "WebhookEndpoint"}
+            "endpointId": "WebhookEndpoint", "deliveryId": "WebhookDelivery"}
 SERVED = build_schema(sdl())
 
 

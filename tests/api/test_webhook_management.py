@@ -14,6 +14,8 @@ UPDATE = """mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoin
   endpoint { id url eventTypes enabled description disabledReason } userErrors { code field message } } }"""
 ROTATE = """mutation($id: ID!) { rotateWebhookSecret(input: {endpointId: $id}) {
   endpoint { id secretRotatedAt } secret userErrors { code field message } } }"""
+REDELIVER = """mutation($id: ID!) { redeliverWebhook(input: {deliveryId: $id}) {
+  delivery { id status attempts } userErrors { code field } } }"""
 LOG = """{ webhookEndpoints { id deliveries(first: 10) { edges { node { status attempts
   attemptLog { at responseStatus durationMs error responseBodyExcerpt } } } } } }"""
 
@@ -123,3 +125,31 @@ async def test_e11_an_attempt_that_reached_nobody_says_why(api, app, world):
     [attempt] = reply.data["webhookEndpoints"][0]["deliveries"]["edges"][0]["node"]["attemptLog"]
     assert attempt["responseStatus"] is None and attempt["responseBodyExcerpt"] is None
     assert attempt["error"].startswith("connection refused or failed")
+
+
+async def test_e11_a_delivery_is_redelivered_with_the_same_id_and_body_and_only_by_its_owner(api, app, world):
+    shop, other = await world.shop(), await world.shop("Other", merchant="merchant-2")
+    with receiving() as receiver:
+        made = await create(api, shop.merchant, receiver.url, ["LEDGER_ENTRY_CREATED"])
+        receiver.secret = made["secret"]
+        receiver.script = [500, 500]
+        await world.credit(shop, "DEPOSIT", "1.00")
+        clock = soon()
+        deliver = worker(app, clock, retry_delays=(5,))
+        assert await deliver.run_once() == 1
+        clock.advance(seconds=5)
+        assert await deliver.run_once() == 1
+        node = (await api.gql(LOG, token=shop.merchant)).data["webhookEndpoints"][0]["deliveries"]["edges"][0]["node"]
+        assert (node["status"], node["attempts"]) == ("FAILED", 2)
+        delivery_id = receiver.received[0].message_id  # the webhook-id is the delivery's id
+        theirs = (await api.gql(REDELIVER, {"id": delivery_id}, token=other.merchant)).payload("redeliverWebhook")
+        assert (theirs["delivery"], [e["code"] for e in theirs["userErrors"]]) == (None, ["NOT_FOUND"])
+        assert await deliver.run_once() == 0  # refused: nothing became due
+        again = (await api.gql(REDELIVER, {"id": delivery_id}, token=shop.merchant)).payload("redeliverWebhook")
+        assert again["userErrors"] == [] and again["delivery"] == {"id": delivery_id, "status": "PENDING",
+                                                                  "attempts": 2}
+        assert await deliver.run_once() == 1
+        first, last = receiver.received[0], receiver.received[-1]
+        assert (last.message_id, last.raw, last.verified) == (first.message_id, first.raw, True)
+        node = (await api.gql(LOG, token=shop.merchant)).data["webhookEndpoints"][0]["deliveries"]["edges"][0]["node"]
+        assert (node["status"], node["attempts"], len(node["attemptLog"])) == ("SUCCEEDED", 3, 3)
