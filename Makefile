@@ -51,9 +51,11 @@ bench-executors: $(STAMP)  ## compiled plans vs today's executor vs raw graphql-
 bench-events: $(STAMP)  ## E8/E4: the outbox's cost per mutation, event-to-subscriber latency with 100 subscribers
 	$(BIN)/python -m bench.events
 
+# Extras are kept (cachecontrol[filecache]): pip 23 in hash-checking mode refuses a dependency's extra that the lock
+# lists without it, as unpinned
 lock:  ## re-resolve pyproject.toml (dependencies + dev) and write requirements.lock with every file's SHA-256
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools
-	.lock-venv/bin/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+	.lock-venv/bin/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --index-url https://pypi.org/simple -o requirements.lock pyproject.toml
 	rm -rf .lock-venv
 
