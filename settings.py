@@ -157,6 +157,7 @@ class Settings:
     webhook_per_endpoint: int = 2
     webhook_poll_seconds: float = 1.0
     webhook_rotation_overlap_hours: int = 24
+    webhook_disable_after_hours: int = 72
     export_max_concurrent: int = 8
     export_max_per_caller: int = 2
     export_send_timeout_seconds: float = 30.0
@@ -210,7 +211,8 @@ class Settings:
 
         return WebhookPolicy(allow_private=self.webhook_allow_private, retry_delays=self.webhook_retry_delays,
                              timeout=self.webhook_timeout_seconds, per_endpoint=self.webhook_per_endpoint,
-                             rotation_overlap=timedelta(hours=self.webhook_rotation_overlap_hours))
+                             rotation_overlap=timedelta(hours=self.webhook_rotation_overlap_hours),
+                             disable_after=timedelta(hours=self.webhook_disable_after_hours))
 
     @property
     def upload_policy(self):
@@ -265,6 +267,7 @@ class Settings:
             webhook_per_endpoint=_positive_int("WEBHOOK_PER_ENDPOINT_CONCURRENCY", 2),
             webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
             webhook_rotation_overlap_hours=_whole("WEBHOOK_ROTATION_OVERLAP_HOURS", 24),
+            webhook_disable_after_hours=_positive_int("WEBHOOK_DISABLE_AFTER_HOURS", 72),
             export_max_concurrent=_positive_int("EXPORT_MAX_CONCURRENT", 8),
             export_max_per_caller=_positive_int("EXPORT_MAX_PER_CALLER", 2),
             export_send_timeout_seconds=_seconds("EXPORT_SEND_TIMEOUT_SECONDS", 30.0),

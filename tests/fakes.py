@@ -668,6 +668,21 @@ class FakeWebhooks(_Repository):
                                                      shop_id=kept.shop_id, slot=kept.slot,
                                                      created_at=kept.created_at)
 
+    async def record_health(self, endpoint_id: int, succeeded: bool, at: datetime) -> datetime | None:
+        table = self.store.table("webhook_endpoints")
+        if endpoint_id not in table:
+            return None
+        kept = table[endpoint_id]
+        table[endpoint_id] = dataclasses.replace(kept, failing_since=None if succeeded else kept.failing_since or at)
+        return table[endpoint_id].failing_since
+
+    async def disable(self, endpoint_id: int, reason: str) -> bool:
+        table = self.store.table("webhook_endpoints")
+        if endpoint_id not in table or not table[endpoint_id].enabled:
+            return False
+        table[endpoint_id] = dataclasses.replace(table[endpoint_id], enabled=False, disabled_reason=reason)
+        return True
+
     async def attempt_logs(self, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
         found: dict[int, list[AttemptRecord]] = {}
         for _, record in sorted(self.store.table("webhook_attempts").items()):

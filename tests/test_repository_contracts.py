@@ -150,6 +150,23 @@ async def test_an_endpoints_update_keeps_its_owner_and_slot_and_round_trips_a_ro
         assert await u.webhooks.attempt_logs([]) == {} and await u.webhooks.attempt_logs([made.id]) == {}
 
 
+async def test_an_endpoints_health_is_failing_since_its_first_failure_and_disabling_happens_once(uow):
+    """E11: a failure sets ``failing_since`` once, a success clears it; ``disable`` disables an enabled one only."""
+    shop_id = await a_shop(uow)
+    async with uow() as u:
+        made = await u.webhooks.add(endpoint(Role.MERCHANT, shop_id, 1))
+        assert await u.webhooks.record_health(made.id, False, AT) == AT
+        assert await u.webhooks.record_health(made.id, False, AT + timedelta(hours=1)) == AT
+        assert await u.webhooks.record_health(made.id, True, AT + timedelta(hours=2)) is None
+        assert await u.webhooks.record_health(made.id, False, AT + timedelta(hours=3)) == AT + timedelta(hours=3)
+        assert await u.webhooks.disable(made.id, "failing") is True
+        assert await u.webhooks.disable(made.id, "again") is False
+        await u.commit()
+    async with uow(write=False) as u:
+        found = await u.webhooks.get(made.id)
+    assert (found.enabled, found.disabled_reason, found.failing_since) == (False, "failing", AT + timedelta(hours=3))
+
+
 def an_appeal(kind: AppealKind, shop_id: int, subject_id: int, *, due: datetime = AT, evidence=()) -> Appeal:
     return Appeal(kind=kind, shop_id=shop_id, subject_id=subject_id, statement="not our fault", submitted_at=AT,
                   due_at=due, due_estimated=False, filed_by="m-1", evidence=list(evidence))

@@ -54,9 +54,11 @@ class EventType(str, Enum):
     COUPON_TEMPLATE_CREATED = "COUPON_TEMPLATE_CREATED"
     WORKING_CALENDAR_SET = "WORKING_CALENDAR_SET"
     SHORTCUT_CHANGED = "SHORTCUT_CHANGED"
+    WEBHOOK_ENDPOINT_DISABLED = "WEBHOOK_ENDPOINT_DISABLED"
 
 
-LEDGER_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED})
+# E3: of a shop's events, those its agents do not see (the ledger's; its webhook endpoints', E11)
+MERCHANT_ONLY_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED, EventType.WEBHOOK_ENDPOINT_DISABLED})
 
 
 class HistoryEntry(NamedTuple):
@@ -119,7 +121,7 @@ class EventQuery:
             return False
         if not self.everything and not (
             (self.shop_id is not None and event.shop_id == self.shop_id
-             and (self.ledger or event.type not in LEDGER_TYPES))
+             and (self.ledger or event.type not in MERCHANT_ONLY_TYPES))
             or (self.buyer_id is not None and event.buyer_id == self.buyer_id)
             or (self.streamer_id is not None and event.streamer_id == self.streamer_id)
         ):

@@ -37,6 +37,7 @@ class WebhookEndpoint:
     previous_secret: str | None = None  # E11: the secret before the last rotation, signing too until …
     previous_secret_until: datetime | None = None
     secret_rotated_at: datetime | None = None
+    failing_since: datetime | None = None  # E11: the first failed attempt since its last success
 
     def signing_secrets(self, now: datetime) -> list[str]:
         """E11: the secret, and during a rotation's overlap the previous one too (both sign every attempt)."""

@@ -59,6 +59,15 @@ class WebhookRepository(Protocol):
         it, this outcome is stale), and keeps the attempt (E11) when one was made."""
         ...
 
+    async def record_health(self, endpoint_id: int, succeeded: bool, at: datetime) -> datetime | None:
+        """E11: after an attempt, ``failing_since`` cleared by a success or set (if unset) to ``at`` by a failure; its
+        value now."""
+        ...
+
+    async def disable(self, endpoint_id: int, reason: str) -> bool:
+        """E11: disabled with ``reason``, only if it was enabled (True: this call disabled it)."""
+        ...
+
     async def attempt_logs(self, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
         """E11: each delivery's attempts, oldest first (a delivery never tried is absent)."""
         ...

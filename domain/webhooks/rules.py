@@ -129,3 +129,13 @@ def disabled_reason(was_enabled: bool, reason: str | None, enabled: bool) -> str
     if enabled:
         return None
     return reason if not was_enabled else DISABLED_BY_OWNER
+
+
+def failing_too_long(failing_since: datetime | None, now: datetime, after: timedelta) -> bool:
+    """E11: every attempt since ``failing_since`` failed, for ``after`` (WEBHOOK_DISABLE_AFTER_HOURS) or longer."""
+    return failing_since is not None and now - failing_since >= after
+
+
+def failing_reason(failing_since: datetime, after: timedelta) -> str:
+    hours = round(after.total_seconds() / 3600)
+    return f"disabled automatically: every attempt failed for {hours} hours (since {failing_since.isoformat()})"

@@ -37,6 +37,7 @@ class WebhookPolicy:
     batch: int = 20  # deliveries claimed (and sent concurrently) at a time
     per_endpoint: int = 2  # WEBHOOK_PER_ENDPOINT_CONCURRENCY: of one endpoint, at most this many of a batch
     rotation_overlap: timedelta = timedelta(hours=24)  # E11: WEBHOOK_ROTATION_OVERLAP_HOURS
+    disable_after: timedelta = timedelta(hours=72)  # E11: WEBHOOK_DISABLE_AFTER_HOURS
 
     @property
     def lease(self) -> timedelta:
@@ -128,7 +129,8 @@ async def update_endpoint(uow: UnitOfWork, actor: Actor, resolver: AddressResolv
             endpoint, url=url or endpoint.url, enabled=enabled,
             event_types=endpoint.event_types if changes.event_types is None else frozenset(changes.event_types),
             description=endpoint.description if changes.description is None else description,
-            disabled_reason=rules.disabled_reason(endpoint.enabled, endpoint.disabled_reason, enabled))
+            disabled_reason=rules.disabled_reason(endpoint.enabled, endpoint.disabled_reason, enabled),
+            failing_since=endpoint.failing_since if endpoint.enabled or not enabled else None)
         await uow.webhooks.update(changed)
         return changed
 
@@ -228,15 +230,36 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
         else:
             status, next_at = ((DeliveryStatus.SUCCEEDED, None) if outcome.succeeded
                                else rules.after_failure(attempt.attempts, policy.retry_delays, finished))
-        await _record(uow, attempt, status, outcome, finished, next_at)
+        await _record(uow, policy, endpoints.get(attempt.endpoint_id), attempt, status, outcome, finished, next_at)
     return len(attempts)
 
 
-async def _record(uow: UnitOfWorkFactory, attempt: Attempt, status: DeliveryStatus, outcome: Outcome,
-                  at: datetime, next_at: datetime | None) -> None:
-    """One attempt's outcome, in a transaction of its own (only if it is still the attempt claimed)."""
-    await in_transaction(uow(), lambda recording: recording.webhooks.finish(attempt, status, outcome, at, next_at),
-                         attempts=1)
+WORKER = Actor("webhooks", Role.SERVICE)  # the delivery worker, as the actor of what it records
+
+
+async def _record(uow: UnitOfWorkFactory, policy: WebhookPolicy, endpoint: WebhookEndpoint | None, attempt: Attempt,
+                  status: DeliveryStatus, outcome: Outcome, at: datetime, next_at: datetime | None) -> None:
+    """One attempt's outcome, in a transaction of its own (only if it is still the attempt claimed). E11: the
+    endpoint's health goes with it, and an endpoint whose attempts have all failed for ``disable_after`` is disabled,
+    once, with an event that tells its owner."""
+
+    async def work(recording: UnitOfWork) -> None:
+        if not await recording.webhooks.finish(attempt, status, outcome, at, next_at):
+            return
+        if endpoint is None or not outcome.attempted:
+            return
+        since = await recording.webhooks.record_health(stored(endpoint.id), outcome.succeeded, at)
+        if since is None or not rules.failing_too_long(since, at, policy.disable_after):
+            return
+        reason = rules.failing_reason(since, policy.disable_after)
+        if await recording.webhooks.disable(stored(endpoint.id), reason):
+            await recording.events.record(Event.of(
+                EventType.WEBHOOK_ENDPOINT_DISABLED, "WebhookEndpoint", endpoint.id, WORKER, at,
+                shop_id=endpoint.shop_id if endpoint.owner_role is Role.MERCHANT else None,
+                endpointId=global_id("WebhookEndpoint", stored(endpoint.id)), url=endpoint.url, reason=reason,
+                failingSince=since.isoformat()))
+
+    await in_transaction(uow(), work, attempts=1)
 
 
 async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: WebhookPolicy,

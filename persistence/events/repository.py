@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import Select, bindparam, false, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events.model import Event, EventQuery, EventType, HistoryEntry
+from domain.events.model import MERCHANT_ONLY_TYPES, Event, EventQuery, EventType, HistoryEntry
 from domain.shared.actor import Role
 from persistence.events.tables import EventRow
 from persistence.shared.enums import member
@@ -30,6 +30,7 @@ _BY_ID = ByKeys(lambda match: select(EVENTS).where(match(EVENTS.c.id)))
 _HISTORIES = ByKeys(lambda match: select(
     EVENTS.c.subject_key, EVENTS.c.type, EVENTS.c.occurred_at, EVENTS.c.actor_role, EVENTS.c.actor_id).where(
     EVENTS.c.subject_type == bindparam("subject_type"), match(EVENTS.c.subject_key)).order_by(EVENTS.c.id))
+_MERCHANT_ONLY = sorted(t.value for t in MERCHANT_ONLY_TYPES)
 
 
 _make_event = hydrator(Event)
@@ -103,7 +104,7 @@ def _visible(statement: Select[Any], query: EventQuery) -> Select[Any]:
         scopes = []
         if query.shop_id is not None:
             shop = EVENTS.c.shop_id == query.shop_id
-            scopes.append(shop if query.ledger else shop & (EVENTS.c.type != EventType.LEDGER_ENTRY_CREATED.value))
+            scopes.append(shop if query.ledger else shop & EVENTS.c.type.notin_(_MERCHANT_ONLY))
         if query.buyer_id is not None:
             scopes.append(EVENTS.c.buyer_id == query.buyer_id)
         if query.streamer_id is not None:

@@ -60,7 +60,7 @@ def _endpoint(row: Any) -> WebhookEndpoint:
                            secret=row.secret, created_at=row.created_at, enabled=row.enabled, id=row.id,
                            slot=row.slot, description=row.description, disabled_reason=row.disabled_reason,
                            previous_secret=row.previous_secret, previous_secret_until=row.previous_secret_until,
-                           secret_rotated_at=row.secret_rotated_at)
+                           secret_rotated_at=row.secret_rotated_at, failing_since=row.failing_since)
 
 
 def _delivery(row: Any) -> WebhookDelivery:
@@ -113,7 +113,7 @@ class SqlWebhookRepository:
                     description=endpoint.description, disabled_reason=endpoint.disabled_reason,
                     secret=endpoint.secret, previous_secret=endpoint.previous_secret,
                     previous_secret_until=endpoint.previous_secret_until,
-                    secret_rotated_at=endpoint.secret_rotated_at))
+                    secret_rotated_at=endpoint.secret_rotated_at, failing_since=endpoint.failing_since))
 
     async def delete(self, endpoint_id: int) -> None:
         of_endpoint = select(DELIVERIES.c.id).where(DELIVERIES.c.endpoint_id == endpoint_id)
@@ -189,6 +189,22 @@ class SqlWebhookRepository:
                 duration_ms=outcome.duration_ms, error=outcome.error,
                 excerpt=outcome.excerpt[:EXCERPT] if outcome.excerpt is not None else None))
         return True
+
+    async def record_health(self, endpoint_id: int, succeeded: bool, at: datetime) -> datetime | None:
+        """A success clears ``failing_since``; a failure sets it if it was not set. What it is now."""
+        value = None if succeeded else func.coalesce(ENDPOINTS.c.failing_since, bindparam("at", type_=UTCDateTime))
+        result = await self.session.execute(update(ENDPOINTS).where(ENDPOINTS.c.id == endpoint_id)
+                                            .values(failing_since=value).returning(ENDPOINTS.c.failing_since),
+                                            {"at": at})
+        row = result.first()
+        return row[0] if row is not None else None
+
+    async def disable(self, endpoint_id: int, reason: str) -> bool:
+        """Only if it is enabled (so one of several workers records it)."""
+        result = await self.session.execute(
+            update(ENDPOINTS).where(ENDPOINTS.c.id == endpoint_id, ENDPOINTS.c.enabled.is_(True))
+            .values(enabled=False, disabled_reason=reason))
+        return rows_affected(result) == 1
 
     async def attempt_logs(self, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
         found: dict[int, list[AttemptRecord]] = {}

@@ -35,6 +35,8 @@ class WebhookEndpointRow(SQLModel, table=True):
     previous_secret: str | None = Field(default=None, max_length=128)
     previous_secret_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     secret_rotated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # E11: the first failed attempt since the last success (null: its last attempt succeeded, or none was made)
+    failing_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
 class WebhookDeliveryRow(SQLModel, table=True):

@@ -153,3 +153,40 @@ async def test_e11_a_delivery_is_redelivered_with_the_same_id_and_body_and_only_
         assert (last.message_id, last.raw, last.verified) == (first.message_id, first.raw, True)
         node = (await api.gql(LOG, token=shop.merchant)).data["webhookEndpoints"][0]["deliveries"]["edges"][0]["node"]
         assert (node["status"], node["attempts"], len(node["attemptLog"])) == ("SUCCEEDED", 3, 3)
+
+
+async def test_e11_an_endpoint_failing_for_the_disable_period_is_disabled_once_and_its_owner_told(api, app, world):
+    """WEBHOOK_DISABLE_AFTER_HOURS (72): counted from the first failure after a success; the event goes to the
+    endpoint's owner (its shop's merchants, not its agents, nor another shop); enabling it again starts afresh."""
+    shop, other = await world.shop(), await world.shop("Other", merchant="merchant-2")
+    with receiving() as receiver:
+        made = await create(api, shop.merchant, receiver.url, ["LEDGER_ENTRY_CREATED"])
+        endpoint_id = made["endpoint"]["id"]
+        receiver.script = [200] + [500] * 100
+        await world.credit(shop, "DEPOSIT", "1.00")
+        clock = soon()
+        deliver = worker(app, clock, retry_delays=(3600,) * 100)
+        assert await deliver.run_once() == 1  # a success: not failing
+        await world.credit(shop, "DEPOSIT", "2.00")
+        clock.advance(seconds=2)  # past the commit of the second credit: its delivery is due
+        assert await deliver.run_once() == 1  # the first failure: failing since now
+        for _ in range(71):
+            clock.advance(hours=1)
+            await deliver.run_once()
+        state = (await update(api, shop.merchant, endpointId=endpoint_id))["endpoint"]
+        assert (state["enabled"], state["disabledReason"]) == (True, None)  # 71 hours: not yet
+        clock.advance(hours=1)
+        assert await deliver.run_once() == 1  # 72 hours of failures: disabled
+        state = (await update(api, shop.merchant, endpointId=endpoint_id))["endpoint"]
+        assert state["enabled"] is False and state["disabledReason"].startswith(
+            "disabled automatically: every attempt failed for 72 hours")
+        clock.advance(hours=1)
+        assert await deliver.run_once() == 0  # disabled: its pending delivery waits
+    told = "{ events(filter: {types: [WEBHOOK_ENDPOINT_DISABLED]}) { edges { node { type subjectId } } } }"
+    seen = {name: [e["node"] for e in (await api.gql(told, token=token)).data["events"]["edges"]]
+            for name, token in (("merchant", shop.merchant), ("agent", shop.agent), ("other", other.merchant),
+                                ("platform", world.platform))}
+    assert seen["merchant"] == seen["platform"] == [{"type": "WEBHOOK_ENDPOINT_DISABLED", "subjectId": endpoint_id}]
+    assert seen["agent"] == seen["other"] == []
+    again = (await update(api, shop.merchant, endpointId=endpoint_id, enabled=True))["endpoint"]
+    assert (again["enabled"], again["disabledReason"]) == (True, None)

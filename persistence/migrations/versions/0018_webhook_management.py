@@ -1,13 +1,14 @@
-"""Webhook management (E11): an endpoint's description, why it is disabled, a rotation's previous secret; every
-attempt of a delivery
+"""Webhook management (E11): an endpoint's description, why it is disabled, a rotation's previous secret, since when
+it fails; every attempt of a delivery
 
 Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-07 14:30:00
 
 Works on a database holding earlier data: the new endpoint columns are empty (no endpoint had them; a disabled one
-gets no reason), and ``webhook_attempts`` starts empty — the attempts made before kept only their last status on the
-delivery, which stays as it was.
+gets no reason, and every endpoint starts as not failing: its failures count from its next attempt), and
+``webhook_attempts`` starts empty — the attempts made before kept only their last status on the delivery, which
+stays as it was.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -27,6 +28,7 @@ def upgrade() -> None:
         table.add_column(sa.Column("previous_secret", sa.String(length=128), nullable=True))
         table.add_column(sa.Column("previous_secret_until", UTCDateTime(), nullable=True))
         table.add_column(sa.Column("secret_rotated_at", UTCDateTime(), nullable=True))
+        table.add_column(sa.Column("failing_since", UTCDateTime(), nullable=True))
     op.create_table(
         "webhook_attempts",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
@@ -46,6 +48,6 @@ def downgrade() -> None:
     op.drop_index("ix_webhook_attempts_delivery", table_name="webhook_attempts")
     op.drop_table("webhook_attempts")
     with op.batch_alter_table("webhook_endpoints") as table:
-        for column in ("secret_rotated_at", "previous_secret_until", "previous_secret", "disabled_reason",
-                       "description"):
+        for column in ("failing_since", "secret_rotated_at", "previous_secret_until", "previous_secret",
+                       "disabled_reason", "description"):
             table.drop_column(column)
