@@ -24,7 +24,7 @@ run: $(STAMP)  ## migrate, load demo data when empty, print tokens, serve http:/
 test: $(STAMP)  ## the whole suite (DATABASE_URL=postgresql+psycopg://… to run it on PostgreSQL)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test-fast: $(STAMP)  ## everything but the races, crashes, fuzzing and the browser (under a minute)
+test-fast: $(STAMP)  ## everything but the races, crashes, fuzzing and the browser (about 4 minutes on two cores)
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff and mypy, as CI runs them
