@@ -12,9 +12,9 @@ Anything else returns None and runs through SQLAlchemy."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Dialect, Select
+from sqlalchemy import Dialect, Executable, Select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
@@ -23,8 +23,14 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from persistence.fastread.driver import driver_rows
 from persistence.shared.types import UTCDateTime
 
-if TYPE_CHECKING:
-    from persistence.shared.keys import ByKeys
+
+class ByKeys(Protocol):
+    """What these reads need of ``persistence/shared/keys.py``'s ``ByKeys`` (the one way between the two is keys.py
+    handing its batches over): its statement per dialect, and a place to keep the text compiled for it."""
+
+    sql: tuple[str | None, frozenset[str]] | None
+
+    def statement(self, dialect: str) -> Executable: ...
 
 
 async def keyed_rows(query: ByKeys, session: AsyncSession, keys: list[Any], parameters: dict[str, Any]
