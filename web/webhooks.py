@@ -55,7 +55,8 @@ class HttpSender:
         how long it took and the start of the answer (E11's attempt log)."""
         payload = body(event)
         sent_at = datetime.now(UTC)  # the library replaces tzinfo instead of converting: an aware UTC instant
-        signature = " ".join(Webhook(secret).sign(message_id, sent_at, payload.decode()) for secret in secrets)
+        text = payload.decode()
+        signature = " ".join(Webhook(secret).sign(message_id, sent_at, text) for secret in secrets)
         headers = {"webhook-id": message_id, "webhook-timestamp": str(int(sent_at.timestamp())),
                    "webhook-signature": signature, "content-type": "application/json", "user-agent": USER_AGENT}
         started = time.perf_counter()

@@ -41,9 +41,10 @@ class WebhookEndpoint:
 
     def signing_secrets(self, now: datetime) -> list[str]:
         """E11: the secret, and during a rotation's overlap the previous one too (both sign every attempt)."""
-        overlapping = (self.previous_secret is not None and self.previous_secret_until is not None
-                       and now < self.previous_secret_until)
-        return [self.secret, self.previous_secret] if overlapping and self.previous_secret else [self.secret]
+        if self.previous_secret is not None and self.previous_secret_until is not None \
+                and now < self.previous_secret_until:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
     @property
     def query(self) -> EventQuery:

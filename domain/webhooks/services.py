@@ -18,7 +18,6 @@ from domain.shops.services import requested_shop, require_shop
 from domain.webhooks import rules
 from domain.webhooks.model import (
     Attempt,
-    AttemptRecord,
     DeliveryStatus,
     Outcome,
     WebhookDelivery,
@@ -105,10 +104,12 @@ class EndpointChanges:
     description: str | None = None
 
 
-async def _owned(uow: UnitOfWork, actor: Actor, endpoint_id: int | None) -> WebhookEndpoint:
+async def _owned(uow: UnitOfWork, actor: Actor, endpoint_id: int | None, field: str = "endpointId"
+                 ) -> WebhookEndpoint:
+    """The actor's endpoint; another's reads as not found (G6), at the input's ``field``."""
     endpoint = await uow.webhooks.get(endpoint_id) if endpoint_id is not None else None
     if endpoint is None or not owns(actor, endpoint):
-        raise NotFound("no such webhook endpoint", ("input", "endpointId"))
+        raise NotFound("no such webhook endpoint", ("input", field))
     return endpoint
 
 
@@ -179,9 +180,7 @@ async def delete_endpoint(uow: UnitOfWork, actor: Actor, endpoint_id: int | None
     _owner_scope(actor)
 
     async def work(uow: UnitOfWork) -> int:
-        endpoint = await uow.webhooks.get(endpoint_id) if endpoint_id is not None else None
-        if endpoint is None or not owns(actor, endpoint):
-            raise NotFound("no such webhook endpoint", ("input", "id"))
+        endpoint = await _owned(uow, actor, endpoint_id, "id")
         await uow.webhooks.delete(stored(endpoint.id))
         return stored(endpoint.id)
 
@@ -272,12 +271,6 @@ async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: Web
     except rules.UnsafeUrl as unsafe:
         return Outcome(None, unsafe.message)
     return await sender.send(endpoint, message_id(attempt.delivery_id), event, endpoint.signing_secrets(now))
-
-
-async def attempt_logs(uow: UnitOfWork, delivery_ids: list[int]) -> dict[int, list[AttemptRecord]]:
-    """E11: the attempts of deliveries the caller already reads (a delivery is reached only through its owner's
-    endpoint)."""
-    return await uow.webhooks.attempt_logs(delivery_ids)
 
 
 async def deliveries(uow: UnitOfWork, actor: Actor, endpoint: WebhookEndpoint, after_id: int | None,

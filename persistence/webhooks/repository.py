@@ -16,7 +16,6 @@ from domain.events.model import EventType
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate
 from domain.webhooks.model import (
-    EXCERPT,
     Attempt,
     AttemptRecord,
     DeliveryStatus,
@@ -35,6 +34,7 @@ from persistence.webhooks.tables import WebhookAttemptRow, WebhookDeliveryRow, W
 ENDPOINTS, DELIVERIES, EVENTS = table(WebhookEndpointRow), table(WebhookDeliveryRow), table(EventRow)
 ATTEMPTS = table(WebhookAttemptRow)
 _ENDPOINT_ROWS, _DELIVERY_ROWS, _ATTEMPT_ROWS = Rows(ENDPOINTS), Rows(DELIVERIES), Rows(ATTEMPTS)
+_ENABLED_ENDPOINTS = select(ENDPOINTS.c.id).where(ENDPOINTS.c.enabled.is_(True)).scalar_subquery()  # E11
 _ATTEMPTS_BY_DELIVERY = ByKeys(lambda match: select(ATTEMPTS).where(match(ATTEMPTS.c.delivery_id))
                                .order_by(ATTEMPTS.c.delivery_id, ATTEMPTS.c.id))
 _ENDPOINTS_BY_ID = ByKeys(lambda match: select(ENDPOINTS).where(match(ENDPOINTS.c.id)))
@@ -146,8 +146,7 @@ class SqlWebhookRepository:
         found = await self.session.execute(
             select(DELIVERIES.c.id).where(
                 DELIVERIES.c.status == DeliveryStatus.PENDING.value, DELIVERIES.c.next_attempt_at <= now,
-                DELIVERIES.c.endpoint_id.in_(select(ENDPOINTS.c.id).where(ENDPOINTS.c.enabled.is_(True))
-                                             .scalar_subquery())).limit(1))
+                DELIVERIES.c.endpoint_id.in_(_ENABLED_ENDPOINTS)).limit(1))
         return found.first() is not None
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int, per_endpoint: int) -> list[Attempt]:
@@ -155,11 +154,10 @@ class SqlWebhookRepository:
         first, up to ``limit``; rows another worker holds are skipped (PostgreSQL's ``SKIP LOCKED``). A disabled
         endpoint's deliveries wait (E11): enabling it again delivers them."""
         c = DELIVERIES.c
-        enabled = select(ENDPOINTS.c.id).where(ENDPOINTS.c.enabled.is_(True)).scalar_subquery()
         ranked = (select(c.id, c.next_attempt_at, func.row_number().over(
             partition_by=c.endpoint_id, order_by=(c.next_attempt_at, c.id)).label("rank"))
-            .where(c.status == DeliveryStatus.PENDING.value, c.next_attempt_at <= now, c.endpoint_id.in_(enabled))
-            .subquery())
+            .where(c.status == DeliveryStatus.PENDING.value, c.next_attempt_at <= now,
+                   c.endpoint_id.in_(_ENABLED_ENDPOINTS)).subquery())
         fair = (select(ranked.c.id).where(ranked.c.rank <= per_endpoint)
                 .order_by(ranked.c.next_attempt_at, ranked.c.id).limit(limit))
         due = select(c.id).where(c.id.in_(fair.scalar_subquery())).with_for_update(skip_locked=True)
@@ -186,8 +184,7 @@ class SqlWebhookRepository:
         if outcome.attempted:
             await self.session.execute(insert(ATTEMPTS).values(
                 delivery_id=attempt.delivery_id, at=now, response_status=outcome.response_status,
-                duration_ms=outcome.duration_ms, error=outcome.error,
-                excerpt=outcome.excerpt[:EXCERPT] if outcome.excerpt is not None else None))
+                duration_ms=outcome.duration_ms, error=outcome.error, excerpt=outcome.excerpt))
         return True
 
     async def record_health(self, endpoint_id: int, succeeded: bool, at: datetime) -> datetime | None:
