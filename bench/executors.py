@@ -70,11 +70,11 @@ async def on_database(url: str, label: str, port: int) -> dict:
     wallet_owner = mint_token(SECRET, sub=seeded["wallets"][200], role=Role.BUYER)
     workloads = {f"W1 N={n}": ({"query": CLAIMS, "variables": {"n": n}}, platform) for n in (10, 50, 100)}
     workloads["W2 wallet 200 (page of 100)"] = ({"query": WALLET, "variables": {"n": 100}}, wallet_owner)
-    servers = {"compiled": start(url, port, env={"COMPILED_PLANS": "true"}),
-               TODAY: start(url, port + 1, env={"COMPILED_PLANS": "false"}),
-               READS: start(url, port + 4, env={"FAST_EXECUTOR": "false"}),
-               STOCK: start(url, port + 3, env={"FAST_PATHS": "false"})}
-    ports = {"compiled": port, TODAY: port + 1, READS: port + 4, STOCK: port + 3}
+    # each server kind: its port (port + 2 is the bare endpoint's) and the switches it runs with
+    kinds = {"compiled": (port, {"COMPILED_PLANS": "true"}), TODAY: (port + 1, {"COMPILED_PLANS": "false"}),
+             READS: (port + 4, {"FAST_EXECUTOR": "false"}), STOCK: (port + 3, {"FAST_PATHS": "false"})}
+    servers = {kind: start(url, at, env=env) for kind, (at, env) in kinds.items()}
+    ports = {kind: at for kind, (at, _env) in kinds.items()}
     folder = Path(tempfile.mkdtemp(prefix="bench-executors-"))
     rows: dict = {}
     try:
