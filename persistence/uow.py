@@ -101,7 +101,7 @@ class SqlUnitOfWork(UnitOfWork):
         if wrote:
             for wake in self._database.events_committed:  # this process's live feed (E4)
                 wake()
-        if deliveries:
+        if deliveries or self.webhooks.made_due:
             for wake in self._database.deliveries_committed:  # this process's webhook worker (E5)
                 wake()
 

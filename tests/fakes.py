@@ -391,8 +391,12 @@ class FakeEvents(_Repository):
     """The outbox: an event is stored with the transaction, and a rollback takes it back (the snapshot)."""
 
     async def record(self, event: Event) -> None:
+        await self.append(event)
+
+    async def append(self, event: Event) -> int:
         event_id = self.store.next_id("event")
         self.store.table("events")[event_id] = dataclasses.replace(event, id=event_id)
+        return event_id
 
     def all(self) -> list[Event]:
         """For tests: every event, oldest first."""
@@ -705,6 +709,14 @@ class FakeWebhooks(_Repository):
 
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:
         return self.store.table("deliveries").get(delivery_id)
+
+    async def add_delivery(self, event_id: int, endpoint_id: int, now: datetime) -> WebhookDelivery:
+        delivery_id = self.store.next_id("delivery")
+        added = WebhookDelivery(event_id=event_id, endpoint_id=endpoint_id, status=DeliveryStatus.PENDING,
+                                attempts=0, last_attempt_at=None, last_response_status=None, next_attempt_at=now,
+                                id=delivery_id)
+        self.store.table("deliveries")[delivery_id] = added
+        return added
 
     async def redeliver(self, delivery_id: int, now: datetime) -> WebhookDelivery | None:
         deliveries = self.store.table("deliveries")

@@ -55,8 +55,12 @@ class EventType(str, Enum):
     WORKING_CALENDAR_SET = "WORKING_CALENDAR_SET"
     SHORTCUT_CHANGED = "SHORTCUT_CHANGED"
     WEBHOOK_ENDPOINT_DISABLED = "WEBHOOK_ENDPOINT_DISABLED"
+    # E11: a test delivery to one endpoint, never replayed, streamed or counted as a change
+    PING = "PING"
 
 
+# E11: a PING is one endpoint's test delivery: no reader sees it, no other endpoint receives it
+NEVER_REPLAYED = EventType.PING
 # E3: of a shop's events, those its agents do not see (the ledger's; its webhook endpoints', E11)
 MERCHANT_ONLY_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED, EventType.WEBHOOK_ENDPOINT_DISABLED})
 
@@ -117,7 +121,7 @@ class EventQuery:
 
     def admits(self, event: Event) -> bool:
         """The same rule as the SQL of a replay, for one event as it commits (E4)."""
-        if self.nothing:
+        if self.nothing or event.type is NEVER_REPLAYED:
             return False
         if not self.everything and not (
             (self.shop_id is not None and event.shop_id == self.shop_id

@@ -15,6 +15,11 @@ class EventLog(Protocol):
 
     async def record(self, event: Event) -> None: ...
 
+    async def append(self, event: Event) -> int:
+        """``record``, written now (after those recorded before it) in the unit of work's transaction: its id. For
+        an event something else in the transaction refers to (E11's PING and its delivery)."""
+        ...
+
     async def histories(self, subject_type: str, keys: list[int]) -> dict[int, list[HistoryEntry]]:
         """Each subject's events, oldest first, without their data (G5)."""
         ...

@@ -35,6 +35,10 @@ class WebhookRepository(Protocol):
 
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None: ...
 
+    async def add_delivery(self, event_id: int, endpoint_id: int, now: datetime) -> WebhookDelivery:
+        """E11: a delivery of ``event_id`` to one endpoint, due at ``now`` (a PING; the others are the outbox's)."""
+        ...
+
     async def redeliver(self, delivery_id: int, now: datetime) -> WebhookDelivery | None:
         """E11: the delivery PENDING and due at ``now`` (its attempts go on counting); None if it is gone."""
         ...

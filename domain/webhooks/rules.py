@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from domain.events.model import NEVER_REPLAYED, EventType
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput
 from domain.shared.messages import msg
 from domain.webhooks.model import DeliveryStatus
@@ -111,6 +112,17 @@ def after_failure(attempts: int, delays: tuple[int, ...], now: datetime) -> tupl
     if attempts <= len(delays):
         return DeliveryStatus.PENDING, now + timedelta(seconds=delays[attempts - 1])
     return DeliveryStatus.FAILED, None
+
+
+def check_event_types(event_types: list[EventType] | None) -> list[EventType] | None:
+    """E5, E11: at least one type, and not PING (a test goes to one endpoint when its owner asks: sendTestWebhook)."""
+    if event_types is None:
+        return None
+    if not event_types:
+        raise InvalidInput("name at least one event type", ("input", "eventTypes"))
+    if NEVER_REPLAYED in event_types:
+        raise InvalidInput("PING is not subscribed to: sendTestWebhook sends one", ("input", "eventTypes"))
+    return event_types
 
 
 def check_description(description: str | None) -> str | None:

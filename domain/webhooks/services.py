@@ -63,8 +63,7 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
     shop's). The URL is checked, and the addresses its host resolves to; the secret is returned once."""
     owner_role, own_shop = _owner_scope(actor)
     url = await _safe_url(url, resolver, policy)
-    if not event_types:
-        raise InvalidInput("name at least one event type", ("input", "eventTypes"))
+    event_types = rules.check_event_types(event_types) or []
     description = rules.check_description(description)
     scope = requested_shop(actor, shop_id, shop_given, ("input", "shopId"))
     secret = rules.new_secret()
@@ -119,8 +118,7 @@ async def update_endpoint(uow: UnitOfWork, actor: Actor, resolver: AddressResolv
     Disabling records that its owner did it; enabling clears the reason, and what is still pending is delivered."""
     _owner_scope(actor)
     url = await _safe_url(changes.url, resolver, policy) if changes.url is not None else None
-    if changes.event_types is not None and not changes.event_types:
-        raise InvalidInput("name at least one event type", ("input", "eventTypes"))
+    rules.check_event_types(changes.event_types)
     description = rules.check_description(changes.description)
 
     async def work(uow: UnitOfWork) -> WebhookEndpoint:
@@ -171,6 +169,26 @@ async def redeliver(uow: UnitOfWork, actor: Actor, clock: Clock, delivery_id: in
         if again is None:
             raise NotFound("no such webhook delivery", ("input", "deliveryId"))
         return again
+
+    return await in_transaction(uow, work)
+
+
+async def send_test(uow: UnitOfWork, actor: Actor, clock: Clock, endpoint_id: int | None) -> WebhookDelivery:
+    """E11: the owner sends its endpoint a PING, due at once and listed among its deliveries. The PING is an event
+    so that it is delivered like any other (signed, retried, its attempts kept), but no reader replays or streams
+    it and no other endpoint receives it. A disabled endpoint is enabled first: deliveries to it wait."""
+    _owner_scope(actor)
+
+    async def work(uow: UnitOfWork) -> WebhookDelivery:
+        endpoint = await _owned(uow, actor, endpoint_id)
+        if not endpoint.enabled:
+            raise InvalidInput("the endpoint is disabled: enable it (updateWebhookEndpoint) before testing it",
+                               ("input", "endpointId"))
+        now = clock.now()
+        ping = await uow.events.append(Event.of(
+            EventType.PING, "WebhookEndpoint", endpoint.id, actor, now,
+            endpointId=global_id("WebhookEndpoint", stored(endpoint.id)), url=endpoint.url))
+        return await uow.webhooks.add_delivery(ping, stored(endpoint.id), now)
 
     return await in_transaction(uow, work)
 

@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import Select, bindparam, false, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events.model import MERCHANT_ONLY_TYPES, Event, EventQuery, EventType, HistoryEntry
+from domain.events.model import MERCHANT_ONLY_TYPES, NEVER_REPLAYED, Event, EventQuery, EventType, HistoryEntry
 from domain.shared.actor import Role
 from persistence.events.tables import EventRow
 from persistence.shared.enums import member
@@ -54,24 +54,36 @@ class SqlEventLog:
     def __init__(self, session: AsyncSession):
         self.session = session
         self.pending: list[Event] = []
+        self.written = (False, False)  # by ``append``, before the commit's flush
 
     async def record(self, event: Event) -> None:
         self.pending.append(event)
 
+    async def append(self, event: Event) -> int:
+        self.pending.append(event)
+        ids = await self._write()
+        return ids[-1]
+
     async def flush(self) -> tuple[bool, bool]:
-        """Called by the unit of work's commit: the transaction's events, in the order they were recorded. On
-        PostgreSQL one statement takes the outbox lock and queues the ``NOTIFY`` (sent by the commit, dropped by a
-        rollback). Says whether it wrote events, and webhook deliveries."""
-        if not self.pending:
-            return False, False
-        if self.session.get_bind().dialect.name == "postgresql":
+        """Called by the unit of work's commit: the transaction's events, in the order they were recorded. Says
+        whether the transaction wrote events, and webhook deliveries."""
+        if self.pending:
+            await self._write()
+        return self.written
+
+    async def _write(self) -> list[int]:
+        """On PostgreSQL one statement takes the outbox lock (held to the commit, so ids keep commit order) and
+        queues the ``NOTIFY`` (sent by the commit, dropped by a rollback)."""
+        if self.session.get_bind().dialect.name == "postgresql" and not self.written[0]:
             await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK),
                                               func.pg_notify(NOTIFY_CHANNEL, "")))
         inserted = await self.session.execute(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True),
                                               [_values(e) for e in self.pending])
-        deliveries = await fan_out(self.session, list(inserted.scalars().all()))  # E5: their webhook deliveries
+        ids = list(inserted.scalars().all())
+        deliveries = await fan_out(self.session, ids)  # E5: their webhook deliveries
         self.pending.clear()
-        return True, deliveries
+        self.written = (True, self.written[1] or deliveries)
+        return ids
 
     async def histories(self, subject_type: str, keys: list[int]) -> dict[int, list[HistoryEntry]]:
         """Only the columns a history shows: a page of claims lists ~150 events, and reading, parsing and making
@@ -100,6 +112,7 @@ def _visible(statement: Select[Any], query: EventQuery) -> Select[Any]:
     """E3 in SQL: the viewer's scope (an OR of indexed columns), then the filter."""
     if query.nothing:
         return statement.where(false())
+    statement = statement.where(EVENTS.c.type != NEVER_REPLAYED.value)  # E11
     if not query.everything:
         scopes = []
         if query.shop_id is not None:

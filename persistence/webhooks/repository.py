@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events.model import EventType
+from domain.events.model import NEVER_REPLAYED, EventType
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate
 from domain.webhooks.model import (
@@ -39,12 +39,13 @@ _ATTEMPTS_BY_DELIVERY = ByKeys(lambda match: select(ATTEMPTS).where(match(ATTEMP
                                .order_by(ATTEMPTS.c.delivery_id, ATTEMPTS.c.id))
 _ENDPOINTS_BY_ID = ByKeys(lambda match: select(ENDPOINTS).where(match(ENDPOINTS.c.id)))
 # E5: for the events just inserted, a delivery to every enabled endpoint of the event's type, of its shop or of all
+# (a PING goes to its one endpoint only: ``add_delivery``, E11)
 _FAN_OUT = ByKeys(lambda match: insert(DELIVERIES).from_select(
     ["event_id", "endpoint_id", "status", "attempts", "next_attempt_at"],
     select(EVENTS.c.id, ENDPOINTS.c.id, literal(DeliveryStatus.PENDING.value), literal(0),
            bindparam("now", type_=UTCDateTime))
     .select_from(EVENTS.join(ENDPOINTS, ENDPOINTS.c.enabled.is_(True)))
-    .where(match(EVENTS.c.id),
+    .where(match(EVENTS.c.id), EVENTS.c.type != NEVER_REPLAYED.value,
            ENDPOINTS.c.shop_id.is_(None) | (ENDPOINTS.c.shop_id == EVENTS.c.shop_id),
            ENDPOINTS.c.event_types.like(literal("%,") + EVENTS.c.type + literal(",%")))))
 
@@ -79,6 +80,7 @@ async def fan_out(session: AsyncSession, event_ids: list[int]) -> bool:
 class SqlWebhookRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
+        self.made_due = False  # a delivery was added or made due again: the commit wakes the worker
 
     async def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
         row = WebhookEndpointRow(url=endpoint.url, event_types=_types(endpoint.event_types),
@@ -133,7 +135,17 @@ class SqlWebhookRepository:
         found = [_delivery(row) for row in _DELIVERY_ROWS(rows)]
         return found[0] if found else None
 
+    async def add_delivery(self, event_id: int, endpoint_id: int, now: datetime) -> WebhookDelivery:
+        inserted = await self.session.execute(insert(DELIVERIES).values(
+            event_id=event_id, endpoint_id=endpoint_id, status=DeliveryStatus.PENDING.value, attempts=0,
+            next_attempt_at=now).returning(DELIVERIES.c.id))
+        self.made_due = True
+        found = await self.get_delivery(inserted.scalar_one())
+        assert found is not None, "a delivery is read back in the transaction that added it"
+        return found
+
     async def redeliver(self, delivery_id: int, now: datetime) -> WebhookDelivery | None:
+        self.made_due = True
         await self.session.execute(update(DELIVERIES).where(DELIVERIES.c.id == delivery_id).values(
             status=DeliveryStatus.PENDING.value, next_attempt_at=now))
         return await self.get_delivery(delivery_id)

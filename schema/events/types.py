@@ -12,6 +12,7 @@ from domain.shared.ids import global_id
 from schema.common.ids import encode_cursor, encode_id
 from schema.common.node import Node, register_node, resolve_node
 from schema.context import Info
+from schema.events.payloads import EventPayload, payload_of
 from schema.shops.types import Role, Shop, shop_or_none
 
 # Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
@@ -27,8 +28,8 @@ class Event(Node):
     actor_role: Role
     subject_id: strawberry.ID = strawberry.field(description="The subject's global ID, always present.")
     data: str = strawberry.field(
-        description="E2: the event's facts as a JSON object (ids as global IDs, money as strings); docs/events.md "
-                    "documents each type's fields.")
+        description="E2: the event's facts as a JSON object (ids as global IDs, money as strings).",
+        deprecation_reason="Use `payload`: the same facts, typed (E9). `data` stays for existing clients.")
     event: strawberry.Private[model.Event]
 
     @strawberry.field(description="Who did it: a user id, or for a buyer viewing another party's action only that "
@@ -52,6 +53,10 @@ class Event(Node):
                                   "see it.")
     async def subject(self, info: Info) -> Annotated[Node, strawberry.lazy("schema.common.node")] | None:
         return await resolve_node(info, self.subject_id)
+
+    @strawberry.field(description="E9: the event's facts, typed: one union member per family of event types.")
+    def payload(self) -> EventPayload:
+        return payload_of(self.event.type, self.event.data)
 
     @staticmethod
     def of(event: model.Event) -> Event:

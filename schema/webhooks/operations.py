@@ -130,6 +130,17 @@ class WebhookMutations:
                                                                                   "WebhookDelivery")),
             lambda made: {"delivery": WebhookDelivery.of(made)})
 
+    @strawberry.mutation(description="E11: the endpoint's owner. Delivers a PING event to the endpoint now, signed "
+                                     "like any delivery: the delivery is listed among the endpoint's, the PING "
+                                     "never among `events`. A disabled endpoint is enabled first.")
+    async def send_test_webhook(self, info: Info, input: EndpointInput) -> WebhookDeliveryPayload:
+        ctx = info.context
+        return await attempt(
+            WebhookDeliveryPayload,
+            lambda: services.send_test(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.endpoint_id,
+                                                                                  "WebhookEndpoint")),
+            lambda made: {"delivery": WebhookDelivery.of(made)})
+
     @strawberry.mutation(description="The endpoint's owner.")
     async def delete_webhook_endpoint(self, info: Info,
                                       input: DeleteWebhookEndpointInput) -> DeleteWebhookEndpointPayload:

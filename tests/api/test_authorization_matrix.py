@@ -76,6 +76,7 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "updateWebhookEndpoint": frozenset({R.MERCHANT, R.PLATFORM}),
     "rotateWebhookSecret": frozenset({R.MERCHANT, R.PLATFORM}),
     "redeliverWebhook": frozenset({R.MERCHANT, R.PLATFORM}),
+    "sendTestWebhook": frozenset({R.MERCHANT, R.PLATFORM}),
     "fileAppeal": frozenset({R.MERCHANT}),
     "decideAppeal": frozenset({R.PLATFORM}),
     "restrictAppeals": frozenset({R.PLATFORM}),

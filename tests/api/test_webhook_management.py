@@ -190,3 +190,38 @@ async def test_e11_an_endpoint_failing_for_the_disable_period_is_disabled_once_a
     assert seen["agent"] == seen["other"] == []
     again = (await update(api, shop.merchant, endpointId=endpoint_id, enabled=True))["endpoint"]
     assert (again["enabled"], again["disabledReason"]) == (True, None)
+
+
+TEST = """mutation($id: ID!) { sendTestWebhook(input: {endpointId: $id}) {
+  delivery { id status attempts
+    event { type payload { __typename ... on WebhookEventPayload { url endpoint { id } } } } }
+  userErrors { code field } } }"""
+
+
+async def test_e11_a_test_delivery_is_a_ping_sent_at_once_listed_among_deliveries_never_in_events(api, app, world):
+    shop, other = await world.shop(), await world.shop("Other", merchant="merchant-2")
+    with receiving() as receiver:
+        made = await create(api, shop.merchant, receiver.url, ["LEDGER_ENTRY_CREATED"])
+        receiver.secret = made["secret"]
+        endpoint_id = made["endpoint"]["id"]
+        theirs = (await api.gql(TEST, {"id": endpoint_id}, token=other.merchant)).payload("sendTestWebhook")
+        assert (theirs["delivery"], [e["code"] for e in theirs["userErrors"]]) == (None, ["NOT_FOUND"])
+        sent = (await api.gql(TEST, {"id": endpoint_id}, token=shop.merchant)).payload("sendTestWebhook")
+        assert sent["userErrors"] == [] and sent["delivery"]["status"] == "PENDING"
+        assert sent["delivery"]["event"] == {"type": "PING", "payload": {
+            "__typename": "WebhookEventPayload", "url": receiver.url, "endpoint": {"id": endpoint_id}}}
+        assert await worker(app, soon()).run_once() == 1
+        [ping] = receiver.received
+        assert ping.verified and ping.message_id == sent["delivery"]["id"] and ping.body["type"] == "PING"
+        node = (await api.gql(LOG, token=shop.merchant)).data["webhookEndpoints"][0]["deliveries"]["edges"][0]["node"]
+        assert (node["status"], node["attempts"]) == ("SUCCEEDED", 1)
+        await world.credit(shop, "DEPOSIT", "1.00")  # a real event still goes, and only the one
+        assert await worker(app, soon()).run_once() == 1
+        assert [r.body["type"] for r in receiver.received] == ["PING", "LEDGER_ENTRY_CREATED"]
+    every = "{ events(first: 100) { edges { node { type } } } }"
+    for token in (shop.merchant, world.platform):
+        assert "PING" not in {e["node"]["type"] for e in (await api.gql(every, token=token)).data["events"]["edges"]}
+    subscribed = await api.gql(UPDATE, {"input": {"endpointId": endpoint_id, "eventTypes": ["PING"]}},
+                               token=shop.merchant)
+    assert [(e["code"], e["field"]) for e in subscribed.payload("updateWebhookEndpoint")["userErrors"]] == [
+        ("INVALID_INPUT", ["input", "eventTypes"])]

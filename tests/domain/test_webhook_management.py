@@ -115,3 +115,40 @@ async def test_e11_a_rotation_signs_with_both_secrets_for_the_overlap_then_with_
     again, newest = await services.rotate_secret(uow, mine, clock, PUBLIC, made.id)
     assert again.signing_secrets(clock.now()) == [newest, secret]
     assert await stored(uow, made.id) == again
+
+
+async def test_e11_a_test_delivery_is_a_ping_to_that_endpoint_only_due_at_once():
+    uow, mine, theirs, made = await setup()
+    delivery = await services.send_test(uow, mine, FixedClock(AT), made.id)
+    assert (delivery.endpoint_id, delivery.next_attempt_at, delivery.attempts) == (made.id, AT, 0)
+    [ping] = [e for e in uow.events.all() if e.id == delivery.event_id]
+    assert ping.type is EventType.PING and ping.data["endpointId"].startswith("V2ViaG9va0VuZHBvaW50")
+    for who, endpoint_id in ((theirs, made.id), (mine, None), (mine, 999)):
+        with pytest.raises(NotFound):
+            await services.send_test(uow, who, FixedClock(AT), endpoint_id)
+    await services.update_endpoint(uow, mine, LiteralAddresses(), PUBLIC, made.id, EndpointChanges(enabled=False))
+    before = len(uow.events.all())
+    with pytest.raises(InvalidInput):  # a disabled endpoint's deliveries wait: enable it first
+        await services.send_test(uow, mine, FixedClock(AT), made.id)
+    assert len(uow.events.all()) == before
+
+
+@pytest.mark.parametrize("types", [[EventType.PING], [EventType.ORDER_PLACED, EventType.PING], []])
+async def test_e11_ping_is_never_subscribed_to(types):
+    uow, mine, _theirs, made = await setup()
+    with pytest.raises(InvalidInput) as refused:
+        await services.update_endpoint(uow, mine, LiteralAddresses(), PUBLIC, made.id,
+                                       EndpointChanges(event_types=types))
+    assert refused.value.field == ("input", "eventTypes")
+    assert await stored(uow, made.id) == made
+    with pytest.raises(InvalidInput):
+        await services.create_endpoint(uow, mine, FixedClock(AT), LiteralAddresses(), PUBLIC, URL, types, None, False)
+
+
+def test_e11_no_reader_sees_a_ping():
+    from domain.events.model import Event, EventQuery
+
+    merchant = Actor("m-1", Role.MERCHANT, shop_id=1)
+    ping = Event.of(EventType.PING, "WebhookEndpoint", 1, merchant, AT, shop_id=1)
+    assert not EventQuery(everything=True).admits(ping) and not EventQuery(shop_id=1).admits(ping)
+    assert EventQuery(everything=True).admits(Event.of(EventType.ORDER_PLACED, "Order", 1, merchant, AT, shop_id=1))
