@@ -41,6 +41,7 @@ from schema.common.errors import TopLevelCode
 from schema.common.i18n import negotiate
 from schema.context import Caller, Context, Execution, Policies
 from schema.limits import Limits
+from schema.webhooks.bodies import SchemaPayloadQueries
 from settings import Settings
 from web import logs, metrics, shutdown, tracing
 from web.auth import Tokens
@@ -195,7 +196,11 @@ def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory
         gc.set_threshold(*GC_THRESHOLDS)
         task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
         await feed.start()
-        worker = DeliveryWorker(uow, settings.webhook_policy, SYSTEM_CLOCK, settings.webhook_poll_seconds)
+        bodies = SchemaPayloadQueries(served(settings.fast_paths), Limits(settings.max_depth, settings.max_aliases,
+                                                                          settings.max_cost),
+                                      uow, SYSTEM_CLOCK, settings.fast_paths)  # E10, as the served requests run
+        worker = DeliveryWorker(uow, settings.webhook_policy, SYSTEM_CLOCK, settings.webhook_poll_seconds,
+                                queries=bodies)
         database.deliveries_committed.append(worker.wake.set)
         worker.start()
         restore_sigterm = shutdown.before_sigterm(TransportWS.close_all, grace=5)

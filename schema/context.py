@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 from domain.appeals.services import AppealPolicy
 from domain.claims.services import ClaimPolicy
 from domain.coupons.services import CouponPolicy
+from domain.events.model import Event
 from domain.events.ports import EventFeed
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
@@ -75,6 +76,7 @@ class Context:
     feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from
+    webhook_event: Event | None = None  # E10: the event a payloadQuery renders (``Subscription.event``)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

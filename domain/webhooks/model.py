@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 
 from domain.events.model import EventQuery, EventType
-from domain.shared.actor import Role
+from domain.shared.actor import Actor, Role
 
 
 class DeliveryStatus(str, Enum):
@@ -38,6 +38,13 @@ class WebhookEndpoint:
     previous_secret_until: datetime | None = None
     secret_rotated_at: datetime | None = None
     failing_since: datetime | None = None  # E11: the first failed attempt since its last success
+    payload_query: str | None = None  # E10: the subscription document that shapes its bodies (None: E5's default)
+
+    @property
+    def owner(self) -> Actor:
+        """E10: who its bodies are rendered as (G6 holds in them as in any read of its owner's)."""
+        return Actor(self.owner_id, self.owner_role, shop_id=self.shop_id if self.owner_role is Role.MERCHANT
+                     else None)
 
     def signing_secrets(self, now: datetime) -> list[str]:
         """E11: the secret, and during a rotation's overlap the previous one too (both sign every attempt)."""
@@ -81,6 +88,7 @@ class Attempt:
     attempts: int
     event_id: int
     endpoint_id: int
+    body: str | None = None  # E10: fixed at the first attempt; every later attempt sends these bytes
 
 
 @dataclass(frozen=True)

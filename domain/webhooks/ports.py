@@ -57,6 +57,11 @@ class WebhookRepository(Protocol):
         worker is claiming are skipped."""
         ...
 
+    async def keep_bodies(self, bodies: dict[int, str]) -> dict[int, str]:
+        """E10: each delivery's body, kept where none was kept before; the bodies now kept, by delivery id (a
+        body another worker kept first wins, so every attempt of a delivery sends the same bytes)."""
+        ...
+
     async def finish(self, attempt: Attempt, status: DeliveryStatus, outcome: Outcome, now: datetime,
                      next_attempt_at: datetime | None) -> bool:
         """Records the attempt's outcome, only if the delivery is still at this attempt (False: a later claim owns
@@ -95,9 +100,21 @@ class LiteralAddresses:
             return []
 
 
+class PayloadQueries(Protocol):
+    """E10: the documents that shape an endpoint's bodies, checked against the served schema and its limits, and
+    the body of one delivery: the document's result for the event, run as the endpoint's owner (or E5's default
+    JSON for an endpoint without one)."""
+
+    def check(self, document: str) -> str | None:
+        """Why ``document`` may not shape bodies (a sentence), or None."""
+        ...
+
+    async def render(self, endpoint: WebhookEndpoint, event: Event) -> str: ...
+
+
 class WebhookSender(Protocol):
     """POSTs one signed delivery; never raises for the receiver's failures (they are the Outcome)."""
 
-    async def send(self, endpoint: WebhookEndpoint, message_id: str, event: Event, secrets: list[str]) -> Outcome:
+    async def send(self, endpoint: WebhookEndpoint, message_id: str, body: str, secrets: list[str]) -> Outcome:
         """Signed with each of ``secrets`` (E11: two during a rotation's overlap)."""
         ...

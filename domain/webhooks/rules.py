@@ -7,6 +7,7 @@ import base64
 import binascii
 import ipaddress
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -123,6 +124,23 @@ def check_event_types(event_types: list[EventType] | None) -> list[EventType] | 
     if NEVER_REPLAYED in event_types:
         raise InvalidInput("PING is not subscribed to: sendTestWebhook sends one", ("input", "eventTypes"))
     return event_types
+
+
+MAX_PAYLOAD_QUERY = 10_000  # E10: characters of a payloadQuery
+
+
+def check_payload_query(document: str | None, check: Callable[[str], str | None]) -> str | None:
+    """E10: a document that shapes an endpoint's bodies, as given, if the served schema accepts it (``check``: why
+    not); blank clears it (None: the default body of E5)."""
+    if document is None or not document.strip():
+        return None
+    if len(document) > MAX_PAYLOAD_QUERY:
+        raise InvalidInput(msg("a payloadQuery has at most {max} characters", max=MAX_PAYLOAD_QUERY),
+                           ("input", "payloadQuery"))
+    problem = check(document)
+    if problem is not None:
+        raise InvalidInput(msg("the payloadQuery is refused: {problem}", problem=problem), ("input", "payloadQuery"))
+    return document
 
 
 def check_description(description: str | None) -> str | None:

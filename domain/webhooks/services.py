@@ -4,6 +4,7 @@ what is due."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -23,7 +24,7 @@ from domain.webhooks.model import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from domain.webhooks.ports import AddressResolver, WebhookSender
+from domain.webhooks.ports import AddressResolver, PayloadQueries, WebhookSender
 
 MAX_ENDPOINTS = 20  # per owner
 
@@ -57,14 +58,17 @@ def owns(actor: Actor, endpoint: WebhookEndpoint) -> bool:
 
 async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver: AddressResolver,
                           policy: WebhookPolicy, url: str, event_types: list[EventType],
-                          shop_id: int | None, shop_given: bool,
-                          description: str | None = None) -> tuple[WebhookEndpoint, str]:
+                          shop_id: int | None, shop_given: bool, description: str | None = None,
+                          payload_query: str | None = None, queries: PayloadQueries | None = None
+                          ) -> tuple[WebhookEndpoint, str]:
     """E5/E6: MERCHANT (its shop's events; ``shopId`` must be omitted or its own) or PLATFORM (all events, or one
-    shop's). The URL is checked, and the addresses its host resolves to; the secret is returned once."""
+    shop's). The URL is checked, and the addresses its host resolves to; the secret is returned once. E10: a
+    ``payload_query`` is checked by ``queries`` (the served schema)."""
     owner_role, own_shop = _owner_scope(actor)
     url = await _safe_url(url, resolver, policy)
     event_types = rules.check_event_types(event_types) or []
     description = rules.check_description(description)
+    payload_query = rules.check_payload_query(payload_query, _checker(queries))
     scope = requested_shop(actor, shop_id, shop_given, ("input", "shopId"))
     secret = rules.new_secret()
 
@@ -80,9 +84,15 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
         return await uow.webhooks.add(WebhookEndpoint(
             url=url, event_types=frozenset(event_types), owner_role=owner_role, owner_id=actor.user_id,
             shop_id=scope, secret=secret, created_at=clock.now(),
-            slot=free, description=description))
+            slot=free, description=description, payload_query=payload_query))
 
     return await in_transaction(uow, work, attempts=MAX_ENDPOINTS + 5), secret
+
+
+def _checker(queries: PayloadQueries | None) -> Callable[[str], str | None]:
+    if queries is None:
+        return lambda _document: "this server checks no payloadQuery here"
+    return queries.check
 
 
 async def _safe_url(url: str, resolver: AddressResolver, policy: WebhookPolicy) -> str:
@@ -101,6 +111,7 @@ class EndpointChanges:
     event_types: list[EventType] | None = None
     enabled: bool | None = None
     description: str | None = None
+    payload_query: str | None = None  # E10: "" clears it
 
 
 async def _owned(uow: UnitOfWork, actor: Actor, endpoint_id: int | None, field: str = "endpointId"
@@ -113,13 +124,15 @@ async def _owned(uow: UnitOfWork, actor: Actor, endpoint_id: int | None, field: 
 
 
 async def update_endpoint(uow: UnitOfWork, actor: Actor, resolver: AddressResolver, policy: WebhookPolicy,
-                          endpoint_id: int | None, changes: EndpointChanges) -> WebhookEndpoint:
+                          endpoint_id: int | None, changes: EndpointChanges,
+                          queries: PayloadQueries | None = None) -> WebhookEndpoint:
     """E11: the owner only (another's reads as not found, G6). A new URL is checked as at registration (E6).
     Disabling records that its owner did it; enabling clears the reason, and what is still pending is delivered."""
     _owner_scope(actor)
     url = await _safe_url(changes.url, resolver, policy) if changes.url is not None else None
     rules.check_event_types(changes.event_types)
     description = rules.check_description(changes.description)
+    payload_query = rules.check_payload_query(changes.payload_query, _checker(queries))
 
     async def work(uow: UnitOfWork) -> WebhookEndpoint:
         endpoint = await _owned(uow, actor, endpoint_id)
@@ -128,6 +141,7 @@ async def update_endpoint(uow: UnitOfWork, actor: Actor, resolver: AddressResolv
             endpoint, url=url or endpoint.url, enabled=enabled,
             event_types=endpoint.event_types if changes.event_types is None else frozenset(changes.event_types),
             description=endpoint.description if changes.description is None else description,
+            payload_query=endpoint.payload_query if changes.payload_query is None else payload_query,
             disabled_reason=rules.disabled_reason(endpoint.enabled, endpoint.disabled_reason, enabled),
             failing_since=endpoint.failing_since if endpoint.enabled or not enabled else None)
         await uow.webhooks.update(changed)
@@ -219,8 +233,8 @@ def message_id(delivery_id: int) -> str:
     return global_id("WebhookDelivery", delivery_id)
 
 
-async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: AddressResolver,
-                      policy: WebhookPolicy, clock: Clock) -> int:
+async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, queries: PayloadQueries,
+                      resolver: AddressResolver, policy: WebhookPolicy, clock: Clock) -> int:
     """E5: claim what is due (a transaction of its own), POST each concurrently with no transaction open, then
     record each outcome (a transaction each). How many attempts were made. Fair between tenants: a batch takes at
     most ``per_endpoint`` deliveries of one endpoint, so one tenant's slow receivers cannot fill it, and a delivery
@@ -236,8 +250,9 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
     async with uow(write=False) as reading:
         endpoints = await reading.webhooks.get_many(sorted({a.endpoint_id for a in attempts}))
         events = await reading.events.get_many(sorted({a.event_id for a in attempts}))
+    bodies = await _bodies(uow, queries, attempts, endpoints, events)
     outcomes = await asyncio.gather(*(
-        _attempt(sender, resolver, policy, endpoints.get(a.endpoint_id), a, events.get(a.event_id), now)
+        _attempt(sender, resolver, policy, endpoints.get(a.endpoint_id), a, bodies.get(a.delivery_id), now)
         for a in attempts))
     finished = clock.now()
     for attempt, outcome in zip(attempts, outcomes):
@@ -249,6 +264,21 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, resolver: A
                                else rules.after_failure(attempt.attempts, policy.retry_delays, finished))
         await _record(uow, policy, endpoints.get(attempt.endpoint_id), attempt, status, outcome, finished, next_at)
     return len(attempts)
+
+
+async def _bodies(uow: UnitOfWorkFactory, queries: PayloadQueries, attempts: list[Attempt],
+                  endpoints: dict[int, WebhookEndpoint], events: dict[int, Event]) -> dict[int, str]:
+    """E10: each delivery's body, fixed at its first attempt: rendered (as the endpoint's owner, by its
+    payloadQuery, or E5's default) and kept before it is sent, so that retries and redeliveries send the same
+    bytes, also after the endpoint's document changed."""
+    bodies = {a.delivery_id: a.body for a in attempts if a.body is not None}
+    fresh = [a for a in attempts if a.body is None and a.endpoint_id in endpoints and a.event_id in events]
+    if fresh:
+        rendered = await asyncio.gather(*(queries.render(endpoints[a.endpoint_id], events[a.event_id])
+                                          for a in fresh))
+        made = {a.delivery_id: body for a, body in zip(fresh, rendered, strict=True)}
+        bodies.update(await in_transaction(uow(), lambda keeping: keeping.webhooks.keep_bodies(made), attempts=1))
+    return bodies
 
 
 WORKER = Actor("webhooks", Role.SERVICE)  # the delivery worker, as the actor of what it records
@@ -280,15 +310,15 @@ async def _record(uow: UnitOfWorkFactory, policy: WebhookPolicy, endpoint: Webho
 
 
 async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: WebhookPolicy,
-                   endpoint: WebhookEndpoint | None, attempt: Attempt, event: Event | None, now: datetime) -> Outcome:
-    if endpoint is None or event is None:
+                   endpoint: WebhookEndpoint | None, attempt: Attempt, body: str | None, now: datetime) -> Outcome:
+    if endpoint is None or body is None:
         return Outcome(None, "the endpoint or the event is gone")
     try:  # E6 again at delivery time: what the host resolves to may have changed since registration
         host = rules.check_url(endpoint.url, policy.allow_private)
         rules.check_addresses(host, await resolver.resolve(host), policy.allow_private)
     except rules.UnsafeUrl as unsafe:
         return Outcome(None, unsafe.message)
-    return await sender.send(endpoint, message_id(attempt.delivery_id), event, endpoint.signing_secrets(now))
+    return await sender.send(endpoint, message_id(attempt.delivery_id), body, endpoint.signing_secrets(now))
 
 
 async def deliveries(uow: UnitOfWork, actor: Actor, endpoint: WebhookEndpoint, after_id: int | None,

@@ -61,7 +61,8 @@ def _endpoint(row: Any) -> WebhookEndpoint:
                            secret=row.secret, created_at=row.created_at, enabled=row.enabled, id=row.id,
                            slot=row.slot, description=row.description, disabled_reason=row.disabled_reason,
                            previous_secret=row.previous_secret, previous_secret_until=row.previous_secret_until,
-                           secret_rotated_at=row.secret_rotated_at, failing_since=row.failing_since)
+                           secret_rotated_at=row.secret_rotated_at, failing_since=row.failing_since,
+                           payload_query=row.payload_query)
 
 
 def _delivery(row: Any) -> WebhookDelivery:
@@ -87,7 +88,7 @@ class SqlWebhookRepository:
                                  owner_role=endpoint.owner_role.value, owner_id=endpoint.owner_id,
                                  shop_id=endpoint.shop_id, secret=endpoint.secret, enabled=endpoint.enabled,
                                  created_at=endpoint.created_at, owner_key=endpoint.owner_key, slot=endpoint.slot,
-                                 description=endpoint.description)
+                                 description=endpoint.description, payload_query=endpoint.payload_query)
         async with unique_violation_as(ConcurrentUpdate("webhook endpoint slot")):
             self.session.add(row)
             await self.session.flush()
@@ -115,7 +116,8 @@ class SqlWebhookRepository:
                     description=endpoint.description, disabled_reason=endpoint.disabled_reason,
                     secret=endpoint.secret, previous_secret=endpoint.previous_secret,
                     previous_secret_until=endpoint.previous_secret_until,
-                    secret_rotated_at=endpoint.secret_rotated_at, failing_since=endpoint.failing_since))
+                    secret_rotated_at=endpoint.secret_rotated_at, failing_since=endpoint.failing_since,
+                    payload_query=endpoint.payload_query))
 
     async def delete(self, endpoint_id: int) -> None:
         of_endpoint = select(DELIVERIES.c.id).where(DELIVERIES.c.endpoint_id == endpoint_id)
@@ -178,8 +180,21 @@ class SqlWebhookRepository:
             .where(DELIVERIES.c.id.in_(due.scalar_subquery()), DELIVERIES.c.status == DeliveryStatus.PENDING.value,
                    DELIVERIES.c.next_attempt_at <= now)
             .values(attempts=DELIVERIES.c.attempts + 1, last_attempt_at=now, next_attempt_at=lease_until)
-            .returning(DELIVERIES.c.id, DELIVERIES.c.attempts, DELIVERIES.c.event_id, DELIVERIES.c.endpoint_id))
+            .returning(DELIVERIES.c.id, DELIVERIES.c.attempts, DELIVERIES.c.event_id, DELIVERIES.c.endpoint_id,
+                       DELIVERIES.c.body))
         return sorted((Attempt(*row) for row in claimed.all()), key=lambda a: a.delivery_id)
+
+    async def keep_bodies(self, bodies: dict[int, str]) -> dict[int, str]:
+        """Each body kept only where none is yet (another worker's first attempt may have kept one): those kept."""
+        if not bodies:
+            return {}
+        await self.session.execute(
+            update(DELIVERIES).where(DELIVERIES.c.id == bindparam("delivery_id"), DELIVERIES.c.body.is_(None))
+            .values(body=bindparam("kept")),
+            [{"delivery_id": key, "kept": body} for key, body in bodies.items()])
+        kept = await self.session.execute(select(DELIVERIES.c.id, DELIVERIES.c.body)
+                                          .where(DELIVERIES.c.id.in_(sorted(bodies))))
+        return {key: body for key, body in kept.all()}
 
     async def finish(self, attempt: Attempt, status: DeliveryStatus, outcome: Outcome, now: datetime,
                      next_attempt_at: datetime | None) -> bool:

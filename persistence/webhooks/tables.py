@@ -37,6 +37,7 @@ class WebhookEndpointRow(SQLModel, table=True):
     secret_rotated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     # E11: the first failed attempt since the last success (null: its last attempt succeeded, or none was made)
     failing_since: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    payload_query: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # E10
 
 
 class WebhookDeliveryRow(SQLModel, table=True):
@@ -62,6 +63,7 @@ class WebhookDeliveryRow(SQLModel, table=True):
     last_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     last_response_status: int | None = None
     last_error: str | None = Field(default=None, max_length=300)
+    body: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # E10: fixed at the first attempt
 
 
 class WebhookAttemptRow(SQLModel, table=True):

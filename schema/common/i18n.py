@@ -11,6 +11,8 @@ from pathlib import Path
 from babel.core import negotiate_locale
 from babel.messages.pofile import read_po
 
+from domain.shared.messages import Message
+
 LOCALES = Path(__file__).resolve().parents[2] / "locale"
 ENGLISH = "en"
 AVAILABLE = [ENGLISH, "zh_CN"]
@@ -58,7 +60,9 @@ def translate(message: str, language: str) -> str:
     translated = catalogue(language).get(template)
     if not translated:
         return str(message)
+    params = {name: translate(value, language) if isinstance(value, Message) else value
+              for name, value in getattr(message, "params", {}).items()}  # a message within a message
     try:
-        return translated.format(**getattr(message, "params", {}))
+        return translated.format(**params)
     except (KeyError, IndexError, ValueError):
         return str(message)

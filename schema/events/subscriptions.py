@@ -8,6 +8,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from domain.events.model import FellBehind
+from domain.shared.errors import InvalidInput
 from schema.common.ids import encode_cursor
 from schema.common.pagination import after_key
 from schema.context import Info
@@ -33,3 +34,12 @@ class Subscription:
         except FellBehind as behind:
             ctx.fell_behind = encode_cursor(behind.last_id)
             raise
+
+    @strawberry.subscription(description="E10: the event being delivered, once: selectable only inside a webhook "
+                                         "endpoint's payloadQuery (`subscription { event { … } }`), which shapes "
+                                         "that endpoint's bodies. Over the socket it answers an error.")
+    async def event(self, info: Info) -> AsyncGenerator[Event | None, None]:
+        delivered = info.context.webhook_event
+        if delivered is None:
+            raise InvalidInput("`event` is selected only in a webhook endpoint's payloadQuery")
+        yield Event.of(delivered)

@@ -52,7 +52,8 @@ def _plain_method(field) -> tuple[Callable, bool] | None:
 def shortcut_fields(graphql_schema: GraphQLSchema) -> dict[str, int]:
     counts = {"plain": 0, "leaf": 0, "object": 0, "list": 0, "direct": 0, "strawberry": 0}
     for type_ in graphql_schema.type_map.values():
-        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__") \
+                or type_ is graphql_schema.subscription_type:  # its fields' resolve passes each yielded value on
             continue
         for name, gql_field in type_.fields.items():
             field = (gql_field.extensions or {}).get(DEFINITION)

@@ -8,6 +8,7 @@ from schema.common.ids import decode_id
 from schema.common.mutations import attempt
 from schema.context import Info
 from schema.events.types import EventType
+from schema.webhooks.bodies import SchemaPayloadQueries
 from schema.webhooks.types import WebhookDelivery, WebhookEndpoint
 
 
@@ -20,6 +21,11 @@ class CreateWebhookEndpointInput:
                                   "for all.")
     description: str | None = strawberry.field(default=None, description="A note for its owner, at most 500 "
                                                                          "characters.")
+    payload_query: str | None = strawberry.field(
+        default=None, description="E10: a `subscription { event { … } }` document run as the endpoint's owner for "
+                                  "each delivery: the body is its result. Checked now against the schema, the "
+                                  "depth, alias and cost limits (INVALID_INPUT with the reason). Omitted: E5's "
+                                  "default body.")
 
 
 @strawberry.input(description="E11: what changes; an omitted field stays as it is.")
@@ -31,6 +37,10 @@ class UpdateWebhookEndpointInput:
                                                                       "delivers what is still pending.")
     description: str | None = strawberry.field(default=None, description="At most 500 characters; \"\" clears "
                                                                          "it.")
+    payload_query: str | None = strawberry.field(default=None, description="E10: checked as at registration; "
+                                                                           "\"\" returns to the default body. "
+                                                                           "Deliveries already tried keep their "
+                                                                           "body.")
 
 
 @strawberry.input(description="An endpoint of the caller's.")
@@ -73,6 +83,11 @@ class DeleteWebhookEndpointPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+def payload_queries(info: Info) -> SchemaPayloadQueries:
+    """E10: documents are checked against the schema serving this request, with its limits."""
+    return SchemaPayloadQueries(info.schema, info.context.execution.limits)
+
+
 @strawberry.type
 class WebhookQueries:
     @strawberry.field(description="E6: the viewer's webhook endpoints (MERCHANT: the shop's; PLATFORM: its own).")
@@ -93,7 +108,8 @@ class WebhookMutations:
             CreateWebhookEndpointPayload,
             lambda: services.create_endpoint(ctx.uow(), ctx.actor, ctx.clock, ctx.policies.resolver,
                                              ctx.policies.webhook, input.url, input.event_types, shop_id,
-                                             input.shop_id is not None, input.description),
+                                             input.shop_id is not None, input.description, input.payload_query,
+                                             payload_queries(info)),
             lambda made: {"endpoint": WebhookEndpoint.of(made[0]), "secret": made[1]})
 
     @strawberry.mutation(description="E11: the endpoint's owner (another's reads as NOT_FOUND).")
@@ -101,11 +117,12 @@ class WebhookMutations:
                                       input: UpdateWebhookEndpointInput) -> WebhookEndpointPayload:
         ctx = info.context
         changes = services.EndpointChanges(url=input.url, event_types=input.event_types, enabled=input.enabled,
-                                           description=input.description)
+                                           description=input.description, payload_query=input.payload_query)
         return await attempt(
             WebhookEndpointPayload,
             lambda: services.update_endpoint(ctx.uow(), ctx.actor, ctx.policies.resolver, ctx.policies.webhook,
-                                             decode_id(input.endpoint_id, "WebhookEndpoint"), changes),
+                                             decode_id(input.endpoint_id, "WebhookEndpoint"), changes,
+                                             payload_queries(info)),
             lambda made: {"endpoint": WebhookEndpoint.of(made)})
 
     @strawberry.mutation(description="E11: the endpoint's owner. A new secret, shown once in `secret`; the previous "

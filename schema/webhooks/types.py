@@ -80,6 +80,8 @@ class WebhookEndpoint(Node):
     secret_rotated_at: datetime | None = strawberry.field(description="E11: when its secret was last rotated; the "
                                                                       "previous secret signs too for "
                                                                       "WEBHOOK_ROTATION_OVERLAP_HOURS after it.")
+    payload_query: str | None = strawberry.field(description="E10: the subscription document that shapes this "
+                                                             "endpoint's bodies; null for the default body.")
     endpoint: strawberry.Private[model.WebhookEndpoint]
 
     @strawberry.field(description="The shop whose events it receives; null for a platform endpoint of all shops.")
@@ -103,7 +105,8 @@ class WebhookEndpoint(Node):
                                event_types=sorted(endpoint.event_types, key=lambda t: t.value),
                                enabled=endpoint.enabled, created_at=endpoint.created_at,
                                description=endpoint.description, disabled_reason=endpoint.disabled_reason,
-                               secret_rotated_at=endpoint.secret_rotated_at, endpoint=endpoint)
+                               secret_rotated_at=endpoint.secret_rotated_at,
+                               payload_query=endpoint.payload_query, endpoint=endpoint)
 
 
 async def load_endpoint(info: Info, pk: int) -> WebhookEndpoint | None:

@@ -119,6 +119,12 @@ async def test_e4_only_subscriptions_run_over_the_socket(server):
         message = await socket.receive()
         assert message["type"] == "error" and message["payload"][0]["extensions"]["code"] == "BAD_REQUEST"
     assert await _replay(world, "LEDGER_ENTRY_CREATED") == []  # nothing ran
+    async with opened(port, world.platform) as socket:  # E10: `event` is a webhook payloadQuery's alone
+        await socket.subscribe(query="subscription { event { id } }")
+        message = await socket.receive()
+        assert message["type"] in ("next", "error"), message
+        errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+        assert errors[0]["extensions"]["code"] == "INVALID_INPUT" and "payloadQuery" in errors[0]["message"]
 
 
 async def test_e4_a_subscriber_that_falls_behind_is_closed_4410_and_resumes_from_its_cursor(settings):

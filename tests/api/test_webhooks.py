@@ -255,12 +255,14 @@ async def test_e5_one_tenants_slow_receiver_holds_back_no_other_tenants_delivery
             await world.credit(slow_shop, "DEPOSIT", f"{n + 1}.00")
         await world.credit(victim_shop, "DEPOSIT", "1.00")
         deliver = worker(app, soon(), timeout=1.0, batch=4, per_endpoint=2)
-        assert await deliver_due(deliver.uow, deliver.sender, deliver.resolver, deliver.policy, deliver.clock) == 3
+        assert await deliver_due(deliver.uow, deliver.sender, deliver.queries, deliver.resolver, deliver.policy,
+                                 deliver.clock) == 3
         assert [r.body["data"]["amount"] for r in victim.received] == ["1.00"]  # in the first batch
         # one connection for the whole process: the slow receiver holds it, the others could not be sent
         async with httpx.AsyncClient(timeout=httpx.Timeout(1.0), limits=httpx.Limits(max_connections=1)) as tight:
             starved = worker(app, soon(), timeout=1.0, batch=4, per_endpoint=2)
-            made = await deliver_due(starved.uow, HttpSender(tight), starved.resolver, starved.policy, soon())
+            made = await deliver_due(starved.uow, HttpSender(tight), starved.queries, starved.resolver,
+                                     starved.policy, soon())
         assert made == 2
         from sqlalchemy import text
 
