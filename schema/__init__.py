@@ -28,6 +28,7 @@ from schema.catalog.operations import CatalogMutations
 from schema.catalog.types import Product
 from schema.claims.operations import ClaimMutations, ClaimQueries
 from schema.claims.types import Claim, Evidence
+from schema.common import describe
 from schema.common.scalars import SCALAR_MAP
 from schema.coupons.lists import CouponTemplateListQueries
 from schema.coupons.operations import CouponMutations, CouponQueries
@@ -92,6 +93,7 @@ class ApiSchema(strawberry.Schema):
         super().__init__(*args, **kwargs)
         self.fast = fast
         self.core: GraphQLSchema = self._schema  # graphql-core's schema, for validating and measuring documents
+        self.misplaced_descriptions = describe.apply(self.core, describe.catalogue())  # D1 (tests/test_descriptions)
         self.field_paths: dict[str, int] = {}
         if fast:
             from schema import execution

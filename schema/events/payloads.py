@@ -137,15 +137,15 @@ class ClaimEventPayload:
                                                                        "CLAIM_SUBMITTED).")
     reason: ClaimReason | None = strawberry.field(description="CLAIM_SUBMITTED: the buyer's reason (C1).")
     covered: bool | None = strawberry.field(description="CLAIM_SUBMITTED: whether the bad-order guarantee covers "
-                                                        "it (C2).")
+                                                        "it (C1).")
     standard_refund: Money | None = strawberry.field(description="CLAIM_SUBMITTED: the refund C4 computes.")
     reject_reason: str | None = strawberry.field(description="CLAIM_REJECTED: the merchant's reason, as written.")
     refunded: Money | None = strawberry.field(description="CLAIM_ACCEPTED, CLAIM_COMPENSATION_ACCEPTED: what the "
                                                           "buyer has got back on this claim.")
     performed_late: bool | None = strawberry.field(description="CLAIM_ACCEPTED: the merchant accepted after its "
-                                                               "deadline (C8).")
+                                                               "deadline (C5: late performance).")
     compensation: Money | None = strawberry.field(description="CLAIM_ACCEPTED, CLAIM_COMPENSATION_ACCEPTED: the "
-                                                              "compensation owed beyond the refund (C5, C8).")
+                                                              "compensation owed beyond the refund (C5).")
     amount: Money | None = strawberry.field(description="CLAIM_COMPENSATION_PROPOSED: the merchant's offer (C5).")
     total: Money | None = strawberry.field(description="CLAIM_PAYOUT_RECORDED: what the payment service paid (C5).")
     paid_at: datetime | None = strawberry.field(description="CLAIM_PAYOUT_RECORDED: when it was paid.")
@@ -190,7 +190,7 @@ class ClaimEventPayload:
 class AppealEventPayload:
     kind: AppealKind = strawberry.field(description="What is appealed (A1).")
     status: AppealStatus = strawberry.field(description="The appeal's status after the change.")
-    due_at: datetime | None = strawberry.field(description="When the platform must decide (A3: 3 working days).")
+    due_at: datetime | None = strawberry.field(description="When the platform must decide (A4: 3 working days).")
     facts: strawberry.Private[Facts]
 
     @strawberry.field(description="The appeal, if the viewer may read it.")
@@ -292,7 +292,7 @@ class LedgerEventPayload:
 
 @strawberry.type(description="E9: the facts of COUPON_TEMPLATE_CREATED.")
 class CouponTemplateEventPayload:
-    issuer_kind: IssuerKind = strawberry.field(description="Who issues the coupons (W1).")
+    issuer_kind: IssuerKind = strawberry.field(description="Who issues the coupons and bears their cost (W1).")
     face_value: Money = strawberry.field(description="What each coupon takes off.")
     total_stock: int = strawberry.field(description="How many coupons may be claimed in all.")
     facts: strawberry.Private[Facts]
@@ -311,7 +311,7 @@ class CouponTemplateEventPayload:
 @strawberry.type(description="E9: the facts of COUPON_CLAIMED, COUPON_LOCKED, COUPON_USED, COUPON_RETURNED and "
                              "COUPON_INVALIDATED.")
 class CouponEventPayload:
-    status: CouponStatus = strawberry.field(description="The coupon's status after the change (W2–W5).")
+    status: CouponStatus = strawberry.field(description="The coupon's status after the change (W6–W8).")
     facts: strawberry.Private[Facts]
 
     @strawberry.field(description="The coupon, if the viewer may read it.")
