@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint lock schema messages migrate token contract clean bench bench-executors bench-events bench-scale bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-executors bench-events bench-scale bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ lint: $(STAMP)  ## ruff and mypy, as CI runs them
 schema: $(STAMP)  ## rewrite schema.graphql from the served schema
 	$(BIN)/python manage.py schema
 
+docs: $(STAMP)  ## rewrite docs/events.md's event reference from the served schema (E9; a test fails when stale)
+	$(BIN)/python manage.py docs
+
 contract: $(STAMP)  ## compare schema.graphql with contract/contract.graphql and the built extensions of contract/contract.d/
 	$(BIN)/python contract/tools/check-contract schema.graphql
 	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/rules-2.graphql
@@ -41,6 +44,8 @@ contract: $(STAMP)  ## compare schema.graphql with contract/contract.graphql and
 	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/find.graphql
 	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/find.graphql \
 		contract/contract.d/rules-3.graphql
+	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/events.graphql \
+		contract/contract.d/integrators.graphql
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run

@@ -25,6 +25,7 @@ from domain.claims.model import ClaimReason, EvidenceKind, RulingOutcome
 from domain.coupons import services as coupons
 from domain.coupons.model import IssuerKind
 from domain.events.deadlines import SYSTEM, process_deadlines
+from domain.events.model import EventType
 from domain.orders import services as orders
 from domain.orders.model import Order, PaymentMethod
 from domain.reviews.services import record_review
@@ -36,10 +37,16 @@ from domain.shops.services import credit_account, register_shop
 from domain.uploads.services import store_upload
 from domain.violations import services as violations
 from domain.violations.model import ViolationKind
+from domain.webhooks import services as hooks
+from domain.webhooks.ports import LiteralAddresses
+from domain.webhooks.services import WebhookPolicy
 from persistence.db import Database
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
+from schema import schema
 from schema.common.ids import encode_id
+from schema.limits import Limits
+from schema.webhooks.bodies import SchemaPayloadQueries
 from web.files import recognise
 
 PLATFORM, SERVICE = Actor("ops-demo", Role.PLATFORM), Actor("order-service", Role.SERVICE)
@@ -105,6 +112,17 @@ class Demo:
         assert claim.id is not None
         return claim.id
 
+    async def webhook(self, merchant: Actor) -> None:
+        """The orchard's ERP endpoint (E10, E11): bodies shaped by a query, and a test delivery. Nothing listens at
+        its address, so the demo shows failed attempts and why (dev allows private addresses)."""
+        endpoint, _secret = await hooks.create_endpoint(
+            self.uow(), merchant, self.clock, LiteralAddresses(), WebhookPolicy(allow_private=True),
+            "http://127.0.0.1:9/orchard-erp", [EventType.CLAIM_SUBMITTED, EventType.CLAIM_RULED], None, False,
+            "鲜果园 ERP (demo: nothing listens here)",
+            "subscription { event { type occurredAt payload { ... on ClaimEventPayload { status refund { amount } "
+            "claim { id } } } } }", SchemaPayloadQueries(schema, Limits()))
+        await hooks.send_test(self.uow(), merchant, self.clock, endpoint.id)
+
     async def load(self) -> int:
         clock = self.clock
         orchard, merchant, agent, fruit = await self.shop("鲜果园 Fresh Orchard", "merchant-demo", {
@@ -115,6 +133,7 @@ class Demo:
         leaf, _, _, greens = await self.shop("绿叶菜场 Green Leaf", "merchant-leaf", {
             "SPINACH": ("有机菠菜 500g", "12.80", True)})
         cherries, mango, bowl = fruit["CHERRY-1KG"], fruit["MANGO-3"], fruit["BOWL"]
+        await self.webhook(merchant)
 
         # coupons of every issuer, and the buyer's wallet in every status
         platform_coupon = await coupons.create_template(self.uow(), PLATFORM, clock, coupons.TemplateRequest(

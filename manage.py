@@ -28,6 +28,15 @@ def cmd_schema(_settings: Settings, args) -> None:
     print(f"wrote {args.output}")
 
 
+def cmd_docs(_settings: Settings, _args) -> None:
+    from schema import schema
+    from schema.events.reference import rewritten
+
+    path = Path(__file__).resolve().parent / "docs" / "events.md"
+    path.write_text(rewritten(path.read_text(encoding="utf-8"), schema.core), encoding="utf-8")
+    print(f"wrote {path}")
+
+
 def cmd_operations(settings: Settings, args) -> None:
     import orjson
 
@@ -112,6 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("--hours", type=int, default=12)
     commands.add_parser("reconcile", help="prove every shop's balances equal its entries; exit 1 otherwise")
     commands.add_parser("deadlines", help="emit the deadline events due now (E7), as the server does by itself")
+    commands.add_parser("docs", help="rewrite docs/events.md's event reference from the served schema (E9)")
     out = commands.add_parser("schema", help="print the served schema into schema.graphql")
     out.add_argument("--output", default=str(ROOT / "schema.graphql"))
     operations = commands.add_parser("operations", help="rebuild the trusted-documents manifest from operations/")
@@ -123,7 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as error:
         sys.exit(f"configuration: {error}")
     {"migrate": cmd_migrate, "demo": cmd_demo, "token": cmd_token, "schema": cmd_schema,
-     "operations": cmd_operations, "reconcile": cmd_reconcile, "deadlines": cmd_deadlines}[args.command](settings, args)
+     "operations": cmd_operations, "reconcile": cmd_reconcile, "deadlines": cmd_deadlines,
+     "docs": cmd_docs}[args.command](settings, args)
 
 
 if __name__ == "__main__":

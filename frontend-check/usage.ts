@@ -1,6 +1,7 @@
 // How a screen uses the generated types. If a schema change breaks what a screen relies on, this stops compiling.
 import type {
   CheckoutQuoteQuery,
+  EventFeedQuery,
   ClaimTrackingQuery,
   MyWalletQuery,
   StarCustomerMutation,
@@ -35,3 +36,20 @@ export const submission: SubmitClaimMutationVariables = {
     evidence: [{ kind: "DAMAGE_DETAIL", uploadId: "upload-id" }],
   },
 };
+
+// E9: an event's payload is a union; narrowing on __typename gives each family's typed facts.
+export function eventLines(data: EventFeedQuery): string[] {
+  return data.events.edges.map(({ node }) => {
+    const payload = node.payload;
+    switch (payload.__typename) {
+      case "ClaimEventPayload":
+        return `${node.type} ${payload.claimStatus} refund ${payload.refund?.amount ?? "-"}`;
+      case "LedgerEventPayload": {
+        const signed: string = payload.amount.amount; // Money, not a JSON string to parse
+        return `${payload.kind} ${signed}`;
+      }
+      default:
+        return node.type;
+    }
+  });
+}

@@ -11,7 +11,11 @@ import tomllib
 from pathlib import Path
 
 from graphql import (
+    GraphQLArgument,
     GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLField,
+    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLNamedType,
@@ -19,6 +23,7 @@ from graphql import (
     GraphQLSchema,
 )
 
+Described = GraphQLNamedType | GraphQLField | GraphQLArgument | GraphQLInputField | GraphQLEnumValue
 FOLDER = Path(__file__).resolve().parent.parent  # schema/: one docs.toml per area
 BUILT_IN = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 
@@ -73,7 +78,7 @@ def apply(core: GraphQLSchema, entries: dict[str, dict[str, str]]) -> list[str]:
 
 def _place(named: GraphQLNamedType, key: str, text: str) -> list[str]:
     where = f"{named.name}.{key}"
-    element: object
+    element: Described | None
     if key == "_":
         element = named
     elif isinstance(named, GraphQLEnumType):
@@ -81,14 +86,16 @@ def _place(named: GraphQLNamedType, key: str, text: str) -> list[str]:
     elif isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
         field_name, _, arg = key.partition("(")
         field = named.fields.get(field_name)
-        element = field.args.get(arg.rstrip(")")) if arg and field is not None and hasattr(field, "args") else field
+        element = field
+        if arg:
+            element = field.args.get(arg.rstrip(")")) if isinstance(field, GraphQLField) else None
     else:
         element = None
     if element is None:
         return [f"{where}: no such element"]
-    if (getattr(element, "description", None) or "").strip():
+    if (element.description or "").strip():
         return [f"{where}: described in the code already"]
-    element.description = text  # type: ignore[attr-defined]  (every graphql-core element has a description)
+    element.description = text
     return []
 
 

@@ -64,7 +64,7 @@ async def test_the_demo_fills_every_screen(api, settings, tmp_path):
         "ProductSearch": (buyer, {"search": "车厘子"}), "ShopDirectory": (platform, {}),
         "CouponCentre": (new_buyer, {}), "GovernanceReport": (merchant, {"from": since, "to": now}),
         "ClaimSettlement": (buyer, {"id": escalated["id"]}), "ShopViolations": (merchant, {}),
-        "ShopStanding": (buyer, {"id": shop}),
+        "ShopStanding": (buyer, {"id": shop}), "EventFeed": (merchant, {}), "WebhookAttempts": (merchant, {}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)

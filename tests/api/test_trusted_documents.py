@@ -164,6 +164,8 @@ async def test_the_screens_queries_run_by_id_for_their_roles(api, world, claims,
         "ClaimSettlement": (buyer, {"id": claim["id"]}),
         "ShopViolations": (merchant, {}),
         "ShopStanding": (buyer, {"id": shop.id}),
+        "EventFeed": (merchant, {}),
+        "WebhookAttempts": (merchant, {}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)
