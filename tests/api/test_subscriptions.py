@@ -54,10 +54,12 @@ async def test_e4_a_merchant_sees_its_shops_events_as_they_commit_and_never_anot
         first = await socket.next_event()
         assert (first["type"], first["shop"]["id"]) == ("ORDER_PLACED", mine.id)
         assert first["subjectId"] == order["id"]
+        assert first["payload"] == {"__typename": "OrderEventPayload", "orderStatus": "AWAITING_PAYMENT"}  # E9
         await world.credit(theirs, "DEPOSIT", "5.00")
         await world.credit(mine, "DEPOSIT", "7.00")
         second = await socket.next_event()  # the other shop's credit, committed before, never arrived
         assert (second["type"], second["shop"]["id"]) == ("LEDGER_ENTRY_CREATED", mine.id)
+        assert second["payload"] == {"__typename": "LedgerEventPayload", "amount": {"amount": "7.00"}}
     async with opened(port, mine.agent) as agent:  # an agent: the shop's events but not its ledger (G6)
         await agent.subscribe(f={"types": ["LEDGER_ENTRY_CREATED", "ORDER_PLACED"]},
                               after=await last_cursor(world, mine.agent))

@@ -14,7 +14,10 @@ from websockets.exceptions import ConnectionClosed
 
 PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = """subscription($f: EventFilter, $after: String) { events(filter: $f, after: $after) {
-  id type cursor subjectId data shop { id } } }"""
+  id type cursor subjectId data shop { id }
+  payload { __typename ... on LedgerEventPayload { amount { amount } }
+    ... on OrderEventPayload { orderStatus: status } }
+} }"""
 
 
 class Socket:
