@@ -16,11 +16,33 @@ KEYWORDS = {"msg": None, "DomainError": None, "InvalidInput": None, "NotFound": 
             "NotTrusted": (2,), "Refusal": (2,)}
 
 
-def extracted() -> dict[str, list[str]]:
-    """Every message in the code, with where it is."""
-    from babel.messages.extract import extract_from_dir
+# H7: the enums whose values messages name (``term(...)``): each value is translated as ``<Enum>.<VALUE>``
+TERMS = ("domain.orders.model:OrderStatus", "domain.claims.model:ClaimStatus", "domain.appeals.model:AppealStatus",
+         "domain.appeals.model:AppealKind", "domain.shared.actor:Role")
+
+
+def terms() -> dict[str, list[str]]:
+    """Every value of TERMS, as its key, with where its enum is."""
+    import importlib
+    import inspect
+
+    from domain.shared.messages import term_key
 
     found: dict[str, list[str]] = {}
+    for name in TERMS:
+        module, _, attribute = name.partition(":")
+        kind = getattr(importlib.import_module(module), attribute)
+        line = inspect.getsourcelines(kind)[1]
+        for value in kind:
+            found[term_key(value)] = [f"{module.replace('.', '/')}.py:{line}"]
+    return found
+
+
+def extracted() -> dict[str, list[str]]:
+    """Every message in the code, with where it is, and the terms."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, list[str]] = terms()
     for folder in ("domain", "schema", "web"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
                 ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS):

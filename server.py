@@ -52,6 +52,7 @@ from web.exports import ExportLimits, export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP, record_request_error
 from web.idempotency import Idempotency
+from web.language import LanguageHeaders
 from web.requests import RequestIds, request_id
 from web.security import SecurityHeaders, cors
 from web.subscriptions import SocketLimits, TransportWS
@@ -272,7 +273,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
         ],
         lifespan=background(settings, database, uow, feed),
         middleware=[*tracing_middleware, Middleware(RequestIds, observers=observers),
-                    Middleware(SecurityHeaders, hsts=settings.is_prod),
+                    Middleware(SecurityHeaders, hsts=settings.is_prod), Middleware(LanguageHeaders),
                     *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],
     )
     app.state.settings, app.state.database, app.state.graphql = settings, database, graphql

@@ -22,7 +22,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, validate
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
 from domain.shared.errors import DomainError, Forbidden, Unauthenticated
-from domain.shared.messages import msg
+from domain.shared.messages import Message, msg
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import translate
 from schema.limits import CACHED_DOCUMENT_CHARS, core_schema
@@ -90,8 +90,13 @@ SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
 
 
 def _source_message(error: GraphQLError) -> str:
-    """The message as raised (a ``msg`` keeps its template), rather than graphql-core's copy of its text."""
+    """The message as raised (a ``msg`` keeps its template), rather than graphql-core's copy of its text (which may
+    wrap it twice: a variable's value refused by a scalar)."""
     original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    if original is not None and original.args and isinstance(original.args[0], Message):
+        return original.args[0]
     if original is not None and original.args and isinstance(original.args[0], str):
         return original.args[0]
     return error.message

@@ -10,7 +10,7 @@ from domain.appeals.model import ReviewAppealOutcome as O
 from domain.calendar.model import WorkingCalendar, end_of_day, natural_days_end
 from domain.claims.model import Claim, RulingOutcome
 from domain.shared.clock import SHANGHAI
-from domain.shared.messages import msg
+from domain.shared.messages import msg, term
 
 WINDOW_DAYS = {AppealKind.REVIEW: 30, AppealKind.ARBITRATION: 7, AppealKind.COMPENSATION: 7,
                AppealKind.RETURN_RATE: 7, AppealKind.VIOLATION: 7}  # A3 and V3, natural days
@@ -53,7 +53,7 @@ def claim_window_start(kind: AppealKind, claim: Claim) -> tuple[datetime | None,
     """A1/A3 for the kinds whose subject is a claim: the event that opens the window, or why this claim cannot be
     appealed that way (then ``None`` and the reason)."""
     if kind in (AppealKind.REVIEW, AppealKind.VIOLATION):
-        return None, msg("a {kind} appeal's subject is not a claim", kind=kind.value)
+        return None, msg("a {kind} appeal's subject is not a claim", kind=term(kind))
     if kind is AppealKind.RETURN_RATE:
         if not claim.counts_toward_return_rate:
             return None, msg("this claim does not count toward the return rate")

@@ -36,7 +36,7 @@ from domain.shared.errors import (
     stored,
 )
 from domain.shared.ids import global_id
-from domain.shared.messages import msg
+from domain.shared.messages import msg, term
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.model import LedgerEntryKind
@@ -279,7 +279,7 @@ async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: App
             raise NotFound("no such appeal", ("input", "appealId"))
         if appeal.status is not AppealStatus.PENDING:
             raise InvalidState(msg("the appeal was already {status}",
-                status=appeal.status.value), ("input", "appealId"))
+                status=term(appeal.status)), ("input", "appealId"))
         appeal.review_outcomes = _check_decision(request, appeal)
         appeal.status = AppealStatus.APPROVED if request.approve else AppealStatus.REJECTED
         appeal.decided_at, appeal.decided_by, appeal.decision_note = now, actor.user_id, note

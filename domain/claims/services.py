@@ -43,7 +43,7 @@ from domain.shared.errors import (
     present,
     stored,
 )
-from domain.shared.messages import msg
+from domain.shared.messages import msg, term
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
@@ -103,10 +103,10 @@ class RespondToEscalation:
 def _transition(claim: Claim, action: Action, actor: Actor) -> None:
     allowed = TRANSITIONS[action]
     if actor.role is not allowed.role:
-        raise Forbidden(msg("only {role} may do this", role=allowed.role.value))
+        raise Forbidden(msg("only {role} may do this", role=term(allowed.role)))
     if claim.status not in allowed.sources:
         raise InvalidState(msg("the claim is {status}; that is not possible now",
-            status=claim.status.value), ("input", "claimId"))
+            status=term(claim.status)), ("input", "claimId"))
     if allowed.target is not None:
         claim.status = allowed.target
 
@@ -149,7 +149,7 @@ async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: Clai
                 "the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED
             )
         if order.status is not OrderStatus.DELIVERED:
-            raise InvalidState(msg("the order is {status}", status=order.status.value), ("input", "orderLineId"))
+            raise InvalidState(msg("the order is {status}", status=term(order.status)), ("input", "orderLineId"))
         if damaged > line.quantity:
             raise InvalidInput(
                 msg("at most the line's quantity, {quantity}",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from domain.calendar.model import natural_days_end
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import Field, InvalidInput, InvalidState
-from domain.shared.messages import msg
+from domain.shared.messages import msg, term
 from domain.shared.money import Money
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ class Order:
             raise InvalidState("a cash-on-delivery order is paid at delivery", ("input", "orderId"))
         if self.status is not OrderStatus.AWAITING_PAYMENT:
             raise InvalidState(msg("the order is {status}, not awaiting payment",
-                status=self.status.value), ("input", "orderId"))
+                status=term(self.status)), ("input", "orderId"))
         at = self._moment(at, now, self.placed_at, ("input", "at"))
         if succeeded and at > self.payment_due_at(timeout):
             raise InvalidState(msg("the payment window closed at {at}", at=self.payment_due_at(timeout).isoformat()),
@@ -189,7 +189,7 @@ class Order:
         expected = OrderStatus.AWAITING_PAYMENT if cod else OrderStatus.PAID
         if self.status is not expected:
             raise InvalidState(msg("the order is {status}; it cannot be signed for",
-                status=self.status.value), ("input", "orderId"))
+                status=term(self.status)), ("input", "orderId"))
         self._moment(signed_at, now, self.paid_at or self.placed_at, ("input", "signedAt"))
         self.status, self.signed_at = OrderStatus.DELIVERED, signed_at
         if cod:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain.shared.errors import Forbidden
-from domain.shared.messages import msg
+from domain.shared.messages import msg, term
 
 
 class Role(str, Enum):
@@ -36,7 +36,7 @@ class Actor:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
             raise Forbidden(msg("this operation needs the role {allowed}; you act as {role}",
-                allowed=allowed, role=self.role.value))
+                allowed=allowed, role=term(self.role)))
 
     @property
     def caller_key(self) -> str:

@@ -4,6 +4,7 @@ are what the catalogues (``locale/``) translate; a plain string message is its o
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 
@@ -19,3 +20,22 @@ class Message(str):
 
 def msg(template: str, **params: Any) -> Message:
     return Message(template, **params)
+
+
+class Term(Message):
+    """An enum value inside a message ("the order is PAID"): in English the value as the API spells it; a catalogue
+    translates it by ``<Enum>.<VALUE>`` (so the OTHER of two enums may read differently). H7: no English word is
+    left inside a translated message."""
+
+    def __new__(cls, value: Enum) -> Term:
+        made = str.__new__(cls, value.value)
+        made.template, made.params = term_key(value), {}
+        return made
+
+
+def term_key(value: Enum) -> str:
+    return f"{type(value).__name__}.{value.value}"
+
+
+def term(value: Enum) -> Term:
+    return Term(value)

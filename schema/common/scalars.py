@@ -11,14 +11,16 @@ import strawberry
 from graphql import StringValueNode
 from strawberry.types.scalar import ScalarDefinition
 
+from domain.shared.messages import msg
+
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,15})?")
 
 
 def _parse_decimal(value: object) -> decimal.Decimal:
     if not isinstance(value, str):
-        raise ValueError('Decimal is written as a string, e.g. "12.30"; numbers are refused to keep amounts exact')
+        raise ValueError(msg('Decimal is written as a string, e.g. "12.30"; numbers are refused to keep amounts exact'))
     if not _PLAIN_DECIMAL.fullmatch(value):
-        raise ValueError(f"{value!r} is not a plain decimal number such as \"12.30\" or \"-1.5\"")
+        raise ValueError(msg('{value} is not a plain decimal number such as "12.30" or "-1.5"', value=repr(value)))
     return decimal.Decimal(value)
 
 
@@ -28,17 +30,18 @@ def _serialize_decimal(value: decimal.Decimal) -> str:
 
 def _parse_datetime(value: object) -> dt.datetime:
     if not isinstance(value, str):
-        raise ValueError("DateTime is an ISO 8601 string with an offset, e.g. 2026-11-23T10:00:00+08:00")
+        raise ValueError(msg("DateTime is an ISO 8601 string with an offset, e.g. 2026-11-23T10:00:00+08:00"))
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
+        raise ValueError(msg("{value} is not an ISO 8601 date-time", value=repr(value))) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise ValueError(f"{value!r} has no offset; write it as e.g. {value}+08:00 or {value}Z (G2)")
+        raise ValueError(msg("{value} has no offset; write it as e.g. {plain}+08:00 or {plain}Z (G2)",
+                             value=repr(value), plain=value))
     try:
         return parsed.astimezone(dt.UTC)
     except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first instant UTC can hold
-        raise ValueError(f"{value!r} is out of range") from None
+        raise ValueError(msg("{value} is out of range", value=repr(value))) from None
 
 
 def parse_instant(value: object) -> dt.datetime:

@@ -1,0 +1,44 @@
+"""H7: an answer whose text depends on the request's language says which language it is in (``Content-Language``)
+and that it varies with ``Accept-Language`` (``Vary``), so a cache never serves a Chinese answer to an English
+reader. Which language is F6's negotiation (``schema.common.i18n.negotiate``): the same one the messages use."""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schema.common.i18n import ENGLISH, negotiate
+from web.asgi import header
+
+# the paths whose answers carry translated text: GraphQL (messages), uploads and exports (their errors)
+TRANSLATED = ("/graphql", "/uploads", "/exports/")
+TAGS = {ENGLISH: b"en", "zh_CN": b"zh-CN"}  # BCP 47, as Content-Language takes it
+
+
+class LanguageHeaders:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(TRANSLATED):
+            return await self.app(scope, receive, send)
+        tag = TAGS.get(negotiate(header(scope, b"accept-language") or None), b"en")
+
+        async def with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+                if not html:  # GraphiQL's page is the same in every language
+                    message = {**message, "headers": _vary(headers) + [(b"content-language", tag)]}
+            await send(message)
+
+        await self.app(scope, receive, with_language)
+
+
+def _vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``Accept-Language`` added to a ``Vary`` already there (CORS adds ``Origin``), or a new one."""
+    kept = [(k, v) for k, v in headers if k.lower() not in (b"vary", b"content-language")]
+    varies = [v.decode("latin-1") for k, v in headers if k.lower() == b"vary"]
+    names = [n.strip() for v in varies for n in v.split(",") if n.strip()]
+    if not any(n.lower() == "accept-language" for n in names):
+        names.append("Accept-Language")
+    return [*kept, (b"vary", ", ".join(names).encode("latin-1"))]
