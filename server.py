@@ -91,7 +91,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.fast_executor = settings.fast_paths and settings.fast_executor
         self.compile_after = settings.compile_after if settings.fast_paths and settings.compiled_plans else None
         self.policies = Policies(settings.claim_policy, settings.appeal_policy, settings.coupon_policy,
-                                 settings.webhook_policy, DnsResolver())  # immutable: made once, not per request
+                                 settings.webhook_policy, DnsResolver(),
+                                 settings.link_signer)  # immutable: made once, not per request
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """A safety net: an error that reached here without a code (a syntax error from the parser cache) gets one."""
@@ -266,7 +267,8 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
             *health_routes(database, blobs),
             *([graphiql_assets()] if settings.graphiql else []),
             *([metrics.metrics_route(settings.metrics_token, refresh_gauges)] if settings.metrics else []),
-            *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy),
+            *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy,
+                           graphql.policies.links),
             *export_routes(graphql.tokens, uow, graphql.clock, ExportLimits(
                 settings.export_max_concurrent, settings.export_max_per_caller, settings.export_send_timeout_seconds)),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),

@@ -158,6 +158,7 @@ class Settings:
     webhook_poll_seconds: float = 1.0
     webhook_rotation_overlap_hours: int = 24
     webhook_disable_after_hours: int = 72
+    link_ttl_seconds: int = 900
     export_max_concurrent: int = 8
     export_max_per_caller: int = 2
     export_send_timeout_seconds: float = 30.0
@@ -215,6 +216,13 @@ class Settings:
                              disable_after=timedelta(hours=self.webhook_disable_after_hours))
 
     @property
+    def link_signer(self):
+        """H4: signs the links a browser opens without a token (evidence files, uploads)."""
+        from domain.shared.links import LinkSigner
+
+        return LinkSigner.for_secret(self.secret_key, timedelta(seconds=self.link_ttl_seconds))
+
+    @property
     def upload_policy(self):
         from domain.uploads.model import UploadPolicy
 
@@ -268,6 +276,7 @@ class Settings:
             webhook_poll_seconds=_seconds("WEBHOOK_POLL_SECONDS", 1.0),
             webhook_rotation_overlap_hours=_whole("WEBHOOK_ROTATION_OVERLAP_HOURS", 24),
             webhook_disable_after_hours=_positive_int("WEBHOOK_DISABLE_AFTER_HOURS", 72),
+            link_ttl_seconds=_positive_int("LINK_TTL_SECONDS", 900),
             export_max_concurrent=_positive_int("EXPORT_MAX_CONCURRENT", 8),
             export_max_per_caller=_positive_int("EXPORT_MAX_PER_CALLER", 2),
             export_send_timeout_seconds=_seconds("EXPORT_SEND_TIMEOUT_SECONDS", 30.0),

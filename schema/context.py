@@ -17,6 +17,7 @@ from domain.events.ports import EventFeed
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
+from domain.shared.links import LinkSigner
 from domain.shared.uow import UnitOfWorkFactory
 from domain.webhooks.ports import AddressResolver, LiteralAddresses
 from domain.webhooks.services import WebhookPolicy
@@ -45,6 +46,7 @@ class Policies:
     coupon: CouponPolicy = field(default_factory=CouponPolicy)
     webhook: WebhookPolicy = field(default_factory=WebhookPolicy)
     resolver: AddressResolver = field(default_factory=LiteralAddresses)  # the server's: DNS (web/webhooks.py)
+    links: LinkSigner = field(default_factory=lambda: LinkSigner(b"links of a context built without a server"))
 
 
 @dataclass(frozen=True)

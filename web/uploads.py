@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
+from domain.shared.links import LinkSigner
 from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWorkFactory
 from domain.uploads.model import MAX_PIXELS, MAX_UPLOAD_BYTES, UploadPolicy
@@ -29,7 +30,7 @@ DECODE_SLOTS = 2  # a 40 MP decode holds up to 160 MB: two at a time bound the m
 
 
 def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for,
-                  policy: UploadPolicy) -> list[Route]:
+                  policy: UploadPolicy, links: LinkSigner) -> list[Route]:
     decoding = asyncio.Semaphore(DECODE_SLOTS)
 
     def actor_of(request: Request) -> Actor | JSONResponse:
@@ -71,11 +72,22 @@ def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, cloc
         if facts is None:
             return file_problem(TopLevelCode.UNSUPPORTED_CONTENT, "only JPEG, PNG, WebP and PDF files are accepted")
         stored = await store_upload(uow(), blobs, actor, clock, facts, content)
-        return JSONResponse({"uploadId": stored.id, "sha256": facts.sha256, "url": f"/uploads/{stored.id}",
+        url = links.sign(f"/uploads/{stored.id}", actor, clock.now())  # H4: for the uploader's own preview
+        return JSONResponse({"uploadId": stored.id, "sha256": facts.sha256, "url": url,
                              "contentType": facts.content_type, "size": facts.size}, status_code=201)
 
+    def reader_of(request: Request) -> Actor | JSONResponse:
+        """The token's caller when there is a token; else H4: a signed link's viewer (its signature checked: an
+        altered or expired link is 403)."""
+        if "sig" not in request.query_params or request.headers.get("authorization"):
+            return actor_of(request)
+        viewer = links.verify(request.url.path, request.query_params, clock_for(request).now())
+        if viewer is None:
+            return file_problem(TopLevelCode.FORBIDDEN, "this link is altered or expired: ask the API for a new one")
+        return viewer
+
     async def get(request: Request) -> Response:
-        actor = actor_of(request)
+        actor = reader_of(request)
         if isinstance(actor, JSONResponse):
             return actor
         upload_id = request.path_params["upload_id"]

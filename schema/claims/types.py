@@ -59,7 +59,6 @@ class Evidence(Node):
     id: strawberry.ID
     kind: EvidenceKind
     sha256: str = strawberry.field(description="SHA-256 of the file, hex.")
-    url: str
     uploaded_at: datetime
     invalidated: bool
     invalid_reason: str | None
@@ -68,6 +67,14 @@ class Evidence(Node):
     item: strawberry.Private[model.Evidence]
     claim_id: strawberry.Private[int | None]
     shop_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="H4: a link to the file, signed for the viewer and valid for LINK_TTL_SECONDS "
+                                  "(15 minutes by default): usable as `<img src>` or `<a href>` without an "
+                                  "Authorization header. Ask again for a fresh one; an expired or altered link is "
+                                  "403.")
+    def url(self, info: Info) -> str:
+        ctx = info.context
+        return ctx.policies.links.sign(f"/uploads/{self.item.upload_id}", ctx.actor, ctx.clock.now())
 
     @strawberry.field(description="Recognised from the content at upload, e.g. image/jpeg.")
     async def content_type(self, info: Info) -> str:
@@ -100,7 +107,6 @@ class Evidence(Node):
             shop_id=shop_id,
             kind=item.kind,
             sha256=item.sha256,
-            url=f"/uploads/{item.upload_id}",
             uploaded_at=item.uploaded_at,
             invalidated=item.invalidated,
             invalid_reason=item.invalid_reason,

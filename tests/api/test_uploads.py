@@ -18,7 +18,10 @@ async def test_accepted_formats_are_recognised_by_content(api, world, claims, co
     body = reply.json()
     assert body["contentType"] == kind and body["size"] == len(content)
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
-    assert body["uploadId"].startswith("upl_") and body["url"] == f"/uploads/{body['uploadId']}"
+    assert body["uploadId"].startswith("upl_") and body["url"].startswith(f"/uploads/{body['uploadId']}?")
+    at = {"X-Now": api.now.isoformat()} if api.now else {}
+    got = await api.client.get(body["url"], headers=at)
+    assert got.content == content, got.text  # H4: a signed link, no header
 
 
 @pytest.mark.parametrize("content", [b"hello, not an image", b"GIF89a\x01\x00\x01\x00", image("BMP"),
@@ -56,8 +59,8 @@ async def test_files_are_read_by_uploader_platform_and_the_claims_shop(api, worl
     content = image(color=(1, 2, 3))
     upload = (await claims.upload(content)).json()
 
-    async def fetch(token):
-        return await api.client.get(upload["url"], headers={"Authorization": f"Bearer {token}"})
+    async def fetch(token):  # the header path (H4's signed link is tested in test_signed_links.py)
+        return await api.client.get(f"/uploads/{upload['uploadId']}", headers={"Authorization": f"Bearer {token}"})
 
     assert (await fetch(world.buyer)).content == content
     assert (await fetch(world.platform)).status_code == 200
@@ -68,7 +71,7 @@ async def test_files_are_read_by_uploader_platform_and_the_claims_shop(api, worl
     assert reply.status_code == 200 and reply.headers["content-type"] == "image/jpeg"
     assert (await fetch(other.merchant)).status_code == 404
     assert (await fetch(world.other_buyer)).status_code == 404
-    assert (await api.client.get(upload["url"])).status_code == 401
+    assert (await api.client.get(f"/uploads/{upload['uploadId']}")).status_code == 401
 
 
 async def test_the_same_content_is_stored_once(api, claims, settings):
