@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import strawberry
 
-from domain.webhooks import services
+from domain.webhooks import model, services
 from schema.common.errors import UserError
 from schema.common.ids import decode_id
 from schema.common.mutations import attempt
@@ -83,6 +85,11 @@ class DeleteWebhookEndpointPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+async def _delivery(call: Callable[[], Awaitable[model.WebhookDelivery]]) -> WebhookDeliveryPayload:
+    """A mutation that answers with a delivery (E11: a test, a redelivery), or its userErrors."""
+    return await attempt(WebhookDeliveryPayload, call, lambda made: {"delivery": WebhookDelivery.of(made)})
+
+
 def payload_queries(info: Info) -> SchemaPayloadQueries:
     """E10: documents are checked against the schema serving this request, with its limits."""
     return SchemaPayloadQueries(info.schema, info.context.execution.limits)
@@ -141,22 +148,16 @@ class WebhookMutations:
                                      "redelivery of a FAILED delivery is FAILED again).")
     async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> WebhookDeliveryPayload:
         ctx = info.context
-        return await attempt(
-            WebhookDeliveryPayload,
-            lambda: services.redeliver(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.delivery_id,
-                                                                                  "WebhookDelivery")),
-            lambda made: {"delivery": WebhookDelivery.of(made)})
+        return await _delivery(lambda: services.redeliver(ctx.uow(), ctx.actor, ctx.clock,
+                                                          decode_id(input.delivery_id, "WebhookDelivery")))
 
     @strawberry.mutation(description="E11: the endpoint's owner. Delivers a PING event to the endpoint now, signed "
                                      "like any delivery: the delivery is listed among the endpoint's, the PING "
                                      "never among `events`. A disabled endpoint is enabled first.")
     async def send_test_webhook(self, info: Info, input: EndpointInput) -> WebhookDeliveryPayload:
         ctx = info.context
-        return await attempt(
-            WebhookDeliveryPayload,
-            lambda: services.send_test(ctx.uow(), ctx.actor, ctx.clock, decode_id(input.endpoint_id,
-                                                                                  "WebhookEndpoint")),
-            lambda made: {"delivery": WebhookDelivery.of(made)})
+        return await _delivery(lambda: services.send_test(ctx.uow(), ctx.actor, ctx.clock,
+                                                          decode_id(input.endpoint_id, "WebhookEndpoint")))
 
     @strawberry.mutation(description="The endpoint's owner.")
     async def delete_webhook_endpoint(self, info: Info,
