@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -27,6 +27,7 @@ from domain.claims.model import ClaimReason, ClaimStatus
 from domain.claims.services import claims_scope
 from domain.reports import exports
 from domain.shared.actor import Actor
+from domain.shared.clock import shanghai_day
 from domain.shared.errors import DomainError, Forbidden, NotFound
 from domain.shared.ids import global_id
 from domain.shared.messages import msg
@@ -46,6 +47,10 @@ LEDGER = ("id", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_
 OBLIGATIONS = ("counterparty", "counterparty_id", "amount", "coupon_count")
 CLAIMS = ("id", "order_id", "shop_id", "buyer_id", "reason", "status", "covered", "submitted_at",
           "merchant_response_due_at", "standard_refund", "refunded", "ruling_outcome", "ruled_at")
+
+
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+UNENCODED_PLUS = re.compile(r"[0-9] [0-9]{2}(:?[0-9]{2})?$")  # "…T10:00:00 08:00": a + the URL decoded as a space
 
 
 class BadParameter(Exception):
@@ -150,18 +155,27 @@ class Parameters:
     def __init__(self, request: Request):
         self.values = request.query_params
 
-    def instant(self, name: str, required: bool = False) -> datetime | None:
-        """As the API's ``DateTime`` reads it (``parse_instant``): an instant with an offset, within range."""
+    def instant(self, name: str, required: bool = False, *, end: bool = False) -> datetime | None:
+        """H6: a date (``2026-12-01``: a Shanghai day, its first instant, or with ``end`` the first instant after
+        it, so ``to`` covers its day) or an instant as the API's ``DateTime`` reads it (``parse_instant``)."""
         value = self.values.get(name)
         if not value:
             if required:
-                raise BadParameter(msg("`{name}` is required (ISO 8601 with an offset)", name=name))
+                raise BadParameter(msg("`{name}` is required (a date or ISO 8601 with an offset)", name=name))
             return None
+        if DATE.fullmatch(value):
+            try:
+                return shanghai_day(date.fromisoformat(value), end=end)
+            except ValueError:
+                pass
         try:
             return parse_instant(value)
         except ValueError:
-            raise BadParameter(msg("`{name}` must be an ISO 8601 instant with an offset (e.g. Z or +08:00), within "
-                                   "range", name=name)) from None
+            if UNENCODED_PLUS.search(value):
+                raise BadParameter(msg("`{name}`: a + in a URL reads as a space; write the offset as %2B08:00, or "
+                                       "use Z", name=name)) from None
+            raise BadParameter(msg("`{name}` must be a date (YYYY-MM-DD, a Shanghai day) or an ISO 8601 instant "
+                                   "with an offset (e.g. Z or +08:00), within range", name=name)) from None
 
     def text(self, name: str) -> str | None:
         """A text parameter, screened as the API screens text: no NUL, no unpaired surrogate."""
@@ -235,7 +249,8 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
     async def ledger(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
         shop_id, shop_given = given.shop()
-        rows = await exports.ledger_export(uow, actor, shop_id, shop_given, given.instant("from"), given.instant("to"))
+        rows = await exports.ledger_export(uow, actor, shop_id, shop_given, given.instant("from"),
+                                          given.instant("to", end=True))
 
         async def lines() -> AsyncIterator[list[Any]]:
             async for e in rows():
@@ -251,7 +266,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
         order_id = decode_id(order, "Order") if order else None
         query = claims_scope(actor, given.enums("status", ClaimStatus), shop_id, given.text("buyerId"),
                              shop_given, reasons=given.enums("reason", ClaimReason),
-                             submitted_from=given.instant("from"), submitted_to=given.instant("to"),
+                             submitted_from=given.instant("from"), submitted_to=given.instant("to", end=True),
                              overdue_at=clock_for(request).now() if request.query_params.get("overdue") == "true"
                              else None, order_id=order_id, nothing=bool(order) and order_id is None)
         rows = await exports.claims_export(uow, actor, query, shop_id, shop_given)
@@ -269,7 +284,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
     async def obligations(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
         shop_id, shop_given = given.shop()
-        start, end = given.instant("from", required=True), given.instant("to", required=True)
+        start, end = given.instant("from", required=True), given.instant("to", required=True, end=True)
         assert start is not None and end is not None
         found = await exports.obligations_export(uow, actor, shop_id, shop_given, start, end)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -40,3 +40,10 @@ def require_aware(at: datetime, field: tuple[str, ...] | None = None) -> datetim
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInput("a date-time needs a UTC offset, e.g. 2026-11-23T10:00:00+08:00", field)
     return at.astimezone(UTC)
+
+
+def shanghai_day(day: date, *, end: bool = False) -> datetime:
+    """H6: the first instant of a Shanghai calendar day, in UTC; with ``end``, the first instant after it (a period
+    ``[from, to)`` given as dates then covers the ``to`` day too)."""
+    start = datetime.combine(day + timedelta(days=1) if end else day, time(), SHANGHAI)
+    return start.astimezone(UTC)
