@@ -27,7 +27,7 @@ from domain.claims.model import ClaimReason, ClaimStatus
 from domain.claims.services import claims_scope
 from domain.reports import exports
 from domain.shared.actor import Actor
-from domain.shared.clock import shanghai_day
+from domain.shared.clock import SHANGHAI, shanghai_day
 from domain.shared.errors import DomainError, Forbidden, NotFound
 from domain.shared.ids import global_id
 from domain.shared.messages import msg
@@ -62,7 +62,9 @@ def _gid(kind: str, pk: int | None) -> str:
 
 
 def _instant(value: datetime | None) -> str:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else ""
+    """H6: Beijing time with its offset, to the second (``2026-11-03T00:00:00+08:00``): the day a finance team books
+    it on, readable as it stands, and exact as an instant."""
+    return value.astimezone(SHANGHAI).isoformat(timespec="seconds") if value is not None else ""
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -1,5 +1,6 @@
-"""SPEC H6 (part): an export's `from` and `to` take a date — a Shanghai calendar day, `to` covering its day — or an
-instant; an offset whose `+` the URL turned into a space gets a message that says to write `%2B`."""
+"""SPEC H6 (part): an export's times are Beijing time with their offset, to the second; its `from` and `to` take a
+date — a Shanghai calendar day, `to` covering its day — or an instant; an offset whose `+` the URL turned into a
+space gets a message that says to write `%2B`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ async def test_h6_dates_are_shanghai_days_and_to_covers_its_day(api, world):
         status, rows, raw = await fetch(api, "/exports/ledger.csv", shop.merchant, **period)
         assert status == 200, raw
         return [row[4] for row in rows[1:]]
+
+    _, rows, _ = await fetch(api, "/exports/ledger.csv", shop.merchant)
+    assert [row[1] for row in rows[1:]] == ["2026-11-02T23:59:59+08:00", "2026-11-03T00:00:00+08:00",
+                                            "2026-11-03T23:59:59+08:00", "2026-11-04T00:00:00+08:00"]  # Beijing time
 
     assert await amounts(**{"from": "2026-11-03"}) == ["2.00", "3.00", "4.00"]
     assert await amounts(**{"from": "2026-11-03", "to": "2026-11-03"}) == ["2.00", "3.00"]  # the whole 3rd

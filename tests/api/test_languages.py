@@ -36,10 +36,11 @@ async def test_f6_file_routes_answer_in_the_requests_language_too(api, world):
                                  headers={"Authorization": f"Bearer {shop.merchant}", **CHINESE})
     assert reply.status_code == 400
     assert reply.json()["error"] == {"code": "BAD_REQUEST",
-                                     "message": "`from` 必须是带时区偏移的 ISO 8601 时间（如 Z 或 +08:00），"
-                                                "且在有效范围内",
+                                     "message": "`from` 须为日期（YYYY-MM-DD，上海时间的一天）或带时区偏移的 "
+                                                "ISO 8601 时间（例如 Z 或 +08:00），且在范围内",
                                      "requestId": reply.headers["x-request-id"]}
     english = await api.client.get("/exports/ledger.csv", params={"from": "yesterday"},
                                    headers={"Authorization": f"Bearer {shop.merchant}"})
-    assert english.json()["error"]["message"] == \
-        "`from` must be an ISO 8601 instant with an offset (e.g. Z or +08:00), within range"
+    assert english.json()["error"]["message"] == (
+        "`from` must be a date (YYYY-MM-DD, a Shanghai day) or an ISO 8601 instant with an offset (e.g. Z or "
+        "+08:00), within range")
