@@ -68,7 +68,7 @@ class SchemaPayloadQueries:
             return errors[0].message
         found = measure(core, parsed, None, None)
         refused = limits_refusal(found, self.limits) if found is not None else None
-        return str(refused[1]) if refused is not None else None
+        return refused[1] if refused is not None else None  # a Message: translated with the refusal around it
 
     async def render(self, endpoint: WebhookEndpoint, event: Event) -> str:
         if endpoint.payload_query is None:

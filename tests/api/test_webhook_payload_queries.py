@@ -130,3 +130,9 @@ async def test_f6_the_reason_is_translated_with_the_message_around_it(api, world
                           token=shop.merchant, headers={"Accept-Language": "zh-CN"})
     [error] = reply.payload("createWebhookEndpoint")["userErrors"]
     assert error["message"] == "payloadQuery 未被接受：它不接受变量"
+    deep = "subscription { event { " + "subject { ... on Event { " * 12 + "id" + " } }" * 12 + " } }"
+    reply = await api.gql(CREATE, {"input": {"url": "http://127.0.0.1:9/a", "eventTypes": ["ORDER_PLACED"],
+                                             "payloadQuery": deep}},
+                          token=shop.merchant, headers={"Accept-Language": "zh-CN"})
+    [error] = reply.payload("createWebhookEndpoint")["userErrors"]
+    assert error["message"].startswith("payloadQuery 未被接受：查询嵌套深度为"), error  # the limit's own message too
