@@ -249,7 +249,8 @@ async def deliver_due(uow: UnitOfWorkFactory, sender: WebhookSender, queries: Pa
         return 0
     async with uow(write=False) as reading:
         endpoints = await reading.webhooks.get_many(sorted({a.endpoint_id for a in attempts}))
-        events = await reading.events.get_many(sorted({a.event_id for a in attempts}))
+        # E10: a retry sends the body its first attempt kept; only a first attempt reads its event to render one
+        events = await reading.events.get_many(sorted({a.event_id for a in attempts if a.body is None}))
     bodies = await _bodies(uow, queries, attempts, endpoints, events)
     outcomes = await asyncio.gather(*(
         _attempt(sender, resolver, policy, endpoints.get(a.endpoint_id), a, bodies.get(a.delivery_id), now)
