@@ -9,7 +9,7 @@ import pytest
 
 from tests.api.client import Api
 from tests.api.world import World
-from tests.api.ws_client import SUBSCRIBE, opened
+from tests.api.ws_client import SUBSCRIBE, last_cursor, opened
 from tests.conftest import START
 from tests.server_process import served
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow  # server processes
 CREDIT = ('mutation Credit($s: ID!) { creditShopAccount(input: {shopId: $s, bucket: DEPOSIT, amount: "1.00"}) '
           '{ userErrors { code } } }')
 LIVE = "subscription Live { events { id type } }"
+LIVE_AFTER = "subscription Live($after: String) { events(after: $after) { id type } }"
 
 
 async def _refused(socket, query: str, id: str, **variables) -> str:
@@ -53,12 +54,13 @@ async def test_only_one_subscription_runs_and_each_bypass_is_refused(settings):
                     "deposit { amount } } } } } } } } } }")
             assert await _refused(socket, deep, "9") == "QUERY_TOO_DEEP"
             # the socket is still open, and a proper subscription runs on it
-            await socket.subscribe("10", query=LIVE)
+            await world.credit(shop, "DEPOSIT", "2.00")  # an event to subscribe after
+            await socket.subscribe("10", query=LIVE_AFTER, after=await last_cursor(world, world.platform))
             await world.credit(shop, "DEPOSIT", "2.00")
             message = await socket.receive()
             assert message["type"] == "next" and message["payload"]["data"]["events"]["type"] == \
                 "LEDGER_ENTRY_CREATED"
-        assert await _deposit(world, shop) == "2.00"  # none of the refused mutations ran
+        assert await _deposit(world, shop) == "4.00"  # none of the refused mutations ran
         async with opened(port, world.platform) as socket:  # a frame past uvicorn's --ws-max-size is never parsed
             await socket.subscribe("1", query=LIVE + "  # " + "x" * 2_200_000)
             code, _reason = await socket.closed()
@@ -167,12 +169,15 @@ async def test_sockets_and_subscriptions_are_capped(settings):
                 await third.send({"type": "connection_init", "payload": {"Authorization": f"Bearer {world.platform}"}})
                 code, _ = await third.closed()
             assert code == 1013  # a third socket of one caller
+            shop = await world.shop()
+            await world.credit(shop, "DEPOSIT", "1.00")  # an event to subscribe after
+            since = await last_cursor(world, world.platform)  # so no subscription can start after the credit
             for n in range(3):
-                await first.subscribe(str(n), query=LIVE)
+                await first.subscribe(str(n), query=LIVE_AFTER, after=since)
             assert await _refused(first, LIVE, "4") == "TOO_MANY_REQUESTS"
             await first.send({"id": "0", "type": "complete"})
-            await first.subscribe("5", query=LIVE)  # one ended: room for another
-            await world.credit(await world.shop(), "DEPOSIT", "1.00")
+            await first.subscribe("5", query=LIVE_AFTER, after=since)  # one ended: room for another
+            await world.credit(shop, "DEPOSIT", "1.00")
             types = {(await first.receive())["id"] for _ in range(3)}
             assert types == {"1", "2", "5"}
             async with opened(port, world.buyer) as _b, connect(url, subprotocols=[PROTOCOL]) as ws:  # type: ignore

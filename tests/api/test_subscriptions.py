@@ -13,7 +13,7 @@ from persistence.db import is_sqlite
 from tests.api.claims_world import Claims
 from tests.api.client import Api
 from tests.api.world import World
-from tests.api.ws_client import opened
+from tests.api.ws_client import last_cursor, opened
 from tests.conftest import START
 from tests.database import sync_engine
 from tests.server_process import served
@@ -27,20 +27,6 @@ async def server(settings):
         api = Api(client, settings.secret_key)
         api.now = START
         yield port, World(api)
-
-
-async def last_cursor(world: World, token: str) -> str:
-    """Where a client that has read everything stands. Subscribing with it as `after` is the client's way to miss
-    nothing between reading and subscribing, and the tests' way to need no pause for the subscription to start."""
-    cursor = None
-    while True:
-        reply = await world.api.gql("query($a: String) { events(first: 100, after: $a) { pageInfo { endCursor "
-                                    "hasNextPage } } }", {"a": cursor}, token=token)
-        page = reply.data["events"]["pageInfo"]
-        cursor = page["endCursor"] or cursor
-        if not page["hasNextPage"]:
-            assert cursor is not None, "the tests start from an event"
-            return cursor
 
 
 async def test_e4_a_merchant_sees_its_shops_events_as_they_commit_and_never_another_shops(server):

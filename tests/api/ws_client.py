@@ -12,6 +12,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from tests.api.world import World
+
 PROTOCOL = "graphql-transport-ws"
 SUBSCRIBE = """subscription($f: EventFilter, $after: String) { events(filter: $f, after: $after) {
   id type cursor subjectId data shop { id }
@@ -58,3 +60,17 @@ async def opened(port: int, token: str | None, *, ack: bool = True) -> AsyncIter
         if ack:
             assert (await socket.receive())["type"] == "connection_ack"
         yield socket
+
+
+async def last_cursor(world: World, token: str) -> str:
+    """Where a client that has read everything stands. Subscribing with it as `after` is the client's way to miss
+    nothing between reading and subscribing, and the tests' way to need no pause for the subscription to start."""
+    cursor = None
+    while True:
+        reply = await world.api.gql("query($a: String) { events(first: 100, after: $a) { pageInfo { endCursor "
+                                    "hasNextPage } } }", {"a": cursor}, token=token)
+        page = reply.data["events"]["pageInfo"]
+        cursor = page["endCursor"] or cursor
+        if not page["hasNextPage"]:
+            assert cursor is not None, "the tests start from an event"
+            return cursor
