@@ -155,15 +155,34 @@ LISTS = {
 }
 
 
-def _end_cursor(data: dict) -> str | None:
+def _end_cursor(data: dict, name: str = "endCursor") -> str | None:
     for value in data.values():
         if isinstance(value, dict):
             if "pageInfo" in value:
-                return value["pageInfo"]["endCursor"]
-            found = _end_cursor(value)
+                return value["pageInfo"][name]
+            found = _end_cursor(value, name)
             if found:
                 return found
     return None
+
+
+def backward(query: str) -> str:
+    """H3: the same list read from its end, 20 at a time, toward its start."""
+    return query.replace("first: 20,", "last: 20,").replace("after: $a", "before: $a").replace("endCursor",
+                                                                                             "startCursor")
+
+
+async def _pages(client: httpx.AsyncClient, query: str, variables: dict, token: str, cursor_name: str) -> dict:
+    """The first page's and the 50th page's median times, walking with ``cursor_name``."""
+    first = [(await timed(client, {"query": query, "variables": variables}, token))[0] for _ in range(REPEAT)]
+    cursor, page = None, {}
+    for _ in range(49):  # walk to the 50th page
+        _, page = await timed(client, {"query": query, "variables": {**variables, "a": cursor}}, token)
+        cursor = _end_cursor(page, cursor_name)
+    fiftieth = [(await timed(client, {"query": query, "variables": {**variables, "a": cursor}}, token))[0]
+                for _ in range(REPEAT)] if cursor else []
+    return {"first page p50 ms": round(statistics.median(first), 2),
+            "50th page p50 ms": round(statistics.median(fiftieth), 2) if fiftieth else None}
 
 
 async def timed(client: httpx.AsyncClient, body: dict, token: str) -> tuple[float, dict]:
@@ -184,18 +203,15 @@ async def measure(port: int) -> dict:
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
         for name, (role, query) in LISTS.items():
             variables: dict = {"s": shop} if "$s" in query else {}
-            first = [(await timed(client, {"query": query, "variables": variables}, tokens[role]))[0]
-                     for _ in range(REPEAT)]
-            cursor, page = None, {}
-            for _ in range(49):  # walk to the 50th page
-                _, page = await timed(client, {"query": query, "variables": {**variables, "a": cursor}}, tokens[role])
-                cursor = _end_cursor(page)
-            fiftieth = [(await timed(client, {"query": query, "variables": {**variables, "a": cursor}},
-                                     tokens[role]))[0] for _ in range(REPEAT)] if cursor else []
-            results[name] = {"first page p50 ms": round(statistics.median(first), 2),
-                             "50th page p50 ms": round(statistics.median(fiftieth), 2) if fiftieth else None}
+            results[name] = await _pages(client, query, variables, tokens[role], "endCursor")
             print(f"{name:<42} first {results[name]['first page p50 ms']:>7} ms   "
                   f"50th {results[name]['50th page p50 ms']} ms", flush=True)
+            if "first: 20" in query:
+                back = await _pages(client, backward(query), variables, tokens[role], "startCursor")
+                results[f"{name}, backward"] = {"last page p50 ms": back["first page p50 ms"],
+                                                "50th page from the end p50 ms": back["50th page p50 ms"]}
+                print(f"{'  … backward (last/before)':<42} last  {back['first page p50 ms']:>7} ms   "
+                      f"50th from the end {back['50th page p50 ms']} ms", flush=True)
         report = """query($s: ID, $f: DateTime!, $t: DateTime!) { governanceReport(shopId: $s, from: $f, to: $t) {
           ordersDelivered claimsSubmitted claimRate medianMerchantResponseHours refundsPaid { amount }
           perDay { date } } }"""

@@ -87,7 +87,7 @@ async def _endpoints(uow: SqlUnitOfWorkFactory, shop_id: int, query: str | None)
 async def _render(uow: SqlUnitOfWorkFactory, shop_id: int, query: str | None) -> float:
     """Milliseconds per body, over RENDERS renders of one event."""
     async with uow(write=False) as reading:
-        [event] = await reading.events.page(EventQuery(shop_id=shop_id), None, 1)
+        [event] = await reading.events.since(EventQuery(shop_id=shop_id), None, 1)
     endpoint = WebhookEndpoint(url="http://x/", event_types=frozenset(), owner_role=Role.MERCHANT,
                                owner_id="merchant-bench", shop_id=shop_id, secret="s", created_at=datetime.now(UTC),
                                payload_query=query)

@@ -26,7 +26,7 @@ from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
 from domain.shared.actor import Role
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode, InvalidState
-from domain.shared.listing import Page
+from domain.shared.listing import Page, window_of
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
 from domain.uploads.model import Upload
 from domain.webhooks.model import AttemptRecord, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -108,9 +108,9 @@ class FakeAccounts(_Repository):
             saved.append(stored)
         return saved
 
-    async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
-        found = sorted((e for e in self.store.table("ledger").values() if e.shop_id == shop_id), key=lambda e: e.id)
-        return [e for e in found if after_id is None or e.id > after_id][:limit]
+    async def entries_page(self, shop_id: int, page: Page) -> list[LedgerEntry]:
+        return window_of((e for e in self.store.table("ledger").values() if e.shop_id == shop_id),
+                         lambda e: (e.id,), False, page)
 
     async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]:
         return {i: e for i, e in self.store.table("ledger").items() if i in ids}
@@ -248,11 +248,7 @@ class FakeClaims(_Repository):
             name = attribute[page.sort]
             return (getattr(claim, name), claim.id) if name else (claim.id,)
 
-        found = sorted(self._matching(query), key=key, reverse=page.descending)
-        if page.after is not None:
-            after = tuple(page.after)
-            found = [c for c in found if (key(c) < after if page.descending else key(c) > after)]
-        return [_copy(c) for c in found][:page.limit]
+        return [_copy(c) for c in window_of(self._matching(query), key, page.descending, page)]
 
     async def count(self, query: ClaimQuery) -> int:
         return len(self._matching(query))
@@ -410,7 +406,10 @@ class FakeEvents(_Repository):
                     HistoryEntry(event.type, event.occurred_at, event.actor_role, event.actor_id))
         return found
 
-    async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
+    async def page(self, query: EventQuery, page: Page) -> list[Event]:
+        raise NotImplementedError("replay's visibility is SQL: tested through the API")
+
+    async def since(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
         raise NotImplementedError("replay's visibility is SQL: tested through the API")
 
     async def get_many(self, ids: list[int]) -> dict[int, Event]:
@@ -454,17 +453,12 @@ class FakeAppeals(_Repository):
                 and (q.shop_id is None or a.shop_id == q.shop_id)
                 and (q.overdue is None or (a.status is AppealStatus.PENDING and a.due_at < q.now) == q.overdue)]
 
-    async def page(self, query: AppealQuery, after: list[Any] | None, limit: int) -> list[Appeal]:
+    async def page(self, query: AppealQuery, page: Page) -> list[Appeal]:
         found = self._matching(query)
         if query.queue_order:
-            found.sort(key=lambda a: (a.due_at, a.id))
-            if after is not None:
-                found = [a for a in found if (a.due_at, a.id) > (after[0], after[1])]
-        else:
-            found.sort(key=lambda a: a.id, reverse=True)
-            if after is not None:
-                found = [a for a in found if a.id < after[1]]
-        return [_copy(a) for a in found[:limit]]
+            return [_copy(a) for a in window_of(found, lambda a: (a.due_at, a.id), False, page)]
+        ids = dataclasses.replace(page, after=page.after and page.after[1:], before=page.before and page.before[1:])
+        return [_copy(a) for a in window_of(found, lambda a: (a.id,), True, ids)]
 
     async def count(self, query: AppealQuery) -> int:
         return len(self._matching(query))
@@ -609,13 +603,9 @@ class FakeAnnotations(_Repository):
         contacts[(agent_id, customer_id)] = at if last is None else max(at, last)
         return contacts[(agent_id, customer_id)]
 
-    async def contacts(self, agent_id: str, exclude: set[str], after: tuple[datetime, str] | None,
-                       limit: int) -> list[tuple[str, datetime]]:
-        found = sorted(((customer, at) for (agent, customer), at in self.store.table("contacts").items()
-                        if agent == agent_id and customer not in exclude), key=lambda c: (c[1], c[0]), reverse=True)
-        if after is not None:
-            found = [(customer, at) for customer, at in found if (at, customer) < after]
-        return found[:limit]
+    async def contacts(self, agent_id: str, exclude: set[str], page: Page) -> list[tuple[str, datetime]]:
+        return window_of(((customer, at) for (agent, customer), at in self.store.table("contacts").items()
+                          if agent == agent_id and customer not in exclude), lambda c: (c[1], c[0]), True, page)
 
     async def contact_times(self, agent_id: str, customer_ids: list[str]) -> dict[str, datetime]:
         return {customer: at for (agent, customer), at in self.store.table("contacts").items()
@@ -702,10 +692,9 @@ class FakeWebhooks(_Repository):
                 del attempts[gone]
         self.store.table("webhook_endpoints").pop(endpoint_id, None)
 
-    async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]:
-        found = [d for _, d in sorted(self.store.table("deliveries").items())
-                 if d.endpoint_id == endpoint_id and (after_id is None or d.id > after_id)]
-        return found[:limit]
+    async def deliveries(self, endpoint_id: int, page: Page) -> list[WebhookDelivery]:
+        return window_of((d for d in self.store.table("deliveries").values() if d.endpoint_id == endpoint_id),
+                         lambda d: (d.id,), False, page)
 
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:
         return self.store.table("deliveries").get(delivery_id)

@@ -19,6 +19,7 @@ from domain.claims.model import Evidence, EvidenceKind
 from domain.events.model import EventType
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, DomainError, ErrorCode
+from domain.shared.listing import Page
 from domain.shared.money import Money
 from domain.shops.model import LedgerBucket, Shop, ShopAccount
 from domain.uploads.model import FileFacts, Upload
@@ -74,7 +75,7 @@ async def test_an_account_saves_its_entries_once_and_refuses_a_stale_version(uow
             await u.accounts.save(stale)
     async with uow(write=False) as u:
         account = await u.accounts.get(shop_id)
-        page = await u.accounts.entries_page(shop_id, None, 10)
+        page = await u.accounts.entries_page(shop_id, Page(10))
         by_id = await u.accounts.entries_by_ids([saved[0].id, 999_999])
     assert account.deposit == Money(50_000) and account.version == 1
     assert [entry.id for entry in page] == [saved[0].id] and list(by_id) == [saved[0].id]
@@ -128,7 +129,7 @@ async def test_webhook_endpoints_take_one_slot_each_and_belong_to_their_owner(uo
     async with uow(write=False) as u:
         assert await u.webhooks.get(theirs.id) is None
         assert (await u.webhooks.get(mine.id)).url == "https://hooks.example.com/1"
-        assert await u.webhooks.deliveries(mine.id, None, 10) == [] and await u.webhooks.pending_count() == 0
+        assert await u.webhooks.deliveries(mine.id, Page(10)) == [] and await u.webhooks.pending_count() == 0
         assert not await u.webhooks.any_due(AT)
 
 
@@ -220,14 +221,16 @@ async def test_an_appeal_is_decided_once_and_pages_in_both_orders(uow):
             await u.appeals.update(stale)
     async with uow(write=False) as u:
         queue = AppealQuery(statuses=frozenset({AppealStatus.PENDING}), queue_order=True)
-        assert [x.id for x in await u.appeals.page(queue, None, 10)] == [b.id, c.id]
-        assert [x.id for x in await u.appeals.page(queue, [AT, b.id], 10)] == [c.id]
+        assert [x.id for x in await u.appeals.page(queue, Page(10))] == [b.id, c.id]
+        assert [x.id for x in await u.appeals.page(queue, Page(10, after=(AT, b.id)))] == [c.id]
+        assert [x.id for x in await u.appeals.page(queue, Page(10, before=(AT, c.id), backward=True))] == [b.id]
         newest = AppealQuery()
-        assert [x.id for x in await u.appeals.page(newest, None, 2)] == [c.id, b.id]
-        assert [x.id for x in await u.appeals.page(newest, [None, b.id], 10)] == [a.id]
+        assert [x.id for x in await u.appeals.page(newest, Page(2))] == [c.id, b.id]
+        assert [x.id for x in await u.appeals.page(newest, Page(10, after=(None, b.id)))] == [a.id]
+        assert [x.id for x in await u.appeals.page(newest, Page(2, backward=True))] == [a.id, b.id]
         assert await u.appeals.count(AppealQuery(shop_id=shop_id)) == 2
         overdue = AppealQuery(overdue=True, now=AT.replace(hour=5))
-        assert {x.id for x in await u.appeals.page(overdue, None, 10)} == {b.id, c.id}
+        assert {x.id for x in await u.appeals.page(overdue, Page(10))} == {b.id, c.id}
         assert await u.appeals.count(AppealQuery(nothing=True)) == 0
         assert await u.appeals.rejections_since(shop_id, AT) == 1 and await u.appeals.anomalies_since(shop_id, AT) == 1
         assert await u.appeals.filed_since(shop_id, AT.replace(hour=1)) == 2
@@ -333,10 +336,13 @@ async def test_the_last_contact_only_moves_forward_and_pages_newest_first(uow):
         await u.annotations.record_contact("agent-2", "c-4", AT, "agent-2")
         await u.commit()
     async with uow(write=False) as u:
-        everyone = await u.annotations.contacts("agent-1", set(), None, 10)
+        everyone = await u.annotations.contacts("agent-1", set(), Page(10))
         assert [c for c, _ in everyone] == ["c-2", "c-1", "c-3"]
-        assert [c for c, _ in await u.annotations.contacts("agent-1", {"c-1"}, None, 10)] == ["c-2", "c-3"]
-        assert [c for c, _ in await u.annotations.contacts("agent-1", set(), (AT.replace(hour=5), "c-2"), 1)] == ["c-1"]
+        assert [c for c, _ in await u.annotations.contacts("agent-1", {"c-1"}, Page(10))] == ["c-2", "c-3"]
+        after_c2 = Page(1, after=(AT.replace(hour=5), "c-2"))
+        assert [c for c, _ in await u.annotations.contacts("agent-1", set(), after_c2)] == ["c-1"]
+        before_c3 = Page(1, before=(AT.replace(hour=1), "c-3"), backward=True)
+        assert [c for c, _ in await u.annotations.contacts("agent-1", set(), before_c3)] == ["c-1"]
         assert await u.annotations.contact_times("agent-1", ["c-3", "c-4"]) == {"c-3": AT.replace(hour=1)}
 
 

@@ -7,6 +7,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from domain.coupons.model import Coupon, CouponStatus, CouponTemplate, IssuerKind
+from domain.shared.listing import Page
 from domain.shared.money import Money
 from persistence.uow import SqlUnitOfWorkFactory
 
@@ -32,10 +33,10 @@ async def test_the_wallets_sql_status_is_the_domains_effective_status(app):
         await writing.commit()
     async with uow(write=False) as reading:
         for wanted in CouponStatus:
-            page = await reading.coupons.wallet_page("grid-owner", frozenset({wanted}), NOW, TIMEOUT, None, 1000)
+            page = await reading.coupons.wallet_page("grid-owner", frozenset({wanted}), NOW, TIMEOUT, Page(1000))
             count = await reading.coupons.wallet_count("grid-owner", frozenset({wanted}), NOW, TIMEOUT)
             expected = sorted((c.id for c in coupons if c.effective_status(NOW, TIMEOUT) is wanted), reverse=True)
             assert [c.id for c in page] == expected, wanted
             assert count == len(expected)
-        everything = await reading.coupons.wallet_page("grid-owner", None, NOW, TIMEOUT, None, 1000)
+        everything = await reading.coupons.wallet_page("grid-owner", None, NOW, TIMEOUT, Page(1000))
         assert len(everything) == len(grid)

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.annotations.model import CustomerRemark, Remark, Star
+from domain.shared.listing import Page
 
 
 class AnnotationRepository(Protocol):
@@ -45,9 +46,9 @@ class AnnotationRepository(Protocol):
         """Keep the latest contact time per (agent, customer); returns it."""
         ...
 
-    async def contacts(self, agent_id: str, exclude: set[str], after: tuple[datetime, str] | None,
-                       limit: int) -> list[tuple[str, datetime]]:
-        """Contacts by last contact, newest first, skipping ``exclude``."""
+    async def contacts(self, agent_id: str, exclude: set[str], page: Page) -> list[tuple[str, datetime]]:
+        """``page`` of the contacts by last contact, newest first (keys: last contact, customer id), skipping
+        ``exclude``, in the order read."""
         ...
 
     async def contact_times(self, agent_id: str, customer_ids: list[str]) -> dict[str, datetime]: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from domain.orders.model import Order
 from domain.shared.actor import SHOP_ROLES, Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, ErrorCode, InvalidInput, NotFound, stored
+from domain.shared.listing import Page, window_of
 from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, in_transaction
 from domain.shops.services import require_own_shop
@@ -218,30 +219,47 @@ def require_agent(actor: Actor) -> None:
     actor.require(Role.AGENT)
 
 
-async def recent_contacts(uow: UnitOfWork, agent_id: str, after: list[Any] | None,
-                          limit: int) -> tuple[list[tuple[Contact, list[str | int]]], bool]:
-    """N5: starred customers first (newest star first), then the others by last contact, newest first. Each row
-    comes with its key for the next page: ["S", starred-at ISO, star id] or ["C", last-contact ISO, customer id];
-    ``after`` is such a key as read back: ["S", starred at, star id] or ["C", last contact, customer id]."""
+async def recent_contacts(uow: UnitOfWork, agent_id: str, page: Page) -> list[tuple[Contact, list[str | int]]]:
+    """N5: starred customers first (newest star first), then the others by last contact, newest first: ``page`` of
+    that list, in the order read (H3: a backward page reads the contacts from the end, then the stars). Each row
+    comes with its key: ["S", starred-at ISO, star id] or ["C", last-contact ISO, customer id]; the page's keys
+    are such keys as read back (["S", starred at, star id] or ["C", last contact, customer id])."""
     async with uow:
         stars = await uow.annotations.stars(agent_id)
         starred = {s.customer_id for s in stars}
         rows: list[tuple[Contact, list[str | int]]] = []
-        contact_after = None
-        if after is None or after[0] == "S":
-            if after is not None:
-                mark = (after[1], after[2])
-                stars = [s for s in stars if (s.starred_at, s.id) < mark]
-            page = stars[:limit + 1]
-            times = await uow.annotations.contact_times(agent_id, [s.customer_id for s in page])
-            rows = [(Contact(s.customer_id, times.get(s.customer_id), s), ["S", s.starred_at.isoformat(), stored(s.id)])
-                    for s in page]
-        else:
-            contact_after = (after[1], after[2])
-        if len(rows) <= limit:
-            more = await uow.annotations.contacts(agent_id, starred, contact_after, limit + 1 - len(rows))
-            rows += [(Contact(customer, at, None), ["C", at.isoformat(), customer]) for customer, at in more]
-    return rows[:limit], len(rows) > limit
+        for segment in ("C", "S") if page.backward else ("S", "C"):
+            part = _segment(page, segment, page.limit - len(rows))
+            if part is None:
+                continue
+            if segment == "S":
+                chosen = window_of(stars, lambda s: (s.starred_at, stored(s.id)), True, part)
+                times = await uow.annotations.contact_times(agent_id, [s.customer_id for s in chosen])
+                rows += [(Contact(s.customer_id, times.get(s.customer_id), s),
+                          ["S", s.starred_at.isoformat(), stored(s.id)]) for s in chosen]
+            else:
+                found = await uow.annotations.contacts(agent_id, starred, part)
+                rows += [(Contact(customer, at, None), ["C", at.isoformat(), customer]) for customer, at in found]
+    return rows
+
+
+_SEGMENTS = {"S": 0, "C": 1}  # stars come before the other contacts
+
+
+def _segment(page: Page, segment: str, limit: int) -> Page | None:
+    """The part of ``page`` inside one segment of the list, its keys without their tag; None when the page holds
+    none of it (or it already has its rows)."""
+    if limit <= 0:
+        return None
+    index, bounds = _SEGMENTS[segment], dict[str, tuple[Any, ...]]()
+    for name, key, beyond in (("after", page.after, 1), ("before", page.before, -1)):
+        if key is None:
+            continue
+        if (_SEGMENTS[key[0]] - index) * beyond > 0:  # the bound lies past the whole segment
+            return None
+        if key[0] == segment:
+            bounds[name] = tuple(key[1:])
+    return replace(page, limit=limit, after=bounds.get("after"), before=bounds.get("before"))
 
 
 def _star_event(star: Star, change: str, actor: Actor, at: datetime) -> Event:

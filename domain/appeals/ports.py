@@ -6,6 +6,7 @@ from typing import Protocol
 
 from domain.appeals.model import Appeal, AppealKind, AppealRestriction, AppealStatus
 from domain.calendar.model import YearCalendar
+from domain.shared.listing import Page
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class AppealRepository(Protocol):
 
     async def appeal_ids_of_evidence(self, evidence_ids: list[int]) -> dict[int, int]: ...
 
-    async def page(self, query: AppealQuery, after: list[str] | None, limit: int) -> list[Appeal]: ...
+    async def page(self, query: AppealQuery, page: Page) -> list[Appeal]: ...
 
     async def count(self, query: AppealQuery) -> int: ...
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.catalog.model import Product
+from domain.shared.listing import Page
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class ProductRepository(Protocol):
 
     async def get_many(self, ids: list[int]) -> dict[int, Product]: ...
 
-    async def page(self, query: ProductQuery, after_id: int | None, limit: int) -> list[Product]:
+    async def page(self, query: ProductQuery, page: Page) -> list[Product]:
         """Newest first."""
         ...
 

@@ -11,7 +11,8 @@ from domain.catalog.model import Product
 from domain.coupons.model import CouponTemplate, IssuerKind
 from domain.coupons.ports import TemplateQuery
 from domain.shared.actor import Actor, Role
-from domain.shared.errors import Forbidden
+from domain.shared.errors import Forbidden, stored
+from domain.shared.listing import Page
 from domain.shared.uow import UnitOfWork
 
 BATCH = 200
@@ -39,23 +40,26 @@ def _sql_part(actor: Actor, request: CentreRequest, now: datetime) -> TemplateQu
     raise Forbidden("coupon templates are listed for buyers (the coupon centre), their issuers and the platform")
 
 
-async def template_page(uow: UnitOfWork, actor: Actor, now: datetime, request: CentreRequest, after_id: int | None,
-                        limit: int) -> list[CouponTemplate]:
-    """Newest first, up to ``limit``, each admitted by F3's rules."""
+async def template_page(uow: UnitOfWork, actor: Actor, now: datetime, request: CentreRequest,
+                        page: Page) -> list[CouponTemplate]:
+    """``page`` of the list (newest first), each template admitted by F3's rules, in the order read: SQL reads
+    batches in the page's direction until it has ``page.limit`` admitted or none are left."""
     query = _sql_part(actor, request, now)
     admits = await _rules(uow, actor, request, now)
     found: list[CouponTemplate] = []
-    while len(found) < limit:
-        batch = await uow.coupons.template_page(query, after_id, BATCH)
+    batches = replace(page, limit=BATCH)
+    while len(found) < page.limit:
+        batch = await uow.coupons.template_page(query, batches)
         found.extend(await admits(batch))
         if len(batch) < BATCH:
             break
-        after_id = batch[-1].id
-    return found[:limit]
+        last = (stored(batch[-1].id),)
+        batches = replace(batches, before=last) if page.backward else replace(batches, after=last)
+    return found[:page.limit]
 
 
 async def count_templates(uow: UnitOfWork, actor: Actor, now: datetime, request: CentreRequest) -> int:
-    return len(await template_page(uow, actor, now, request, None, 1_000_000_000))
+    return len(await template_page(uow, actor, now, request, Page(1_000_000_000)))
 
 
 async def _rules(uow: UnitOfWork, actor: Actor, request: CentreRequest,

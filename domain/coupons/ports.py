@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate, IssuerKind
+from domain.shared.listing import Page
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class CouponRepository(Protocol):
         """How many of each template the owner holds (0s left out)."""
         ...
 
-    async def template_page(self, query: TemplateQuery, after_id: int | None, limit: int) -> list[CouponTemplate]:
+    async def template_page(self, query: TemplateQuery, page: Page) -> list[CouponTemplate]:
         """Newest first."""
         ...
 
@@ -48,7 +49,7 @@ class CouponRepository(Protocol):
         ...
 
     async def wallet_page(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,
-                          payment_timeout: timedelta, after_id: int | None, limit: int) -> list[Coupon]:
+                          payment_timeout: timedelta, page: Page) -> list[Coupon]:
         """A page of the wallet, newest first, of the coupons whose ``effective_status(now, payment_timeout)`` is
         one of ``statuses`` — decided in SQL by the same rule (W6, W8)."""
         ...

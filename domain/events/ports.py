@@ -7,6 +7,7 @@ from typing import Protocol
 from domain.appeals.model import Appeal
 from domain.claims.model import Claim
 from domain.events.model import Event, EventQuery, EventType, HistoryEntry
+from domain.shared.listing import Page
 
 
 class EventLog(Protocol):
@@ -24,8 +25,12 @@ class EventLog(Protocol):
         """Each subject's events, oldest first, without their data (G5)."""
         ...
 
-    async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
-        """E3: oldest first, after ``after_id``."""
+    async def page(self, query: EventQuery, page: Page) -> list[Event]:
+        """E3/H3: a page of the list, oldest first, in the order read."""
+        ...
+
+    async def since(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
+        """E4: the next ``limit`` events after ``after_id``, oldest first (the live feed's read)."""
         ...
 
     async def get_many(self, ids: list[int]) -> dict[int, Event]: ...

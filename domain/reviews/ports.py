@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.reviews.model import Review, ReviewVisibility
+from domain.shared.listing import Page
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ReviewRepository(Protocol):
 
     async def get_many(self, ids: list[int]) -> dict[int, Review]: ...
 
-    async def page(self, query: ReviewQuery, after_id: int | None, limit: int) -> list[Review]:
+    async def page(self, query: ReviewQuery, page: Page) -> list[Review]:
         """Newest first."""
         ...
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from domain.shared.listing import Page
 from domain.shops.model import LedgerEntry, Shop, ShopAccount
 
 
@@ -11,7 +12,7 @@ class ShopRepository(Protocol):
 
     async def get_many(self, ids: list[int]) -> dict[int, Shop]: ...
 
-    async def page(self, search: str | None, after_id: int | None, limit: int) -> list[Shop]:
+    async def page(self, search: str | None, page: Page) -> list[Shop]:
         """F1: newest first; ``search`` matches the name case-insensitively."""
         ...
 
@@ -42,7 +43,7 @@ class AccountRepository(Protocol):
 
     async def last_entry_id(self) -> int | None: ...
 
-    async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]: ...
+    async def entries_page(self, shop_id: int, page: Page) -> list[LedgerEntry]: ...
 
     async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]: ...
 

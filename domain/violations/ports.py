@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from domain.shared.listing import Page
 from domain.violations.model import Violation, ViolationKind, ViolationStatus
 
 
@@ -35,7 +36,7 @@ class ViolationRepository(Protocol):
         """V2: per shop, in-force violations by kind (every kind present, 0 when none)."""
         ...
 
-    async def page(self, query: ViolationQuery, after_id: int | None, limit: int) -> list[Violation]:
+    async def page(self, query: ViolationQuery, page: Page) -> list[Violation]:
         """Newest first."""
         ...
 

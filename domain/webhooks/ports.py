@@ -5,6 +5,7 @@ from typing import Protocol
 
 from domain.events.model import Event
 from domain.shared.actor import Role
+from domain.shared.listing import Page
 from domain.webhooks.model import Attempt, AttemptRecord, DeliveryStatus, Outcome, WebhookDelivery, WebhookEndpoint
 
 
@@ -31,7 +32,7 @@ class WebhookRepository(Protocol):
         """The endpoint and its deliveries."""
         ...
 
-    async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]: ...
+    async def deliveries(self, endpoint_id: int, page: Page) -> list[WebhookDelivery]: ...
 
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None: ...
 

@@ -13,6 +13,7 @@ from domain.shared.actor import Actor, Role
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidInput, NotFound, stored
 from domain.shared.ids import global_id
+from domain.shared.listing import Page
 from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory, in_transaction
 from domain.shops.services import requested_shop, require_shop
@@ -322,8 +323,7 @@ async def _attempt(sender: WebhookSender, resolver: AddressResolver, policy: Web
     return await sender.send(endpoint, message_id(attempt.delivery_id), body, endpoint.signing_secrets(now))
 
 
-async def deliveries(uow: UnitOfWork, actor: Actor, endpoint: WebhookEndpoint, after_id: int | None,
-                     limit: int) -> list[WebhookDelivery]:
+async def deliveries(uow: UnitOfWork, actor: Actor, endpoint: WebhookEndpoint, page: Page) -> list[WebhookDelivery]:
     if not owns(actor, endpoint):
         return []
-    return await uow.webhooks.deliveries(stored(endpoint.id), after_id, limit)
+    return await uow.webhooks.deliveries(stored(endpoint.id), page)

@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from domain.annotations.model import CustomerRemark, Remark, Star, StarColor
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode
+from domain.shared.listing import Page
 from persistence.annotations.tables import (
     AfterSaleRemarkRow,
     ContactRow,
@@ -19,6 +20,7 @@ from persistence.annotations.tables import (
     StarCounterRow,
     StarRow,
 )
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.tables import rows_affected
@@ -198,23 +200,14 @@ class SqlAnnotationRepository:
         )
         return max(at, row.last_contact_at)
 
-    async def contacts(self, agent_id: str, exclude: set[str], after: tuple[datetime, str] | None,
-                       limit: int) -> list[tuple[str, datetime]]:
+    async def contacts(self, agent_id: str, exclude: set[str], page: Page) -> list[tuple[str, datetime]]:
         query = select(col(ContactRow.customer_id), col(ContactRow.last_contact_at)).where(
             col(ContactRow.agent_id) == agent_id
         )
         if exclude:
             query = query.where(col(ContactRow.customer_id).not_in(exclude))
-        if after is not None:
-            at, customer = after
-            query = query.where(
-                or_(
-                    col(ContactRow.last_contact_at) < at,
-                    and_(col(ContactRow.last_contact_at) == at, col(ContactRow.customer_id) < customer),
-                )
-            )
-        rows = await self.session.execute(
-            query.order_by(col(ContactRow.last_contact_at).desc(), col(ContactRow.customer_id).desc()).limit(limit))
+        columns = [col(ContactRow.last_contact_at), col(ContactRow.customer_id)]
+        rows = await self.session.execute(keyset.window(query, columns, True, page))
         return [(customer, at) for customer, at in rows]
 
     async def contact_times(self, agent_id: str, customer_ids: list[str]) -> dict[str, datetime]:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -22,7 +23,9 @@ from domain.calendar.model import YearCalendar
 from domain.claims.model import Evidence, EvidenceKind
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, DomainError, ErrorCode, stored
+from domain.shared.listing import Page
 from persistence.appeals.tables import AppealEvidenceRow, AppealRestrictionRow, AppealRow, WorkingCalendarRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.tables import rows_affected
@@ -135,20 +138,16 @@ class SqlAppealRepository:
             query = query.where(late if q.overdue else ~late)
         return query
 
-    async def page(self, q: AppealQuery, after: list | None, limit: int) -> list[Appeal]:
+    async def page(self, q: AppealQuery, page: Page) -> list[Appeal]:
+        """The review queue (A4) by due date then id, oldest due first; otherwise newest first by id. The cursor
+        carries (due date, id) either way; the newest-first list bounds by its id alone."""
         query = self._filtered(select(AppealRow), q)
         if q.queue_order:
-            if after is not None:
-                due, last_id = after[0], after[1]
-                query = query.where(
-                    or_(col(AppealRow.due_at) > due, and_(col(AppealRow.due_at) == due, col(AppealRow.id) > last_id))
-                )
-            query = query.order_by(col(AppealRow.due_at), col(AppealRow.id))
+            query = keyset.window(query, [col(AppealRow.due_at), col(AppealRow.id)], False, page)
         else:
-            if after is not None:
-                query = query.where(col(AppealRow.id) < after[1])
-            query = query.order_by(col(AppealRow.id).desc())
-        rows = (await self.session.execute(query.limit(limit))).scalars().all()
+            ids = replace(page, after=page.after and page.after[1:], before=page.before and page.before[1:])
+            query = keyset.window(query, [col(AppealRow.id)], True, ids)
+        rows = (await self.session.execute(query)).scalars().all()
         hydrated = await self._hydrate(rows)
         return [hydrated[r.id] for r in rows]
 

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.catalog.model import Product
 from domain.catalog.ports import ProductQuery
 from domain.shared.errors import AlreadyExists
+from domain.shared.listing import Page
 from persistence.catalog.tables import ProductRow
 from persistence.shared import keyset
 from persistence.shared.errors import unique_violation_as
@@ -39,8 +40,8 @@ class SqlProductRepository:
         rows = _PRODUCT_ROWS(await _PRODUCTS_BY_ID.rows(self.session, set(ids)))
         return {r.id: Product(r.shop_id, r.sku, r.name, money(r.price_fen), r.fresh, r.created_at, r.id) for r in rows}
 
-    async def page(self, q: ProductQuery, after_id: int | None, limit: int) -> list[Product]:
-        ids = await keyset.id_page(self.session, _filtered(select(_PRODUCTS.c.id), q), _PRODUCTS.c.id, after_id, limit)
+    async def page(self, q: ProductQuery, page: Page) -> list[Product]:
+        ids = await keyset.id_page(self.session, _filtered(select(_PRODUCTS.c.id), q), _PRODUCTS.c.id, page)
         found = await self.get_many(ids)
         return [found[i] for i in ids if i in found]
 

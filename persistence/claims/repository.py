@@ -226,10 +226,7 @@ class SqlClaimRepository:
 
     async def page(self, claim_query: ClaimQuery, page: Page) -> list[Claim]:
         columns = [*([_SORTS[page.sort]] if page.sort else []), CLAIMS.c.id]
-        query = self._filtered(select(CLAIMS), claim_query)
-        if page.after is not None:
-            query = query.where(keyset.after(columns, page.descending, page.after))
-        query = query.order_by(*keyset.ordering(columns, page.descending)).limit(page.limit)
+        query = keyset.window(self._filtered(select(CLAIMS), claim_query), columns, page.descending, page)
         rows = await select_rows(self.session, query)
         return list((await self._hydrate(rows)).values())
 

@@ -10,9 +10,11 @@ from sqlmodel import col
 from domain.coupons.model import AppliedCoupon, CostShare, Coupon, CouponStatus, CouponTemplate, IssuerKind
 from domain.coupons.ports import TemplateQuery
 from domain.shared.errors import ConcurrentUpdate
+from domain.shared.listing import Page
 from domain.shared.money import Money
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.orders.tables import OrderRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
@@ -143,7 +145,7 @@ class SqlCouponRepository:
             .group_by(COUPONS.c.template_id))
         return {template_id: count for template_id, count in rows.all()}
 
-    async def template_page(self, q: TemplateQuery, after_id: int | None, limit: int) -> list[CouponTemplate]:
+    async def template_page(self, q: TemplateQuery, page: Page) -> list[CouponTemplate]:
         query = select(TEMPLATES)
         if q.issuer_kinds:
             query = query.where(TEMPLATES.c.issuer_kind.in_(sorted(k.value for k in q.issuer_kinds)))
@@ -155,9 +157,7 @@ class SqlCouponRepository:
         if q.open_at is not None:
             query = query.where(TEMPLATES.c.claimed_count < TEMPLATES.c.total_stock,
                                 TEMPLATES.c.valid_until.is_(None) | (TEMPLATES.c.valid_until >= q.open_at))
-        if after_id is not None:
-            query = query.where(TEMPLATES.c.id < after_id)
-        rows = await self.session.execute(query.order_by(TEMPLATES.c.id.desc()).limit(limit))
+        rows = await self.session.execute(keyset.window(query, [TEMPLATES.c.id], True, page))
         return [_template(r) for r in _TEMPLATE_ROWS(rows)]
 
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
@@ -171,11 +171,9 @@ class SqlCouponRepository:
         return [_coupon(r) for r in _COUPON_ROWS(rows)]
 
     async def wallet_page(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,
-                          payment_timeout: timedelta, after_id: int | None, limit: int) -> list[Coupon]:
+                          payment_timeout: timedelta, page: Page) -> list[Coupon]:
         query = select(COUPONS).where(COUPONS.c.owner_id == owner_id, _effective_in(statuses, now, payment_timeout))
-        if after_id is not None:
-            query = query.where(COUPONS.c.id < after_id)
-        rows = await self.session.execute(query.order_by(COUPONS.c.id.desc()).limit(limit))
+        rows = await self.session.execute(keyset.window(query, [COUPONS.c.id], True, page))
         return [_coupon(r) for r in _COUPON_ROWS(rows)]
 
     async def wallet_count(self, owner_id: str, statuses: frozenset[CouponStatus] | None, now: datetime,

@@ -92,7 +92,7 @@ class SqlEventFeed:
             if after_id is not None and after_id < live_from:  # the replay: from the table, up to where live begins
                 while last < live_from:
                     async with self.database.read_sessions() as session:
-                        page = await SqlEventLog(session).page(query, last, BATCH)
+                        page = await SqlEventLog(session).since(query, last, BATCH)
                     page = [e for e in page if e.id is not None and e.id <= live_from]
                     if not page:
                         break
@@ -130,7 +130,7 @@ class SqlEventFeed:
     async def _catch_up(self) -> None:
         while True:
             async with self.database.read_sessions() as session:
-                page = await SqlEventLog(session).page(EventQuery(everything=True), self.last_id, BATCH)
+                page = await SqlEventLog(session).since(EventQuery(everything=True), self.last_id, BATCH)
             for event in page:
                 for subscriber in list(self.subscribers):
                     if subscriber.query.admits(event):

@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events.model import MERCHANT_ONLY_TYPES, NEVER_REPLAYED, Event, EventQuery, EventType, HistoryEntry
 from domain.shared.actor import Role
+from domain.shared.listing import Page
 from persistence.events.tables import EventRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.hydrate import hydrator
 from persistence.shared.keys import ByKeys, Rows
@@ -100,12 +102,12 @@ class SqlEventLog:
             return {}
         return {row.id: _event(row) for row in _ROWS(await _BY_ID.rows(self.session, set(ids)))}
 
-    async def page(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
-        statement = _visible(select(EVENTS), query)
-        if after_id is not None:
-            statement = statement.where(EVENTS.c.id > after_id)
-        rows = await self.session.execute(statement.order_by(EVENTS.c.id).limit(limit))
+    async def page(self, query: EventQuery, page: Page) -> list[Event]:
+        rows = await self.session.execute(keyset.window(_visible(select(EVENTS), query), [EVENTS.c.id], False, page))
         return [_event(row) for row in _ROWS(rows)]
+
+    async def since(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
+        return await self.page(query, Page(limit, after=None if after_id is None else (after_id,)))
 
 
 def _visible(statement: Select[Any], query: EventQuery) -> Select[Any]:

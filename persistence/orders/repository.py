@@ -130,11 +130,8 @@ class SqlOrderRepository:
 
     async def page(self, q: OrderQuery, page: Page) -> list[Order]:
         columns = [*([_SORTS[page.sort]] if page.sort else []), ORDERS.c.id]
-        query = self._filtered(select(ORDERS.c.id), q)
-        if page.after is not None:
-            query = query.where(keyset.after(columns, page.descending, page.after))
-        ids = (await self.session.execute(
-            query.order_by(*keyset.ordering(columns, page.descending)).limit(page.limit))).scalars().all()
+        query = keyset.window(self._filtered(select(ORDERS.c.id), q), columns, page.descending, page)
+        ids = (await self.session.execute(query)).scalars().all()
         found = await self.get_many(list(ids))
         return [found[i] for i in ids if i in found]
 

@@ -11,6 +11,7 @@ from domain.appeals.rules import APPEALABLE_RATING
 from domain.reviews.model import Review, ReviewVisibility
 from domain.reviews.ports import ReviewQuery
 from domain.shared.errors import AlreadyExists, ConcurrentUpdate, stored
+from domain.shared.listing import Page
 from persistence.appeals.tables import AppealRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shared import keyset
@@ -67,8 +68,8 @@ class SqlReviewRepository:
             for r in rows.scalars()
         }
 
-    async def page(self, q: ReviewQuery, after_id: int | None, limit: int) -> list[Review]:
-        ids = await keyset.id_page(self.session, _filtered(select(REVIEWS.c.id), q), REVIEWS.c.id, after_id, limit)
+    async def page(self, q: ReviewQuery, page: Page) -> list[Review]:
+        ids = await keyset.id_page(self.session, _filtered(select(REVIEWS.c.id), q), REVIEWS.c.id, page)
         found = await self.get_many(ids)
         return [found[i] for i in ids if i in found]
 

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import and_, or_, tuple_
 from sqlalchemy.sql import ColumnElement
 
+from domain.shared.listing import Page
+
 
 def after(columns: Sequence[ColumnElement[Any]], descending: bool, key: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after ``key`` in the order ``ordering(columns, descending)``."""
@@ -39,9 +41,19 @@ def contains(column: ColumnElement[Any], term: str) -> ColumnElement[bool]:
     return column.ilike(f"%{escaped}%", escape="\\")
 
 
-async def id_page(session: Any, ids_query: Any, id_column: ColumnElement[Any], after_id: int | None,
-                  limit: int) -> list[int]:
-    """The ids of a newest-first page of ``ids_query`` (a ``select`` of the id, filtered)."""
-    if after_id is not None:
-        ids_query = ids_query.where(id_column < after_id)
-    return list((await session.execute(ids_query.order_by(id_column.desc()).limit(limit))).scalars().all())
+def window(query: Any, columns: Sequence[Any], descending: bool, page: Page) -> Any:
+    """``query`` narrowed to ``page`` of the list ordered ``ordering(columns, descending)``: the rows between its
+    ``after`` and ``before`` keys, read from the end the page starts at (H3: a backward page reads in reverse, so
+    its ``limit`` rows are the ones nearest ``before``; ``Page.rows_in_order`` turns them round)."""
+    if page.after is not None:
+        query = query.where(after(columns, descending, page.after))
+    if page.before is not None:
+        query = query.where(after(columns, not descending, page.before))
+    return query.order_by(*ordering(columns, page.reads_descending(descending))).limit(page.limit)
+
+
+async def id_page(session: Any, ids_query: Any, id_column: ColumnElement[Any], page: Page,
+                  descending: bool = True) -> list[int]:
+    """The ids of ``page`` of ``ids_query`` (a ``select`` of the id, filtered), in the order read; by default the
+    list is newest first."""
+    return list((await session.execute(window(ids_query, [id_column], descending, page))).scalars().all())

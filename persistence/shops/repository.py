@@ -8,6 +8,7 @@ from sqlmodel import col
 
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate, InvalidState, stored
+from domain.shared.listing import Page
 from domain.shared.money import Money
 from domain.shops.model import LedgerBucket, LedgerEntry, LedgerEntryKind, Shop, ShopAccount
 from persistence.shared import keyset
@@ -33,11 +34,11 @@ class SqlShopRepository:
         shop.id = row.id
         return shop
 
-    async def page(self, search: str | None, after_id: int | None, limit: int) -> list[Shop]:
+    async def page(self, search: str | None, page: Page) -> list[Shop]:
         query = select(_SHOPS.c.id)
         if search:
             query = query.where(keyset.contains(_SHOPS.c.name, search))
-        ids = await keyset.id_page(self.session, query, _SHOPS.c.id, after_id, limit)
+        ids = await keyset.id_page(self.session, query, _SHOPS.c.id, page)
         found = await self.get_many(ids)
         return [found[i] for i in ids if i in found]
 
@@ -128,11 +129,9 @@ class SqlAccountRepository:
     async def last_entry_id(self) -> int | None:
         return (await self.session.execute(select(func.max(col(LedgerEntryRow.id))))).scalar_one()
 
-    async def entries_page(self, shop_id: int, after_id: int | None, limit: int) -> list[LedgerEntry]:
+    async def entries_page(self, shop_id: int, page: Page) -> list[LedgerEntry]:
         query = select(LedgerEntryRow).where(col(LedgerEntryRow.shop_id) == shop_id)
-        if after_id is not None:
-            query = query.where(col(LedgerEntryRow.id) > after_id)
-        rows = await self.session.execute(query.order_by(col(LedgerEntryRow.id)).limit(limit))
+        rows = await self.session.execute(keyset.window(query, [col(LedgerEntryRow.id)], False, page))
         return [_entry(r) for r in rows.scalars()]
 
     async def entries_by_ids(self, ids: list[int]) -> dict[int, LedgerEntry]:

@@ -6,6 +6,7 @@ from sqlalchemy import false, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.shared.errors import ConcurrentUpdate
+from domain.shared.listing import Page
 from domain.violations.model import Violation, ViolationKind, ViolationStatus
 from domain.violations.ports import ViolationQuery
 from persistence.shared import keyset
@@ -86,9 +87,8 @@ class SqlViolationRepository:
                 counts[shop][member(ViolationKind, kind)] = n
         return counts
 
-    async def page(self, query: ViolationQuery, after_id: int | None, limit: int) -> list[Violation]:
-        ids = await keyset.id_page(self.session, _filtered(select(VIOLATIONS.c.id), query), VIOLATIONS.c.id,
-                                   after_id, limit)
+    async def page(self, query: ViolationQuery, page: Page) -> list[Violation]:
+        ids = await keyset.id_page(self.session, _filtered(select(VIOLATIONS.c.id), query), VIOLATIONS.c.id, page)
         found = await self.get_many(ids)
         return [found[i] for i in ids if i in found]
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.events.model import NEVER_REPLAYED, EventType
 from domain.shared.actor import Role
 from domain.shared.errors import ConcurrentUpdate
+from domain.shared.listing import Page
 from domain.webhooks.model import (
     Attempt,
     AttemptRecord,
@@ -24,6 +25,7 @@ from domain.webhooks.model import (
     WebhookEndpoint,
 )
 from persistence.events.tables import EventRow
+from persistence.shared import keyset
 from persistence.shared.enums import member
 from persistence.shared.errors import unique_violation_as
 from persistence.shared.keys import ByKeys, Rows
@@ -125,11 +127,9 @@ class SqlWebhookRepository:
         await self.session.execute(delete(DELIVERIES).where(DELIVERIES.c.endpoint_id == endpoint_id))
         await self.session.execute(delete(ENDPOINTS).where(ENDPOINTS.c.id == endpoint_id))
 
-    async def deliveries(self, endpoint_id: int, after_id: int | None, limit: int) -> list[WebhookDelivery]:
+    async def deliveries(self, endpoint_id: int, page: Page) -> list[WebhookDelivery]:
         query = select(DELIVERIES).where(DELIVERIES.c.endpoint_id == endpoint_id)
-        if after_id is not None:
-            query = query.where(DELIVERIES.c.id > after_id)
-        rows = await self.session.execute(query.order_by(DELIVERIES.c.id).limit(limit))
+        rows = await self.session.execute(keyset.window(query, [DELIVERIES.c.id], False, page))
         return [_delivery(row) for row in _DELIVERY_ROWS(rows)]
 
     async def get_delivery(self, delivery_id: int) -> WebhookDelivery | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -8,6 +9,8 @@ from domain.annotations import services
 from domain.annotations.model import DEFAULT_SHORTCUTS
 from domain.annotations.model import customer_id as checked_customer
 from domain.shared.actor import Role
+from domain.shared.listing import Page, window_of
+from domain.shared.messages import msg
 from schema.annotations.types import (
     Contact,
     CustomerProfile,
@@ -25,11 +28,11 @@ from schema.common.mutations import attempt
 from schema.common.pagination import (
     Connection,
     CountedConnection,
-    after_key,
     connection,
     counted_connection,
-    page_size,
+    page_size_of,
     typed_key,
+    window,
 )
 from schema.context import Info
 from schema.orders.types import Order
@@ -143,6 +146,17 @@ def _customer(value: str) -> str:
         raise bad_input(error.args[0] if error.args else str(error)) from None  # a msg keeps its template
 
 
+def _contact_key(cursor: str | None, name: str) -> tuple[Any, ...] | None:
+    """A recent contact's cursor: ["S", starred at, star id] or ["C", last contact, customer id]."""
+    if cursor is None:
+        return None
+    raw = decode_cursor(cursor)
+    key = typed_key(raw, (str, datetime, int if raw and raw[0] == "S" else str), name)
+    if key[0] not in ("S", "C"):
+        raise bad_input(msg("that `{name}` cursor is not one this list gave out", name=name))
+    return tuple(key)
+
+
 @strawberry.type
 class AnnotationQueries:
     @strawberry.field(description="N1/N3: the viewer's shop's view of a customer (MERCHANT or AGENT).")
@@ -152,34 +166,27 @@ class AnnotationQueries:
 
     @strawberry.field(description="N3: the viewing agent's starred customers, newest star first.")
     async def starred_customers(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+        before: str | None = None,
     ) -> CountedConnection[Star]:
         actor = info.context.actor
         services.require_agent(actor)
-        limit, key = page_size(first), after_key(after, (datetime, int))
+        page = window(first, after, last, before, (datetime, int))
         stars = await info.context.loaders.read(lambda uow: uow.annotations.stars(actor.user_id))
-        rest = stars
-        if key is not None:
-            mark = (key[0], key[1])
-            rest = [s for s in stars if (s.starred_at, s.id) < mark]
-        return counted_connection(rest, limit, key is not None, Star.of, lambda s: (s.starred_at.isoformat(), s.id),
-                                  len(stars))
+        rows = window_of(stars, lambda s: (s.starred_at, s.id), True, page)
+        return counted_connection(rows, page, Star.of, lambda s: (s.starred_at.isoformat(), s.id), len(stars))
 
     @strawberry.field(description="N5: starred customers first (newest star first), then the others by last contact.")
     async def recent_contacts(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Contact]:
         actor = info.context.actor
         services.require_agent(actor)
-        limit = page_size(first)
-        key = None
-        if after is not None:  # ["S", starred at, star id] or ["C", last contact, customer id]
-            raw = decode_cursor(after)
-            key = typed_key(raw, (str, datetime, int if raw and raw[0] == "S" else str))
-            if key[0] not in ("S", "C"):
-                raise bad_input("that `after` cursor is not one this list gave out")
-        rows, more = await services.recent_contacts(info.context.uow(write=False), actor.user_id, key, limit)
-        return connection(rows, limit, key is not None, lambda row: Contact.of(row[0]), lambda row: tuple(row[1]), more)
+        page = Page(page_size_of(first, last) + 1, after=_contact_key(after, "after"),
+                    before=_contact_key(before, "before"), backward=last is not None)
+        rows = await services.recent_contacts(info.context.uow(write=False), actor.user_id, page)
+        return connection(rows, page, lambda row: Contact.of(row[0]), lambda row: tuple(row[1]))
 
     @strawberry.field(description="N6: the agent's bindings, defaults included.")
     async def shortcuts(self, info: Info) -> list[Shortcut]:

@@ -22,7 +22,7 @@ from schema.claims.operations import EvidenceInput
 from schema.common.errors import UserError
 from schema.common.ids import decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, counted_connection, window
 from schema.context import Info
 from schema.shops.types import Shop
 
@@ -114,17 +114,17 @@ class AppealQueries:
     @strawberry.field(description="Merchant: own shop's. Platform: all; with status PENDING, overdue first then by "
                                   "dueAt (A4). Otherwise newest first.")
     async def appeals(self, info: Info, filter: AppealFilter | None = None, first: int | None = None,
-                      after: str | None = None) -> CountedConnection[Appeal]:
+                      after: str | None = None, last: int | None = None,
+                      before: str | None = None) -> CountedConnection[Appeal]:
         wanted = filter or AppealFilter()
         ctx = info.context
         request = services.AppealListRequest(
             wanted.status, wanted.kind, decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None,
             wanted.shop_id is not None, wanted.overdue)
         query = services.appeals_scope(ctx.actor, request, ctx.clock.now())
-        limit, key = page_size(first), after_key(after, (datetime, int))
-
-        rows = await ctx.loaders.read(lambda uow: uow.appeals.page(query, key, limit + 1))
-        return counted_connection(rows, limit, key is not None, Appeal.of, lambda a: (a.due_at.isoformat(), a.id),
+        page = window(first, after, last, before, (datetime, int))
+        rows = await ctx.loaders.read(lambda uow: uow.appeals.page(query, page))
+        return counted_connection(rows, page, Appeal.of, lambda a: (a.due_at.isoformat(), a.id),
                                   lambda: ctx.loaders.read(lambda uow: uow.appeals.count(query)))
 
     @strawberry.field(description="PLATFORM: a year's calendar as loaded with setWorkingCalendar; null if not loaded.")

@@ -165,7 +165,8 @@ class ClaimQueries:
 
     @strawberry.field(description="Buyer: own claims. Merchant/agent: own shop's. Platform: all. Newest first.")
     async def claims(self, info: Info, filter: ClaimFilter | None = None, sort_by: ClaimSort | None = None,
-                     first: int | None = None, after: str | None = None) -> CountedConnection[Claim]:
+                     first: int | None = None, after: str | None = None, last: int | None = None,
+                     before: str | None = None) -> CountedConnection[Claim]:
         wanted, ctx = filter or ClaimFilter(), info.context
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         order_id = decode_id(wanted.order_id, "Order") if wanted.order_id is not None else None
@@ -175,18 +176,18 @@ class ClaimQueries:
             submitted_to=wanted.submitted_to, overdue_at=ctx.clock.now() if wanted.merchant_response_overdue else None,
             order_id=order_id, nothing=wanted.order_id is not None and order_id is None)
         page = sorted_page(first, after, sort_by.field.value if sort_by else None,
-                           sort_by.direction if sort_by else SortDirection.DESC, datetime)
+                           sort_by.direction if sort_by else SortDirection.DESC, datetime, last, before)
 
         async def read(uow):
             rows = await uow.claims.page(query, page)
             for claim in rows:
                 info.context.loaders.claim_by_id.prime(claim.id, claim)
-            await prefetch_claim_page(info, rows[:page.limit - 1], uow)
+            await prefetch_claim_page(info, rows[:page.size], uow)
             return rows
 
         rows = await ctx.loaders.read(read)
         field = sort_by.field.value.lower() if sort_by else None
-        return counted_connection(rows, page.limit - 1, after is not None, Claim.of,
+        return counted_connection(rows, page, Claim.of,
                                   sort_key(page, lambda c: getattr(c, field or "id")),
                                   lambda: ctx.loaders.read(lambda uow: uow.claims.count(query)))
 

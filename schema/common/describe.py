@@ -41,6 +41,10 @@ CONNECTION_FIELDS = {"edges": "This page's items, oldest or first in the list's 
 SHARED_ARGS = {
     "first": "How many items to return: 20 when omitted, at most 100.",
     "after": "A cursor from an earlier page (an edge's `cursor` or `pageInfo.endCursor`): the items after it.",
+    "last": "H3: how many items to return from the end (of the list, or before `before`): at most 100; not with "
+            "`first`.",
+    "before": "H3: a cursor from an earlier page (an edge's `cursor` or `pageInfo.startCursor`): the items before "
+              "it.",
     "input": "What the mutation needs; its fields are described on the input type.",
     "filter": "Narrows the list. It never widens what the caller may see.",
 }

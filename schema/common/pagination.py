@@ -1,5 +1,7 @@
 """Keyset cursor connections (contract: ``first`` at most 100): one generic ``Connection[T]`` / ``Edge[T]`` and one
-page helper for every list. The served names are Strawberry's for a generic: ``ClaimConnection``, ``ClaimEdge`` …"""
+page helper for every list. The served names are Strawberry's for a generic: ``ClaimConnection``, ``ClaimEdge`` …
+H3: every list pages both ways with Relay's arguments: ``first``/``after`` forward, ``last``/``before`` backward
+(``window`` turns them into the ``Page`` a repository reads)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from domain.shared.listing import Page
 from domain.shared.messages import msg
 from domain.shared.text import is_clean_text
 from schema.common.errors import bad_input
@@ -57,41 +60,42 @@ class CountedConnection(Connection[T]):
         return await self.counter()
 
 
-def page(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
-         key: Callable[[R], tuple[object, ...]], has_next: bool | None = None) -> tuple[list[Edge[T]], PageInfo]:
-    """The edges and page info of a keyset page: ``rows`` is what the list read, up to ``limit + 1`` (one more
-    than the page says whether there is a next one, unless the read says so itself: ``has_next``); ``key`` is the
-    row's sort key, which its cursor carries."""
-    edges = [Edge(node=node(row), key=key(row)) for row in rows[:limit]]
-    more = len(rows) > limit if has_next is None else has_next
+def page(rows: Sequence[R], window: Page, node: Callable[[R], T], key: Callable[[R], tuple[object, ...]],
+         more: bool | None = None) -> tuple[list[Edge[T]], PageInfo]:
+    """The edges and page info of a keyset page: ``rows`` is what the list read for ``window``, in the order read,
+    up to ``window.limit`` (one more than the page says whether more lie beyond, unless the read says so itself:
+    ``more``); ``key`` is the row's sort key, which its cursor carries."""
+    kept, beyond = window.rows_in_order(list(rows))
+    beyond = beyond if more is None else more
+    edges = [Edge(node=node(row), key=key(row)) for row in kept]
     cursors = [encode_cursor(*edges[0].key), encode_cursor(*edges[-1].key)] if edges else []
-    return edges, page_info(cursors, more, after_given)
+    if window.backward:  # Relay: hasNextPage says whether a `before` was given, as hasPreviousPage does `after`
+        return edges, page_info(cursors, window.before is not None, beyond)
+    return edges, page_info(cursors, beyond, window.after is not None)
 
 
-def connection(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
-               key: Callable[[R], tuple[object, ...]], has_next: bool | None = None) -> Connection[T]:
-    edges, info = page(rows, limit, after_given, node, key, has_next)
+def connection(rows: Sequence[R], window: Page, node: Callable[[R], T], key: Callable[[R], tuple[object, ...]],
+               more: bool | None = None) -> Connection[T]:
+    edges, info = page(rows, window, node, key, more)
     return Connection(edges=edges, page_info=info)
 
 
-def counted_connection(rows: Sequence[R], limit: int, after_given: bool, node: Callable[[R], T],
+def counted_connection(rows: Sequence[R], window: Page, node: Callable[[R], T],
                        key: Callable[[R], tuple[object, ...]],
                        total: int | Callable[[], Awaitable[int]]) -> CountedConnection[T]:
     """``total``: the count, or how to count (run only if ``totalCount`` is selected)."""
-    edges, info = page(rows, limit, after_given, node, key)
+    edges, info = page(rows, window, node, key)
     counter = total if callable(total) else _known(total)
     return CountedConnection(edges=edges, page_info=info, counter=counter)
 
 
-async def newest_first(read: Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[Any]], first: int | None,
-                       after: str | None, page: Callable[[Any, int | None, int], Awaitable[Sequence[R]]],
-                       node: Callable[[R], T], count: Callable[[Any], Awaitable[int]]) -> CountedConnection[T]:
-    """A list paged newest first by id: ``page(uow, after_id, limit)`` reads one more than the page, ``count(uow)``
-    runs only if ``totalCount`` is asked for; ``read`` is the request's loaders' reader."""
-    limit, key = page_size(first), after_key(after)
-    rows = await read(lambda uow: page(uow, key[0] if key else None, limit + 1))
-    return counted_connection(rows, limit, key is not None, node, lambda row: (row.id,),
-                              lambda: read(count))
+async def newest_first(read: Callable[[Callable[[Any], Awaitable[Any]]], Awaitable[Any]], window: Page,
+                       page: Callable[[Any, Page], Awaitable[Sequence[R]]], node: Callable[[R], T],
+                       count: Callable[[Any], Awaitable[int]]) -> CountedConnection[T]:
+    """A list paged newest first by id: ``page(uow, window)`` reads the window, ``count(uow)`` runs only if
+    ``totalCount`` is asked for; ``read`` is the request's loaders' reader."""
+    rows = await read(lambda uow: page(uow, window))
+    return counted_connection(rows, window, node, lambda row: (row.id,), lambda: read(count))
 
 
 def _known(total: int) -> Callable[[], Awaitable[int]]:
@@ -101,12 +105,31 @@ def _known(total: int) -> Callable[[], Awaitable[int]]:
     return count
 
 
-def page_size(first: int | None) -> int:
+def page_size(first: int | None, name: str = "first") -> int:
     if first is None:
         return DEFAULT_PAGE
     if not 1 <= first <= MAX_PAGE:
-        raise bad_input(msg("first must be between 1 and {max}", max=MAX_PAGE))
+        raise bad_input(msg("{name} must be between 1 and {max}", name=name, max=MAX_PAGE))
     return first
+
+
+def window(first: int | None, after: str | None, last: int | None = None, before: str | None = None,
+           kinds: tuple[type, ...] = (int,)) -> Page:
+    """H3: the ``Page`` Relay's arguments ask for, in a list's default order (its cursors carry ``kinds``).
+    ``first`` and ``last`` together are refused, as GitHub's and Shopify's APIs refuse them."""
+    size = page_size_of(first, last)
+    return Page(size + 1, after=_tuple(after_key(after, kinds)), before=_tuple(after_key(before, kinds, "before")),
+                backward=last is not None)
+
+
+def page_size_of(first: int | None, last: int | None) -> int:
+    if first is not None and last is not None:
+        raise bad_input("pass `first` or `last`, not both")
+    return page_size(last, "last") if last is not None else page_size(first)
+
+
+def _tuple(key: list | None) -> tuple[Any, ...] | None:
+    return None if key is None else tuple(key)
 
 
 def cursor_value(value: Any, kind: type) -> Any:
@@ -123,28 +146,28 @@ def cursor_value(value: Any, kind: type) -> Any:
     raise ValueError(f"not a cursor value of {kind.__name__}")
 
 
-def after_key(after: str | None, kinds: tuple[type, ...] = (int,)) -> list | None:
+def after_key(after: str | None, kinds: tuple[type, ...] = (int,), name: str = "after") -> list | None:
     """The sort key a cursor carries, typed by ``kinds``, or None without a cursor; a cursor that does not decode
-    to those kinds is an error."""
-    return None if after is None else typed_key(decode_cursor(after), kinds)
+    to those kinds is an error (``name``: the argument it came in)."""
+    return None if after is None else typed_key(decode_cursor(after), kinds, name)
 
 
-def typed_key(raw: list | None, kinds: tuple[type, ...]) -> list:
+def typed_key(raw: list | None, kinds: tuple[type, ...], name: str = "after") -> list:
     """A decoded cursor's values as ``kinds`` (one each); anything else is ``BAD_USER_INPUT``."""
     try:
         if not raw:
             raise ValueError("no key")
         return [cursor_value(value, kind) for value, kind in zip(raw, kinds, strict=True)]
     except ValueError:
-        raise bad_input("that `after` cursor is not one this list gave out") from None
+        raise bad_input(msg("that `{name}` cursor is not one this list gave out", name=name)) from None
 
 
-def page_info(cursors: list[str], has_next: bool, had_cursor: bool) -> PageInfo:
+def page_info(cursors: list[str], has_next: bool, has_previous: bool) -> PageInfo:
     return PageInfo(
-        has_next_page=has_next, has_previous_page=had_cursor,
+        has_next_page=has_next, has_previous_page=has_previous,
         start_cursor=cursors[0] if cursors else None, end_cursor=cursors[-1] if cursors else None,
     )
 
 
 __all__ = ["Connection", "CountedConnection", "Edge", "PageInfo", "after_key", "connection", "counted_connection",
-           "encode_cursor", "page_info", "page_size"]
+           "encode_cursor", "page_info", "page_size", "window"]

@@ -15,7 +15,7 @@ from domain.shared.messages import msg
 __all__ = ["SortDirection", "sort_key", "sorted_page"]
 from schema.common.errors import bad_input
 from schema.common.ids import decode_cursor, encode_cursor
-from schema.common.pagination import cursor_value, page_size
+from schema.common.pagination import cursor_value, page_size_of
 
 strawberry.enum(SortDirection, name="SortDirection")
 
@@ -29,34 +29,36 @@ def _plain(value: Any) -> Any:
 
 
 def sorted_page(first: int | None, after: str | None, field: str | None, direction: SortDirection,
-                kind: type = int) -> Page:
-    """The ``Page`` a list reads: its size, its sort, and the key ``after`` carries (``kind`` is the sort value's
-    type: ``datetime`` or ``int``)."""
-    limit = page_size(first) + 1  # one more than the page: whether there is a next one
+                kind: type = int, last: int | None = None, before: str | None = None) -> Page:
+    """The ``Page`` a list reads: its size, its sort, and the keys ``after`` and ``before`` carry (``kind`` is the
+    sort value's type: ``datetime`` or ``int``); H3: ``last`` reads it backward."""
+    limit = page_size_of(first, last) + 1  # one more than the page: whether there are more
+    bounds = {name: _key(cursor, name, field, direction, kind)
+              for name, cursor in (("after", after), ("before", before)) if cursor is not None}
+    return Page(limit, field, direction if field else SortDirection.DESC, bounds.get("after"), bounds.get("before"),
+                last is not None)
+
+
+def _key(cursor: str, name: str, field: str | None, direction: SortDirection, kind: type) -> tuple[Any, ...]:
+    raw = decode_cursor(cursor)
     if field is None:
-        if after is None:
-            return Page(limit)
-        raw = decode_cursor(after)
         try:
             if raw is None or len(raw) != 1:
                 raise ValueError("not an id cursor")
-            return Page(limit, after=(cursor_value(raw[0], int),))
+            return (cursor_value(raw[0], int),)
         except ValueError:
-            raise bad_input("that `after` cursor is not one this list gave out (or it was made with a `sortBy`)") \
-                from None
-    if after is None:
-        return Page(limit, field, direction)
-    raw = decode_cursor(after)
+            raise bad_input(msg("that `{name}` cursor is not one this list gave out (or it was made with a "
+                                "`sortBy`)", name=name)) from None
     if raw is None or len(raw) != 3 or not isinstance(raw[0], str) or not isinstance(raw[2], int):
-        raise bad_input("that `after` cursor is not one this list gave out (or it was made without `sortBy`)")
+        raise bad_input(msg("that `{name}` cursor is not one this list gave out (or it was made without `sortBy`)",
+                            name=name))
     if raw[0] != _tag(field, direction):
-        raise bad_input(msg("that `after` cursor was made for the sort {made}, not {asked}: ask for the first page "
-                            "again", made=raw[0], asked=_tag(field, direction)))
+        raise bad_input(msg("that `{name}` cursor was made for the sort {made}, not {asked}: ask for the first page "
+                            "again", name=name, made=raw[0], asked=_tag(field, direction)))
     try:
-        value, last_id = cursor_value(raw[1], kind), cursor_value(raw[2], int)
+        return cursor_value(raw[1], kind), cursor_value(raw[2], int)
     except ValueError:
-        raise bad_input("that `after` cursor is not one this list gave out") from None
-    return Page(limit, field, direction, (value, last_id))
+        raise bad_input(msg("that `{name}` cursor is not one this list gave out", name=name)) from None
 
 
 def sort_key(page: Page, value_of: Any) -> Any:

@@ -6,7 +6,7 @@ import strawberry
 
 from domain.coupons import centre
 from schema.common.ids import decode_id
-from schema.common.pagination import CountedConnection, newest_first
+from schema.common.pagination import CountedConnection, newest_first, window
 from schema.context import Info
 from schema.coupons.types import CouponIssuerKind, CouponTemplate
 
@@ -31,7 +31,8 @@ class CouponTemplateListQueries:
     @strawberry.field(description="F3: the coupon centre (BUYER) and the issuer's own templates (MERCHANT, STREAMER, "
                                   "PLATFORM).")
     async def coupon_templates(self, info: Info, filter: CouponTemplateFilter | None = None, first: int | None = None,
-                               after: str | None = None) -> CountedConnection[CouponTemplate]:
+                               after: str | None = None, last: int | None = None,
+                               before: str | None = None) -> CountedConnection[CouponTemplate]:
         wanted, ctx = filter or CouponTemplateFilter(), info.context
         request = centre.CentreRequest(
             frozenset(wanted.issuer_kind) if wanted.issuer_kind else None, wanted.claimable,
@@ -41,6 +42,6 @@ class CouponTemplateListQueries:
             str(wanted.live_room_streamer_id) if wanted.live_room_streamer_id is not None else None)
         actor, now = ctx.actor, ctx.clock.now()
         return await newest_first(
-            ctx.loaders.read, first, after,
-            lambda uow, after_id, limit: centre.template_page(uow, actor, now, request, after_id, limit),
+            ctx.loaders.read, window(first, after, last, before),
+            lambda uow, page: centre.template_page(uow, actor, now, request, page),
             CouponTemplate.of, lambda uow: centre.count_templates(uow, actor, now, request))

@@ -13,7 +13,7 @@ from schema.common.errors import UserError
 from schema.common.ids import decode_id
 from schema.common.money import Money
 from schema.common.mutations import attempt
-from schema.common.pagination import CountedConnection, after_key, counted_connection, page_size
+from schema.common.pagination import CountedConnection, counted_connection, window
 from schema.common.selection import selected_paths
 from schema.context import Info
 from schema.coupons.types import (
@@ -113,9 +113,10 @@ class Wallet:
 
     @strawberry.field(description="Newest claimed first; statuses as of now.")
     async def coupons(self, info: Info, status: list[CouponStatus] | None = None, first: int | None = None,
-                      after: str | None = None) -> CountedConnection[Coupon]:
+                      after: str | None = None, last: int | None = None,
+                      before: str | None = None) -> CountedConnection[Coupon]:
         ctx = info.context
-        limit, key = page_size(first), after_key(after)
+        window_ = window(first, after, last, before)
         now, timeout = ctx.clock.now(), ctx.policies.coupon.payment_timeout
         wanted = set(status or [])
         templates = "edges.node.template" in selected_paths(info)
@@ -123,14 +124,14 @@ class Wallet:
         statuses = frozenset(wanted) or None
 
         async def read(uow):  # paged and filtered in SQL by effective status (W6, W8); counted only when asked
-            page = await uow.coupons.wallet_page(self.owner_id, statuses, now, timeout, key[0] if key else None,
-                                                 limit + 1)
+            rows = await uow.coupons.wallet_page(self.owner_id, statuses, now, timeout, window_)
             if templates:  # one batch, in the same read; each coupon's template then is at hand
-                await ctx.loaders.prime(ctx.loaders.coupon_template_by_id, (c.template_id for c in page[:limit]), uow)
-            return page
+                await ctx.loaders.prime(ctx.loaders.coupon_template_by_id,
+                                        (c.template_id for c in rows[:window_.size]), uow)
+            return rows
 
-        page = await ctx.loaders.read(read)
-        return counted_connection(page, limit, key is not None, Coupon.of, lambda c: (c.id,),
+        rows = await ctx.loaders.read(read)
+        return counted_connection(rows, window_, Coupon.of, lambda c: (c.id,),
                                   lambda: ctx.loaders.read(
                                       lambda uow: uow.coupons.wallet_count(self.owner_id, statuses, now, timeout)))
 

@@ -7,7 +7,7 @@ from domain.events.model import EventQuery, events_scope
 from schema.common.errors import UserError
 from schema.common.ids import decode_id, split_id
 from schema.common.mutations import attempt
-from schema.common.pagination import Connection, after_key, connection, page_size
+from schema.common.pagination import Connection, connection, window
 from schema.context import Info
 from schema.events.types import Event, EventType
 
@@ -33,11 +33,12 @@ class EventQueries:
     @strawberry.field(description="E3: events the viewer may see, oldest first; `after` an event's cursor replays "
                                   "everything since.")
     async def events(self, info: Info, filter: EventFilter | None = None, first: int | None = None,
-                     after: str | None = None) -> Connection[Event]:
+                     after: str | None = None, last: int | None = None,
+                     before: str | None = None) -> Connection[Event]:
         query = visible_events(info, filter)
-        limit, key = page_size(first), after_key(after)
-        rows = await info.context.loaders.read(lambda uow: uow.events.page(query, key[0] if key else None, limit + 1))
-        return connection(rows, limit, key is not None, Event.of, lambda e: (e.id,))
+        page = window(first, after, last, before)
+        rows = await info.context.loaders.read(lambda uow: uow.events.page(query, page))
+        return connection(rows, page, Event.of, lambda e: (e.id,))
 
 
 @strawberry.type

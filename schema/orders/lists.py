@@ -40,7 +40,8 @@ class OrderSort:
 class OrderListQueries:
     @strawberry.field(description="F1: BUYER own, MERCHANT/AGENT own shop's, PLATFORM all; newest first.")
     async def orders(self, info: Info, filter: OrderFilter | None = None, sort_by: OrderSort | None = None,
-                     first: int | None = None, after: str | None = None) -> CountedConnection[Order]:
+                     first: int | None = None, after: str | None = None, last: int | None = None,
+                     before: str | None = None) -> CountedConnection[Order]:
         wanted, ctx = filter or OrderFilter(), info.context
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         query = orders_scope(ctx.actor, wanted.status, shop_id, wanted.shop_id is not None, wanted.buyer_id,
@@ -48,8 +49,8 @@ class OrderListQueries:
         field = sort_by.field if sort_by else None
         page = sorted_page(first, after, field.value if field else None,
                            sort_by.direction if sort_by else SortDirection.DESC,
-                           datetime if field is OrderSortField.PLACED_AT else int)
+                           datetime if field is OrderSortField.PLACED_AT else int, last, before)
         rows = await ctx.loaders.read(lambda uow: uow.orders.page(query, page))
         value = (lambda o: o.placed_at) if field is OrderSortField.PLACED_AT else (lambda o: o.payable.fen)
-        return counted_connection(rows, page.limit - 1, after is not None, Order.of, sort_key(page, value),
+        return counted_connection(rows, page, Order.of, sort_key(page, value),
                                   lambda: ctx.loaders.read(lambda uow: uow.orders.count(query)))

@@ -6,7 +6,7 @@ import strawberry
 
 from domain.reviews.services import reviews_scope
 from schema.common.ids import decode_id
-from schema.common.pagination import CountedConnection, newest_first
+from schema.common.pagination import CountedConnection, newest_first, window
 from schema.context import Info
 from schema.reviews.types import Review, ReviewVisibility
 
@@ -26,11 +26,12 @@ class ReviewFilter:
 class ReviewListQueries:
     @strawberry.field(description="F1: reviews of orders the viewer may read; newest first.")
     async def reviews(self, info: Info, filter: ReviewFilter | None = None, first: int | None = None,
-                      after: str | None = None) -> CountedConnection[Review]:
+                      after: str | None = None, last: int | None = None,
+                      before: str | None = None) -> CountedConnection[Review]:
         wanted, ctx = filter or ReviewFilter(), info.context
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         query = reviews_scope(ctx.actor, shop_id, wanted.shop_id is not None, wanted.ratings, wanted.visibility,
                               wanted.appealable, ctx.clock.now())
-        return await newest_first(ctx.loaders.read, first, after,
-                                  lambda uow, after_id, limit: uow.reviews.page(query, after_id, limit), Review.of,
+        return await newest_first(ctx.loaders.read, window(first, after, last, before),
+                                  lambda uow, page: uow.reviews.page(query, page), Review.of,
                                   lambda uow: uow.reviews.count(query))

@@ -12,7 +12,7 @@ from domain.shops.model import can_see_account
 from schema.common.ids import encode_id
 from schema.common.money import Money
 from schema.common.node import Node, register_node
-from schema.common.pagination import Connection, after_key, connection, page_size
+from schema.common.pagination import Connection, connection, window
 from schema.context import Info
 
 if TYPE_CHECKING:
@@ -71,12 +71,11 @@ class ShopAccount:
     shop_id: strawberry.Private[int]
 
     @strawberry.field(description="The append-only ledger, oldest first; balances equal the sum of entries.")
-    async def entries(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[LedgerEntry]:
-        limit, key = page_size(first), after_key(after)
-        rows = await info.context.loaders.read(
-            lambda uow: uow.accounts.entries_page(self.shop_id, key[0] if key else None, limit + 1)
-        )
-        return connection(rows, limit, key is not None, LedgerEntry.of, lambda e: (e.id,))
+    async def entries(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                      before: str | None = None) -> Connection[LedgerEntry]:
+        page = window(first, after, last, before)
+        rows = await info.context.loaders.read(lambda uow: uow.accounts.entries_page(self.shop_id, page))
+        return connection(rows, page, LedgerEntry.of, lambda e: (e.id,))
 
     @staticmethod
     def of(account: model.ShopAccount) -> ShopAccount:

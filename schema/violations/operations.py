@@ -8,7 +8,7 @@ from domain.violations import services
 from schema.common.errors import UserError
 from schema.common.ids import decode_id
 from schema.common.mutations import attempt
-from schema.common.pagination import CountedConnection, newest_first
+from schema.common.pagination import CountedConnection, newest_first, window
 from schema.context import Info
 from schema.violations.types import Violation, ViolationKind, ViolationStatus
 
@@ -48,12 +48,13 @@ def _violation(violation) -> dict:
 class ViolationQueries:
     @strawberry.field(description="V2: PLATFORM any shop's; MERCHANT and AGENT their own shop's. Newest first.")
     async def violations(self, info: Info, filter: ViolationFilter | None = None, first: int | None = None,
-                         after: str | None = None) -> CountedConnection[Violation]:
+                         after: str | None = None, last: int | None = None,
+                         before: str | None = None) -> CountedConnection[Violation]:
         wanted, ctx = filter or ViolationFilter(), info.context
         shop_id = decode_id(wanted.shop_id, "Shop") if wanted.shop_id is not None else None
         query = services.violations_scope(ctx.actor, shop_id, wanted.shop_id is not None, wanted.kind, wanted.status)
-        return await newest_first(ctx.loaders.read, first, after,
-                                  lambda uow, after_id, limit: uow.violations.page(query, after_id, limit),
+        return await newest_first(ctx.loaders.read, window(first, after, last, before),
+                                  lambda uow, page: uow.violations.page(query, page),
                                   Violation.of, lambda uow: uow.violations.count(query))
 
 

@@ -8,7 +8,7 @@ from domain.webhooks import model
 from domain.webhooks.services import deliveries, owns
 from schema.common.ids import encode_id
 from schema.common.node import Node, register_node
-from schema.common.pagination import Connection, after_key, connection, page_size
+from schema.common.pagination import Connection, connection, window
 from schema.context import Info
 from schema.events.types import Event, EventType
 from schema.shops.types import Shop, shop_or_none
@@ -92,12 +92,11 @@ class WebhookEndpoint(Node):
 
     @strawberry.field(description="Its deliveries, oldest first.")
     async def deliveries(self, info: Info, first: int | None = None,
-                         after: str | None = None) -> Connection[WebhookDelivery]:
-        limit, key = page_size(first), after_key(after)
-        actor = info.context.actor
-        rows = await info.context.loaders.read(
-            lambda uow: deliveries(uow, actor, self.endpoint, key[0] if key else None, limit + 1))
-        return connection(rows, limit, key is not None, WebhookDelivery.of, lambda d: (d.id,))
+                         after: str | None = None, last: int | None = None,
+                         before: str | None = None) -> Connection[WebhookDelivery]:
+        page, actor = window(first, after, last, before), info.context.actor
+        rows = await info.context.loaders.read(lambda uow: deliveries(uow, actor, self.endpoint, page))
+        return connection(rows, page, WebhookDelivery.of, lambda d: (d.id,))
 
     @staticmethod
     def of(endpoint: model.WebhookEndpoint) -> WebhookEndpoint:

@@ -10,6 +10,7 @@ from graphql import build_schema
 
 from domain.events.model import Event, EventQuery, EventType, events_scope
 from domain.shared.actor import Role
+from domain.shared.listing import Page
 from persistence.events.repository import SqlEventLog
 from schema import sdl
 from schema.common.ids import decode_id, encode_id
@@ -260,7 +261,7 @@ async def test_e3_each_viewer_replays_what_concerns_them(api, app, world, claims
 async def app_events(app) -> list[tuple[str, Event]]:
     """Every event as the domain reads it, with its global ID."""
     async with app.state.database.read_sessions() as session:
-        events = await SqlEventLog(session).page(EventQuery(everything=True), None, 10_000)
+        events = await SqlEventLog(session).since(EventQuery(everything=True), None, 10_000)
     return [(encode_id("Event", e.id), e) for e in events]
 
 
@@ -344,6 +345,6 @@ async def test_e5_the_webhook_fan_out_in_sql_is_the_one_visibility_rule_for_ever
     assert len(events) >= 24
     async with uow(write=False) as u:
         for endpoint in endpoints:
-            delivered = {d.event_id for d in await u.webhooks.deliveries(endpoint.id, None, 1_000)}
+            delivered = {d.event_id for d in await u.webhooks.deliveries(endpoint.id, Page(1_000))}
             wanted = {i for i, event in events.items() if endpoint.query.admits(event)}
             assert wanted and delivered == wanted, (endpoint.owner_role, endpoint.shop_id, endpoint.event_types)
