@@ -18,7 +18,10 @@ KEYWORDS = {"msg": None, "DomainError": None, "InvalidInput": None, "NotFound": 
 
 # H7: the enums whose values messages name (``term(...)``): each value is translated as ``<Enum>.<VALUE>``
 TERMS = ("domain.orders.model:OrderStatus", "domain.claims.model:ClaimStatus", "domain.appeals.model:AppealStatus",
-         "domain.appeals.model:AppealKind", "domain.shared.actor:Role")
+         "domain.appeals.model:AppealKind", "domain.shared.actor:Role",
+         # H6: the enums an export writes
+         "domain.claims.model:ClaimReason", "domain.claims.model:RulingOutcome", "domain.shops.model:LedgerEntryKind",
+         "domain.shops.model:LedgerBucket", "domain.coupons.model:IssuerKind")
 
 
 def terms() -> dict[str, list[str]]:
@@ -27,8 +30,13 @@ def terms() -> dict[str, list[str]]:
     import inspect
 
     from domain.shared.messages import term_key
+    from web.exports import COLUMNS, FLAGS
 
-    found: dict[str, list[str]] = {}
+    exports = (ROOT / "web" / "exports.py").read_text().splitlines()
+    where = f"web/exports.py:{next(n for n, line in enumerate(exports, 1) if line.startswith('COLUMNS ='))}"
+
+    found: dict[str, list[str]] = {f"column.{name}": [where] for name in COLUMNS}
+    found.update({flag: [where] for flag in FLAGS})
     for name in TERMS:
         module, _, attribute = name.partition(":")
         kind = getattr(importlib.import_module(module), attribute)

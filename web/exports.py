@@ -3,7 +3,9 @@
 The same token and the same rules as the API (401 without a token, 403 for a role that may not, 404 for another
 tenant's shop, 400 for a bad parameter), checked before the first byte. Then UTF-8 with a byte-order mark (Excel
 reads Chinese correctly), RFC 4180 through the ``csv`` module, money as plain decimals, times in ISO 8601, ids as
-the API's global IDs — streamed from a server-side cursor in chunks, so memory stays flat for any number of rows."""
+the API's global IDs — streamed from a server-side cursor in chunks, so memory stays flat for any number of rows.
+H6: every row names its shop (id and name); with ``Accept-Language: zh-CN`` or ``?lang=zh-CN`` the headers and the
+enum values are Chinese (``Labels``), the numbers, ids and times the same."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from starlette.requests import Request
@@ -30,23 +33,50 @@ from domain.shared.actor import Actor
 from domain.shared.clock import SHANGHAI, shanghai_day
 from domain.shared.errors import DomainError, Forbidden, NotFound
 from domain.shared.ids import global_id
-from domain.shared.messages import msg
+from domain.shared.messages import msg, term
 from domain.shared.text import is_clean_text
 from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
+from schema.common.i18n import ENGLISH, negotiate, translate
 from schema.common.ids import decode_id
 from schema.common.scalars import parse_instant
 from web.asgi import file_problem
 from web.auth import Tokens
 from web.authentication import caller
+from web.language import LANGS
 
 log = logging.getLogger("aftersales.exports")
 BOM = "\ufeff"
 CHUNK = 500  # rows per chunk sent
-LEDGER = ("id", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id")
-OBLIGATIONS = ("counterparty", "counterparty_id", "amount", "coupon_count")
-CLAIMS = ("id", "order_id", "shop_id", "buyer_id", "reason", "status", "covered", "submitted_at",
+LEDGER = ("id", "shop_id", "shop_name", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id")
+OBLIGATIONS = ("shop_id", "shop_name", "counterparty", "counterparty_id", "amount", "coupon_count")
+CLAIMS = ("id", "order_id", "shop_id", "shop_name", "buyer_id", "reason", "status", "covered", "submitted_at",
           "merchant_response_due_at", "standard_refund", "refunded", "ruling_outcome", "ruled_at")
+COLUMNS = tuple(dict.fromkeys(LEDGER + OBLIGATIONS + CLAIMS))  # each translated as ``column.<name>`` (i18n.py)
+FLAGS = ("value.true", "value.false")
+
+
+class Labels:
+    """H6: a file's words in the request's language — its headers (``column.<name>``) and enum values (the H7
+    terms, ``<Enum>.<VALUE>``) — from the same catalogue as the messages; English keeps the API's names."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def headers(self, columns: Iterable[str]) -> list[str]:
+        return [self._word(f"column.{name}", name) for name in columns]
+
+    def value(self, value: Enum) -> str:
+        return translate(term(value), self.language)
+
+    def flag(self, value: bool) -> str:
+        return self._word(FLAGS[0] if value else FLAGS[1], "true" if value else "false")
+
+    def _word(self, key: str, english: str) -> str:
+        if self.language == ENGLISH:
+            return english
+        translated = translate(key, self.language)
+        return english if translated == key else translated
 
 
 DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -81,7 +111,7 @@ def cell(value: Any) -> Any:
     return value
 
 
-def _csv(header: Iterable[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIterator[bytes]:
+def _csv(header: list[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIterator[bytes]:
     async def chunks() -> AsyncIterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
@@ -156,6 +186,17 @@ class ExportResponse(StreamingResponse):
 class Parameters:
     def __init__(self, request: Request):
         self.values = request.query_params
+        self.accept_language = request.headers.get("accept-language")
+
+    def labels(self) -> Labels:
+        """The file's language: ``lang`` (``en`` or ``zh-CN``) when given — a link that opens in Chinese without a
+        header — else ``Accept-Language`` (F6's negotiation)."""
+        lang = self.values.get("lang")
+        if lang is None:
+            return Labels(negotiate(self.accept_language))
+        if lang.lower() not in LANGS:
+            raise BadParameter(msg("`lang` takes {values}", values=", ".join(sorted(set(LANGS.values())))))
+        return Labels(negotiate(lang))
 
     def instant(self, name: str, required: bool = False, *, end: bool = False) -> datetime | None:
         """H6: a date (``2026-12-01``: a Shanghai day, its first instant, or with ``end`` the first instant after
@@ -254,12 +295,16 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
         rows = await exports.ledger_export(uow, actor, shop_id, shop_given, given.instant("from"),
                                           given.instant("to", end=True))
 
-        async def lines() -> AsyncIterator[list[Any]]:
-            async for e in rows():
-                yield [_gid("LedgerEntry", e.id), _instant(e.created_at), e.kind.value, e.bucket.value,
-                       str(e.amount.yuan), _gid("Claim", e.claim_id), _gid("LedgerEntry", e.reverses_id)]
+        labels = given.labels()
 
-        return _file("ledger.csv", _csv(LEDGER, lines()), actor)
+        async def lines() -> AsyncIterator[list[Any]]:
+            async for row in rows():
+                e = row.item
+                yield [_gid("LedgerEntry", e.id), _gid("Shop", e.shop_id), row.shop_name, _instant(e.created_at),
+                       labels.value(e.kind), labels.value(e.bucket), str(e.amount.yuan), _gid("Claim", e.claim_id),
+                       _gid("LedgerEntry", e.reverses_id)]
+
+        return _file("ledger.csv", _csv(labels.headers(LEDGER), lines()), actor)
 
     async def claims(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
@@ -273,28 +318,33 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                              else None, order_id=order_id, nothing=bool(order) and order_id is None)
         rows = await exports.claims_export(uow, actor, query, shop_id, shop_given)
 
-        async def lines() -> AsyncIterator[list[Any]]:
-            async for c in rows():
-                ruling = c.ruling
-                yield [_gid("Claim", c.id), _gid("Order", c.order_id), _gid("Shop", c.shop_id), c.buyer_id,
-                       c.reason.value, c.status.value, "true" if c.covered else "false", _instant(c.submitted_at),
-                       _instant(c.merchant_response_due_at), str(c.standard_refund.yuan), str(c.refunded.yuan),
-                       ruling.outcome.value if ruling else "", _instant(ruling.decided_at) if ruling else ""]
+        labels = given.labels()
 
-        return _file("claims.csv", _csv(CLAIMS, lines()), actor)
+        async def lines() -> AsyncIterator[list[Any]]:
+            async for row in rows():
+                c, ruling = row.item, row.item.ruling
+                yield [_gid("Claim", c.id), _gid("Order", c.order_id), _gid("Shop", c.shop_id), row.shop_name,
+                       c.buyer_id, labels.value(c.reason), labels.value(c.status), labels.flag(c.covered),
+                       _instant(c.submitted_at), _instant(c.merchant_response_due_at), str(c.standard_refund.yuan),
+                       str(c.refunded.yuan), labels.value(ruling.outcome) if ruling else "",
+                       _instant(ruling.decided_at) if ruling else ""]
+
+        return _file("claims.csv", _csv(labels.headers(CLAIMS), lines()), actor)
 
     async def obligations(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
         shop_id, shop_given = given.shop()
         start, end = given.instant("from", required=True), given.instant("to", required=True, end=True)
         assert start is not None and end is not None
-        found = await exports.obligations_export(uow, actor, shop_id, shop_given, start, end)
+        shop, found = await exports.obligations_export(uow, actor, shop_id, shop_given, start, end)
+        labels = given.labels()
 
         async def lines() -> AsyncIterator[list[Any]]:
             for o in found:
-                yield [o.counterparty.value, o.counterparty_id or "", str(o.amount.yuan), o.coupon_count]
+                yield [_gid("Shop", shop.id), shop.name, labels.value(o.counterparty), o.counterparty_id or "",
+                       str(o.amount.yuan), o.coupon_count]
 
-        return _file("invoice-obligations.csv", _csv(OBLIGATIONS, lines()), actor)
+        return _file("invoice-obligations.csv", _csv(labels.headers(OBLIGATIONS), lines()), actor)
 
     def _file(name: str, body: AsyncIterator[bytes], actor: Actor) -> ExportResponse:
         return ExportResponse(name, body, limits, actor.caller_key)

@@ -19,10 +19,10 @@ async def test_h6_dates_are_shanghai_days_and_to_covers_its_day(api, world):
     async def amounts(**period) -> list[str]:
         status, rows, raw = await fetch(api, "/exports/ledger.csv", shop.merchant, **period)
         assert status == 200, raw
-        return [row[4] for row in rows[1:]]
+        return [row[6] for row in rows[1:]]
 
     _, rows, _ = await fetch(api, "/exports/ledger.csv", shop.merchant)
-    assert [row[1] for row in rows[1:]] == ["2026-11-02T23:59:59+08:00", "2026-11-03T00:00:00+08:00",
+    assert [row[3] for row in rows[1:]] == ["2026-11-02T23:59:59+08:00", "2026-11-03T00:00:00+08:00",
                                             "2026-11-03T23:59:59+08:00", "2026-11-04T00:00:00+08:00"]  # Beijing time
 
     assert await amounts(**{"from": "2026-11-03"}) == ["2.00", "3.00", "4.00"]

@@ -14,6 +14,8 @@ from domain.shared.actor import Role
 from tests.api.coupons_world import place
 from tests.conftest import START
 
+LEDGER = ["id", "shop_id", "shop_name", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id"]
+
 
 async def fetch(api, path: str, token: str | None, **params) -> tuple[int, list[list[str]], bytes]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -39,18 +41,20 @@ async def test_f5_the_ledger_export_sums_to_the_balance_change_of_its_period(api
     end = api.now + timedelta(seconds=1)
     status, rows, _ = await fetch(api, "/exports/ledger.csv", shop.merchant, **{"from": start.isoformat(),
                                                                               "to": end.isoformat()})
-    assert status == 200 and rows[0] == ["id", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id"]
+    assert status == 200 and rows[0] == LEDGER
     body = rows[1:]
-    kinds = [r[2] for r in body]
+    assert {(r[1], r[2]) for r in body} == {(shop.id, "Fresh Farm")}  # H6: whose each row is
+    kinds = [r[4] for r in body]
     assert kinds[0] == "PAYABLES_CREDIT" and set(kinds[1:]) == {"CLAIM_REFUND"}  # payables first, then the deposit
     account = await world.account(shop)
-    total = sum(Decimal(r[4]) for r in body)
+    total = sum(Decimal(r[6]) for r in body)
     balance_now = Decimal(account["deposit"]["amount"]) + Decimal(account["payables"]["amount"])
     assert total == balance_now - Decimal("100.00")  # the change since `from`
-    assert {r[5] for r in body if r[2] == "CLAIM_REFUND"} == {claim["id"]}
+    assert {r[7] for r in body if r[4] == "CLAIM_REFUND"} == {claim["id"]}
     everything = (await fetch(api, "/exports/ledger.csv", world.platform))[1][1:]
     assert len(everything) == len(body) + 2  # the first credit, and the other shop's
-    assert (await fetch(api, "/exports/ledger.csv", world.platform, shopId=other.id))[1][1][4] == "7.00"
+    assert {(r[1], r[2]) for r in everything} == {(shop.id, "Fresh Farm"), (other.id, "Other")}
+    assert (await fetch(api, "/exports/ledger.csv", world.platform, shopId=other.id))[1][1][6] == "7.00"
 
 
 async def test_f5_exports_answer_like_the_api_401_403_404_400(api, world):
@@ -67,7 +71,7 @@ async def test_f5_exports_answer_like_the_api_401_403_404_400(api, world):
     assert (await fetch(api, "/exports/claims.csv", shop.merchant, status="NOPE"))[0] == 400
     assert (await fetch(api, "/exports/invoice-obligations.csv", shop.merchant))[0] == 400  # from/to required
     status, body, raw = await fetch(api, "/exports/ledger.csv", shop.merchant)
-    assert status == 200 and body == [["id", "created_at", "kind", "bucket", "amount", "claim_id", "reverses_id"]]
+    assert status == 200 and body == [LEDGER]
     assert raw.endswith(b"\r\n")
 
 
@@ -79,7 +83,7 @@ async def test_f5_the_claims_export_quotes_and_keeps_chinese_text_and_streams_th
         await claims.submit(line, token=buyer, reason="ROTTEN_OR_SPOILED")
     status, rows, _ = await fetch(api, "/exports/claims.csv", shop.merchant, reason="ROTTEN_OR_SPOILED")
     assert status == 200 and len(rows) == 4
-    assert {r[3] for r in rows[1:]} == {'买家,"一号"'} and {r[4] for r in rows[1:]} == {"ROTTEN_OR_SPOILED"}
+    assert {r[4] for r in rows[1:]} == {'买家,"一号"'} and {r[5] for r in rows[1:]} == {"ROTTEN_OR_SPOILED"}
     assert (await fetch(api, "/exports/claims.csv", shop.merchant, reason="DAMAGED"))[1][1:] == []
     assert len((await fetch(api, "/exports/claims.csv", buyer))[1]) == 4  # the buyer's own
     assert len((await fetch(api, "/exports/claims.csv", world.buyer))[1]) == 1  # nothing of another buyer's
@@ -112,8 +116,8 @@ async def test_f5_invoice_obligations_export(api, world, coupons):
     await world.pay(order["id"])
     period = {"from": START.isoformat(), "to": (START + timedelta(days=1)).isoformat()}
     status, rows, _ = await fetch(api, "/exports/invoice-obligations.csv", shop.merchant, **period)
-    assert status == 200 and rows == [["counterparty", "counterparty_id", "amount", "coupon_count"],
-                                      ["PLATFORM", "", "3.00", "1"]]
+    assert status == 200 and rows == [["shop_id", "shop_name", "counterparty", "counterparty_id", "amount",
+                                       "coupon_count"], [shop.id, "Fresh Farm", "PLATFORM", "", "3.00", "1"]]
     assert (await fetch(api, "/exports/invoice-obligations.csv", world.platform, **period))[0] == 400  # no shop
     assert (await fetch(api, "/exports/invoice-obligations.csv", world.platform, shopId=shop.id, **period))[1] == rows
 
@@ -131,9 +135,9 @@ async def test_f5_no_cell_is_a_formula(api, world, claims):
     claim = (await claims.submit(order["lines"][0]["id"], reason="QUALITY_ISSUE", evidence=[], token=attacker))
     await claims.call("acceptClaim", shop.merchant, claimId=claim["claim"]["id"])
     _, rows, _ = await fetch(api, "/exports/claims.csv", shop.merchant)
-    assert rows[1][3] == "'" + '=HYPERLINK("http://evil.example","x")'
+    assert rows[1][4] == "'" + '=HYPERLINK("http://evil.example","x")'
     _, ledger, _ = await fetch(api, "/exports/ledger.csv", shop.merchant)
-    assert [row[4] for row in ledger[1:]] == ["100.00", "-20.00"]
+    assert [row[6] for row in ledger[1:]] == ["100.00", "-20.00"]
     assert [cell(v) for v in ("+1", "-x", "@a", "\tz", "\rq", "-12.30", "12", "ok")] == \
         ["'+1", "'-x", "'@a", "'\tz", "'\rq", "-12.30", "12", "ok"]
 

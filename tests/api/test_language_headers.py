@@ -73,11 +73,11 @@ async def test_h7_a_status_inside_a_chinese_message_is_chinese(api, world, claim
 
 def test_h7_every_term_is_translated_by_its_enum_and_value():
     from domain.appeals.model import AppealKind
-    from domain.claims.model import ClaimReason
+    from domain.claims.model import ForceMajeureCause
     from domain.shared.messages import msg, term
     from schema.common.i18n import translate
 
     chinese = translate(msg("a {kind} appeal's subject is not a claim", kind=term(AppealKind.REVIEW)), "zh_CN")
     assert "评价申诉" in chinese and "REVIEW" not in chinese
     assert str(term(AppealKind.REVIEW)) == "REVIEW" and translate(term(AppealKind.REVIEW), "en") == "REVIEW"
-    assert translate(term(ClaimReason.OTHER), "zh_CN") == "OTHER"  # not a term of TERMS: kept as the API spells it
+    assert translate(term(ForceMajeureCause.OTHER), "zh_CN") == "OTHER"  # not in TERMS: kept as the API spells it
