@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-webhooks bench-executors bench-events bench-scale bench-quote graphiql operations frontend-check
+.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-throttle bench-webhooks bench-executors bench-events bench-scale bench-quote graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ contract: $(STAMP)  ## compare schema.graphql with contract/contract.graphql and
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run
+
+bench-throttle: $(STAMP)  ## H1: µs per bucket spend in the process, PostgreSQL and Redis; a served process with each
+	$(BIN)/python -m bench.throttle
 
 bench-webhooks: $(STAMP)  ## E10: ms per webhook body (default vs payloadQuery), deliveries/s of one worker, 100 endpoints
 	$(BIN)/python -m bench.webhooks

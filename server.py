@@ -29,11 +29,13 @@ from strawberry.types import ExecutionResult
 from domain.events.deadlines import SYSTEM, process_deadlines
 from domain.shared.clock import Clock, FixedClock, SystemClock
 from domain.shared.errors import DomainError
+from domain.shared.throttle import Throttle, ThrottleRule
 from persistence.db import Database, is_sqlite, is_unavailable
 from persistence.events.feed import SqlEventFeed
 from persistence.idempotency.store import SqlIdempotencyStore
 from persistence.migrate import head, upgrade
 from persistence.persisted.store import SqlPersistedQueries
+from persistence.throttle.stores import MemoryThrottle, PostgresThrottle, RedisThrottle
 from persistence.uow import SqlUnitOfWorkFactory
 from persistence.uploads.repository import LocalBlobStore
 from schema import served
@@ -72,6 +74,7 @@ GC_THRESHOLDS = (10_000, 20, 20)
 class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWS
     feed: SqlEventFeed | None = None
+    throttle: Throttle | None = None  # H1: set by create_app
     trusted_texts: frozenset[str] | None = None  # TRUSTED_DOCUMENTS_ONLY: the manifest's texts (the socket's check)
 
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
@@ -130,7 +133,7 @@ class GraphQLApp(GraphQL[Context, None]):
         actor, problem = caller(request, self.tokens)
         claim = getattr(request.state, "idempotency", None)
         execution = Execution(self.limits, settings.is_prod, settings.introspection, is_unavailable, self.fast_paths,
-                              self.fast_executor, self.compile_after, is_trusted(request.scope))
+                              self.fast_executor, self.compile_after, is_trusted(request.scope), self.throttle)
         return Context(uow=self.uow.with_idempotency(claim), clock=self.clock(request),
                        caller=Caller(actor, problem, negotiate(request.headers.get("accept-language")),
                                      request_id(request.scope)),
@@ -174,7 +177,21 @@ def health_routes(database: Database, blobs: LocalBlobStore) -> list[Route]:
             Route("/health/live", live, methods=["GET"])]
 
 
-def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory, feed: SqlEventFeed):
+def throttle_store(settings: Settings, database: Database) -> Throttle | None:
+    """H1: where the callers' buckets live — Redis when REDIS_URL is set, else PostgreSQL's table, or this process
+    on SQLite (one server); None with THROTTLE_MAX_COST=0."""
+    rule = ThrottleRule(settings.throttle_max_cost, settings.throttle_restore_rate)
+    if not rule.enabled:
+        return None
+    if settings.redis_url:
+        return RedisThrottle(settings.redis_url, rule)
+    if is_sqlite(database.url):
+        return MemoryThrottle(rule)
+    return PostgresThrottle(database.url, rule)
+
+
+def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory, feed: SqlEventFeed,
+               throttle: Throttle | None = None):
     """The app's lifespan: migrations, the deadlines' timer, the live feed, the webhook worker, a graceful stop."""
 
     async def fire_deadlines() -> None:
@@ -211,6 +228,8 @@ def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory
         database.deliveries_committed.remove(worker.wake.set)
         await worker.stop()
         await feed.stop()
+        if isinstance(throttle, (RedisThrottle, PostgresThrottle)):
+            await throttle.close()
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -231,6 +250,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
 
     uow = SqlUnitOfWorkFactory(database)
     graphql = GraphQLApp(settings, uow)
+    graphql.throttle = throttle = throttle_store(settings, database)
     graphql.feed = feed = SqlEventFeed(database, settings.subscriber_queue)
     blobs = LocalBlobStore(settings.upload_dir)
     idempotent = Idempotency(graphql, SqlIdempotencyStore(database), graphql.tokens, graphql.clock,
@@ -268,12 +288,13 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
             *([graphiql_assets()] if settings.graphiql else []),
             *([metrics.metrics_route(settings.metrics_token, refresh_gauges)] if settings.metrics else []),
             *upload_routes(graphql.tokens, uow, blobs, graphql.clock, settings.upload_policy,
-                           graphql.policies.links),
+                           graphql.policies.links, throttle),
             *export_routes(graphql.tokens, uow, graphql.clock, ExportLimits(
-                settings.export_max_concurrent, settings.export_max_per_caller, settings.export_send_timeout_seconds)),
+                settings.export_max_concurrent, settings.export_max_per_caller, settings.export_send_timeout_seconds),
+                throttle),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
-        lifespan=background(settings, database, uow, feed),
+        lifespan=background(settings, database, uow, feed, throttle),
         middleware=[*tracing_middleware, Middleware(RequestIds, observers=observers),
                     Middleware(SecurityHeaders, hsts=settings.is_prod), Middleware(LanguageHeaders),
                     *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],

@@ -63,6 +63,12 @@ def _flag(name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be true or false, got {value!r}")
 
 
+def _redis_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"REDIS_URL must be a redis://, rediss:// or unix:// URL, got {value!r}")
+    return value
+
+
 def _positive_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     if not value:
@@ -176,6 +182,9 @@ class Settings:
     log_format: str = "text"
     metrics: bool = True
     metrics_token: str | None = None
+    throttle_max_cost: int = 2_000  # H1: a caller's bucket, in points (0: no throttle)
+    throttle_restore_rate: int = 100  # points a second
+    redis_url: str | None = None  # H1: the buckets in Redis, shared by every process (else PostgreSQL's table)
 
     @property
     def is_prod(self) -> bool:
@@ -292,6 +301,9 @@ class Settings:
             cors_origins=_origins("CORS_ORIGINS"),
             metrics=metrics,
             metrics_token=metrics_token,
+            throttle_max_cost=_whole("THROTTLE_MAX_COST", 2_000),
+            throttle_restore_rate=_positive_int("THROTTLE_RESTORE_RATE", 100),
+            redis_url=_redis_url(os.environ.get("REDIS_URL") or None),
             log_format=_choice("LOG_FORMAT", ("json", "text"), "json" if app_env == "prod" else "text"),
             trusted_documents_manifest=Path(os.environ.get("TRUSTED_DOCUMENTS_MANIFEST")
                                             or ROOT / "operations" / "manifest.json"),

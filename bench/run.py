@@ -116,7 +116,7 @@ async def seed(url: str) -> dict:
 
 def start(url: str, port: int, app: str = "server:app", env: dict | None = None) -> subprocess.Popen:
     environment = {**os.environ, "APP_ENV": "dev", "DATABASE_URL": url, "SECRET_KEY": SECRET,
-                   "MIGRATE_ON_START": "false", **(env or {})}
+                   "MIGRATE_ON_START": "false", "THROTTLE_MAX_COST": "0", **(env or {})}  # H1's bench switches it on
     return subprocess.Popen([sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
                              "--log-level", "warning", "--no-access-log"], cwd=ROOT, env=environment,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -213,7 +213,8 @@ async def statements(url: str, body: dict, token: str) -> int:
     from server import create_app
     from settings import Settings
 
-    settings = replace(Settings.from_env(), database_url=url, secret_key=SECRET, migrate_on_start=False, app_env="dev")
+    settings = replace(Settings.from_env(), database_url=url, secret_key=SECRET, migrate_on_start=False, app_env="dev",
+                       throttle_max_cost=0)  # statements of the queries themselves; H1 has its own bench
     app = create_app(settings)
     count = 0
 

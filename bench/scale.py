@@ -244,7 +244,8 @@ async def plans() -> dict[str, str]:
     from settings import Settings
 
     app = create_app(Settings(app_env="test", database_url=URL, secret_key=SECRET, upload_dir=ROOT / "var",
-                              migrate_on_start=False, graphiql=False, deadline_interval_seconds=0))
+                              migrate_on_start=False, graphiql=False, deadline_interval_seconds=0,
+                              throttle_max_cost=0))
     engine = app.state.database.engine
     shop = encode_id("Shop", BIG)
     tokens = {"MERCHANT": mint_token(SECRET, sub="m", role=Role.MERCHANT, shop=shop),

@@ -28,6 +28,7 @@ from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.persisted.store import PersistedQueryRow
 from persistence.reviews.tables import ReviewRow
 from persistence.shops.tables import LedgerEntryRow, ShopAccountRow, ShopRow
+from persistence.throttle.tables import ThrottleBucketRow
 from persistence.uploads.tables import UploadRow
 from persistence.violations.tables import ViolationRow
 from persistence.webhooks.tables import WebhookDeliveryRow, WebhookEndpointRow
@@ -80,5 +81,6 @@ __all__ = [
     "WebhookEndpointRow",
     "ShopScoreRow",
     "PersistedQueryRow",
+    "ThrottleBucketRow",
     "metadata",
 ]

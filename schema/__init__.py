@@ -55,6 +55,7 @@ from schema.reviews.types import Review
 from schema.shops.lists import ShopListQueries
 from schema.shops.operations import ShopMutations, ShopQueries
 from schema.shops.types import LedgerEntry, Shop
+from schema.throttling import Throttling
 from schema.viewer import CoreQueries
 from schema.violations.operations import ViolationMutations, ViolationQueries
 from schema.violations.types import Violation
@@ -124,7 +125,7 @@ def build(fast: bool) -> ApiSchema:
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: BoundedParserCache(maxsize=512),
             lambda: BoundedValidationCache(maxsize=512), AuthenticationGate, ProductionPosture, QueryLimits,
-            ErrorCodes, ReleaseLoaders,
+            Throttling, ErrorCodes, ReleaseLoaders,
         ],
         fast=fast,
         **options,

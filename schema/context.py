@@ -18,11 +18,12 @@ from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
 from domain.shared.links import LinkSigner
+from domain.shared.throttle import Throttle, ThrottleStatus
 from domain.shared.uow import UnitOfWorkFactory
 from domain.webhooks.ports import AddressResolver, LiteralAddresses
 from domain.webhooks.services import WebhookPolicy
 from schema.execution.loaders import FastLoaders
-from schema.limits import Limits
+from schema.limits import Limits, Measure
 from schema.loaders import Loaders
 
 
@@ -61,6 +62,7 @@ class Execution:
     fast_executor: bool = True  # FAST_EXECUTOR: schema/execution/executor.py's shortcuts (off: graphql-core's walk)
     compile_after: int | None = None  # COMPILE_AFTER: compile a document's plan on its n-th run (None: never)
     trusted_document: bool = False  # the request's document is in operations/ (compiled on its first run)
+    throttle: Throttle | None = None  # H1: the callers' cost buckets (None: THROTTLE_MAX_COST=0)
 
 
 @dataclass
@@ -79,6 +81,8 @@ class Context:
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from
     webhook_event: Event | None = None  # E10: the event a payloadQuery renders (``Subscription.event``)
+    cost: Measure | None = None  # the document's measure (``QueryLimits``), which H1's throttle charges
+    throttle_status: ThrottleStatus | None = None  # H1: what the bucket said to this request
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -12,10 +12,12 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -52,9 +54,18 @@ class Limits:
 
 @dataclass
 class Measure:
+    """``cost``: every field requested, multiplied through nesting (the static limit, GitHub's way); ``points``:
+    H1's throttle cost, Shopify's way — an object 1, a connection 2 (its page's nodes 1 each, edges and page info
+    free), a mutation 10, a scalar or enum 0 — at least 1 a request."""
+
     depth: int = 0
     aliases: int = 0
     cost: int = 0
+    points: int = 0
+
+    @property
+    def requested_points(self) -> int:
+        return max(self.points, 1)
 
 
 class _Walker:
@@ -63,8 +74,9 @@ class _Walker:
         self.measure = Measure()
 
     def _first(self, field: FieldNode) -> int | None:
+        """The page size a list field asks for: its ``first`` or (H3) its ``last``."""
         for argument in field.arguments or ():
-            if argument.name.value != "first":
+            if argument.name.value not in ("first", "last"):
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):
@@ -112,6 +124,7 @@ class _Walker:
         while isinstance(kind, (GraphQLNonNull, GraphQLList)):
             is_list |= isinstance(kind, GraphQLList)
             kind = kind.of_type
+        self.measure.points += multiplier * _points(self.schema, parent, kind, "first" in definition.args)
         first = self._first(field)
         if first is not None:
             items = first
@@ -122,6 +135,21 @@ class _Walker:
         else:
             items = LIST_GUESS if is_list else 1
         self.walk(field.selection_set, kind, depth + 1, multiplier * max(items, 1), seen)
+
+
+MUTATION_POINTS = 10
+FREE_OBJECTS = ("Edge", "PageInfo")  # a connection's wrapping: its edges and page info cost nothing
+
+
+def _points(schema: GraphQLSchema, parent, kind, paged: bool) -> int:
+    """H1: what one field costs in points (before the multiplier of the lists around it)."""
+    if parent is schema.mutation_type:
+        return MUTATION_POINTS
+    if not isinstance(kind, (GraphQLObjectType, GraphQLInterfaceType, GraphQLUnionType)):
+        return 0
+    if kind.name.endswith(FREE_OBJECTS):
+        return 0
+    return 2 if paged else 1
 
 
 def measure(schema: GraphQLSchema, document, operation_name: str | None, variables: dict | None) -> Measure | None:
@@ -163,6 +191,8 @@ class QueryLimits(SchemaExtension):
         if document is not None:
             self.result = measure(core_schema(context.schema), document, context.operation_name, context.variables)
         refusal = limits_refusal(self.result, limits) if self.result is not None else None
+        if refusal is None and hasattr(context.context, "cost"):
+            context.context.cost = self.result  # what H1's throttle (``Throttling``, next) charges
         if refusal is not None and not context.result:
             context.result = ExecutionResult(
                 data=None, errors=[GraphQLError(refusal[1], extensions={"code": refusal[0].value})]
@@ -177,5 +207,39 @@ class QueryLimits(SchemaExtension):
         request = getattr(context, "request", None)
         if request is not None and hasattr(request, "scope"):  # for the metrics, read when the request ends
             request.scope.setdefault("state", {})["graphql_cost"] = self.result.cost
-        return {"cost": {"requested": self.result.cost, "limit": limits.max_cost, "depth": self.result.depth,
-                         "aliases": self.result.aliases}}
+        cost = {"requested": self.result.cost, "limit": limits.max_cost, "depth": self.result.depth,
+                "aliases": self.result.aliases, "requestedQueryCost": self.result.requested_points}
+        status = getattr(context, "throttle_status", None)
+        result = self.execution_context.result
+        if status is not None and not status.granted:
+            cost["actualQueryCost"] = 0  # nothing ran
+        else:
+            data = result.data if result is not None else None
+            cost["actualQueryCost"] = returned_points(data, self.execution_context.operation_type) \
+                if isinstance(data, dict) else 0
+        if status is not None:
+            cost["throttleStatus"] = {"maximumAvailable": float(status.rule.maximum),
+                                      "currentlyAvailable": round(status.available, 3),
+                                      "restoreRate": float(status.rule.restore_rate)}
+        return {"cost": cost}
+
+
+def returned_points(data: dict, operation: object) -> int:
+    """H1's ``actualQueryCost``: the points of what was returned, counted as ``Measure.points`` counts what was
+    asked for — an object 1, a connection 2 (its ``edges`` and ``pageInfo`` free), a mutation 10."""
+    mutation = getattr(operation, "value", None) == "mutation"  # Strawberry's OperationType or graphql-core's
+    return sum((MUTATION_POINTS + _inside(value)) if mutation else _returned(value, key)
+               for key, value in data.items())
+
+
+def _returned(value: object, key: str) -> int:
+    if isinstance(value, list):
+        return sum(_returned(item, key) for item in value)
+    if not isinstance(value, dict):
+        return 0
+    own = 0 if key in ("edges", "pageInfo") else 2 if ("edges" in value or "pageInfo" in value) else 1
+    return own + _inside(value)
+
+
+def _inside(value: object) -> int:
+    return sum(_returned(v, k) for k, v in value.items()) if isinstance(value, dict) else 0

@@ -37,7 +37,8 @@ def settings(database_url, tmp_path_factory) -> Settings:
     return replace(base, app_env="test", database_url=database_url, migrate_on_start=False, deadline_interval_seconds=0,
                    upload_dir=Path(tmp_path_factory.mktemp("uploads")),
                    upload_quota_files=100_000, upload_quota_mb=100_000,  # the quota's own test sets its limits
-                   compile_after=1)  # every document runs by its compiled plan from its first run
+                   compile_after=1,  # every document runs by its compiled plan from its first run
+                   throttle_max_cost=0)  # H1's own tests switch the throttle on (the rest run at one instant)
 
 
 @pytest.fixture(scope="session")

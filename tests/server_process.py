@@ -26,7 +26,7 @@ def start(settings, port: int, **environment: str) -> subprocess.Popen:
     env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
            "MIGRATE_ON_START": "false", "UPLOAD_DIR": str(settings.upload_dir),
            "UPLOAD_QUOTA_FILES": str(settings.upload_quota_files), "UPLOAD_QUOTA_MB": str(settings.upload_quota_mb),
-           **environment}
+           "THROTTLE_MAX_COST": str(settings.throttle_max_cost), **environment}
     return subprocess.Popen([sys.executable, "-m", "uvicorn", "server:app", "--host", "127.0.0.1", "--port", str(port),
                              "--no-server-header", "--log-level", "warning", "--ws-max-size", "2097152"],
                             cwd=ROOT, env=env,

@@ -35,6 +35,7 @@ from domain.shared.errors import DomainError, Forbidden, NotFound
 from domain.shared.ids import global_id
 from domain.shared.messages import msg, term
 from domain.shared.text import is_clean_text
+from domain.shared.throttle import EXPORT_POINTS, Throttle
 from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import ENGLISH, negotiate, translate
@@ -44,6 +45,7 @@ from web.asgi import file_problem
 from web.auth import Tokens
 from web.authentication import caller
 from web.language import LANGS
+from web.throttle import charged
 
 log = logging.getLogger("aftersales.exports")
 BOM = "\ufeff"
@@ -250,7 +252,7 @@ class Parameters:
 
 
 def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[Request], Any],
-                  limits: ExportLimits | None = None) -> list[Route]:
+                  limits: ExportLimits | None = None, throttle: Throttle | None = None) -> list[Route]:
     limits = limits or ExportLimits()
 
     def guarded(build: Callable[[Request, Actor], Any]) -> Callable[[Request], Any]:
@@ -271,6 +273,9 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
             actor, problem = caller(request, tokens)
             if actor is None:
                 return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
+            refused = await charged(throttle, actor, clock_for(request), EXPORT_POINTS)  # H1
+            if refused is not None:
+                return refused
             key = actor.caller_key
             if not limits.enter(key):
                 refused = file_problem(TopLevelCode.TOO_MANY_REQUESTS, msg(

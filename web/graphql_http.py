@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode, request_error_status
 from schema.extensions import PARSED
+from schema.throttling import THROTTLED_AFTER
 from web import documents
 from web.asgi import MAX_JSON_DEPTH, header, json_body, json_too_deep, problem, replaying
 
@@ -109,6 +110,9 @@ class GraphQLOverHTTP:
                 outcome = request_error(scope)
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"content-type",
                                                                                             b"content-length")]
+                if THROTTLED_AFTER in state:  # H1: 429 under either media type, with when to retry
+                    message = {**message, "status": TopLevelCode.THROTTLED.status}
+                    headers.append((b"retry-after", str(state[THROTTLED_AFTER]).encode()))
                 content_type = b"application/json"
                 if wants_graphql_response:
                     content_type = b"application/graphql-response+json; charset=utf-8"

@@ -37,9 +37,10 @@ from domain.shared.messages import msg
 from domain.shared.text import is_clean_text
 from schema.common.errors import TopLevelCode
 from schema.context import Context
-from schema.limits import core_schema
+from schema.limits import core_schema, measure
+from schema.throttling import throttled_error
 from web.auth import Tokens
-from web.documents import Refusal, parsed_off_loop, screen
+from web.documents import Refusal, parsed, parsed_off_loop, screen
 
 UNAUTHORIZED, FORBIDDEN, FELL_BEHIND, GOING_AWAY, TRY_AGAIN_LATER = 4401, 4403, 4410, 1001, 1013
 log = logging.getLogger("aftersales.websocket")
@@ -217,12 +218,31 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 error = GraphQLError(str(refusal.message), extensions={"code": refusal.code.value})
                 await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
                 return
+            throttled = await self._throttled(payload, document)
+            if throttled is not None:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [throttled.formatted]})
+                return
         key = self.caller_key
         if key is not None:  # counted now, so that subscribes in quick succession see each other
             self.limits.subscriptions[key] += 1
         await super().handle_subscribe(message)
         if key is not None and message["id"] not in self.operations:  # refused by the protocol: nothing runs
             self._uncount(key)
+
+    async def _throttled(self, payload: Any, document: Any) -> GraphQLError | None:
+        """H1: a subscription pays its points when it starts (its events are then free); the error to answer when
+        the caller's bucket cannot pay."""
+        throttle = getattr(self.view, "throttle", None)
+        actor = self.context.caller.actor
+        if throttle is None or actor is None:
+            return None
+        variables = payload.get("variables")
+        found = measure(core_schema(self.view.schema), document or parsed(payload["query"]),
+                        payload.get("operationName"), variables if isinstance(variables, dict) else None)
+        if found is None:
+            return None
+        status = await throttle.spend(actor.throttle_key, found.requested_points, self.context.clock.now().timestamp())
+        return None if status.granted else throttled_error(status)
 
     def _uncount(self, key: str) -> None:
         self.limits.subscriptions[key] -= 1

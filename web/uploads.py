@@ -13,6 +13,7 @@ from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.links import LinkSigner
 from domain.shared.messages import msg
+from domain.shared.throttle import UPLOAD_POINTS, Throttle
 from domain.shared.uow import UnitOfWorkFactory
 from domain.uploads.model import MAX_PIXELS, MAX_UPLOAD_BYTES, UploadPolicy
 from domain.uploads.ports import BlobStore
@@ -22,6 +23,7 @@ from web.asgi import Problem, file_problem
 from web.auth import Tokens
 from web.authentication import caller
 from web.files import TooManyPixels, recognise
+from web.throttle import charged
 
 MULTIPART_OVERHEAD = 64 * 1024
 UPLOAD_ID = re.compile(r"upl_[A-Za-z0-9_-]{1,40}")
@@ -30,7 +32,7 @@ DECODE_SLOTS = 2  # a 40 MP decode holds up to 160 MB: two at a time bound the m
 
 
 def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, clock_for,
-                  policy: UploadPolicy, links: LinkSigner) -> list[Route]:
+                  policy: UploadPolicy, links: LinkSigner, throttle: Throttle | None = None) -> list[Route]:
     decoding = asyncio.Semaphore(DECODE_SLOTS)
 
     def actor_of(request: Request) -> Actor | JSONResponse:
@@ -44,6 +46,9 @@ def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, cloc
         if isinstance(actor, JSONResponse):
             return actor
         clock: Clock = clock_for(request)
+        refused = await charged(throttle, actor, clock, UPLOAD_POINTS)  # H1, before the body is read
+        if refused is not None:
+            return refused
         try:
             form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_UPLOAD_BYTES + 1)
         except Exception as error:  # noqa: BLE001  (starlette raises several parser errors; all are the client's)

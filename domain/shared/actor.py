@@ -44,6 +44,12 @@ class Actor:
         return f"{self.role.value}:{self.user_id}"
 
     @property
+    def throttle_key(self) -> str:
+        """H1: whose cost bucket a request spends — the user, the role and the shop (a merchant of two shops has
+        a bucket for each)."""
+        return f"{self.caller_key}:{self.shop_id if self.shop_id is not None else ''}"
+
+    @property
     def shop(self) -> int:
         """The shop a MERCHANT or AGENT acts for (checked at construction); Forbidden for the other roles."""
         if self.shop_id is None:

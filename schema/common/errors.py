@@ -57,6 +57,7 @@ class TopLevelCode(str, Enum):
     UNSUPPORTED_CONTENT = ("UNSUPPORTED_CONTENT", 400)
     IMAGE_TOO_LARGE = ("IMAGE_TOO_LARGE", 400)
     TOO_MANY_REQUESTS = ("TOO_MANY_REQUESTS", 429)
+    THROTTLED = ("THROTTLED", 429)  # H1: the caller's cost bucket cannot pay for this request (with Retry-After)
 
 
 def request_error_status(code: str | None) -> int:
