@@ -39,6 +39,7 @@ from domain.shared.ids import global_id
 from domain.shared.messages import msg, term
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shared.validation import Validation
 from domain.shops.model import LedgerEntryKind
 from domain.shops.services import locked_account, save_account
 from domain.violations.services import record_anomaly, withdraw_on_appeal
@@ -146,24 +147,39 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
     and evidence (A6), unless restricted (A7). The decision under appeal stays in force (A5)."""
     actor.require(Role.MERCHANT)
     now = clock.now()
-    statement = bounded_text(request.statement, field=("input", "statement"), max_len=MAX_STATEMENT, min_len=1)
+    given = Validation()  # H2: the statement, the ground, the evidence, the window, all before refusing
+    statement = given(bounded_text, request.statement, field=("input", "statement"), max_len=MAX_STATEMENT,
+                      min_len=1)
     if request.kind is AppealKind.REVIEW and request.ground is None:
-        raise InvalidInput("a review appeal names its ground", ("input", "ground"))
+        given.add(InvalidInput("a review appeal names its ground", ("input", "ground")))
     if request.kind is not AppealKind.REVIEW and request.ground is not None:
-        raise InvalidInput("a ground goes with REVIEW appeals only", ("input", "ground"))
+        given.add(InvalidInput("a ground goes with REVIEW appeals only", ("input", "ground")))
     if not request.evidence:
-        raise InvalidInput("an appeal carries at least one evidence file (A6)", ("input", "evidence"))
+        given.add(InvalidInput("an appeal carries at least one evidence file (A6)", ("input", "evidence")))
 
     async def work(uow: UnitOfWork) -> Appeal:
-        start = await _window_start(uow, actor, request)
+        check = given.branch()
+        try:
+            start = await _window_start(uow, actor, request)
+        except DomainError as error:  # no such subject: no window to check
+            raise check.fail(error) from None
         if not rules.within_window(request.kind, start, now):
             days, until = rules.WINDOW_DAYS[request.kind], rules.deadline(request.kind, start)
-            raise DomainError(msg("a {kind} appeal is due within {days} natural days, by {until} Asia/Shanghai (A3)",
-                                  kind=request.kind.value, days=days,
-                                  until=until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")),
-                              SUBJECT, ErrorCode.APPEAL_WINDOW_CLOSED)
-        await _check_restriction(uow, actor.shop, now)
-        evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
+            check.add(DomainError(msg("a {kind} appeal is due within {days} natural days, by {until} Asia/Shanghai "
+                                      "(A3)", kind=request.kind.value, days=days,
+                                      until=until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")),
+                                  SUBJECT, ErrorCode.APPEAL_WINDOW_CLOSED))
+        try:
+            await _check_restriction(uow, actor.shop, now)
+        except DomainError as error:
+            check.add(error)
+        evidence = None
+        try:
+            evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
+        except DomainError as error:
+            check.add(error)
+        check.done()  # nothing is written before this
+        assert statement is not None and evidence is not None
         calendar = await load_calendar(uow, rules.years_for_deadline(now))
         due, estimated = rules.due_at(now, calendar)
         appeal = Appeal(

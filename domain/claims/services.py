@@ -47,6 +47,7 @@ from domain.shared.messages import msg, term
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shared.validation import Validation
 from domain.shops.model import LedgerBucket, LedgerEntryKind
 from domain.shops.services import locked_account, save_account
 from domain.violations.services import record_breach
@@ -130,48 +131,56 @@ async def evidence_from_uploads(
 
 
 async def submit_claim(uow: UnitOfWork, actor: Actor, clock: Clock, policy: ClaimPolicy, request: SubmitClaim) -> Claim:
-    """BUYER files a claim on a line of their delivered order (C1–C4)."""
+    """BUYER files a claim on a line of their delivered order (C1–C4). H2: every problem with the request is found
+    before it is refused — the text, the quantity, the line's state, the window, the evidence."""
     actor.require(Role.BUYER)
     now = clock.now()
+    given = Validation()
     description = request.description
     if description is not None:
-        description = bounded_text(description, field=("input", "description"), max_len=MAX_DESCRIPTION) or None
-    damaged = parse_quantity(request.damaged_quantity, ("input", "damagedQuantity"))
+        description = given(bounded_text, description, field=("input", "description"),
+                            max_len=MAX_DESCRIPTION) or None
+    quantity = given(parse_quantity, request.damaged_quantity, ("input", "damagedQuantity"))
 
     async def work(uow: UnitOfWork) -> Claim:
+        check = given.branch()
         line_id = request.order_line_id
         line = (await uow.orders.lines_by_ids([line_id])).get(line_id) if line_id is not None else None
         order = await uow.orders.get(present(line.order_id, "the line's order"), lock=True) if line else None
         if line is None or order is None or order.buyer_id != actor.user_id:
-            raise NotFound("no such order line", ("input", "orderLineId"))
+            raise check.fail(NotFound("no such order line", ("input", "orderLineId")))
         if order.signed_at is None:
-            raise DomainError(
-                "the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED
-            )
+            raise check.fail(DomainError(
+                "the order has not been signed for (C2)", ("input", "orderLineId"), ErrorCode.NOT_DELIVERED))
         if order.status is not OrderStatus.DELIVERED:
-            raise InvalidState(msg("the order is {status}", status=term(order.status)), ("input", "orderLineId"))
-        if damaged > line.quantity:
-            raise InvalidInput(
-                msg("at most the line's quantity, {quantity}",
-                    quantity=format(line.quantity.normalize(), "f")), ("input", "damagedQuantity")
-            )
+            raise check.fail(InvalidState(msg("the order is {status}", status=term(order.status)),
+                                          ("input", "orderLineId")))
+        if quantity is not None and quantity > line.quantity:
+            check.add(InvalidInput(msg("at most the line's quantity, {quantity}",
+                                       quantity=format(line.quantity.normalize(), "f")), ("input", "damagedQuantity")))
         product = (await uow.products.get_many([line.product_id]))[line.product_id]
         covered = rules.covered_by_guarantee(product.fresh, request.reason)
         if covered and not rules.within_window(order.signed_at, now):
-            raise DomainError("a guarantee claim is due within 24 hours of the sign-off (C2)", ("input", "orderLineId"),
-                              ErrorCode.CLAIM_WINDOW_CLOSED)
-        evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
-        if covered and not rules.evidence_complete(evidence):
-            raise DomainError("a guarantee claim needs DAMAGE_DETAIL, WAYBILL and OVERALL photos, or a "
-                              "COURIER_CERTIFICATE (C3)", ("input", "evidence"), ErrorCode.EVIDENCE_INCOMPLETE)
+            check.add(DomainError("a guarantee claim is due within 24 hours of the sign-off (C2)",
+                                  ("input", "orderLineId"), ErrorCode.CLAIM_WINDOW_CLOSED))
+        try:
+            evidence = await evidence_from_uploads(uow, actor, request.evidence, now)
+        except DomainError as error:
+            check.add(error)
+            evidence = None
+        if covered and evidence is not None and not rules.evidence_complete(evidence):
+            check.add(DomainError("a guarantee claim needs DAMAGE_DETAIL, WAYBILL and OVERALL photos, or a "
+                                  "COURIER_CERTIFICATE (C3)", ("input", "evidence"), ErrorCode.EVIDENCE_INCOMPLETE))
         line_pk = stored(line.id)
         earlier = await uow.claims.for_line(line_pk)
         if any(c.is_open for c in earlier):
-            raise DomainError(
-                "this line already has an open claim", ("input", "orderLineId"), ErrorCode.CLAIM_ALREADY_OPEN
-            )
+            check.add(DomainError(
+                "this line already has an open claim", ("input", "orderLineId"), ErrorCode.CLAIM_ALREADY_OPEN))
         if any(c.refunded.fen > 0 for c in earlier):
-            raise InvalidState("this line was already compensated", ("input", "orderLineId"))
+            check.add(InvalidState("this line was already compensated", ("input", "orderLineId")))
+        check.done()  # nothing is written before this
+        assert quantity is not None and evidence is not None  # each was recorded as a problem when missing
+        damaged = quantity
         paid = line.paid_amount
         first = order.first_claim_id is None
         claim = Claim(

@@ -21,6 +21,7 @@ from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shared.validation import Validation
 
 MAX_STOCK = 10_000_000
 MAX_FACE = Money(1_000_000)  # ¥10,000.00
@@ -56,35 +57,38 @@ class TemplateRequest:
     platform_share: Decimal | None = None
 
 
-def _check_template(request: TemplateRequest, now: datetime) -> None:
+def _check_template(request: TemplateRequest, now: datetime, check: Validation) -> None:
+    """W1–W3 on a template's fields, each problem recorded (H2)."""
     f = ("input",)
     if not 0 < request.face_value.fen <= MAX_FACE.fen:
-        raise InvalidInput(msg("a face value is above ¥0.00 and at most {max}", max=MAX_FACE), (*f, "faceValue"))
+        check.add(InvalidInput(msg("a face value is above ¥0.00 and at most {max}", max=MAX_FACE),
+                               (*f, "faceValue")))
     if request.threshold is not None and request.threshold.fen <= 0:
-        raise InvalidInput("a threshold is above ¥0.00 (leave it out for none)", (*f, "threshold"))
+        check.add(InvalidInput("a threshold is above ¥0.00 (leave it out for none)", (*f, "threshold")))
     if not 1 <= request.total_stock <= MAX_STOCK:
-        raise InvalidInput(msg("total stock is 1 to {max}", max=MAX_STOCK), (*f, "totalStock"))
+        check.add(InvalidInput(msg("total stock is 1 to {max}", max=MAX_STOCK), (*f, "totalStock")))
     if not 1 <= request.per_user_limit <= request.total_stock:
-        raise InvalidInput("the per-user limit is at least 1 and at most the stock", (*f, "perUserLimit"))
+        check.add(InvalidInput("the per-user limit is at least 1 and at most the stock", (*f, "perUserLimit")))
     fixed = request.valid_from is not None or request.valid_until is not None
     if fixed == (request.valid_days_after_claim is not None):
-        raise InvalidInput("give either validFrom and validUntil, or validDaysAfterClaim", (*f, "validDaysAfterClaim"))
+        check.add(InvalidInput("give either validFrom and validUntil, or validDaysAfterClaim",
+                               (*f, "validDaysAfterClaim")))
     if fixed:
         if request.valid_from is None or request.valid_until is None or request.valid_from >= request.valid_until:
-            raise InvalidInput("a fixed window needs validFrom before validUntil", (*f, "validUntil"))
-        if request.valid_until <= now:
-            raise InvalidInput("the window has already ended", (*f, "validUntil"))
+            check.add(InvalidInput("a fixed window needs validFrom before validUntil", (*f, "validUntil")))
+        elif request.valid_until <= now:
+            check.add(InvalidInput("the window has already ended", (*f, "validUntil")))
     elif request.valid_days_after_claim is None or not 1 <= request.valid_days_after_claim <= 365:
-        raise InvalidInput("validDaysAfterClaim is 1 to 365", (*f, "validDaysAfterClaim"))
+        check.add(InvalidInput("validDaysAfterClaim is 1 to 365", (*f, "validDaysAfterClaim")))
     platform = request.issuer_kind is IssuerKind.PLATFORM
     if request.new_user_only and not platform:
-        raise InvalidInput("only platform coupons can be for new users (W3)", (*f, "newUserOnly"))
+        check.add(InvalidInput("only platform coupons can be for new users (W3)", (*f, "newUserOnly")))
     if request.platform_share is not None and not platform:
-        raise InvalidInput("a cost share goes with platform coupons only (W1)", (*f, "platformShare"))
+        check.add(InvalidInput("a cost share goes with platform coupons only (W1)", (*f, "platformShare")))
     if request.platform_share is not None and not Decimal(0) <= request.platform_share <= Decimal(1):
-        raise InvalidInput("the platform's share is between 0 and 1", (*f, "platformShare"))
+        check.add(InvalidInput("the platform's share is between 0 and 1", (*f, "platformShare")))
     if request.shop_ids and request.issuer_kind is not IssuerKind.PLATFORM:
-        raise InvalidInput("only platform coupons list shops (W2)", (*f, "shopIds"))
+        check.add(InvalidInput("only platform coupons list shops (W2)", (*f, "shopIds")))
 
 
 async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: TemplateRequest) -> CouponTemplate:
@@ -94,18 +98,21 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
         raise Forbidden(msg("{kind} coupons are issued by {role}",
             kind=request.issuer_kind.value, role=ISSUER_ROLE[request.issuer_kind].value))
     now = clock.now()
-    _check_template(request, now)
-    name = bounded_text(request.name, field=("input", "name"), max_len=100, min_len=1)
+    given = Validation()
+    name = given(bounded_text, request.name, field=("input", "name"), max_len=100, min_len=1)
+    _check_template(request, now, given)
 
     async def work(uow: UnitOfWork) -> CouponTemplate:
-        shop_ids = await _existing_shops(uow, request.shop_ids or [])
-        products = await _existing_products(uow, request.product_ids or [])
+        check = given.branch()
+        shop_ids = await _existing_shops(uow, request.shop_ids or [], check)
+        products = await _existing_products(uow, request.product_ids or [], check)
         if request.issuer_kind is IssuerKind.MERCHANT:
             for i, product in enumerate(products):
                 if product.shop_id != actor.shop_id:
-                    raise InvalidInput(
-                        "a merchant coupon lists its own shop's products only", ("input", "productIds", i)
-                    )
+                    check.add(InvalidInput(
+                        "a merchant coupon lists its own shop's products only", ("input", "productIds", i)))
+        check.done()  # nothing is written before this
+        assert name is not None  # a name that did not pass was recorded
         issuer = {IssuerKind.PLATFORM: None, IssuerKind.STREAMER: actor.user_id,
                   IssuerKind.MERCHANT: str(actor.shop_id)}[request.issuer_kind]
         share = request.platform_share if request.platform_share is not None else Decimal(1)
@@ -129,20 +136,20 @@ async def create_template(uow: UnitOfWork, actor: Actor, clock: Clock, request: 
     return await in_transaction(uow, work)
 
 
-async def _existing_shops(uow: UnitOfWork, ids: list[int | None]) -> list[int]:
+async def _existing_shops(uow: UnitOfWork, ids: list[int | None], check: Validation) -> list[int]:
     found = await uow.shops.get_many([i for i in ids if i is not None])
     for i, shop_id in enumerate(ids):
         if shop_id is None or shop_id not in found:
-            raise NotFound("no such shop", ("input", "shopIds", i))
-    return list(dict.fromkeys(i for i in ids if i is not None))
+            check.add(NotFound("no such shop", ("input", "shopIds", i)))
+    return list(dict.fromkeys(i for i in ids if i is not None and i in found))
 
 
-async def _existing_products(uow: UnitOfWork, ids: list[int | None]) -> list[Product]:
+async def _existing_products(uow: UnitOfWork, ids: list[int | None], check: Validation) -> list[Product]:
     found = await uow.products.get_many([i for i in ids if i is not None])
     for i, product_id in enumerate(ids):
         if product_id is None or product_id not in found:
-            raise NotFound("no such product", ("input", "productIds", i))
-    return [found[i] for i in dict.fromkeys(i for i in ids if i is not None)]
+            check.add(NotFound("no such product", ("input", "productIds", i)))
+    return [found[i] for i in dict.fromkeys(i for i in ids if i is not None and i in found)]
 
 
 async def claim_coupon(uow: UnitOfWork, actor: Actor, clock: Clock, template_id: int | None) -> Coupon:
@@ -212,13 +219,17 @@ async def build_draft(
     lines: list[QuoteLine],
     payment_method: PaymentMethod,
     streamer: str | None,
+    check: Validation | None = None,
 ) -> tuple[Draft, list[tuple[Product, Decimal]]]:
-    """The goods at catalogue prices (never the client's), as W4 sees them."""
+    """The goods at catalogue prices (never the client's), as W4 sees them. H2: every line's problems are found
+    (with those ``check`` already holds) before the draft is refused."""
+    check = check or Validation()
     if shop_id is None or not await uow.shops.get_many([shop_id]):
-        raise NotFound("no such shop", ("input", "shopId"))
+        raise check.fail(NotFound("no such shop", ("input", "shopId")))
     if not lines:
-        raise InvalidInput("at least one line", ("input", "lines"))
-    quantities = [parse_quantity(line.quantity, ("input", "lines", i, "quantity")) for i, line in enumerate(lines)]
+        raise check.fail(InvalidInput("at least one line", ("input", "lines")))
+    quantities = [check(parse_quantity, line.quantity, ("input", "lines", i, "quantity"))
+                  for i, line in enumerate(lines)]
     products = await uow.products.get_many([line.product_id for line in lines if line.product_id is not None])
     resolved: list[tuple[Product, Decimal]] = []
     seen: set[int] = set()
@@ -226,13 +237,17 @@ async def build_draft(
         product = products.get(line.product_id) if line.product_id is not None else None
         field = ("input", "lines", i, "productId")
         if product is None:
-            raise NotFound("no such product", field)
-        if product.shop_id != shop_id:
-            raise InvalidInput("that product is not sold by this shop", field)
-        if stored(product.id) in seen:
-            raise InvalidInput("each product appears on one line only", field)
-        seen.add(stored(product.id))
-        resolved.append((product, quantities[i]))
+            check.add(NotFound("no such product", field))
+        elif product.shop_id != shop_id:
+            check.add(InvalidInput("that product is not sold by this shop", field))
+        elif stored(product.id) in seen:
+            check.add(InvalidInput("each product appears on one line only", field))
+        else:
+            seen.add(stored(product.id))
+            quantity = quantities[i]
+            if quantity is not None:
+                resolved.append((product, quantity))
+    check.done()
     draft_lines = tuple(DraftLine(shop_id, stored(p.id), p.price.times(q)) for p, q in resolved)
     first = not await uow.orders.has_orders(actor.user_id)
     return Draft(actor.user_id, draft_lines, payment_method, streamer, first), resolved

@@ -31,6 +31,7 @@ from domain.shared.messages import msg
 from domain.shared.money import Money
 from domain.shared.text import bounded_text
 from domain.shared.uow import UnitOfWork, in_transaction
+from domain.shared.validation import Validation
 
 MAX_LINES = 50
 MAX_SHIPPING = Money(100_000)  # ¥1,000.00
@@ -54,21 +55,22 @@ async def place_order(uow: UnitOfWork, actor: Actor, clock: Clock, request: Orde
     """BUYER places an order; unit prices come from the catalogue, never from the client. Chosen coupons are
     checked as the checkout quote checks them, priced (W5) and locked (W6); nothing changes on an error."""
     actor.require(Role.BUYER)
+    given = Validation()  # H2: the order's fields, then its lines (build_draft), all before refusing
     if not 1 <= len(request.lines) <= MAX_LINES:
-        raise InvalidInput(msg("an order has 1 to {max} lines", max=MAX_LINES), ("input", "lines"))
+        raise given.fail(InvalidInput(msg("an order has 1 to {max} lines", max=MAX_LINES), ("input", "lines")))
     if not 0 <= request.shipping_fee.fen <= MAX_SHIPPING.fen:
-        raise InvalidInput(msg("shipping is between ¥0.00 and {max}", max=MAX_SHIPPING), ("input", "shippingFee"))
+        given.add(InvalidInput(msg("shipping is between ¥0.00 and {max}", max=MAX_SHIPPING), ("input", "shippingFee")))
     if request.coupon_ids is not None and len(request.coupon_ids) > len(APPLICATION_ORDER):
-        raise DomainError("at most one coupon of each issuer kind", ("input", "couponIds"),
-                          ErrorCode.COUPON_STACKING_CONFLICT)
+        given.add(DomainError("at most one coupon of each issuer kind", ("input", "couponIds"),
+                              ErrorCode.COUPON_STACKING_CONFLICT))
     streamer = request.live_room_streamer_id
     if streamer is not None:
-        streamer = bounded_text(streamer, field=("input", "liveRoomStreamerId"), max_len=64, min_len=1)
+        streamer = given(bounded_text, streamer, field=("input", "liveRoomStreamerId"), max_len=64, min_len=1)
     now = clock.now()
 
     async def work(uow: UnitOfWork) -> Order:
         draft, resolved = await build_draft(
-            uow, actor, request.shop_id, request.lines, request.payment_method, streamer
+            uow, actor, request.shop_id, request.lines, request.payment_method, streamer, given.branch()
         )
         shop_id = draft.lines[0].shop_id  # build_draft found the shop, and every line is of it
         quote = None

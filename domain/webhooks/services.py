@@ -16,6 +16,7 @@ from domain.shared.ids import global_id
 from domain.shared.listing import Page
 from domain.shared.messages import msg
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory, in_transaction
+from domain.shared.validation import Validation
 from domain.shops.services import requested_shop, require_shop
 from domain.webhooks import rules
 from domain.webhooks.model import (
@@ -66,24 +67,28 @@ async def create_endpoint(uow: UnitOfWork, actor: Actor, clock: Clock, resolver:
     shop's). The URL is checked, and the addresses its host resolves to; the secret is returned once. E10: a
     ``payload_query`` is checked by ``queries`` (the served schema)."""
     owner_role, own_shop = _owner_scope(actor)
-    url = await _safe_url(url, resolver, policy)
-    event_types = rules.check_event_types(event_types) or []
-    description = rules.check_description(description)
-    payload_query = rules.check_payload_query(payload_query, _checker(queries))
-    scope = requested_shop(actor, shop_id, shop_given, ("input", "shopId"))
+    given = Validation()  # H2: the URL, the event types, the description, the query and the shop at once
+    checked_url = await given.awaited(_safe_url(url, resolver, policy))
+    types: list[EventType] | None = given(rules.check_event_types, event_types)
+    description = given(rules.check_description, description)
+    payload_query = given(rules.check_payload_query, payload_query, _checker(queries))
+    scope = given(requested_shop, actor, shop_id, shop_given, ("input", "shopId"))
     secret = rules.new_secret()
 
     async def work(uow: UnitOfWork) -> WebhookEndpoint:
         """The first free slot of the owner's 1..MAX_ENDPOINTS: ``uq_webhook_endpoint_slot`` refuses a slot another
         request took meanwhile (``ConcurrentUpdate``: tried again on fresh state), so the limit holds under any
         concurrency."""
-        await require_shop(uow, scope, ("input", "shopId"))
+        check = given.branch()
+        await check.awaited(require_shop(uow, scope, ("input", "shopId")))
+        check.done()  # nothing is written before this
+        assert checked_url is not None
         taken = {e.slot for e in await uow.webhooks.owned(owner_role, own_shop)}
         free = next((slot for slot in range(1, MAX_ENDPOINTS + 1) if slot not in taken), None)
         if free is None:
             raise InvalidInput(msg("an owner has at most {max} webhook endpoints", max=MAX_ENDPOINTS), ("input",))
         return await uow.webhooks.add(WebhookEndpoint(
-            url=url, event_types=frozenset(event_types), owner_role=owner_role, owner_id=actor.user_id,
+            url=checked_url, event_types=frozenset(types or []), owner_role=owner_role, owner_id=actor.user_id,
             shop_id=scope, secret=secret, created_at=clock.now(),
             slot=free, description=description, payload_query=payload_query))
 
@@ -130,13 +135,17 @@ async def update_endpoint(uow: UnitOfWork, actor: Actor, resolver: AddressResolv
     """E11: the owner only (another's reads as not found, G6). A new URL is checked as at registration (E6).
     Disabling records that its owner did it; enabling clears the reason, and what is still pending is delivered."""
     _owner_scope(actor)
-    url = await _safe_url(changes.url, resolver, policy) if changes.url is not None else None
-    rules.check_event_types(changes.event_types)
-    description = rules.check_description(changes.description)
-    payload_query = rules.check_payload_query(changes.payload_query, _checker(queries))
+    given = Validation()  # H2: every changed field's problem at once
+    url = await given.awaited(_safe_url(changes.url, resolver, policy)) if changes.url is not None else None
+    given(rules.check_event_types, changes.event_types)
+    description = given(rules.check_description, changes.description)
+    payload_query = given(rules.check_payload_query, changes.payload_query, _checker(queries))
 
     async def work(uow: UnitOfWork) -> WebhookEndpoint:
-        endpoint = await _owned(uow, actor, endpoint_id)
+        check = given.branch()
+        endpoint = await check.awaited(_owned(uow, actor, endpoint_id))
+        check.done()
+        assert endpoint is not None
         enabled = endpoint.enabled if changes.enabled is None else changes.enabled
         changed = replace(
             endpoint, url=url or endpoint.url, enabled=enabled,

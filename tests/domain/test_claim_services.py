@@ -127,3 +127,17 @@ async def test_a_claim_never_refunds_what_a_cancellation_already_refunded(world)
     assert order.refunded == Money.of("800.00")
     kinds = [e.kind for e in world.uow.accounts.entries(world.shop_id)]
     assert LedgerEntryKind.CLAIM_REFUND not in kinds and kinds.count(LedgerEntryKind.CLAIM_PENALTY) == 1
+
+
+async def test_h2_submit_claim_refuses_with_every_problem_and_writes_nothing(world):
+    from domain.shared.validation import InvalidRequest
+
+    _, (line,) = await world.order({"cherries": "2"})
+    request = services.SubmitClaim(line, ClaimReason.DAMAGED, "3", "很" * 5_000, [])
+    with pytest.raises(InvalidRequest) as refused:
+        await services.submit_claim(world.uow, BUYER, world.clock, ClaimPolicy(), request)
+    assert [(p.code, p.field) for p in refused.value.problems] == [
+        (ErrorCode.TEXT_TOO_LONG, ("input", "description")), (ErrorCode.INVALID_INPUT, ("input", "damagedQuantity")),
+        (ErrorCode.EVIDENCE_INCOMPLETE, ("input", "evidence"))]
+    async with world.uow as reading:
+        assert await reading.claims.for_line(line) == []
