@@ -27,6 +27,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from domain.events.deadlines import SYSTEM, process_deadlines
+from domain.exports.model import LEASE
+from domain.exports.services import end_interrupted
 from domain.shared.clock import Clock, FixedClock, SystemClock
 from domain.shared.errors import DomainError
 from domain.shared.throttle import Throttle, ThrottleRule
@@ -50,6 +52,7 @@ from web.auth import Tokens
 from web.authentication import Authentication, caller
 from web.dev_tokens import PATH as DEV_TOKENS
 from web.dev_tokens import dev_token_route
+from web.export_jobs import ExportJobs, export_job_routes
 from web.exports import ExportLimits, export_routes
 from web.graphiql_page import graphiql_assets, graphiql_response
 from web.graphql_http import GraphQLOverHTTP, record_request_error
@@ -75,6 +78,7 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWS
     feed: SqlEventFeed | None = None
     throttle: Throttle | None = None  # H1: set by create_app
+    export_jobs: ExportJobs | None = None  # H5: set by create_app
     trusted_texts: frozenset[str] | None = None  # TRUSTED_DOCUMENTS_ONLY: the manifest's texts (the socket's check)
 
     def __init__(self, settings: Settings, uow: SqlUnitOfWorkFactory):
@@ -138,7 +142,7 @@ class GraphQLApp(GraphQL[Context, None]):
                        caller=Caller(actor, problem, negotiate(request.headers.get("accept-language")),
                                      request_id(request.scope)),
                        policies=self.policies, execution=execution, request=request, response=response,
-                       feed=self.feed)
+                       feed=self.feed, export_jobs=self.export_jobs)
 
 
 def health_routes(database: Database, blobs: LocalBlobStore) -> list[Route]:
@@ -191,7 +195,7 @@ def throttle_store(settings: Settings, database: Database) -> Throttle | None:
 
 
 def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory, feed: SqlEventFeed,
-               throttle: Throttle | None = None):
+               throttle: Throttle | None = None, export_jobs: ExportJobs | None = None):
     """The app's lifespan: migrations, the deadlines' timer, the live feed, the webhook worker, a graceful stop."""
 
     async def fire_deadlines() -> None:
@@ -206,6 +210,17 @@ def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory
             except Exception:  # noqa: BLE001  (the task outlives a database hiccup)
                 log.exception("deadlines: failed; trying again in %d s", settings.deadline_interval_seconds)
 
+    async def end_interrupted_exports() -> None:
+        """H5: at start and then every half lease, the export jobs a stopped process left RUNNING end FAILED."""
+        while True:
+            try:
+                ended = await end_interrupted(uow, SYSTEM_CLOCK.now())
+                if ended:
+                    log.warning("exports: %d interrupted job(s) ended FAILED", ended)
+            except Exception:  # noqa: BLE001  (the sweep outlives a database hiccup)
+                log.exception("exports: the sweep of interrupted jobs failed; trying again")
+            await asyncio.sleep(LEASE.total_seconds() / 2)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         if settings.migrate_on_start:
@@ -214,6 +229,7 @@ def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory
         gc.freeze()  # what start-up built stays out of every later collection: a shorter p99
         gc.set_threshold(*GC_THRESHOLDS)
         task = asyncio.create_task(fire_deadlines()) if settings.deadline_interval_seconds else None
+        sweeping = asyncio.create_task(end_interrupted_exports())
         await feed.start()
         bodies = SchemaPayloadQueries(served(settings.fast_paths), Limits(settings.max_depth, settings.max_aliases,
                                                                           settings.max_cost),
@@ -228,6 +244,9 @@ def background(settings: Settings, database: Database, uow: SqlUnitOfWorkFactory
         database.deliveries_committed.remove(worker.wake.set)
         await worker.stop()
         await feed.stop()
+        sweeping.cancel()
+        if export_jobs is not None:
+            await export_jobs.stop()
         if isinstance(throttle, (RedisThrottle, PostgresThrottle)):
             await throttle.close()
         if task is not None:
@@ -251,6 +270,7 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
     uow = SqlUnitOfWorkFactory(database)
     graphql = GraphQLApp(settings, uow)
     graphql.throttle = throttle = throttle_store(settings, database)
+    graphql.export_jobs = export_jobs = ExportJobs(uow, settings.upload_dir / "exports", SYSTEM_CLOCK)
     graphql.feed = feed = SqlEventFeed(database, settings.subscriber_queue)
     blobs = LocalBlobStore(settings.upload_dir)
     idempotent = Idempotency(graphql, SqlIdempotencyStore(database), graphql.tokens, graphql.clock,
@@ -292,9 +312,10 @@ def create_app(settings: Settings | None = None, tracer_provider: TracerProvider
             *export_routes(graphql.tokens, uow, graphql.clock, ExportLimits(
                 settings.export_max_concurrent, settings.export_max_per_caller, settings.export_send_timeout_seconds),
                 throttle),
+            *export_job_routes(graphql.tokens, uow, export_jobs, graphql.policies.links, graphql.clock),
             *([dev_token_route(settings.secret_key, uow)] if settings.app_env == "dev" and settings.graphiql else []),
         ],
-        lifespan=background(settings, database, uow, feed, throttle),
+        lifespan=background(settings, database, uow, feed, throttle, export_jobs),
         middleware=[*tracing_middleware, Middleware(RequestIds, observers=observers),
                     Middleware(SecurityHeaders, hsts=settings.is_prod), Middleware(LanguageHeaders),
                     *cors(settings.cors_origins), Middleware(Authentication, tokens=graphql.tokens)],

@@ -23,6 +23,7 @@ from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.events.tables import EventRow, FiredDeadlineRow
+from persistence.exports.tables import ExportJobRow
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.tables import OrderLineRow, OrderRow
 from persistence.persisted.store import PersistedQueryRow
@@ -82,5 +83,6 @@ __all__ = [
     "ShopScoreRow",
     "PersistedQueryRow",
     "ThrottleBucketRow",
+    "ExportJobRow",
     "metadata",
 ]

@@ -18,6 +18,7 @@ from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
 from persistence.events.deadlines import SqlDeadlineRepository
 from persistence.events.repository import SqlEventLog
+from persistence.exports.repository import SqlExportJobRepository
 from persistence.idempotency.store import IdempotencyRow
 from persistence.orders.repository import SqlOrderRepository
 from persistence.reports.repository import SqlReportRepository
@@ -71,6 +72,7 @@ class SqlUnitOfWork(UnitOfWork):
         self.reports = SqlReportRepository(session)
         self.scores = SqlScoreRepository(session)
         self.violations = SqlViolationRepository(session)
+        self.exports = SqlExportJobRepository(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

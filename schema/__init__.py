@@ -36,6 +36,8 @@ from schema.coupons.types import Coupon, CouponTemplate
 from schema.events.operations import EventMutations, EventQueries
 from schema.events.subscriptions import Subscription
 from schema.events.types import Event
+from schema.exports.operations import ExportMutations, ExportQueries
+from schema.exports.types import Export
 from schema.extensions import (
     AuthenticationGate,
     BoundedParserCache,
@@ -66,7 +68,7 @@ Query = merge_types(
     "Query",
     (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries,
      EventQueries, WebhookQueries, OrderListQueries, ReviewListQueries, ProductListQueries, ShopListQueries,
-     CouponTemplateListQueries, ReportQueries, ViolationQueries),
+     CouponTemplateListQueries, ReportQueries, ViolationQueries, ExportQueries),
 )
 Mutation = merge_types(
     "Mutation",
@@ -82,6 +84,7 @@ Mutation = merge_types(
         EventMutations,
         WebhookMutations,
         ViolationMutations,
+        ExportMutations,
     ),
 )
 
@@ -120,7 +123,7 @@ def build(fast: bool) -> ApiSchema:
         mutation=Mutation,
         subscription=Subscription,
         types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon,
-               CouponTemplate, Event, WebhookEndpoint, Violation],
+               CouponTemplate, Event, WebhookEndpoint, Violation, Export],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: BoundedParserCache(maxsize=512),

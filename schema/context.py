@@ -14,6 +14,7 @@ from domain.claims.services import ClaimPolicy
 from domain.coupons.services import CouponPolicy
 from domain.events.model import Event
 from domain.events.ports import EventFeed
+from domain.exports.ports import ExportRunner
 from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.errors import Unauthenticated
@@ -78,6 +79,7 @@ class Context:
     request: Any = None
     response: Any = None
     feed: EventFeed | None = None  # E4's live events (the server's; None where nothing subscribes)
+    export_jobs: ExportRunner | None = None  # H5: the server's export jobs (None where none run)
     connection_params: dict[str, Any] | None = None  # a WebSocket's connection_init payload
     fell_behind: str | None = None  # a subscription ended by FellBehind: the cursor to resume from
     webhook_event: Event | None = None  # E10: the event a payloadQuery renders (``Subscription.event``)

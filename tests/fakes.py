@@ -22,6 +22,7 @@ from domain.claims.model import Claim, ClaimStatus, Evidence
 from domain.claims.ports import ClaimQuery
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
 from domain.events.model import Event, EventQuery, EventType, HistoryEntry
+from domain.exports.model import ExportStatus
 from domain.orders.model import Order, OrderLine
 from domain.reviews.model import Review
 from domain.shared.actor import Role
@@ -733,6 +734,46 @@ class _NotFaked:
         raise NotImplementedError(f"{self.name}.{method} is not faked: test that service through the API")
 
 
+class FakeExportJobs(_Repository):
+    """H5's jobs: one RUNNING per requester, refused like the unique ``running_key``; a job ends once."""
+
+    def _rows(self) -> dict:
+        return self.store.table("export_jobs")
+
+    async def add(self, job):
+        if any(j.requester_key == job.requester_key and j.status is ExportStatus.RUNNING
+               for j in self._rows().values()):
+            raise AlreadyExists("an export of yours is still running")
+        job.id = self.store.next_id("export_job")
+        self._rows()[job.id] = _copy(job)
+        return job
+
+    async def get(self, job_id: int):
+        found = self._rows().get(job_id)
+        return _copy(found) if found is not None else None
+
+    async def page(self, requester_key: str, page: Page):
+        mine = [j for j in self._rows().values() if j.requester_key == requester_key]
+        return [_copy(j) for j in window_of(mine, lambda j: (j.id,), True, page)]
+
+    async def progress(self, job_id: int, rows: int, at: datetime) -> None:
+        job = self._rows().get(job_id)
+        if job is not None and job.status is ExportStatus.RUNNING:
+            job.row_count, job.heartbeat_at = rows, at
+
+    async def finish(self, job_id, status, rows, size, error, at, expires_at) -> bool:
+        job = self._rows().get(job_id)
+        if job is None or job.status is not ExportStatus.RUNNING:
+            return False
+        job.status, job.row_count, job.file_size, job.error = status, rows, size, error
+        job.completed_at, job.expires_at, job.heartbeat_at = at, expires_at, at
+        return True
+
+    async def interrupted(self, alive_since: datetime) -> list[int]:
+        return [j.id for j in self._rows().values()
+                if j.status is ExportStatus.RUNNING and j.heartbeat_at is not None and j.heartbeat_at < alive_since]
+
+
 class FakeUnitOfWork:
     """One transaction over a ``Store``: entering takes a snapshot, leaving without ``commit`` restores it."""
 
@@ -756,6 +797,7 @@ class FakeUnitOfWork:
         self.appeals = FakeAppeals(self.store)
         self.annotations = FakeAnnotations(self.store)
         self.deadlines = FakeDeadlines(self.store)
+        self.exports = FakeExportJobs(self.store)
         self.reports: Any = _NotFaked("reports")
 
     def __call__(self, *, write: bool = True, transaction: bool = True) -> FakeUnitOfWork:

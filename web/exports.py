@@ -26,7 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from domain.claims.model import ClaimReason, ClaimStatus
+from domain.claims.model import Claim, ClaimReason, ClaimStatus
 from domain.claims.services import claims_scope
 from domain.reports import exports
 from domain.shared.actor import Actor
@@ -37,6 +37,7 @@ from domain.shared.messages import msg, term
 from domain.shared.text import is_clean_text
 from domain.shared.throttle import EXPORT_POINTS, Throttle
 from domain.shared.uow import UnitOfWorkFactory
+from domain.shops.model import LedgerEntry
 from schema.common.errors import TopLevelCode
 from schema.common.i18n import ENGLISH, negotiate, translate
 from schema.common.ids import decode_id
@@ -130,6 +131,32 @@ def _csv(header: list[str], rows: AsyncIterator[Iterable[Any]]) -> AsyncIterator
         yield buffer.getvalue().encode()
 
     return chunks()
+
+
+def ledger_file(rows: AsyncIterator[exports.Row[LedgerEntry]], labels: Labels) -> AsyncIterator[bytes]:
+    """A ledger export's bytes (the streamed GET's and an export job's, H5)."""
+    async def lines() -> AsyncIterator[list[Any]]:
+        async for row in rows:
+            e = row.item
+            yield [_gid("LedgerEntry", e.id), _gid("Shop", e.shop_id), row.shop_name, _instant(e.created_at),
+                   labels.value(e.kind), labels.value(e.bucket), str(e.amount.yuan), _gid("Claim", e.claim_id),
+                   _gid("LedgerEntry", e.reverses_id)]
+
+    return _csv(labels.headers(LEDGER), lines())
+
+
+def claims_file(rows: AsyncIterator[exports.Row[Claim]], labels: Labels) -> AsyncIterator[bytes]:
+    """A claims export's bytes (the streamed GET's and an export job's, H5)."""
+    async def lines() -> AsyncIterator[list[Any]]:
+        async for row in rows:
+            c, ruling = row.item, row.item.ruling
+            yield [_gid("Claim", c.id), _gid("Order", c.order_id), _gid("Shop", c.shop_id), row.shop_name,
+                   c.buyer_id, labels.value(c.reason), labels.value(c.status), labels.flag(c.covered),
+                   _instant(c.submitted_at), _instant(c.merchant_response_due_at), str(c.standard_refund.yuan),
+                   str(c.refunded.yuan), labels.value(ruling.outcome) if ruling else "",
+                   _instant(ruling.decided_at) if ruling else ""]
+
+    return _csv(labels.headers(CLAIMS), lines())
 
 
 @dataclass
@@ -300,16 +327,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
         rows = await exports.ledger_export(uow, actor, shop_id, shop_given, given.instant("from"),
                                           given.instant("to", end=True))
 
-        labels = given.labels()
-
-        async def lines() -> AsyncIterator[list[Any]]:
-            async for row in rows():
-                e = row.item
-                yield [_gid("LedgerEntry", e.id), _gid("Shop", e.shop_id), row.shop_name, _instant(e.created_at),
-                       labels.value(e.kind), labels.value(e.bucket), str(e.amount.yuan), _gid("Claim", e.claim_id),
-                       _gid("LedgerEntry", e.reverses_id)]
-
-        return _file("ledger.csv", _csv(labels.headers(LEDGER), lines()), actor)
+        return _file("ledger.csv", ledger_file(rows(), given.labels()), actor)
 
     async def claims(request: Request, actor: Actor) -> Response:
         given = Parameters(request)
@@ -323,18 +341,7 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
                              else None, order_id=order_id, nothing=bool(order) and order_id is None)
         rows = await exports.claims_export(uow, actor, query, shop_id, shop_given)
 
-        labels = given.labels()
-
-        async def lines() -> AsyncIterator[list[Any]]:
-            async for row in rows():
-                c, ruling = row.item, row.item.ruling
-                yield [_gid("Claim", c.id), _gid("Order", c.order_id), _gid("Shop", c.shop_id), row.shop_name,
-                       c.buyer_id, labels.value(c.reason), labels.value(c.status), labels.flag(c.covered),
-                       _instant(c.submitted_at), _instant(c.merchant_response_due_at), str(c.standard_refund.yuan),
-                       str(c.refunded.yuan), labels.value(ruling.outcome) if ruling else "",
-                       _instant(ruling.decided_at) if ruling else ""]
-
-        return _file("claims.csv", _csv(labels.headers(CLAIMS), lines()), actor)
+        return _file("claims.csv", claims_file(rows(), given.labels()), actor)
 
     async def obligations(request: Request, actor: Actor) -> Response:
         given = Parameters(request)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from domain.claims.ports import ClaimRepository
     from domain.coupons.ports import CouponRepository
     from domain.events.ports import DeadlineRepository, EventLog
+    from domain.exports.ports import ExportJobRepository
     from domain.orders.ports import OrderRepository
     from domain.reports.ports import ReportRepository
     from domain.reviews.ports import ReviewRepository
@@ -44,6 +45,7 @@ class UnitOfWork(Protocol):
     reports: ReportRepository
     scores: ScoreRepository
     violations: ViolationRepository
+    exports: ExportJobRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 
