@@ -15,14 +15,14 @@ requests = st.lists(st.tuples(st.integers(0, 5_000), st.integers(1, 400)), max_s
 rules = st.builds(ThrottleRule, st.integers(1, 2_000), st.integers(1, 500))
 
 
-def oracle(steps: list[tuple[int, int]], rule: ThrottleRule) -> list[tuple[bool, Fraction]]:
-    held, told = Fraction(rule.maximum), []
-    for gap_ms, cost in steps:
-        held = min(Fraction(rule.maximum), held + Fraction(gap_ms, 1000) * rule.restore_rate)
-        granted = held >= cost
-        held -= cost if granted else 0
-        told.append((granted, held))
-    return told
+def oracle(bucket: Bucket | None, cost: int, now: float, rule: ThrottleRule) -> tuple[bool, Fraction]:
+    """The same step in exact arithmetic, from the same (float) bucket and time."""
+    if bucket is None:
+        held = Fraction(rule.maximum)
+    else:
+        gap = max(Fraction(0), Fraction(now) - Fraction(bucket.at))
+        held = min(Fraction(rule.maximum), Fraction(bucket.available) + gap * rule.restore_rate)
+    return held >= cost, held - cost if held >= cost else held
 
 
 @given(requests, rules)
@@ -30,12 +30,14 @@ def test_h1_spend_is_the_exact_bucket_and_never_grants_more_than_it_restores(ste
     bucket: Bucket | None = None
     now, granted_points = 1_796_000_000.0, 0
     start = now
-    for (gap_ms, cost), (granted, held) in zip(steps, oracle(steps, rule)):
+    for gap_ms, cost in steps:
         now += gap_ms / 1000
+        granted, held = oracle(bucket, cost, now, rule)
         bucket, status = spend(bucket, cost, now, rule)
-        assert status.granted is granted
-        assert abs(Fraction(status.available) - held) < Fraction(1, 10_000)
-        granted_points += cost if granted else 0
+        if abs(held + (cost if granted else 0) - cost) > Fraction(1, 1_000_000):  # not a tie within float error
+            assert status.granted is granted
+        assert abs(Fraction(status.available) - held) < Fraction(1, 1_000_000) or status.granted is not granted
+        granted_points += cost if status.granted else 0
         assert granted_points <= rule.maximum + (now - start) * rule.restore_rate + 1e-6
 
 
