@@ -65,12 +65,16 @@ class Labels:
 
     def __init__(self, language: str):
         self.language = language
+        self.values: dict[Enum, str] = {}  # each value translated once a file, not once a row
 
     def headers(self, columns: Iterable[str]) -> list[str]:
         return [self._word(f"column.{name}", name) for name in columns]
 
     def value(self, value: Enum) -> str:
-        return translate(term(value), self.language)
+        found = self.values.get(value)
+        if found is None:
+            found = self.values[value] = translate(term(value), self.language)
+        return found
 
     def flag(self, value: bool) -> str:
         return self._word(FLAGS[0] if value else FLAGS[1], "true" if value else "false")
