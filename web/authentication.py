@@ -4,10 +4,14 @@ is refused — it would otherwise run as one caller and be recorded under anothe
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from domain.shared.actor import Actor
+from domain.shared.links import LinkSigner
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
 from web.asgi import Problem
@@ -48,3 +52,18 @@ def caller(connection: HTTPConnection | Scope, tokens: Tokens) -> tuple[Actor | 
     headers = dict(scope.get("headers") or [])
     header = headers.get(b"authorization")
     return tokens.authenticate(header.decode("latin-1") if header is not None else None)
+
+
+def file_reader(request: HTTPConnection, tokens: Tokens, links: LinkSigner, now: datetime) -> Actor | Response:
+    """Who reads a file (an upload, an export job's file): the token's caller when there is a token; else H4: a
+    signed link's viewer, its signature checked — an altered or expired link is 403, no token at all 401."""
+    if "sig" in request.query_params and not request.headers.get("authorization"):
+        viewer = links.verify(request.url.path, request.query_params, now)
+        if viewer is None:
+            return Problem(TopLevelCode.FORBIDDEN, "this link is altered or expired: ask the API for a new one",
+                           graphql=False)
+        return viewer
+    actor, problem = caller(request, tokens)
+    if actor is None:
+        return Problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'", graphql=False)
+    return actor

@@ -18,19 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from domain.exports.model import HEARTBEAT_ROWS, INTERRUPTED, ExportJob, ExportKind, ExportStatus
 from domain.exports.services import record_end, record_progress
-from domain.shared.actor import Actor
 from domain.shared.clock import Clock
 from domain.shared.links import LinkSigner
 from domain.shared.uow import UnitOfWorkFactory
 from schema.common.errors import TopLevelCode
 from web.asgi import file_problem
 from web.auth import Tokens
-from web.authentication import caller
+from web.authentication import file_reader
 from web.exports import Labels, claims_file, ledger_file
 
 log = logging.getLogger("aftersales.exports")
@@ -109,23 +108,11 @@ class ExportJobs:
 
 def export_job_routes(tokens: Tokens, uow: UnitOfWorkFactory, jobs: ExportJobs, links: LinkSigner,
                       clock_for: Callable[[Request], Clock]) -> list[Route]:
-    def reader_of(request: Request) -> Actor | JSONResponse:
-        if "sig" in request.query_params and not request.headers.get("authorization"):
-            viewer = links.verify(request.url.path, request.query_params, clock_for(request).now())
-            if viewer is None:
-                return file_problem(TopLevelCode.FORBIDDEN, "this link is altered or expired: ask the API for a new "
-                                                            "one")
-            return viewer
-        actor, problem = caller(request, tokens)
-        if actor is None:
-            return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
-        return actor
-
     async def get(request: Request) -> Response:
         from domain.exports.services import my_export
 
-        reader = reader_of(request)
-        if isinstance(reader, JSONResponse):
+        reader = file_reader(request, tokens, links, clock_for(request).now())
+        if isinstance(reader, Response):
             return reader
         raw = request.path_params["job_id"]
         job = await my_export(uow(write=False), reader, int(raw)) if raw.isdigit() and len(raw) < 19 else None

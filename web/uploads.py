@@ -21,7 +21,7 @@ from domain.uploads.services import QuotaExceeded, can_read_upload, require_uplo
 from schema.common.errors import TopLevelCode
 from web.asgi import Problem, file_problem
 from web.auth import Tokens
-from web.authentication import caller
+from web.authentication import caller, file_reader
 from web.files import TooManyPixels, recognise
 from web.throttle import charged
 
@@ -81,19 +81,9 @@ def upload_routes(tokens: Tokens, uow: UnitOfWorkFactory, blobs: BlobStore, cloc
         return JSONResponse({"uploadId": stored.id, "sha256": facts.sha256, "url": url,
                              "contentType": facts.content_type, "size": facts.size}, status_code=201)
 
-    def reader_of(request: Request) -> Actor | JSONResponse:
-        """The token's caller when there is a token; else H4: a signed link's viewer (its signature checked: an
-        altered or expired link is 403)."""
-        if "sig" not in request.query_params or request.headers.get("authorization"):
-            return actor_of(request)
-        viewer = links.verify(request.url.path, request.query_params, clock_for(request).now())
-        if viewer is None:
-            return file_problem(TopLevelCode.FORBIDDEN, "this link is altered or expired: ask the API for a new one")
-        return viewer
-
     async def get(request: Request) -> Response:
-        actor = reader_of(request)
-        if isinstance(actor, JSONResponse):
+        actor = file_reader(request, tokens, links, clock_for(request).now())
+        if isinstance(actor, Response):
             return actor
         upload_id = request.path_params["upload_id"]
         if not UPLOAD_ID.fullmatch(upload_id):  # one that cannot exist never reaches the database
