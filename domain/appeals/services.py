@@ -201,18 +201,19 @@ async def file_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, request: File
     return await in_transaction(uow, work)
 
 
-def _check_decision(request: DecideAppeal, appeal: Appeal) -> tuple[ReviewAppealOutcome, ...]:
+def _check_decision(request: DecideAppeal, appeal: Appeal, check: Validation) -> tuple[ReviewAppealOutcome, ...]:
+    """The decision's fields, each problem recorded (H2); the review outcomes it takes."""
     if request.evidence_anomaly and request.approve:
-        raise InvalidInput("only a rejection may be marked as an evidence anomaly", ("input", "evidenceAnomaly"))
+        check.add(InvalidInput("only a rejection may be marked as an evidence anomaly", ("input", "evidenceAnomaly")))
     outcomes = request.review_outcomes
     if outcomes is not None and appeal.kind is not AppealKind.REVIEW:
-        raise InvalidInput("review outcomes go with REVIEW appeals only", ("input", "reviewOutcomes"))
-    if outcomes is not None and not request.approve:
-        raise InvalidInput("review outcomes go with an approval only", ("input", "reviewOutcomes"))
-    if outcomes is not None and not outcomes:
-        raise InvalidInput(
-            "choose at least one outcome, or leave it out for the ground's default", ("input", "reviewOutcomes")
-        )
+        check.add(InvalidInput("review outcomes go with REVIEW appeals only", ("input", "reviewOutcomes")))
+    elif outcomes is not None and not request.approve:
+        check.add(InvalidInput("review outcomes go with an approval only", ("input", "reviewOutcomes")))
+    elif outcomes is not None and not outcomes:
+        check.add(InvalidInput(
+            "choose at least one outcome, or leave it out for the ground's default", ("input", "reviewOutcomes")))
+    check.done()
     if appeal.kind is AppealKind.REVIEW and request.approve:
         ground = present(appeal.ground, "a REVIEW appeal's ground")
         return tuple(dict.fromkeys(outcomes)) if outcomes else (rules.DEFAULT_OUTCOME[ground],)
@@ -285,18 +286,20 @@ async def decide_appeal(uow: UnitOfWork, actor: Actor, clock: Clock, policy: App
     """PLATFORM approves (the effects of A5 happen now, atomically) or rejects (optionally an evidence anomaly)."""
     actor.require(Role.PLATFORM)
     now = clock.now()
+    given = Validation()  # H2: the note, the appeal's state and the decision's fields at once
     note = request.note
     if note is not None:
-        note = bounded_text(note, field=("input", "note"), max_len=MAX_NOTE) or None
+        note = given(bounded_text, note, field=("input", "note"), max_len=MAX_NOTE) or None
 
     async def work(uow: UnitOfWork) -> Appeal:
+        check = given.branch()
         appeal = await uow.appeals.get(request.appeal_id, lock=True) if request.appeal_id else None
         if appeal is None:
-            raise NotFound("no such appeal", ("input", "appealId"))
+            raise check.fail(NotFound("no such appeal", ("input", "appealId")))
         if appeal.status is not AppealStatus.PENDING:
-            raise InvalidState(msg("the appeal was already {status}",
-                status=term(appeal.status)), ("input", "appealId"))
-        appeal.review_outcomes = _check_decision(request, appeal)
+            check.add(InvalidState(msg("the appeal was already {status}",
+                status=term(appeal.status)), ("input", "appealId")))
+        appeal.review_outcomes = _check_decision(request, appeal, check)
         appeal.status = AppealStatus.APPROVED if request.approve else AppealStatus.REJECTED
         appeal.decided_at, appeal.decided_by, appeal.decision_note = now, actor.user_id, note
         appeal.evidence_anomaly = bool(request.evidence_anomaly)

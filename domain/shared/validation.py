@@ -59,11 +59,17 @@ class Validation:
     def add(self, error: DomainError) -> None:
         self.problems.extend(problems_of(error))
 
-    def fail(self, error: DomainError) -> InvalidRequest:
+    def fail(self, error: DomainError) -> DomainError:
         """The refusal to raise when ``error`` leaves nothing more to check: it and every problem found before."""
-        return InvalidRequest([*self.problems, *problems_of(error)])
+        return refusal([*self.problems, *problems_of(error)])
 
     def done(self) -> None:
         """Refuses the request if any check failed (call it before the first write)."""
         if self.problems:
-            raise InvalidRequest(list(self.problems))
+            raise refusal(list(self.problems))
+
+
+def refusal(problems: list[DomainError]) -> DomainError:
+    """One problem is refused as itself (its own class: a caller that catches ``NotFound`` still does); several as
+    an ``InvalidRequest`` that carries them all."""
+    return problems[0] if len(problems) == 1 else InvalidRequest(problems)

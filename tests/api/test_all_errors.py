@@ -93,4 +93,19 @@ def test_h2_a_validation_records_each_refusal_and_refuses_with_all_of_them():
     assert raised.value.field == ("input", "a")  # read as one error, it is the first
     assert problems_of(DomainError("alone")) and Validation().done() is None
     ended = check.fail(NotFound("gone", ("input", "e")))
-    assert [p.field[-1] for p in ended.problems] == ["a", "b", "c", "e"]
+    assert [p.field[-1] for p in problems_of(ended)] == ["a", "b", "c", "e"]
+    lone = Validation()
+    lone(refused, "f")
+    with pytest.raises(InvalidInput):  # one problem is refused as itself, its own class
+        lone.done()
+    assert isinstance(Validation().fail(NotFound("g")), NotFound)
+
+
+async def test_h2_a_decision_reports_its_note_and_its_fields_together(api, world, appeals):
+    shop = await world.shop()
+    review = await appeals.review(shop)
+    filed = await appeals.file(shop, "REVIEW", review, ground="EXTORTION")
+    decided = await appeals.decide(filed["appeal"]["id"], True, note="注" * 3_000, evidenceAnomaly=True,
+                                   reviewOutcomes=[])
+    assert found(decided) == [("TEXT_TOO_LONG", "input.note"), ("INVALID_INPUT", "input.evidenceAnomaly"),
+                              ("INVALID_INPUT", "input.reviewOutcomes")] and decided["appeal"] is None
