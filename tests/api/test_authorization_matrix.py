@@ -66,6 +66,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "shops": frozenset({R.PLATFORM}),
     "governanceReport": frozenset({R.MERCHANT, R.PLATFORM}),
     "violations": frozenset({R.MERCHANT, R.AGENT, R.PLATFORM}),
+    "exports": ANY,  # each caller's own export jobs (H5)
+    "startExport": frozenset({R.MERCHANT, R.PLATFORM}),  # kind LEDGER, as the matrix generates it
     "proposeCompensation": frozenset({R.MERCHANT}),
     "acceptCompensation": frozenset({R.BUYER}),
     "recordPayout": frozenset({R.SERVICE}),

@@ -59,6 +59,7 @@ APPENDS: dict[str, list[str]] = {  # what a successful call appends, in order, i
     "createWebhookEndpoint": [], "deleteWebhookEndpoint": [],  # configuration, not changes of G5 (E5)
     "updateWebhookEndpoint": [], "rotateWebhookSecret": [], "redeliverWebhook": [],  # the same (E11)
     "sendTestWebhook": [],  # a PING, never among events (E11)
+    "startExport": [],  # H5: a job is its requester's, not an event
 }
 EVENTS = """query($f: EventFilter, $first: Int, $after: String) { events(filter: $f, first: $first, after: $after) {
   edges { cursor node { id type occurredAt actorRole actorId subjectId data shop { id }
