@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, String, Text
+from sqlalchemy import BigInteger, Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -13,14 +13,14 @@ from persistence.shared.types import UTCDateTime
 
 class ExportJobRow(SQLModel, table=True):
     __tablename__ = "export_jobs"
-    __table_args__ = (Index("ix_export_jobs_requester", "requester_key", "id"),)
+    __table_args__ = (Index("ix_export_jobs_requester", "requester_key", "id"), {"sqlite_autoincrement": True})
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
     requester_key: str = Field(max_length=300)
     requester_role: str = Field(max_length=20)
     requester_id: str = Field(max_length=200)
-    requester_shop: int | None = None
+    requester_shop: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     running_key: str | None = Field(default=None, sa_column=Column(String(300), nullable=True, unique=True))
     language: str = Field(max_length=10)
     status: str = Field(max_length=20)

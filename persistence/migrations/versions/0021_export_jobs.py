@@ -20,22 +20,23 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "export_jobs",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("requester_key", sa.String(length=300), nullable=False),
         sa.Column("requester_role", sa.String(length=20), nullable=False),
         sa.Column("requester_id", sa.String(length=200), nullable=False),
-        sa.Column("requester_shop", sa.Integer(), nullable=True),
+        sa.Column("requester_shop", sa.BigInteger(), nullable=True),
         sa.Column("running_key", sa.String(length=300), nullable=True, unique=True),
         sa.Column("language", sa.String(length=10), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("row_count", sa.Integer(), nullable=False),
-        sa.Column("file_size", sa.Integer(), nullable=False),
+        sa.Column("row_count", sa.BigInteger(), nullable=False),
+        sa.Column("file_size", sa.BigInteger(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.Column("heartbeat_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("completed_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("expires_at", UTCDateTime(timezone=True), nullable=True),
+        sqlite_autoincrement=True,  # H8: an id is never handed out again
     )
     op.create_index("ix_export_jobs_requester", "export_jobs", ["requester_key", "id"])
 
