@@ -14,7 +14,7 @@ from domain.shared.actor import Actor
 from domain.shared.links import LinkSigner
 from domain.shared.messages import msg
 from schema.common.errors import TopLevelCode
-from web.asgi import Problem
+from web.asgi import Problem, file_problem
 from web.auth import Tokens
 
 _STATE = "authentication"
@@ -60,10 +60,9 @@ def file_reader(request: HTTPConnection, tokens: Tokens, links: LinkSigner, now:
     if "sig" in request.query_params and not request.headers.get("authorization"):
         viewer = links.verify(request.url.path, request.query_params, now)
         if viewer is None:
-            return Problem(TopLevelCode.FORBIDDEN, "this link is altered or expired: ask the API for a new one",
-                           graphql=False)
+            return file_problem(TopLevelCode.FORBIDDEN, "this link is altered or expired: ask the API for a new one")
         return viewer
     actor, problem = caller(request, tokens)
     if actor is None:
-        return Problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'", graphql=False)
+        return file_problem(TopLevelCode.UNAUTHENTICATED, problem or "send 'Authorization: Bearer <token>'")
     return actor
