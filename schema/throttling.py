@@ -22,7 +22,7 @@ def throttle_key(context: object) -> str:
     """Whose bucket: the caller's (user, role, shop); before authentication, the client's address."""
     actor = getattr(getattr(context, "caller", None), "actor", None)
     if actor is not None:
-        return actor.throttle_key
+        return actor.scoped_key
     request = getattr(context, "request", None)
     client = getattr(request, "client", None)
     return f"anonymous:{client.host if client else ''}"

@@ -22,7 +22,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from domain.exports.model import HEARTBEAT_ROWS, INTERRUPTED, ExportJob, ExportKind, ExportStatus
-from domain.exports.services import record_end, record_progress
+from domain.exports.services import my_export, record_end, record_progress
 from domain.shared.clock import Clock
 from domain.shared.links import LinkSigner
 from domain.shared.uow import UnitOfWorkFactory
@@ -109,8 +109,6 @@ class ExportJobs:
 def export_job_routes(tokens: Tokens, uow: UnitOfWorkFactory, jobs: ExportJobs, links: LinkSigner,
                       clock_for: Callable[[Request], Clock]) -> list[Route]:
     async def get(request: Request) -> Response:
-        from domain.exports.services import my_export
-
         reader = file_reader(request, tokens, links, clock_for(request).now())
         if isinstance(reader, Response):
             return reader

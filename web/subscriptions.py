@@ -241,7 +241,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                         payload.get("operationName"), variables if isinstance(variables, dict) else None)
         if found is None:
             return None
-        status = await throttle.spend(actor.throttle_key, found.requested_points, self.context.clock.now().timestamp())
+        status = await throttle.spend(actor.scoped_key, found.requested_points, self.context.clock.now().timestamp())
         return None if status.granted else throttled_error(status)
 
     def _uncount(self, key: str) -> None:

@@ -18,7 +18,7 @@ async def charged(throttle: Throttle | None, actor: Actor, clock: Clock, points:
     """None when the request may go on (or nothing throttles); else the 429 to answer."""
     if throttle is None:
         return None
-    status = await throttle.spend(actor.throttle_key, points, clock.now().timestamp())
+    status = await throttle.spend(actor.scoped_key, points, clock.now().timestamp())
     if status.granted:
         return None
     return Problem(TopLevelCode.THROTTLED, throttled_error(status).message, {"Retry-After": str(status.retry_after)},

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from domain.shared.actor import Role
+from domain.shared.actor import Actor, Role
 
 EXPORT_TTL = timedelta(days=7)  # how long a finished file is kept (Shopify keeps a bulk operation's for a week)
 LEASE = timedelta(minutes=2)  # a RUNNING job whose process has not said it is alive for this long was interrupted
@@ -48,8 +48,8 @@ class ExportJob:
 
     @property
     def requester_key(self) -> str:
-        """Whose job: the role, the user and the shop (one may run at a time for each)."""
-        return f"{self.requester_role.value}:{self.requester_id}:{self.requester_shop or ''}"
+        """Whose job (``Actor.scoped_key``): one may run at a time for each."""
+        return Actor(self.requester_id, self.requester_role, self.requester_shop).scoped_key
 
     def status_at(self, now: datetime) -> ExportStatus:
         if self.status is ExportStatus.COMPLETED and self.expires_at is not None and self.expires_at <= now:

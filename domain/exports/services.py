@@ -66,7 +66,7 @@ async def _rows(uow: UnitOfWorkFactory, actor: Actor, request: ExportRequest) ->
 async def my_exports(uow: UnitOfWork, actor: Actor, page: Page) -> list[ExportJob]:
     """The requester's own jobs, newest first (another's are never listed, G6)."""
     async with uow:
-        return await uow.exports.page(_key(actor), page)
+        return await uow.exports.page(actor.scoped_key, page)
 
 
 async def my_export(uow: UnitOfWork, actor: Actor, job_id: int | None) -> ExportJob | None:
@@ -75,11 +75,7 @@ async def my_export(uow: UnitOfWork, actor: Actor, job_id: int | None) -> Export
         return None
     async with uow:
         job = await uow.exports.get(job_id)
-    return job if job is not None and job.requester_key == _key(actor) else None
-
-
-def _key(actor: Actor) -> str:
-    return f"{actor.role.value}:{actor.user_id}:{actor.shop_id or ''}"
+    return job if job is not None and job.requester_key == actor.scoped_key else None
 
 
 async def end_interrupted(uow: UnitOfWorkFactory, now: datetime) -> int:

@@ -44,9 +44,9 @@ class Actor:
         return f"{self.role.value}:{self.user_id}"
 
     @property
-    def throttle_key(self) -> str:
-        """H1: whose cost bucket a request spends — the user, the role and the shop (a merchant of two shops has
-        a bucket for each)."""
+    def scoped_key(self) -> str:
+        """The user, the role and the shop: whose cost bucket a request spends (H1) and whose export jobs are
+        (H5) — a merchant of two shops has one of each for each shop."""
         return f"{self.caller_key}:{self.shop_id if self.shop_id is not None else ''}"
 
     @property
