@@ -46,6 +46,8 @@ contract: $(STAMP)  ## compare schema.graphql with contract/contract.graphql and
 		contract/contract.d/rules-3.graphql
 	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/events.graphql \
 		contract/contract.d/integrators.graphql
+	$(BIN)/python contract/tools/check-contract schema.graphql --with contract/contract.d/find.graphql \
+		contract/contract.d/coupons-2.graphql
 
 bench: $(STAMP)  ## the benchmark suite (a few minutes): prints a table, writes bench/results.json
 	$(BIN)/python -m bench.run

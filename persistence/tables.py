@@ -21,6 +21,7 @@ from persistence.appeals.tables import (
 )
 from persistence.catalog.tables import ProductRow
 from persistence.claims.tables import ClaimRow, EvidenceRow
+from persistence.coupons.campaign_tables import CampaignRow, CampaignSignUpRow, InvoiceAccountRow, InvoiceRow
 from persistence.coupons.tables import CouponRow, CouponTemplateRow, OrderCouponRow
 from persistence.events.tables import EventRow, FiredDeadlineRow
 from persistence.exports.tables import ExportJobRow
@@ -59,6 +60,10 @@ __all__ = [
     "StarCounterRow",
     "StarRow",
     "CouponRow",
+    "CampaignRow",
+    "CampaignSignUpRow",
+    "InvoiceRow",
+    "InvoiceAccountRow",
     "CouponTemplateRow",
     "OrderCouponRow",
     "AppealEvidenceRow",

@@ -14,6 +14,7 @@ from persistence.appeals.repository import SqlAppealRepository, SqlCalendarRepos
 from persistence.appeals.scores import SqlScoreRepository
 from persistence.catalog.repository import SqlProductRepository
 from persistence.claims.repository import SqlClaimRepository
+from persistence.coupons.campaigns import SqlCampaignRepository, SqlInvoiceRepository
 from persistence.coupons.repository import SqlCouponRepository
 from persistence.db import Database
 from persistence.events.deadlines import SqlDeadlineRepository
@@ -65,6 +66,8 @@ class SqlUnitOfWork(UnitOfWork):
         self.appeals = SqlAppealRepository(session)
         self.calendar = SqlCalendarRepository(session)
         self.coupons = SqlCouponRepository(session)
+        self.campaigns = SqlCampaignRepository(session)
+        self.invoices = SqlInvoiceRepository(session)
         self.annotations = SqlAnnotationRepository(session)
         self.events = self._events = SqlEventLog(session)
         self.deadlines = SqlDeadlineRepository(session)

@@ -30,6 +30,9 @@ from schema.claims.operations import ClaimMutations, ClaimQueries
 from schema.claims.types import Claim, Evidence
 from schema.common import describe
 from schema.common.scalars import SCALAR_MAP
+from schema.coupons.campaigns import Campaign, CampaignMutations, CampaignQueries
+from schema.coupons.invoices import Invoice, InvoiceMutations
+from schema.coupons.issuance import IssuanceMutations
 from schema.coupons.lists import CouponTemplateListQueries
 from schema.coupons.operations import CouponMutations, CouponQueries
 from schema.coupons.types import Coupon, CouponTemplate
@@ -68,7 +71,7 @@ Query = merge_types(
     "Query",
     (CoreQueries, ShopQueries, OrderQueries, ClaimQueries, AppealQueries, CouponQueries, AnnotationQueries,
      EventQueries, WebhookQueries, OrderListQueries, ReviewListQueries, ProductListQueries, ShopListQueries,
-     CouponTemplateListQueries, ReportQueries, ViolationQueries, ExportQueries),
+     CouponTemplateListQueries, ReportQueries, ViolationQueries, ExportQueries, CampaignQueries),
 )
 Mutation = merge_types(
     "Mutation",
@@ -80,6 +83,9 @@ Mutation = merge_types(
         ClaimMutations,
         AppealMutations,
         CouponMutations,
+        CampaignMutations,
+        IssuanceMutations,
+        InvoiceMutations,
         AnnotationMutations,
         EventMutations,
         WebhookMutations,
@@ -123,7 +129,7 @@ def build(fast: bool) -> ApiSchema:
         mutation=Mutation,
         subscription=Subscription,
         types=[Shop, LedgerEntry, Product, Order, OrderLine, Review, Claim, Evidence, Appeal, Coupon,
-               CouponTemplate, Event, WebhookEndpoint, Violation, Export],
+               CouponTemplate, Event, WebhookEndpoint, Violation, Export, Campaign, Invoice],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: BoundedParserCache(maxsize=512),

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from domain.appeals.ports import ShopScoreFacts
     from domain.catalog.model import Product
     from domain.claims.model import Claim, Evidence
+    from domain.coupons.campaign import Campaign, SignUp
+    from domain.coupons.invoice import Invoice
     from domain.coupons.model import Coupon, CouponTemplate
     from domain.events.model import Event, HistoryEntry
     from domain.orders.model import Order, OrderLine
@@ -66,6 +68,16 @@ class Loader(Generic[K, V]):
         return loader
 
 
+async def _own_sign_ups(uow: UnitOfWork, keys: list[tuple[int, int]]) -> dict[tuple[int, int], SignUp]:
+    """A shop's sign-ups of these campaigns (a request acts for one shop: one statement a shop)."""
+    found: dict[tuple[int, int], SignUp] = {}
+    for shop_id in {shop for _, shop in keys}:
+        campaigns = [campaign for campaign, shop in keys if shop == shop_id]
+        for campaign_id, sign_ups in (await uow.campaigns.sign_ups(campaigns, shop_id)).items():
+            found[(campaign_id, shop_id)] = sign_ups[0]
+    return found
+
+
 class Loaders:
     """Made on first use: a request pays only for the loaders it touches."""
 
@@ -92,6 +104,10 @@ class Loaders:
         lambda u, ids: u.violations.in_force_counts(ids))
     coupon_by_id: Loader[int, Coupon] = Loader(lambda u, ids: u.coupons.get_many(ids))
     coupon_template_by_id: Loader[int, CouponTemplate] = Loader(lambda u, ids: u.coupons.templates(ids))
+    campaign_by_id: Loader[int, Campaign] = Loader(lambda u, ids: u.campaigns.get_many(ids))
+    sign_ups_by_campaign: Loader[int, list[SignUp]] = Loader(lambda u, ids: u.campaigns.sign_ups(ids, None))
+    sign_up_by_campaign_and_shop: Loader[tuple[int, int], SignUp] = Loader(lambda u, keys: _own_sign_ups(u, keys))
+    invoice_by_id: Loader[int, Invoice] = Loader(lambda u, ids: u.invoices.get_many(ids))
     after_sale_remarks_by_claim: Loader[int, list[Remark]] = Loader(
         lambda u, ids: u.annotations.after_sale_remarks(ids))
     claim_history_by_claim: Loader[int, list[HistoryEntry]] = Loader(lambda u, ids: u.events.histories("Claim", ids))

@@ -12,6 +12,7 @@ import copy
 import dataclasses
 from collections import defaultdict
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from domain.annotations.model import CustomerRemark, Remark, Star
@@ -20,6 +21,7 @@ from domain.appeals.ports import AppealQuery
 from domain.calendar.model import YearCalendar
 from domain.claims.model import Claim, ClaimStatus, Evidence
 from domain.claims.ports import ClaimQuery
+from domain.coupons.campaign import Campaign, SignUp
 from domain.coupons.model import AppliedCoupon, Coupon, CouponStatus, CouponTemplate
 from domain.events.model import Event, EventQuery, EventType, HistoryEntry
 from domain.exports.model import ExportStatus
@@ -158,6 +160,9 @@ class FakeOrders(_Repository):
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         lines = {line.id: line for order in self.store.table("orders").values() for line in order.lines}
         return {i: _copy(lines[i]) for i in ids if i in lines}
+
+    async def buyers_with_orders(self, buyer_ids: list[str]) -> set[str]:
+        return {o.buyer_id for o in self.store.table("orders").values() if o.buyer_id in buyer_ids}
 
     async def has_orders(self, buyer_id: str) -> bool:
         return any(o.buyer_id == buyer_id for o in self.store.table("orders").values())
@@ -299,6 +304,39 @@ class FakeCoupons(_Repository):
         return sum(1 for c in self.store.table("coupons").values()
                    if c.template_id == template_id and c.owner_id == owner_id)
 
+    async def lock_template(self, template_id: int) -> CouponTemplate | None:
+        return _pick(self.store.table("templates"), [template_id]).get(template_id)
+
+    async def take_stock_many(self, template_id: int, count: int) -> bool:
+        template = self.store.table("templates")[template_id]
+        if template.claimed_count + count > template.total_stock:
+            return False
+        template.claimed_count += count
+        return True
+
+    async def add_many(self, coupons: list[Coupon]) -> None:
+        taken = {(c.template_id, c.owner_id, c.seq) for c in self.store.table("coupons").values()}
+        if any((c.template_id, c.owner_id, c.seq) in taken for c in coupons):
+            raise ConcurrentUpdate("coupon wallet")
+        for coupon in coupons:
+            await self.add(coupon)
+
+    async def owned_by(self, template_id: int, owner_ids: list[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for c in self.store.table("coupons").values():
+            if c.template_id == template_id and c.owner_id in owner_ids:
+                counts[c.owner_id] = counts.get(c.owner_id, 0) + 1
+        return counts
+
+    async def set_campaign(self, template_ids: list[int], campaign_id: int) -> int:
+        changed = 0
+        for template_id in set(template_ids):
+            template = self.store.table("templates").get(template_id)
+            if template is not None and template.campaign_id is None and template.issuer_kind.value == "PLATFORM":
+                template.campaign_id = campaign_id
+                changed += 1
+        return changed
+
     async def get_many(self, ids: list[int]) -> dict[int, Coupon]:
         return _pick(self.store.table("coupons"), ids)
 
@@ -324,6 +362,69 @@ class FakeCoupons(_Repository):
                         and coupon.used_at and start <= coupon.used_at < end:
                     used.append(applied)
         return used
+
+
+class FakeCampaigns(_Repository):
+    """W11: campaigns, and sign-ups unique per (campaign, shop) like ``uq_campaign_sign_ups``."""
+
+    async def add(self, campaign: Campaign) -> Campaign:
+        campaign.id = self.store.next_id("campaign")
+        self.store.table("campaigns")[campaign.id] = _copy(campaign)
+        return campaign
+
+    async def get_many(self, ids: list[int]) -> dict[int, Campaign]:
+        found = _pick(self.store.table("campaigns"), ids)
+        for campaign in found.values():
+            campaign.template_ids = tuple(sorted(t.id for t in self.store.table("templates").values()
+                                                 if t.campaign_id == campaign.id))
+        return found
+
+    def _visible(self, open_at: datetime | None, shop_id: int | None) -> list[Campaign]:
+        signed = {k[0] for k in self.store.table("sign_ups") if k[1] == shop_id}
+        return [c for c in self.store.table("campaigns").values()
+                if open_at is None or c.sign_up_from <= open_at <= c.sign_up_until or c.id in signed]
+
+    async def page(self, open_at: datetime | None, shop_id: int | None, page: Page) -> list[Campaign]:
+        ids = sorted((c.id or 0 for c in self._visible(open_at, shop_id)), reverse=True)
+        return list((await self.get_many(ids[:page.limit])).values())
+
+    async def count(self, open_at: datetime | None, shop_id: int | None) -> int:
+        return len(self._visible(open_at, shop_id))
+
+    async def sign_up(self, campaign_id: int, shop_id: int) -> SignUp | None:
+        found = self.store.table("sign_ups").get((campaign_id, shop_id))
+        return _copy(found) if found else None
+
+    async def add_sign_up(self, sign_up: SignUp) -> None:
+        key = (sign_up.campaign_id, sign_up.shop_id)
+        if key in self.store.table("sign_ups"):
+            raise ConcurrentUpdate("campaign sign-up")
+        self.store.table("sign_ups")[key] = _copy(sign_up)
+
+    async def update_sign_up(self, sign_up: SignUp) -> None:
+        _versioned_update(self.store.table("sign_ups"), (sign_up.campaign_id, sign_up.shop_id), sign_up,
+                          "campaign sign-up")
+
+    async def remove_sign_up(self, sign_up: SignUp) -> None:
+        key = (sign_up.campaign_id, sign_up.shop_id)
+        found = self.store.table("sign_ups").get(key)
+        if found is None or found.version != sign_up.version:
+            raise ConcurrentUpdate("campaign sign-up")
+        del self.store.table("sign_ups")[key]
+
+    async def sign_ups(self, campaign_ids: list[int], shop_id: int | None) -> dict[int, list[SignUp]]:
+        found: dict[int, list[SignUp]] = {}
+        for (campaign_id, shop), sign_up in self.store.table("sign_ups").items():
+            if campaign_id in campaign_ids and (shop_id is None or shop == shop_id):
+                found.setdefault(campaign_id, []).append(_copy(sign_up))
+        return found
+
+    async def shares(self, campaign_ids: list[int], shop_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+        found: dict[int, dict[int, Decimal]] = {}
+        for (campaign_id, shop), sign_up in self.store.table("sign_ups").items():
+            if campaign_id in campaign_ids and shop in shop_ids:
+                found.setdefault(campaign_id, {})[shop] = sign_up.merchant_share
+        return found
 
 
 class FakeScores(_Repository):
@@ -789,6 +890,8 @@ class FakeUnitOfWork:
         self.uploads = FakeUploads(self.store)
         self.claims = FakeClaims(self.store)
         self.coupons = FakeCoupons(self.store)
+        self.campaigns = FakeCampaigns(self.store)
+        self.invoices: Any = _NotFaked("invoices")
         self.events = FakeEvents(self.store)
         self.scores = FakeScores(self.store)
         self.violations = FakeViolations(self.store)

@@ -35,7 +35,8 @@ def test_no_contract_name_is_broken_by_what_is_served():
 
 
 # the contract extensions built so far (contract/contract.d/)
-LANDED = ("rules-2.graphql", "events.graphql", "find.graphql", "rules-3.graphql", "integrators.graphql")
+LANDED = ("rules-2.graphql", "events.graphql", "find.graphql", "rules-3.graphql", "integrators.graphql",
+          "coupons-2.graphql")
 
 
 @pytest.mark.parametrize("extension", LANDED)

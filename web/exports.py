@@ -1,4 +1,5 @@
-"""F5: ``GET /exports/claims.csv``, ``/exports/ledger.csv`` and ``/exports/invoice-obligations.csv``.
+"""F5: ``GET /exports/claims.csv``, ``/exports/ledger.csv``, ``/exports/invoice-obligations.csv`` and (W13)
+``/exports/invoices.csv``.
 
 The same token and the same rules as the API (401 without a token, 403 for a role that may not, 404 for another
 tenant's shop, 400 for a bad parameter), checked before the first byte. Then UTF-8 with a byte-order mark (Excel
@@ -55,7 +56,10 @@ LEDGER = ("id", "shop_id", "shop_name", "created_at", "kind", "bucket", "amount"
 OBLIGATIONS = ("shop_id", "shop_name", "counterparty", "counterparty_id", "amount", "coupon_count")
 CLAIMS = ("id", "order_id", "shop_id", "shop_name", "buyer_id", "reason", "status", "covered", "submitted_at",
           "merchant_response_due_at", "standard_refund", "refunded", "ruling_outcome", "ruled_at")
-COLUMNS = tuple(dict.fromkeys(LEDGER + OBLIGATIONS + CLAIMS))  # each translated as ``column.<name>`` (i18n.py)
+INVOICES = ("id", "shop_id", "shop_name", "counterparty", "counterparty_id", "period_from", "period_to", "number",
+            "amount", "recorded_at", "voided_at", "void_reason")
+# each translated as ``column.<name>`` (i18n.py)
+COLUMNS = tuple(dict.fromkeys(LEDGER + OBLIGATIONS + CLAIMS + INVOICES))
 FLAGS = ("value.true", "value.false")
 
 
@@ -362,9 +366,28 @@ def export_routes(tokens: Tokens, uow: UnitOfWorkFactory, clock_for: Callable[[R
 
         return _file("invoice-obligations.csv", _csv(labels.headers(OBLIGATIONS), lines()), actor)
 
+    async def invoices(request: Request, actor: Actor) -> Response:
+        """W13 beside W9: the same parameters as the obligations (the platform may leave out shopId: every shop)."""
+        given = Parameters(request)
+        shop_id, shop_given = given.shop()
+        start, end = given.instant("from", required=True), given.instant("to", required=True, end=True)
+        assert start is not None and end is not None
+        rows = await exports.invoices_export(uow, actor, shop_id, shop_given, start, end)
+        labels = given.labels()
+
+        async def lines() -> AsyncIterator[list[Any]]:
+            async for row in rows():
+                i = row.item
+                yield [_gid("Invoice", i.id), _gid("Shop", i.shop_id), row.shop_name, labels.value(i.counterparty),
+                       i.counterparty_id or "", _instant(i.period_from), _instant(i.period_to), i.number,
+                       str(i.amount.yuan), _instant(i.recorded_at), _instant(i.voided_at), i.void_reason or ""]
+
+        return _file("invoices.csv", _csv(labels.headers(INVOICES), lines()), actor)
+
     def _file(name: str, body: AsyncIterator[bytes], actor: Actor) -> ExportResponse:
         return ExportResponse(name, body, limits, actor.caller_key)
 
     return [Route("/exports/ledger.csv", guarded(ledger), methods=["GET"]),
             Route("/exports/claims.csv", guarded(claims), methods=["GET"]),
-            Route("/exports/invoice-obligations.csv", guarded(obligations), methods=["GET"])]
+            Route("/exports/invoice-obligations.csv", guarded(obligations), methods=["GET"]),
+            Route("/exports/invoices.csv", guarded(invoices), methods=["GET"])]

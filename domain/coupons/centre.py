@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain.catalog.model import Product
+from domain.coupons.campaigns import with_campaigns
 from domain.coupons.model import CouponTemplate, IssuerKind
 from domain.coupons.ports import TemplateQuery
 from domain.shared.actor import Actor, Role
@@ -74,6 +75,8 @@ async def _rules(uow: UnitOfWork, actor: Actor, request: CentreRequest,
     async def admits(batch: list[CouponTemplate]) -> list[CouponTemplate]:
         if request.product_given and product is None or request.shop_given and request.shop_id is None:
             return []  # a product or shop that does not exist: nothing can apply to it
+        shops = [s for s in (product.shop_id if product else None, request.shop_id) if s is not None]
+        await with_campaigns(uow, batch, shops)  # W11: a campaign's coupons apply in signed-up shops only
         kept = [t for t in batch if product is None or t.in_scope(product.shop_id, product.id or 0)]
         if request.live_room_streamer_id is not None:  # F3: a live room shows its streamer's coupons, usable now
             kept = [t for t in kept if t.issuer_kind is IssuerKind.STREAMER
@@ -102,7 +105,9 @@ def _claimable(template: CouponTemplate, owned: int, new_user: bool, now: dateti
 
 
 async def _may_apply_in_shop(uow: UnitOfWork, template: CouponTemplate, shop_id: int) -> bool:
-    """W2 for a whole shop: some of its goods can be in the template's scope."""
+    """W2 for a whole shop: some of its goods can be in the template's scope (W11: a campaign's, if it signed up)."""
+    if template.campaign_id is not None and (template.campaign is None or shop_id not in template.campaign.shares):
+        return False
     if template.issuer_kind is IssuerKind.MERCHANT:
         return template.shop_id == shop_id
     if template.issuer_kind is IssuerKind.STREAMER or not template.shop_ids and not template.product_ids:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 
+from domain.coupons.campaign import CampaignTerms
 from domain.shared.errors import DomainError, ErrorCode
 from domain.shared.messages import msg
 from domain.shared.money import Money
@@ -19,6 +20,13 @@ class IssuerKind(str, Enum):
 
 
 APPLICATION_ORDER = (IssuerKind.MERCHANT, IssuerKind.STREAMER, IssuerKind.PLATFORM)  # W5
+
+
+class CouponOrigin(str, Enum):
+    """W12: how a coupon came into its owner's wallet."""
+
+    CLAIMED = "CLAIMED"
+    ISSUED = "ISSUED"
 
 
 class CouponStatus(str, Enum):
@@ -49,6 +57,8 @@ class CouponTemplate:
     platform_share: Decimal = Decimal(0)
     claimed_count: int = 0
     id: int | None = None
+    campaign_id: int | None = None  # W11: a platform template of a campaign (its cost split is the sign-up's)
+    campaign: CampaignTerms | None = None  # read with the sign-ups of the shops at hand (``with_campaigns``)
 
     @property
     def shop_id(self) -> int | None:
@@ -83,7 +93,10 @@ class CouponTemplate:
         return None
 
     def in_scope(self, shop_id: int, product_id: int) -> bool:
-        """W2: which goods the coupon applies to."""
+        """W2: which goods the coupon applies to. W11: a campaign's coupon, only the goods of signed-up shops (a
+        campaign whose sign-ups were not read applies nowhere)."""
+        if self.campaign_id is not None and (self.campaign is None or shop_id not in self.campaign.shares):
+            return False
         if self.issuer_kind is IssuerKind.MERCHANT:
             return shop_id == self.shop_id and (not self.product_ids or product_id in self.product_ids)
         if self.issuer_kind is IssuerKind.STREAMER:
@@ -108,6 +121,7 @@ class Coupon:
     version: int = 0
     id: int | None = None
     new_user_only: bool = False  # W8: copied from the template at claiming (templates never change it)
+    origin: CouponOrigin = CouponOrigin.CLAIMED  # W12
 
     def effective_status(self, now: datetime, payment_timeout: timedelta) -> CouponStatus:
         """W6: a lock past the payment timeout reads as released; an available coupon past its window reads as

@@ -15,6 +15,7 @@ from domain.coupons.model import (
     CouponTemplate,
     IssuerKind,
 )
+from domain.coupons.rules import campaign_split
 from domain.orders.model import PaymentMethod
 from domain.shared.errors import stored
 from domain.shared.money import Money
@@ -71,8 +72,11 @@ def assess(coupon: Coupon, template: CouponTemplate, draft: Draft, now: datetime
         reasons.append(Ineligibility.EXPIRED)
     elif status is not CouponStatus.AVAILABLE or coupon.owner_id != draft.buyer_id:
         reasons.append(Ineligibility.NOT_AVAILABLE)
-    if now < coupon.valid_from:
-        reasons.append(Ineligibility.NOT_YET_VALID)
+    campaign = template.campaign
+    if now < coupon.valid_from or campaign is not None and now < campaign.runs_from:
+        reasons.append(Ineligibility.NOT_YET_VALID)  # W11: a campaign's coupon applies while the campaign runs
+    if campaign is not None and now > campaign.runs_until and Ineligibility.EXPIRED not in reasons:
+        reasons.append(Ineligibility.EXPIRED)
     if draft.payment_method is PaymentMethod.CASH_ON_DELIVERY:
         reasons.append(Ineligibility.CASH_ON_DELIVERY)
     if template.new_user_only and not draft.first_order:
@@ -121,12 +125,16 @@ class Stack:
 
 
 def cost_shares(template: CouponTemplate, amount: Money, shop_id: int) -> tuple[CostShare, ...]:
-    """W1: who bears a coupon's discount."""
+    """W1: who bears a coupon's discount; W11: a campaign's coupon by the share of the shop it is used in, as read
+    when it is priced for the order that locks it (the order keeps it: a later change rewrites nothing)."""
     if template.issuer_kind is IssuerKind.MERCHANT:
         return (CostShare(IssuerKind.MERCHANT, template.issuer_id, amount),)
     if template.issuer_kind is IssuerKind.STREAMER:
         return (CostShare(IssuerKind.STREAMER, template.issuer_id, amount),)
-    platform = amount.times(template.platform_share)
+    if template.campaign is not None and shop_id in template.campaign.shares:  # W11: the shop's sign-up
+        platform = campaign_split(amount, template.campaign.shares[shop_id])[1]
+    else:
+        platform = amount.times(template.platform_share)
     shares = [CostShare(IssuerKind.PLATFORM, None, platform)]
     if amount.fen - platform.fen:
         shares.append(CostShare(IssuerKind.MERCHANT, str(shop_id), amount - platform))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from domain.catalog.model import Product
+from domain.coupons.campaigns import with_campaigns
 from domain.coupons.model import Coupon, CouponStatus, CouponTemplate, IssuerKind
 from domain.coupons.pricing import Candidate, Draft, DraftLine, Ineligibility, Stack, apply, assess, best_stack
 from domain.events.facts import coupon_event, money
@@ -265,6 +265,7 @@ async def price(uow: UnitOfWork, actor: Actor, now: datetime, policy: CouponPoli
         wallet = [found[i] for i in dict.fromkeys(coupon_ids) if i in found and found[i].owner_id == actor.user_id]
         unknown = [i for i, cid in enumerate(coupon_ids) if cid not in found or found[cid].owner_id != actor.user_id]
     templates = await uow.coupons.templates(list({c.template_id for c in wallet}))
+    await with_campaigns(uow, list(templates.values()), [shop_id])  # W11: this shop's sign-ups
     candidates, ineligible = [], []
     for coupon in wallet:
         template = templates[coupon.template_id]
@@ -366,36 +367,3 @@ def _return(coupon: Coupon, template: CouponTemplate) -> EventType:
     coupon.locked_at = coupon.used_at = None
     coupon.order_id = None if coupon.status is CouponStatus.AVAILABLE else coupon.order_id
     return EventType.COUPON_RETURNED if coupon.status is CouponStatus.AVAILABLE else EventType.COUPON_INVALIDATED
-
-
-# ---------------------------------------------------------------- W9 invoices
-
-
-@dataclass(frozen=True)
-class InvoiceObligation:
-    counterparty: IssuerKind
-    counterparty_id: str | None
-    amount: Money
-    coupon_count: int
-
-
-async def invoice_obligations(uow: UnitOfWork, actor: Actor, shop_id: int | None, start: datetime,
-                              end: datetime) -> list[InvoiceObligation]:
-    """W9: per shop and period, what the shop must invoice to the platform (its share of platform coupons) and to
-    each streamer (streamer coupons), for coupons used and not returned."""
-    actor.require(Role.MERCHANT, Role.PLATFORM)
-    if end <= start:
-        raise InvalidInput("`to` must be after `from`")
-    if shop_id is None or (actor.role is Role.MERCHANT and actor.shop_id != shop_id):
-        return []
-    async with uow:
-        applied = await uow.coupons.used_for_shop(shop_id, start, end)
-    totals: dict[tuple[IssuerKind, str | None], list[int]] = defaultdict(lambda: [0, 0])
-    for coupon in applied:
-        for share in coupon.shares:
-            if share.bearer in (IssuerKind.PLATFORM, IssuerKind.STREAMER) and share.amount.fen:
-                entry = totals[(share.bearer, share.bearer_id)]
-                entry[0] += share.amount.fen
-                entry[1] += 1
-    return [InvoiceObligation(kind, who, Money(fen), count)
-            for (kind, who), (fen, count) in sorted(totals.items(), key=lambda kv: (kv[0][0].value, kv[0][1] or ""))]

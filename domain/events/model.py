@@ -55,6 +55,13 @@ class EventType(str, Enum):
     WORKING_CALENDAR_SET = "WORKING_CALENDAR_SET"
     SHORTCUT_CHANGED = "SHORTCUT_CHANGED"
     WEBHOOK_ENDPOINT_DISABLED = "WEBHOOK_ENDPOINT_DISABLED"
+    COUPON_ISSUED = "COUPON_ISSUED"  # W12
+    CAMPAIGN_CREATED = "CAMPAIGN_CREATED"  # W11
+    CAMPAIGN_JOINED = "CAMPAIGN_JOINED"
+    CAMPAIGN_SHARE_CHANGED = "CAMPAIGN_SHARE_CHANGED"
+    CAMPAIGN_LEFT = "CAMPAIGN_LEFT"
+    INVOICE_RECORDED = "INVOICE_RECORDED"  # W13
+    INVOICE_VOIDED = "INVOICE_VOIDED"
     # E11: a test delivery to one endpoint, never replayed, streamed or counted as a change
     PING = "PING"
 
@@ -62,7 +69,10 @@ class EventType(str, Enum):
 # E11: a PING is one endpoint's test delivery: no reader sees it, no other endpoint receives it
 NEVER_REPLAYED = EventType.PING
 # E3: of a shop's events, those its agents do not see (the ledger's; its webhook endpoints', E11)
-MERCHANT_ONLY_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED, EventType.WEBHOOK_ENDPOINT_DISABLED})
+# — and, as money matters, its campaign sign-ups (W11) and invoices (W13)
+MERCHANT_ONLY_TYPES = frozenset({EventType.LEDGER_ENTRY_CREATED, EventType.WEBHOOK_ENDPOINT_DISABLED,
+                                 EventType.CAMPAIGN_JOINED, EventType.CAMPAIGN_SHARE_CHANGED, EventType.CAMPAIGN_LEFT,
+                                 EventType.INVOICE_RECORDED, EventType.INVOICE_VOIDED})
 
 
 class HistoryEntry(NamedTuple):

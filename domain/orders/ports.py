@@ -37,6 +37,10 @@ class OrderRepository(Protocol):
         """W8: whether the buyer has placed any order on the platform."""
         ...
 
+    async def buyers_with_orders(self, buyer_ids: list[str]) -> set[str]:
+        """W8 for many buyers at once: those who have placed an order."""
+        ...
+
     async def page(self, query: OrderQuery, page: Page) -> list[Order]:
         """F1/F2: by default newest first (descending id); ``PLACED_AT`` or ``PAYABLE`` either way, then id."""
         ...

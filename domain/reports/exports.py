@@ -12,7 +12,8 @@ from typing import Generic, TypeVar
 
 from domain.claims.model import Claim
 from domain.claims.ports import ClaimQuery
-from domain.coupons.services import InvoiceObligation, invoice_obligations
+from domain.coupons.invoice import Invoice
+from domain.coupons.invoices import InvoiceObligation, invoice_obligations
 from domain.shared.actor import Actor, Role
 from domain.shared.errors import InvalidInput
 from domain.shared.uow import UnitOfWork, UnitOfWorkFactory
@@ -21,7 +22,7 @@ from domain.shops.services import requested_shop, require_shop
 
 FIELD = ("shopId",)
 BATCH = 500  # rows read per batch: each batch on a connection of its own, returned before its rows are sent
-T = TypeVar("T", LedgerEntry, Claim)
+T = TypeVar("T", LedgerEntry, Claim, Invoice)
 
 
 @dataclass(frozen=True)
@@ -104,3 +105,16 @@ async def obligations_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int 
     async with uow(write=False) as reading:
         shop = (await reading.shops.get_many([scope]))[scope]
     return shop, await invoice_obligations(uow(write=False), actor, scope, start, end)
+
+
+async def invoices_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,
+                          start: datetime, end: datetime) -> Callable[[], AsyncIterator[Row[Invoice]]]:
+    """W13 beside W9: the invoices (voided ones too, with why) of one shop, or (the platform) of every shop, for
+    periods within [start, end), oldest first."""
+    _period(start, end)
+    scope = await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT,))
+
+    async def batch(reading: UnitOfWork, after: int | None) -> list[Invoice]:
+        return await reading.invoices.batch(scope, start, end, after, BATCH)
+
+    return lambda: _batches(uow, batch)

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from domain.appeals.ports import AppealRepository, CalendarRepository, ScoreRepository
     from domain.catalog.ports import ProductRepository
     from domain.claims.ports import ClaimRepository
-    from domain.coupons.ports import CouponRepository
+    from domain.coupons.ports import CampaignRepository, CouponRepository, InvoiceRepository
     from domain.events.ports import DeadlineRepository, EventLog
     from domain.exports.ports import ExportJobRepository
     from domain.orders.ports import OrderRepository
@@ -38,6 +38,8 @@ class UnitOfWork(Protocol):
     appeals: AppealRepository
     calendar: CalendarRepository
     coupons: CouponRepository
+    campaigns: CampaignRepository
+    invoices: InvoiceRepository
     annotations: AnnotationRepository
     events: EventLog
     deadlines: DeadlineRepository

@@ -3,11 +3,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, true, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.coupons.model import AppliedCoupon, CostShare, Coupon, CouponStatus, CouponTemplate, IssuerKind
+from domain.coupons.model import (
+    AppliedCoupon,
+    CostShare,
+    Coupon,
+    CouponOrigin,
+    CouponStatus,
+    CouponTemplate,
+    IssuerKind,
+)
 from domain.coupons.ports import TemplateQuery
 from domain.shared.errors import ConcurrentUpdate
 from domain.shared.listing import Page
@@ -60,13 +68,14 @@ def _template(r) -> CouponTemplate:
         threshold=Money(r.threshold_fen) if r.threshold_fen is not None else None, valid_from=r.valid_from,
         valid_until=r.valid_until, valid_days_after_claim=r.valid_days_after_claim, new_user_only=r.new_user_only,
         shop_ids=_ids(r.shop_ids), product_ids=_ids(r.product_ids), platform_share=Decimal(r.platform_share),
-        claimed_count=r.claimed_count, id=r.id,
+        claimed_count=r.claimed_count, id=r.id, campaign_id=r.campaign_id,
     )
 
 
 def _coupon(r) -> Coupon:
     return Coupon(r.template_id, r.owner_id, r.seq, r.claimed_at, r.valid_from, r.valid_until,
-                  member(CouponStatus, r.status), r.order_id, r.locked_at, r.used_at, r.version, r.id, r.new_user_only)
+                  member(CouponStatus, r.status), r.order_id, r.locked_at, r.used_at, r.version, r.id, r.new_user_only,
+                  member(CouponOrigin, r.origin))
 
 
 def encode_shares(shares) -> str:
@@ -98,6 +107,7 @@ class SqlCouponRepository:
             per_user_limit=t.per_user_limit, new_user_only=t.new_user_only,
             shop_ids=",".join(map(str, sorted(t.shop_ids))), product_ids=",".join(map(str, sorted(t.product_ids))),
             platform_share=str(t.platform_share), created_at=t.created_at, created_by=t.created_by,
+            campaign_id=t.campaign_id,
         )
         self.session.add(row)
         await self.session.flush()
@@ -125,12 +135,54 @@ class SqlCouponRepository:
     async def add(self, coupon: Coupon) -> Coupon:
         row = CouponRow(template_id=coupon.template_id, owner_id=coupon.owner_id, seq=coupon.seq,
                         claimed_at=coupon.claimed_at, valid_from=coupon.valid_from, valid_until=coupon.valid_until,
-                        status=coupon.status.value, new_user_only=coupon.new_user_only, version=coupon.version)
+                        status=coupon.status.value, new_user_only=coupon.new_user_only, origin=coupon.origin.value,
+                        version=coupon.version)
         async with unique_violation_as(ConcurrentUpdate("coupon wallet")):
             self.session.add(row)
             await self.session.flush()
         coupon.id = row.id
         return coupon
+
+    async def lock_template(self, template_id: int) -> CouponTemplate | None:
+        rows = await self.session.execute(select(TEMPLATES).where(TEMPLATES.c.id == template_id).with_for_update())
+        found = _TEMPLATE_ROWS(rows)
+        return _template(found[0]) if found else None
+
+    async def take_stock_many(self, template_id: int, count: int) -> bool:
+        t = TEMPLATES.c
+        result = await self.session.execute(
+            update(TEMPLATES).where(t.id == template_id, t.claimed_count + count <= t.total_stock)
+            .values(claimed_count=t.claimed_count + count))
+        return rows_affected(result) == 1
+
+    async def add_many(self, coupons: list[Coupon]) -> None:
+        values = [dict(template_id=c.template_id, owner_id=c.owner_id, seq=c.seq, claimed_at=c.claimed_at,
+                       valid_from=c.valid_from, valid_until=c.valid_until, status=c.status.value, order_id=None,
+                       locked_at=None, used_at=None, new_user_only=c.new_user_only, origin=c.origin.value,
+                       version=c.version) for c in coupons]
+        async with unique_violation_as(ConcurrentUpdate("coupon wallet")):
+            inserted = await self.session.execute(
+                insert(COUPONS).returning(COUPONS.c.id, sort_by_parameter_order=True), values)
+        for coupon, pk in zip(coupons, inserted.scalars().all(), strict=True):
+            coupon.id = pk
+
+    async def owned_by(self, template_id: int, owner_ids: list[str]) -> dict[str, int]:
+        if not owner_ids:
+            return {}
+        rows = await self.session.execute(
+            select(COUPONS.c.owner_id, func.count()).where(COUPONS.c.template_id == template_id,
+                                                           COUPONS.c.owner_id.in_(set(owner_ids)))
+            .group_by(COUPONS.c.owner_id))
+        return {owner: count for owner, count in rows.all()}
+
+    async def set_campaign(self, template_ids: list[int], campaign_id: int) -> int:
+        if not template_ids:
+            return 0
+        t = TEMPLATES.c
+        result = await self.session.execute(update(TEMPLATES).where(
+            t.id.in_(set(template_ids)), t.campaign_id.is_(None), t.issuer_kind == IssuerKind.PLATFORM.value)
+            .values(campaign_id=campaign_id))
+        return rows_affected(result)
 
     async def count_owned(self, template_id: int, owner_id: str) -> int:
         return (await self.session.execute(select(func.count()).select_from(CouponRow).where(

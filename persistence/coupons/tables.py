@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Text, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, Column, Index, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from persistence.shared.types import UTCDateTime
@@ -29,6 +29,7 @@ class CouponTemplateRow(SQLModel, table=True):
     platform_share: str = Field(default="0", max_length=24)  # an exact decimal 0..1, as text
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     created_by: str = Field(max_length=128)
+    campaign_id: int | None = Field(default=None, foreign_key="campaigns.id", index=True)  # W11
 
 
 class CouponRow(SQLModel, table=True):
@@ -50,6 +51,7 @@ class CouponRow(SQLModel, table=True):
     locked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     new_user_only: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    origin: str = Field(default="CLAIMED", sa_column=Column(String(16), nullable=False, server_default="CLAIMED"))
     version: int = 0
 
 

@@ -142,6 +142,13 @@ class SqlOrderRepository:
         found = await self.session.execute(select(col(OrderRow.id)).where(col(OrderRow.buyer_id) == buyer_id).limit(1))
         return found.first() is not None
 
+    async def buyers_with_orders(self, buyer_ids: list[str]) -> set[str]:
+        if not buyer_ids:
+            return set()
+        found = await self.session.execute(select(col(OrderRow.buyer_id)).distinct()
+                                           .where(col(OrderRow.buyer_id).in_(set(buyer_ids))))
+        return set(found.scalars())
+
     async def lines_by_ids(self, ids: list[int]) -> dict[int, OrderLine]:
         if not ids:
             return {}

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain.coupons import services
+from domain.coupons import invoices, services
 from domain.shared.actor import Role
 from domain.shared.money import Money as DomainMoney
 from schema.common.errors import UserError
@@ -160,13 +160,14 @@ class CouponQueries:
                                               input.to_request())
         return quote_out(quote)
 
-    @strawberry.field(description="W9: what the shop must invoice, per counterparty, for coupons used in [from, to). "
-                                  "The shop's MERCHANT or the PLATFORM; empty for another shop.")
+    @strawberry.field(description="W9: what the shop must invoice, per counterparty, for coupons used in [from, to), "
+                                  "with what it has invoiced (W13). The shop's MERCHANT or the PLATFORM; empty for "
+                                  "another shop.")
     async def invoice_obligations(self, info: Info, shop_id: strawberry.ID,
                                   from_: Annotated[datetime, strawberry.argument(name="from")],
                                   to: datetime) -> list[InvoiceObligation]:
         ctx = info.context
-        found = await services.invoice_obligations(
+        found = await invoices.invoice_obligations(
             ctx.uow(write=False), ctx.actor, decode_id(shop_id, "Shop"), from_, to
         )
         return [
@@ -175,6 +176,8 @@ class CouponQueries:
                 counterparty_id=issuer_gid(o.counterparty, o.counterparty_id),
                 amount=Money.of(o.amount),
                 coupon_count=o.coupon_count,
+                invoiced=Money.of(o.invoiced),
+                outstanding=Money.of(o.outstanding),
             )
             for o in found
         ]

@@ -16,6 +16,7 @@ from schema.common.node import Node, register_node
 from schema.context import Info
 
 if TYPE_CHECKING:
+    from schema.coupons.campaigns import Campaign
     from schema.orders.types import Order
 
 # Domain enums served under these names: strawberry.enum() registers each, the alias keeps it a type.
@@ -25,6 +26,8 @@ CouponStatus = model.CouponStatus
 strawberry.enum(model.CouponStatus, name="CouponStatus")
 CouponIneligibility = Ineligibility
 strawberry.enum(Ineligibility, name="CouponIneligibility")
+CouponOrigin = model.CouponOrigin
+strawberry.enum(model.CouponOrigin, name="CouponOrigin", description="W12: how a coupon came into its owner's wallet.")
 
 
 def issuer_gid(kind: model.IssuerKind, issuer_id: str | None) -> str | None:
@@ -51,7 +54,15 @@ class CouponTemplate(Node):
     shop_ids: list[strawberry.ID] = strawberry.field(description="Empty lists mean no restriction on that axis.")
     product_ids: list[strawberry.ID]
     platform_share: Decimal = strawberry.field(
-        description="Share of a PLATFORM coupon's cost borne by the platform, 0..1; the rest by the shop.")
+        description="Share of a PLATFORM coupon's cost borne by the platform, 0..1; the rest by the shop. A "
+                    "campaign's template is split by each shop's sign-up instead (W11).")
+    campaign_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="W11: the campaign it belongs to, if any and if the viewer may read it.")
+    async def campaign(self, info: Info) -> Annotated[Campaign, strawberry.lazy("schema.coupons.campaigns")] | None:
+        from schema.coupons.campaigns import load_campaign
+
+        return await load_campaign(info, self.campaign_id) if self.campaign_id is not None else None
 
     @staticmethod
     def of(t: model.CouponTemplate) -> CouponTemplate:
@@ -72,6 +83,7 @@ class CouponTemplate(Node):
             shop_ids=[encode_id("Shop", i) for i in sorted(t.shop_ids)],
             product_ids=[encode_id("Product", i) for i in sorted(t.product_ids)],
             platform_share=t.platform_share,
+            campaign_id=t.campaign_id,
         )
 
 
@@ -82,6 +94,7 @@ class Coupon(Node):
     claimed_at: datetime
     valid_from: datetime
     valid_until: datetime
+    origin: CouponOrigin = strawberry.field(description="W12: CLAIMED by its owner or ISSUED to them.")
     coupon: strawberry.Private[model.Coupon]
 
     @strawberry.field(description="As of now: a lock past the payment timeout reads AVAILABLE, a coupon past its "
@@ -104,7 +117,7 @@ class Coupon(Node):
     @staticmethod
     def of(c: model.Coupon) -> Coupon:
         return Coupon(id=encode_id("Coupon", c.id), owner_id=c.owner_id, claimed_at=c.claimed_at,
-                      valid_from=c.valid_from, valid_until=c.valid_until, coupon=c)
+                      valid_from=c.valid_from, valid_until=c.valid_until, origin=c.origin, coupon=c)
 
 
 @strawberry.type
@@ -157,8 +170,12 @@ class CheckoutQuote:
 class InvoiceObligation:
     counterparty: CouponIssuerKind = strawberry.field(description="PLATFORM or STREAMER.")
     counterparty_id: str | None
-    amount: Money
+    amount: Money = strawberry.field(description="W9: owed for coupons used (not returned) in the period.")
     coupon_count: int
+    invoiced: Money = strawberry.field(description="W13: invoices recorded, not voided, for months lying within "
+                                                   "the period (ask whole months to reconcile).")
+    outstanding: Money = strawberry.field(description="amount − invoiced; below zero when a coupon was returned "
+                                                      "after it was invoiced (void and issue again).")
 
 
 async def load_template(info: Info, pk: int) -> CouponTemplate | None:

@@ -29,6 +29,8 @@ from schema.context import Info
 if TYPE_CHECKING:
     from schema.appeals.types import Appeal, AppealSubject
     from schema.claims.types import Claim
+    from schema.coupons.campaigns import Campaign
+    from schema.coupons.invoices import Invoice
     from schema.coupons.types import Coupon, CouponTemplate
     from schema.orders.types import Order
     from schema.reviews.types import Review
@@ -82,6 +84,8 @@ _CLAIMS = "schema.claims.types"
 _APPEALS = "schema.appeals.types"
 _SHOPS = "schema.shops.types"
 _COUPONS = "schema.coupons.types"
+_CAMPAIGNS = "schema.coupons.campaigns"
+_INVOICES = "schema.coupons.invoices"
 
 
 @strawberry.type(description="E9: the facts of ORDER_PLACED, ORDER_PAID, ORDER_DELIVERED, ORDER_CANCELLED and "
@@ -308,8 +312,8 @@ class CouponTemplateEventPayload:
                                           total_stock=facts["totalStock"], facts=facts)
 
 
-@strawberry.type(description="E9: the facts of COUPON_CLAIMED, COUPON_LOCKED, COUPON_USED, COUPON_RETURNED and "
-                             "COUPON_INVALIDATED.")
+@strawberry.type(description="E9: the facts of COUPON_CLAIMED, COUPON_ISSUED, COUPON_LOCKED, COUPON_USED, "
+                             "COUPON_RETURNED and COUPON_INVALIDATED.")
 class CouponEventPayload:
     status: CouponStatus = strawberry.field(description="The coupon's status after the change (W6–W8).")
     facts: strawberry.Private[Facts]
@@ -386,6 +390,52 @@ class WebhookEventPayload:
                                    failing_since=_time(facts, "failingSince"), facts=facts)
 
 
+@strawberry.type(description="E9: the facts of CAMPAIGN_CREATED, CAMPAIGN_JOINED, CAMPAIGN_SHARE_CHANGED and "
+                             "CAMPAIGN_LEFT (W11).")
+class CampaignEventPayload:
+    name: str = strawberry.field(description="The campaign's name.")
+    merchant_share: Decimal | None = strawberry.field(description="CAMPAIGN_JOINED, CAMPAIGN_SHARE_CHANGED: the "
+                                                                  "shop's share after the change.")
+    facts: strawberry.Private[Facts]
+
+    @strawberry.field(description="The campaign, if the viewer may read it.")
+    async def campaign(self, info: Info) -> Annotated[Campaign, strawberry.lazy(_CAMPAIGNS)] | None:
+        return await _ref(info, self.facts, "campaignId")
+
+    @strawberry.field(description="The shop whose sign-up changed; null for CAMPAIGN_CREATED.")
+    async def shop(self, info: Info) -> Annotated[Shop, strawberry.lazy(_SHOPS)] | None:
+        return await _ref(info, self.facts, "shopId")
+
+    @staticmethod
+    def of(type: EventType, facts: Facts) -> CampaignEventPayload:
+        share = facts.get("merchantShare")
+        return CampaignEventPayload(name=facts["name"], merchant_share=Decimal(share) if share is not None else None,
+                                    facts=facts)
+
+
+@strawberry.type(description="E9: the facts of INVOICE_RECORDED and INVOICE_VOIDED (W13).")
+class InvoiceEventPayload:
+    counterparty: IssuerKind = strawberry.field(description="PLATFORM or STREAMER.")
+    counterparty_id: str | None = strawberry.field(description="The streamer's user ID; null for the platform.")
+    number: str = strawberry.field(description="The invoice's number.")
+    amount: Money = strawberry.field(description="The invoice's amount.")
+    period_from: datetime = strawberry.field(description="The month it covers (its first instant).")
+    void_reason: str | None = strawberry.field(description="INVOICE_VOIDED: why.")
+    facts: strawberry.Private[Facts]
+
+    @strawberry.field(description="The invoice, if the viewer may read it.")
+    async def invoice(self, info: Info) -> Annotated[Invoice, strawberry.lazy(_INVOICES)] | None:
+        return await _ref(info, self.facts, "invoiceId")
+
+    @staticmethod
+    def of(type: EventType, facts: Facts) -> InvoiceEventPayload:
+        return InvoiceEventPayload(
+            counterparty=IssuerKind(facts["counterparty"]), counterparty_id=facts.get("counterpartyId"),
+            number=facts["number"], amount=_money(facts, "amount") or Money.of(DomainMoney.zero()),
+            period_from=datetime.fromisoformat(facts["periodFrom"]), void_reason=facts.get("voidReason"),
+            facts=facts)
+
+
 @strawberry.type(description="E9: an event recorded before events were typed (the audit log of round 1): only "
                              "the type it was recorded as.")
 class LegacyEventPayload:
@@ -400,7 +450,7 @@ EventPayload = Annotated[
     OrderEventPayload | ReviewEventPayload | ClaimEventPayload | AppealEventPayload | AppealRestrictionEventPayload
     | ViolationEventPayload | WorkingCalendarEventPayload | LedgerEventPayload | CouponTemplateEventPayload
     | CouponEventPayload | CustomerRemarkEventPayload | StarEventPayload | ShortcutEventPayload
-    | WebhookEventPayload | LegacyEventPayload,
+    | WebhookEventPayload | CampaignEventPayload | InvoiceEventPayload | LegacyEventPayload,
     strawberry.union("EventPayload", description="E9: an event's facts, typed: one member per family of event "
                                                  "types. Select the members you handle with `... on`.")]
 
@@ -419,13 +469,17 @@ FAMILIES: dict[EventType, Any] = {
     _T.WORKING_CALENDAR_SET: WorkingCalendarEventPayload,
     _T.LEDGER_ENTRY_CREATED: LedgerEventPayload,
     _T.COUPON_TEMPLATE_CREATED: CouponTemplateEventPayload,
-    **dict.fromkeys((_T.COUPON_CLAIMED, _T.COUPON_LOCKED, _T.COUPON_USED, _T.COUPON_RETURNED, _T.COUPON_INVALIDATED),
+    **dict.fromkeys((_T.COUPON_CLAIMED, _T.COUPON_ISSUED, _T.COUPON_LOCKED, _T.COUPON_USED, _T.COUPON_RETURNED,
+                     _T.COUPON_INVALIDATED),
                     CouponEventPayload),
     _T.REVIEW_RECORDED: ReviewEventPayload,
     _T.CUSTOMER_REMARK_CHANGED: CustomerRemarkEventPayload,
     _T.STAR_CHANGED: StarEventPayload,
     _T.SHORTCUT_CHANGED: ShortcutEventPayload,
     **dict.fromkeys((_T.WEBHOOK_ENDPOINT_DISABLED, _T.PING), WebhookEventPayload),
+    **dict.fromkeys((_T.CAMPAIGN_CREATED, _T.CAMPAIGN_JOINED, _T.CAMPAIGN_SHARE_CHANGED, _T.CAMPAIGN_LEFT),
+                    CampaignEventPayload),
+    **dict.fromkeys((_T.INVOICE_RECORDED, _T.INVOICE_VOIDED), InvoiceEventPayload),
 }
 
 

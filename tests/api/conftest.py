@@ -35,3 +35,10 @@ def coupons(api, world):
     from tests.api.coupons_world import Coupons
 
     return Coupons(api, world)
+
+
+@pytest.fixture
+def campaigns(api, world, coupons):
+    from tests.api.campaigns_world import Campaigns
+
+    return Campaigns(api, world, coupons)

@@ -94,11 +94,20 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "clearStars": frozenset({R.AGENT}),
     "recordContact": frozenset({R.AGENT, R.SERVICE}),
     "setShortcut": frozenset({R.AGENT}),
+    # W11–W13
+    "campaigns": frozenset({R.MERCHANT, R.PLATFORM}),
+    "createCampaign": frozenset({R.PLATFORM}),
+    "joinCampaign": frozenset({R.MERCHANT}),
+    "leaveCampaign": frozenset({R.MERCHANT}),
+    "issueCoupons": frozenset({R.PLATFORM, R.STREAMER, R.MERCHANT}),  # each its own templates; others NOT_FOUND
+    "recordInvoice": frozenset({R.MERCHANT}),
+    "voidInvoice": frozenset({R.MERCHANT}),
 }
 ID_TYPES = {"shopId": "Shop", "orderId": "Order", "orderLineId": "OrderLine", "claimId": "Claim", "appealId": "Appeal",
             "templateId": "CouponTemplate", "evidenceId": "Evidence", "productId": "Product", "couponIds": "Coupon",
             "shopIds": "Shop", "productIds": "Product", "id": None, "subjectId": "Claim",
-            "endpointId": "WebhookEndpoint", "deliveryId": "WebhookDelivery"}
+            "endpointId": "WebhookEndpoint", "deliveryId": "WebhookDelivery", "campaignId": "Campaign",
+            "templateIds": "CouponTemplate", "invoiceId": "Invoice"}
 SERVED = build_schema(sdl())
 
 

@@ -60,6 +60,12 @@ APPENDS: dict[str, list[str]] = {  # what a successful call appends, in order, i
     "updateWebhookEndpoint": [], "rotateWebhookSecret": [], "redeliverWebhook": [],  # the same (E11)
     "sendTestWebhook": [],  # a PING, never among events (E11)
     "startExport": [],  # H5: a job is its requester's, not an event
+    "createCampaign": ["CAMPAIGN_CREATED"],  # W11
+    "joinCampaign": ["CAMPAIGN_JOINED"],  # CAMPAIGN_SHARE_CHANGED when it changes a sign-up
+    "leaveCampaign": ["CAMPAIGN_LEFT"],
+    "issueCoupons": ["COUPON_ISSUED"],  # W12: one per coupon granted (one buyer here)
+    "recordInvoice": ["INVOICE_RECORDED"],  # W13
+    "voidInvoice": ["INVOICE_VOIDED"],
 }
 EVENTS = """query($f: EventFilter, $first: Int, $after: String) { events(filter: $f, first: $first, after: $after) {
   edges { cursor node { id type occurredAt actorRole actorId subjectId data shop { id }
@@ -175,6 +181,36 @@ async def test_each_change_appends_its_events_and_a_refusal_none(api, world, cla
     await api.gql(CLEAR, token=shop.agent)
     assert await log.types() == APPENDS["clearStars"]
     await _rules_iii_changes(api, world, claims, shop, log)
+    await _coupons_ii_changes(api, world, coupons, shop, log)
+
+
+async def _coupons_ii_changes(api, world, coupons, shop, log) -> None:
+    """W11–W13: a campaign's creation and sign-ups, an issuance, an invoice recorded and voided."""
+    from tests.api.campaigns_world import NOVEMBER, VOID, Campaigns
+
+    campaigns = Campaigns(api, world, coupons)
+    template = await coupons.created(faceValue="1.00")
+    await log.types()
+    campaign = await campaigns.created([template["id"]])
+    assert await log.types() == APPENDS["createCampaign"]
+    await campaigns.join(campaign["id"], "0.5", shop.merchant)
+    assert await log.types() == APPENDS["joinCampaign"]
+    await campaigns.join(campaign["id"], "0.6", shop.merchant)
+    assert await log.types() == ["CAMPAIGN_SHARE_CHANGED"]
+    await campaigns.leave(campaign["id"], shop.merchant)
+    assert await log.types() == APPENDS["leaveCampaign"]
+    await campaigns.issue(template["id"], ["buyer-7"])
+    assert await log.types() == APPENDS["issueCoupons"]
+    used = (await place(api, world, shop, {"bowl": "1"}, [await coupons.owned(faceValue="2.00")]))["order"]
+    await world.pay(used["id"])
+    await log.types()
+    owed = await campaigns.obligations(shop)  # that coupon's platform part, used in November
+    assert owed and owed[0]["counterparty"] == "PLATFORM", owed
+    made = await campaigns.record(shop.merchant, shopId=shop.id, counterparty="PLATFORM", number="E-1",
+                                  amount=owed[0]["outstanding"]["amount"], **NOVEMBER)
+    assert made["userErrors"] == [] and await log.types() == APPENDS["recordInvoice"]
+    await api.gql(VOID, {"id": made["invoice"]["id"], "reason": "wrong"}, token=shop.merchant)
+    assert await log.types() == APPENDS["voidInvoice"]
 
 
 async def _rules_iii_changes(api, world, claims, shop, log) -> None:
