@@ -30,7 +30,7 @@ class InvoiceObligation:
     counterparty_id: str | None
     amount: Money
     coupon_count: int
-    invoiced: Money = Money(0)  # W13: invoices (not voided) for periods within the period asked
+    invoiced: Money = Money(0)  # W13: invoices (not voided) for the months starting in the period asked
 
     @property
     def outstanding(self) -> Money:

@@ -143,11 +143,11 @@ class InvoiceRepository(Protocol):
         ...
 
     async def invoiced(self, shop_id: int, start: datetime, end: datetime) -> dict[tuple[IssuerKind, str | None], int]:
-        """W13: per counterparty, fen invoiced (not voided) by the shop for periods lying within [start, end)."""
+        """W13: per counterparty, fen invoiced (not voided) by the shop for the months starting in [start, end)."""
         ...
 
     async def batch(self, shop_id: int | None, start: datetime, end: datetime, after: int | None,
                     limit: int) -> list[Invoice]:
-        """The invoices (voided ones too) of the shop, or of every shop, for periods within [start, end), by id
+        """The invoices (voided ones too) of the shop, or of every shop, for months starting in [start, end), by id
         after ``after``."""
         ...

@@ -110,7 +110,7 @@ async def obligations_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int 
 async def invoices_export(uow: UnitOfWorkFactory, actor: Actor, shop_id: int | None, shop_given: bool,
                           start: datetime, end: datetime) -> Callable[[], AsyncIterator[Row[Invoice]]]:
     """W13 beside W9: the invoices (voided ones too, with why) of one shop, or (the platform) of every shop, for
-    periods within [start, end), oldest first."""
+    the months starting in [start, end), oldest first."""
     _period(start, end)
     scope = await _shop_scope(uow, actor, shop_id, shop_given, (Role.MERCHANT,))
 

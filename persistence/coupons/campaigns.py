@@ -187,7 +187,7 @@ class SqlInvoiceRepository:
 
     def _within(self, shop_id: int | None, start: datetime, end: datetime):
         c = INVOICES.c
-        where = [c.period_from >= start, c.period_to <= end]
+        where = [c.period_from >= start, c.period_from < end]
         return where if shop_id is None else [c.shop_id == shop_id, *where]
 
     async def invoiced(self, shop_id: int, start: datetime, end: datetime) -> dict[tuple[IssuerKind, str | None], int]:

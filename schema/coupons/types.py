@@ -172,8 +172,8 @@ class InvoiceObligation:
     counterparty_id: str | None
     amount: Money = strawberry.field(description="W9: owed for coupons used (not returned) in the period.")
     coupon_count: int
-    invoiced: Money = strawberry.field(description="W13: invoices recorded, not voided, for months lying within "
-                                                   "the period (ask whole months to reconcile).")
+    invoiced: Money = strawberry.field(description="W13: invoices recorded, not voided, for the months starting in "
+                                                   "the period (ask whole months to reconcile exactly).")
     outstanding: Money = strawberry.field(description="amount − invoiced; below zero when a coupon was returned "
                                                       "after it was invoiced (void and issue again).")
 
