@@ -8,7 +8,7 @@ forward and stops a day before now; the overdue deadlines are then fired as the 
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,8 +22,10 @@ from domain.catalog.model import Product
 from domain.catalog.services import register_product
 from domain.claims import services as claims
 from domain.claims.model import ClaimReason, EvidenceKind, RulingOutcome
+from domain.coupons import campaigns, invoices, issuance
 from domain.coupons import services as coupons
 from domain.coupons.model import IssuerKind
+from domain.coupons.rules import SHANGHAI
 from domain.events.deadlines import SYSTEM, process_deadlines
 from domain.events.model import EventType
 from domain.orders import services as orders
@@ -123,6 +125,17 @@ class Demo:
             "claim { id } } } } }", SchemaPayloadQueries(schema, Limits()))
         await hooks.send_test(self.uow(), merchant, self.clock, endpoint.id)
 
+    async def festival_order(self, merchant: Actor, orchard: int, cherries: Product, festival: int | None) -> None:
+        """The campaign runs: the buyer uses its coupon in the orchard (the platform bears 70%), and the orchard
+        records an invoice for part of the platform's share of that month (W13)."""
+        held = [c for c in await _wallet(self.uow, BUYER.user_id) if c.template_id == festival]
+        await self.order(BUYER, orchard, [(cherries, "1")], coupon_ids=[held[0].id])
+        start, end = _month(self.clock.now())
+        owed = await invoices.invoice_obligations(self.uow(write=False), merchant, orchard, start, end)
+        platform = next(o for o in owed if o.counterparty is IssuerKind.PLATFORM)
+        await invoices.record_invoice(self.uow(), merchant, self.clock, invoices.InvoiceRequest(
+            orchard, IssuerKind.PLATFORM, None, start, end, "DEMO-0001", Money(platform.amount.fen // 2)))
+
     async def load(self) -> int:
         clock = self.clock
         orchard, merchant, agent, fruit = await self.shop("鲜果园 Fresh Orchard", "merchant-demo", {
@@ -157,6 +170,19 @@ class Demo:
                                ("live", live_coupon), ("expired", short_lived), ("spare", shop_coupon)):
             wallet[name] = (await coupons.claim_coupon(self.uow(), BUYER, clock, template.id)).id
         await coupons.claim_coupon(self.uow(), NEW_BUYER, clock, newcomer.id)  # the coupon centre's new user
+        # W11: a campaign the orchard (30%) and the pier (60%) signed up for; it runs from two days on
+        festival = await coupons.create_template(self.uow(), PLATFORM, clock, coupons.TemplateRequest(
+            IssuerKind.PLATFORM, "生鲜节 满60减12", Money.of("12.00"), 1000, per_user_limit=2,
+            threshold=Money.of("60.00"), valid_days_after_claim=45))
+        campaign = await campaigns.create_campaign(self.uow(), PLATFORM, clock, campaigns.CampaignRequest(
+            "生鲜节 Fresh Festival", clock.now() - timedelta(hours=1), clock.now() + timedelta(days=1),
+            clock.now() + timedelta(days=2), clock.now() + timedelta(days=60), Decimal("0.3"), Decimal("0.8"),
+            [festival.id]))
+        await campaigns.join_campaign(self.uow(), merchant, clock, campaign.id, Decimal("0.3"))
+        await campaigns.join_campaign(self.uow(), pier_merchant, clock, campaign.id, Decimal("0.6"))
+        await coupons.claim_coupon(self.uow(), BUYER, clock, festival.id)
+        # W12: the platform grants the buyer a coupon of its own
+        await issuance.issue_coupons(self.uow(), PLATFORM, clock, platform_coupon.id, [BUYER.user_id])
 
         # orders: delivered ones to claim on, one paid with coupons, one waiting for payment, one cancelled
         used = await self.order(BUYER, orchard, [(cherries, "2")], coupon_ids=[wallet["used"]])
@@ -194,6 +220,7 @@ class Demo:
         overdue_order = await self.order(BUYER, orchard, [(mango, "1")])
         await self.claim(BUYER, overdue_order, ClaimReason.ROTTEN_OR_SPOILED)  # never answered: 48 h pass
         clock.advance(days=3)
+        await self.festival_order(merchant, orchard, cherries, festival.id)
 
         # reviews and appeals: one decided, one overdue, two pending (a review and the ruling)
         bad = []
@@ -233,6 +260,18 @@ class Demo:
         await self.order(BUYER, orchard, [(mango, "1")], paid=False, delivered=False, coupon_ids=[wallet["locked"]])
         await process_deadlines(self.uow(), SYSTEM, SystemClock())  # the overdue claim's and appeal's events
         return orchard
+
+
+async def _wallet(uow: SqlUnitOfWorkFactory, buyer: str) -> list:
+    async with uow(write=False) as reading:
+        return await reading.coupons.wallet(buyer)
+
+
+def _month(at: datetime) -> tuple[datetime, datetime]:
+    """The Asia/Shanghai calendar month ``at`` falls in (W13: an invoice covers one)."""
+    local = at.astimezone(SHANGHAI)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return first, (first + timedelta(days=32)).replace(day=1)
 
 
 async def seed_if_empty(url: str, upload_dir: Path) -> str:

@@ -65,6 +65,7 @@ async def test_the_demo_fills_every_screen(api, settings, tmp_path):
         "CouponCentre": (new_buyer, {}), "GovernanceReport": (merchant, {"from": since, "to": now}),
         "ClaimSettlement": (buyer, {"id": escalated["id"]}), "ShopViolations": (merchant, {}),
         "ShopStanding": (buyer, {"id": shop}), "EventFeed": (merchant, {}), "WebhookAttempts": (merchant, {}),
+        "Campaigns": (merchant, {}), "InvoiceBook": (merchant, {"shopId": shop, "from": since, "to": now}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)
@@ -78,3 +79,14 @@ async def test_the_demo_fills_every_screen(api, settings, tmp_path):
     wallet = (await api.gql("{ wallet { coupons(first: 50) { edges { node { status } } } } }", token=buyer))
     assert {e["node"]["status"] for e in wallet.data["wallet"]["coupons"]["edges"]} == \
         {"AVAILABLE", "LOCKED", "USED", "EXPIRED"}
+    campaigns = (await api.gql("{ campaigns(first: 5) { edges { node { status signUps { merchantShare } } } } }",
+                               token=platform)).data["campaigns"]["edges"]
+    assert [(c["node"]["status"], sorted(s["merchantShare"] for s in c["node"]["signUps"])) for c in campaigns] == [
+        ("RUNNING", ["0.3", "0.6"])]
+    origins = await api.gql("{ wallet { coupons(first: 50) { edges { node { origin } } } } }", token=buyer)
+    assert "ISSUED" in {e["node"]["origin"] for e in origins.data["wallet"]["coupons"]["edges"]}
+    book = (await api.gql("query($s: ID!, $f: DateTime!, $t: DateTime!) { invoiceObligations(shopId: $s, from: $f, "
+                          "to: $t) { counterparty invoiced { amount } } }",
+                          {"s": shop, "f": (SystemClock().now() - timedelta(days=80)).isoformat(), "t": now},
+                          token=merchant)).data["invoiceObligations"]
+    assert any(o["counterparty"] == "PLATFORM" and o["invoiced"]["amount"] != "0.00" for o in book), book
