@@ -188,7 +188,7 @@ async def operations_world(world, claims):
                                       token=world.platform)).data["claims"]["edges"]
     node = listed[0]["node"]
     return shop, {"id": node["id"], "customerId": node["buyerId"], "from": "2020-01-01T00:00:00Z",
-                  "to": "2100-01-01T00:00:00Z", "orderId": node["order"]["id"]}
+                  "to": "2100-01-01T00:00:00Z", "orderId": node["order"]["id"], "shopId": shop.id}
 
 
 def variables_for(document: str, known: dict) -> dict:

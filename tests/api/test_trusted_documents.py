@@ -166,6 +166,8 @@ async def test_the_screens_queries_run_by_id_for_their_roles(api, world, claims,
         "ShopStanding": (buyer, {"id": shop.id}),
         "EventFeed": (merchant, {}),
         "WebhookAttempts": (merchant, {}),
+        "Campaigns": (merchant, {}),
+        "InvoiceBook": (merchant, {"shopId": shop.id, "from": "2026-10-31T16:00:00Z", "to": "2026-11-30T16:00:00Z"}),
     }
     entries = manifest()
     assert {name for name, entry in entries.items() if entry["type"] == "query"} == set(runs)
