@@ -296,10 +296,10 @@ async def claim_storm(url: str, port: int, template: str, clients: int) -> dict:
             "oversold": max(0, coupons_made - stock) + (successes != coupons_made), "seconds": round(elapsed, 2)}
 
 
-async def new_template(url: str) -> str:
+async def new_template(url: str, stock: int = 300) -> str:
     database = Database(url)
     template = await coupons.create_template(SqlUnitOfWorkFactory(database)(), PLATFORM, SystemClock(),
-                                             coupons.TemplateRequest(IssuerKind.PLATFORM, "hot", Money(100), 300,
+                                             coupons.TemplateRequest(IssuerKind.PLATFORM, "hot", Money(100), stock,
                                                                      valid_days_after_claim=5))
     await database.dispose()
     return encode_id("CouponTemplate", template.id)

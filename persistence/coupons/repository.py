@@ -161,10 +161,17 @@ class SqlCouponRepository:
                        locked_at=None, used_at=None, new_user_only=c.new_user_only, origin=c.origin.value,
                        version=c.version) for c in coupons]
         async with unique_violation_as(ConcurrentUpdate("coupon wallet")):
-            inserted = await self.session.execute(
-                insert(COUPONS).returning(COUPONS.c.id, sort_by_parameter_order=True), values)
-        for coupon, pk in zip(coupons, inserted.scalars().all(), strict=True):
-            coupon.id = pk
+            await self.session.execute(insert(COUPONS), values)  # one executemany, batched on both databases
+        # their ids by their unique key: an ordered RETURNING would run one INSERT a row on SQLite (no sentinel)
+        keys = {(c.template_id, c.owner_id, c.seq): c for c in coupons}
+        for template_id in {c.template_id for c in coupons}:
+            rows = await self.session.execute(
+                select(COUPONS.c.id, COUPONS.c.owner_id, COUPONS.c.seq).where(
+                    COUPONS.c.template_id == template_id,
+                    COUPONS.c.owner_id.in_({c.owner_id for c in coupons if c.template_id == template_id})))
+            for pk, owner, seq in rows.all():
+                if (template_id, owner, seq) in keys:
+                    keys[(template_id, owner, seq)].id = pk
 
     async def owned_by(self, template_id: int, owner_ids: list[str]) -> dict[str, int]:
         if not owner_ids:

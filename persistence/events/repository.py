@@ -79,9 +79,16 @@ class SqlEventLog:
         if self.session.get_bind().dialect.name == "postgresql" and not self.written[0]:
             await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK),
                                               func.pg_notify(NOTIFY_CHANNEL, "")))
-        inserted = await self.session.execute(insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True),
-                                              [_values(e) for e in self.pending])
-        ids = list(inserted.scalars().all())
+        if self.session.get_bind().dialect.name == "sqlite":
+            # SQLite cannot order a multi-row RETURNING by parameter (SQLAlchemy would send one INSERT an event), but
+            # the writer holds the database, so one INSERT's rows take ascending rowids in the order given
+            inserted = await self.session.execute(insert(EVENTS).returning(EVENTS.c.id),
+                                                  [_values(e) for e in self.pending])
+            ids = sorted(inserted.scalars().all())
+        else:
+            inserted = await self.session.execute(
+                insert(EVENTS).returning(EVENTS.c.id, sort_by_parameter_order=True), [_values(e) for e in self.pending])
+            ids = list(inserted.scalars().all())
         deliveries = await fan_out(self.session, ids)  # E5: their webhook deliveries
         self.pending.clear()
         self.written = (True, self.written[1] or deliveries)

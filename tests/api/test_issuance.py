@@ -89,3 +89,27 @@ async def test_e1_each_issued_coupon_is_an_event_its_buyer_sees(api, world, coup
     assert [e["node"]["payload"] for e in mine] == [{"status": "AVAILABLE",
                                                      "coupon": {"ownerId": "buyer-1", "origin": "ISSUED"}}]
     assert len((await api.gql(query, token=world.platform)).data["events"]["edges"]) == 2
+
+
+async def test_w12_an_issuance_is_a_fixed_number_of_statements_however_many_buyers(api, world, coupons, campaigns,
+                                                                                  app):
+    """One transaction, and the same statements for 5 buyers as for 200: nothing is written a buyer at a time."""
+    from sqlalchemy import event
+
+    engine = app.state.database.engine.sync_engine
+    counts = []
+    for size in (5, 200):
+        template = await coupons.created(totalStock=size)
+        seen = []
+
+        def count(*_args, seen=seen, **_kw):
+            seen.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            granted = await campaigns.issue(template["id"], [f"n{size}-{i}" for i in range(size)])
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert sum(1 for r in granted["results"] if r["coupon"]) == size
+        counts.append(len(seen))
+    assert counts[0] == counts[1], counts
