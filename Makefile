@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-throttle bench-webhooks bench-executors bench-events bench-scale bench-quote bench-issuance graphiql operations frontend-check
+.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-throttle bench-webhooks bench-executors bench-events bench-scale bench-quote bench-issuance bench-drop graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,9 @@ bench-scale: $(STAMP)  ## F: lists, report and export at a million rows on Postg
 
 bench-issuance: $(STAMP)  ## W12: buyers/s of one issueCoupons of 1,000 buyers vs 1,000 claimCoupon calls, both databases
 	$(BIN)/python -m bench.issuance
+
+bench-drop: $(STAMP)  ## issue 34: a live room's coupon drop (3,000 buyers, 1,500 in stock, 64 in flight) through the API vs the database alone
+	$(BIN)/python -m bench.coupon_drop
 
 bench-quote: $(STAMP)  ## W10: checkout quote time for wallets of 10, 100 and 1,000 coupons
 	$(BIN)/python -m bench.checkout_quote
