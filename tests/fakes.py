@@ -511,8 +511,11 @@ class FakeEvents(_Repository):
     async def page(self, query: EventQuery, page: Page) -> list[Event]:
         raise NotImplementedError("replay's visibility is SQL: tested through the API")
 
-    async def since(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
+    async def since(self, query: EventQuery, after: tuple[int, int] | None, limit: int) -> list[Event]:
         raise NotImplementedError("replay's visibility is SQL: tested through the API")
+
+    async def position_of(self, event_id: int) -> tuple[int, int]:
+        raise NotImplementedError("replay's positions are SQL: tested through the API")
 
     async def get_many(self, ids: list[int]) -> dict[int, Event]:
         return _pick(self.store.table("events"), ids)

@@ -102,6 +102,13 @@ class Event:
     streamer_id: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
     id: int | None = None
+    txid: int = 0  # PostgreSQL: the writing transaction's id; replay reads in (txid, id) order (0 on SQLite)
+
+    @property
+    def position(self) -> Position:
+        """Where the event stands in replay order: (txid, id). A reader never passes an event of a transaction still
+        in flight, so everything after a position it has read is yet to come."""
+        return (self.txid, self.id or 0)
 
     @staticmethod
     def of(type: EventType, subject_type: str, subject_key: object, actor: Actor, at: datetime, *,
@@ -147,16 +154,19 @@ class EventQuery:
         return self.subject is None or (event.subject_type, event.subject_key) == self.subject
 
 
+Position = tuple[int, int]
+
+
 class FellBehind(DomainError):
-    """E4: a live subscriber whose queue filled up. What it was sent is contiguous up to ``last_id``: it resumes
+    """E4: a live subscriber whose queue filled up. What it was sent is contiguous up to ``last``: it resumes
     with ``events(after:)`` (or a new subscription's ``after``) from there, missing nothing."""
 
     code = ErrorCode.SUBSCRIBER_TOO_SLOW
 
-    def __init__(self, last_id: int):
+    def __init__(self, last: Position):
         super().__init__(msg("the subscriber fell behind the events and was closed; resume from the last cursor it "
                              "received (events(after:) or the subscription's after)"))
-        self.last_id = last_id
+        self.last = last
 
 
 def events_scope(actor: Actor, types: list[EventType] | None, shop_id: int | None, shop_given: bool,

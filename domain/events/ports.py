@@ -6,7 +6,7 @@ from typing import Protocol
 
 from domain.appeals.model import Appeal
 from domain.claims.model import Claim
-from domain.events.model import Event, EventQuery, EventType, HistoryEntry
+from domain.events.model import Event, EventQuery, EventType, HistoryEntry, Position
 from domain.shared.listing import Page
 
 
@@ -26,14 +26,21 @@ class EventLog(Protocol):
         ...
 
     async def page(self, query: EventQuery, page: Page) -> list[Event]:
-        """E3/H3: a page of the list, oldest first, in the order read."""
+        """E3/H3: a page of the list, oldest first (replay order: ``Event.position``), in the order read; its keys
+        are positions. Only events of transactions older than every one still running are read, so a position once
+        passed is never passed again by a late commit."""
         ...
 
-    async def since(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
-        """E4: the next ``limit`` events after ``after_id``, oldest first (the live feed's read)."""
+    async def since(self, query: EventQuery, after: Position | None, limit: int) -> list[Event]:
+        """E4: the next ``limit`` events after the position ``after``, oldest first (the live feed's read)."""
         ...
 
     async def get_many(self, ids: list[int]) -> dict[int, Event]: ...
+
+    async def position_of(self, event_id: int) -> Position:
+        """The position of an event given by its id alone (a cursor written before positions): its own, or, for an
+        id that is not an event, the position just before the first event after it."""
+        ...
 
 
 class DeadlineRepository(Protocol):
@@ -51,8 +58,8 @@ class DeadlineRepository(Protocol):
 
 
 class EventFeed(Protocol):
-    """E4: events as they commit. ``subscribe`` first replays what the query admits after ``after_id`` (when given),
-    then yields each admitted event once its transaction committed, in id order, with no gap and no repeat; it
-    raises ``FellBehind`` when the subscriber cannot keep up."""
+    """E4: events as they commit. ``subscribe`` first replays what the query admits after the position ``after``
+    (when given), then yields each admitted event once its transaction committed, in replay order, with no gap and no
+    repeat; it raises ``FellBehind`` when the subscriber cannot keep up."""
 
-    def subscribe(self, query: EventQuery, after_id: int | None) -> AsyncIterator[Event]: ...
+    def subscribe(self, query: EventQuery, after: Position | None) -> AsyncIterator[Event]: ...

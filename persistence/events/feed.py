@@ -1,13 +1,14 @@
-"""E4: the live feed. One reader per process follows the ``events`` table by id and hands each new event to the
-subscribers whose query admits it.
+"""E4: the live feed. One reader per process follows the ``events`` table in replay order (``Event.position``) and
+hands each new event to the subscribers whose query admits it.
 
 What wakes the reader: a commit of this process that wrote events (``Database.events_committed``), and on
 PostgreSQL a ``NOTIFY events`` sent inside every writing transaction, which reaches every process listening —
 so a subscriber on one server process sees what another committed; on SQLite (several workers on one file) a poll
-every half second while anyone subscribes. The notification carries nothing: the reader
-always reads ``id > last`` from the table, so a lost notification (a listener reconnecting) costs latency, never an
-event. Ids are handed out in commit order (``SqlEventLog.flush``), so reading past the last id seen never skips a
-late commit.
+every half second while anyone subscribes — on PostgreSQL too, since an event is read only once every older
+transaction has ended, and one that ends without writing events notifies nobody. The notification carries nothing:
+the reader always reads past the last position it had from the table, so a lost notification (a listener
+reconnecting) costs latency, never an event; and a reader never passes an event of a transaction still running
+(``SqlEventLog.page``), so reading past the last position never skips a late commit.
 
 Each subscriber has a bounded queue: one that falls behind is ended with ``FellBehind`` and resumes from its last
 cursor, instead of growing the server's memory."""
@@ -21,15 +22,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import psycopg
-from sqlalchemy import func, select
 
-from domain.events.model import Event, EventQuery, FellBehind
+from domain.events.model import Event, EventQuery, FellBehind, Position
 from persistence.db import Database
-from persistence.events.repository import EVENTS, NOTIFY_CHANNEL, SqlEventLog
+from persistence.events.repository import NOTIFY_CHANNEL, SqlEventLog
 
 log = logging.getLogger("aftersales.events")
 BATCH = 500
-POLL_SECONDS = 0.5  # SQLite: how often a process looks for the events other processes committed
+POLL_SECONDS = 0.5  # how often a process looks for events it was not told of (other processes, a horizon moved)
 
 
 @dataclass(eq=False)
@@ -52,22 +52,21 @@ class SqlEventFeed:
         self.database = database
         self.queue_size = queue_size
         self.subscribers: set[_Subscriber] = set()
-        self.last_id = 0
+        self.last: Position = (0, 0)
         self.idle = True  # no subscriber: commits are not read; the first subscriber reads where the table ends
         self.wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def _end_of_table(self) -> int:
+    async def _end_of_table(self) -> Position:
         async with self.database.read_sessions() as session:
-            return (await session.execute(select(func.coalesce(func.max(EVENTS.c.id), 0)))).scalar_one()
+            return await SqlEventLog(session).end()
 
     async def start(self) -> None:
         self.database.events_committed.append(self.wake.set)
         self._tasks.append(asyncio.create_task(self._read()))
         if self.database.engine.dialect.name == "postgresql":
             self._tasks.append(asyncio.create_task(self._listen()))
-        else:
-            self._tasks.append(asyncio.create_task(self._poll()))
+        self._tasks.append(asyncio.create_task(self._poll()))
 
     async def stop(self) -> None:
         with contextlib.suppress(ValueError):
@@ -79,33 +78,33 @@ class SqlEventFeed:
                 await task
         self._tasks.clear()
 
-    async def subscribe(self, query: EventQuery, after_id: int | None) -> AsyncIterator[Event]:
+    async def subscribe(self, query: EventQuery, after: Position | None) -> AsyncIterator[Event]:
         subscriber = _Subscriber(query, asyncio.Queue(self.queue_size))
         self.subscribers.add(subscriber)  # from here on the reader queues every admitted event past `live_from`
         if self.idle:  # the reader skipped commits while nobody listened: go on from where the table ends now
-            self.last_id = max(self.last_id, await self._end_of_table())
+            self.last = max(self.last, await self._end_of_table())
             self.idle = False
             self.wake.set()
-        live_from = self.last_id
-        last: int = after_id if after_id is not None else live_from  # the last id this subscriber has had
+        live_from = self.last
+        last: Position = after if after is not None else live_from  # the last position this subscriber has had
         try:
-            if after_id is not None and after_id < live_from:  # the replay: from the table, up to where live begins
+            if after is not None and after < live_from:  # the replay: from the table, up to where live begins
                 while last < live_from:
                     async with self.database.read_sessions() as session:
                         page = await SqlEventLog(session).since(query, last, BATCH)
-                    page = [e for e in page if e.id is not None and e.id <= live_from]
+                    page = [e for e in page if e.position <= live_from]
                     if not page:
                         break
                     for event in page:
-                        last = event.id or last
+                        last = event.position
                         yield event
             while True:
                 if subscriber.behind and subscriber.queue.empty():
                     raise FellBehind(last)
                 event = await subscriber.queue.get()
-                if event.id is None or event.id <= last:
+                if event.position <= last:
                     continue  # before this subscriber's start, or a cursor ahead of this process's reader
-                last = event.id
+                last = event.position
                 yield event
         finally:
             self.subscribers.discard(subscriber)
@@ -130,19 +129,20 @@ class SqlEventFeed:
     async def _catch_up(self) -> None:
         while True:
             async with self.database.read_sessions() as session:
-                page = await SqlEventLog(session).since(EventQuery(everything=True), self.last_id, BATCH)
+                page = await SqlEventLog(session).since(EventQuery(everything=True), self.last, BATCH)
             for event in page:
                 for subscriber in list(self.subscribers):
                     if subscriber.query.admits(event):
                         subscriber.offer(event)
-                self.last_id = max(self.last_id, event.id or 0)
+                self.last = max(self.last, event.position)
             if len(page) < BATCH:
                 return
 
     async def _poll(self) -> None:
-        """SQLite has no notifications: while anyone subscribes, look for other processes' commits (several
-        ``uvicorn --workers`` on one file) every ``POLL_SECONDS``, so each subscriber sees every event within a
-        second (E4). A poll that finds nothing new is one indexed read."""
+        """While anyone subscribes, read every ``POLL_SECONDS``: SQLite has no notifications (several ``uvicorn
+        --workers`` on one file), and on PostgreSQL an event waits for every older transaction to end, which may
+        notify nobody — so each subscriber sees every event within a second (E4). A poll that finds nothing new is
+        one indexed read."""
         while True:
             await asyncio.sleep(POLL_SECONDS)
             if self.subscribers:

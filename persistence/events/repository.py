@@ -1,8 +1,12 @@
 """The outbox on SQL. Events wait with the unit of work and are written by its commit, in the same transaction as
-the changes they describe. On PostgreSQL the commit first takes a transaction-level advisory lock, so transactions
-write their events and commit one at a time: ids are handed out in commit order and a replay that stored the last
-id it saw never skips a transaction that committed late (SQLite's ``BEGIN IMMEDIATE`` already serialises writers).
-The lock is held only from the events' INSERT to the COMMIT."""
+the changes they describe.
+
+Replay without a lock (issue 34). On PostgreSQL each row carries its transaction's id (``txid xid8``, migration
+0023); readers take rows in (txid, id) order and only those of transactions older than every transaction still
+running (``txid < pg_snapshot_xmin(pg_current_snapshot())``). A transaction that commits late has a txid at or above
+that horizon when a reader passes, so its events come after everything the reader has had: no gap, no repeat, and
+no commit waits for another's (the global advisory lock this replaced serialised every event-writing commit).
+SQLite's ``BEGIN IMMEDIATE`` serialises writers, so ids are in commit order there and a position is (0, id)."""
 
 from __future__ import annotations
 
@@ -10,10 +14,33 @@ from collections import defaultdict
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, bindparam, false, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Text,
+    bindparam,
+    cast,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import UserDefinedType
 
-from domain.events.model import MERCHANT_ONLY_TYPES, NEVER_REPLAYED, Event, EventQuery, EventType, HistoryEntry
+from domain.events.model import (
+    MERCHANT_ONLY_TYPES,
+    NEVER_REPLAYED,
+    Event,
+    EventQuery,
+    EventType,
+    HistoryEntry,
+    Position,
+)
 from domain.shared.actor import Role
 from domain.shared.listing import Page
 from persistence.events.tables import EventRow
@@ -25,7 +52,6 @@ from persistence.shared.tables import table
 from persistence.webhooks.repository import fan_out
 
 EVENTS = table(EventRow)
-OUTBOX_LOCK = 0x0A5E_5E1E  # pg_advisory_xact_lock key of the outbox
 NOTIFY_CHANNEL = "events"  # E4: every writing transaction notifies it; delivered on commit, to every process
 _ROWS = Rows(EVENTS)
 _BY_ID = ByKeys(lambda match: select(EVENTS).where(match(EVENTS.c.id)))
@@ -38,11 +64,31 @@ _MERCHANT_ONLY = sorted(t.value for t in MERCHANT_ONLY_TYPES)
 _make_event = hydrator(Event)
 
 
-def _event(row: Any) -> Event:
+class _Xid8(UserDefinedType[int]):
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "xid8"
+
+
+_TXID: ColumnElement[Any] = literal_column("events.txid")  # PostgreSQL only (migration 0023)
+_TXID_TEXT = cast(_TXID, Text).label("txid_text")
+_HORIZON = _TXID < func.pg_snapshot_xmin(func.pg_current_snapshot())  # transactions older than every running one
+
+
+def _xid8(value: int) -> Any:
+    return cast(literal(str(value), String), _Xid8())
+
+
+def _event(row: Any, txid: int = 0) -> Event:
     return _make_event(type=member(EventType, row.type), occurred_at=row.occurred_at,
                        actor_role=member(Role, row.actor_role), actor_id=row.actor_id, subject_type=row.subject_type,
                        subject_key=row.subject_key, shop_id=row.shop_id, buyer_id=row.buyer_id,
-                       streamer_id=row.streamer_id, data=orjson.loads(row.data), id=row.id)
+                       streamer_id=row.streamer_id, data=orjson.loads(row.data), id=row.id, txid=txid)
+
+
+def _postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _values(event: Event) -> dict[str, Any]:
@@ -74,11 +120,9 @@ class SqlEventLog:
         return self.written
 
     async def _write(self) -> list[int]:
-        """On PostgreSQL one statement takes the outbox lock (held to the commit, so ids keep commit order) and
-        queues the ``NOTIFY`` (sent by the commit, dropped by a rollback)."""
-        if self.session.get_bind().dialect.name == "postgresql" and not self.written[0]:
-            await self.session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK),
-                                              func.pg_notify(NOTIFY_CHANNEL, "")))
+        """On PostgreSQL the first write queues the ``NOTIFY`` (sent by the commit, dropped by a rollback)."""
+        if _postgresql(self.session) and not self.written[0]:
+            await self.session.execute(select(func.pg_notify(NOTIFY_CHANNEL, "")))
         if self.session.get_bind().dialect.name == "sqlite":
             # SQLite cannot order a multi-row RETURNING by parameter (SQLAlchemy would send one INSERT an event), but
             # the writer holds the database, so one INSERT's rows take ascending rowids in the order given
@@ -107,14 +151,46 @@ class SqlEventLog:
     async def get_many(self, ids: list[int]) -> dict[int, Event]:
         if not ids:
             return {}
+        if _postgresql(self.session):  # with their positions (an event's cursor is its position)
+            rows = await self.session.execute(select(EVENTS, _TXID_TEXT).where(EVENTS.c.id.in_(set(ids))))
+            return {row.id: _event(row, int(row.txid_text)) for row in rows}
         return {row.id: _event(row) for row in _ROWS(await _BY_ID.rows(self.session, set(ids)))}
 
     async def page(self, query: EventQuery, page: Page) -> list[Event]:
-        rows = await self.session.execute(keyset.window(_visible(select(EVENTS), query), [EVENTS.c.id], False, page))
-        return [_event(row) for row in _ROWS(rows)]
+        if not _postgresql(self.session):  # one writer at a time: id order is commit order
+            keyed = Page(page.limit, page.sort, page.direction, page.after and page.after[1:],
+                         page.before and page.before[1:], page.backward)
+            rows = await self.session.execute(keyset.window(_visible(select(EVENTS), query), [EVENTS.c.id], False,
+                                                            keyed))
+            return [_event(row) for row in _ROWS(rows)]
+        keyed = Page(page.limit, page.sort, page.direction,
+                     page.after and (_xid8(page.after[0]), page.after[1]),
+                     page.before and (_xid8(page.before[0]), page.before[1]), page.backward)
+        statement = _visible(select(EVENTS, _TXID_TEXT), query).where(_HORIZON)
+        rows = await self.session.execute(keyset.window(statement, [_TXID, EVENTS.c.id], False, keyed))
+        return [_event(row, int(row.txid_text)) for row in rows]
 
-    async def since(self, query: EventQuery, after_id: int | None, limit: int) -> list[Event]:
-        return await self.page(query, Page(limit, after=None if after_id is None else (after_id,)))
+    async def since(self, query: EventQuery, after: Position | None, limit: int) -> list[Event]:
+        return await self.page(query, Page(limit, after=after))
+
+    async def end(self) -> Position:
+        """The last position a reader may pass now (the feed's start when its first subscriber arrives)."""
+        if not _postgresql(self.session):
+            return (0, (await self.session.execute(select(func.coalesce(func.max(EVENTS.c.id), 0)))).scalar_one())
+        last = (await self.session.execute(select(_TXID_TEXT, EVENTS.c.id).where(_HORIZON)
+                                           .order_by(_TXID.desc(), EVENTS.c.id.desc()).limit(1))).first()
+        return (int(last[0]), last[1]) if last else (0, 0)
+
+    async def position_of(self, event_id: int) -> Position:
+        if not _postgresql(self.session):
+            return (0, event_id)
+        found = (await self.session.execute(
+            select(_TXID_TEXT, EVENTS.c.id).where(EVENTS.c.id >= event_id).order_by(EVENTS.c.id).limit(1))).first()
+        if found is None:  # past every event: before whatever comes next
+            latest = (await self.session.execute(select(func.max(_TXID).cast(Text)))).scalar_one()
+            return (int(latest or 0), event_id)
+        txid, found_id = int(found[0]), found[1]
+        return (txid, event_id) if found_id == event_id else (txid, found_id - 1)
 
 
 def _visible(statement: Select[Any], query: EventQuery) -> Select[Any]:

@@ -10,9 +10,8 @@ import strawberry
 from domain.events.model import FellBehind
 from domain.shared.errors import InvalidInput
 from schema.common.ids import encode_cursor
-from schema.common.pagination import after_key
 from schema.context import Info
-from schema.events.operations import EventFilter, visible_events
+from schema.events.operations import EventFilter, event_position, visible_events
 from schema.events.types import Event
 
 
@@ -24,15 +23,15 @@ class Subscription:
     async def events(self, info: Info, filter: EventFilter | None = None,
                      after: str | None = None) -> AsyncGenerator[Event, None]:
         ctx = info.context
-        query, key = visible_events(info, filter), after_key(after)
+        query, position = visible_events(info, filter), await event_position(info, after)
         if ctx.feed is None:
             raise RuntimeError("this server runs no live event feed")
         try:
-            async for event in ctx.feed.subscribe(query, key[0] if key else None):
+            async for event in ctx.feed.subscribe(query, position):
                 ctx.renew_loaders()  # a subscription lives for hours: each event reads its shop and subject afresh
                 yield Event.of(event)
         except FellBehind as behind:
-            ctx.fell_behind = encode_cursor(behind.last_id)
+            ctx.fell_behind = encode_cursor(*behind.last)
             raise
 
     @strawberry.subscription(description="E10: the event being delivered, once: selectable only inside a webhook "

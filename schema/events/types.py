@@ -40,7 +40,7 @@ class Event(Node):
     @strawberry.field(description="E3/E4: this event's cursor: `events(after:)` or the subscription's `after` "
                                   "resumes right after it.")
     def cursor(self) -> str:
-        return encode_cursor(self.event.id)
+        return encode_cursor(*self.event.position)
 
     @strawberry.field(description="The shop it concerns; null for events of no shop (a buyer's coupon from the "
                                   "platform).")

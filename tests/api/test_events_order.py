@@ -1,5 +1,5 @@
-"""E3 without gaps: ids are handed out in commit order, so a replay that stored the last id it saw never misses a
-transaction that committed late."""
+"""E3 without gaps and without a lock (issue 34): a reader never passes an event of a transaction still running, so a
+replay that stored the last position it saw never misses a transaction that committed late."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 
 from domain.events.model import Event, EventQuery, EventType
 from domain.shared.actor import Actor, Role
@@ -22,36 +21,29 @@ def _event(key: str) -> Event:
     return Event.of(EventType.WORKING_CALENDAR_SET, "WorkingCalendar", key, ACTOR, datetime(2026, 11, 2, tzinfo=UTC))
 
 
-async def test_a_late_commit_is_never_behind_a_replayed_id(app, settings):
-    """A's events are written, not yet committed; B's commit waits for A's (the outbox's lock), so B's id comes
-    after A's and a reader between the two commits sees A alone."""
+async def test_a_late_commit_is_never_behind_a_replayed_position(app, settings):
+    """A's events are written, not yet committed; B writes after A and commits first, without waiting for A (no
+    lock): a reader between the two commits sees neither — B is beyond the horizon of the running A — and after A's
+    commit it sees A, then B. Nothing is passed for good while A runs."""
     if is_sqlite(settings.database_url):
-        pytest.skip("SQLite's BEGIN IMMEDIATE serialises whole writing transactions; the lock is PostgreSQL's")
+        pytest.skip("SQLite's BEGIN IMMEDIATE serialises whole writing transactions; the horizon is PostgreSQL's")
     database = app.state.database
     first, second = SqlUnitOfWork(database), SqlUnitOfWork(database)
     async with first:
         await first.events.record(_event("A"))
-        await first._events.flush()  # A holds the outbox lock and has its id, uncommitted
-
-        async def commit_second() -> None:
-            async with second:
-                await second.events.record(_event("B"))
-                await second.commit()
-
-        late = asyncio.create_task(commit_second())
-        async with database.engine.connect() as probe:  # B is waiting on the outbox lock, not done
-            for _ in range(500):
-                waiting = (await probe.execute(text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))).scalar_one()
-                if waiting:
-                    break
-                await asyncio.sleep(0.01)
-            assert waiting == 1 and not late.done()
+        await first._events.flush()  # A has its rows and its txid, uncommitted
+        async with second:
+            await second.events.record(_event("B"))
+            await second.commit()  # B does not wait for A
+        async with SqlUnitOfWork(database, write=False) as reader:
+            between = await reader.events.since(EventQuery(everything=True), None, 10)
+        assert between == []
         await first.commit()
-    await late
     async with SqlUnitOfWork(database, write=False) as reader:
         events = await reader.events.since(EventQuery(everything=True), None, 10)
-    assert [e.subject_key for e in events] == ["A", "B"]
+        assert [e.subject_key for e in events] == ["A", "B"]
+        after_a = await reader.events.since(EventQuery(everything=True), events[0].position, 10)
+    assert [e.subject_key for e in after_a] == ["B"]
 
 
 @pytest.mark.slow  # 40 writers and a polling reader
@@ -74,3 +66,56 @@ async def test_replay_under_concurrent_writers_has_no_gaps(api, world):
     await poll()
     everything, _ = await replay(api, world.platform)
     assert seen == [e["id"] for e in everything] and len(seen) == 40
+
+
+@pytest.mark.slow  # 64 writers holding their transactions open
+async def test_64_writers_holding_transactions_open_a_poller_and_a_subscriber_each_see_every_event_once(app):
+    """Issue 34: no lock orders the commits. 64 writers each write an event, hold the transaction open for a random
+    while and commit, in any order; a polling reader (by position) and a live subscriber of this process each see
+    every event exactly once, in the same order as the replay read afterwards."""
+    import random
+
+    from persistence.events.feed import SqlEventFeed
+
+    database = app.state.database
+    feed = SqlEventFeed(database)
+    await feed.start()
+    keys = [f"w{n}" for n in range(64)]
+    polled: list[str] = []
+    subscribed: list[str] = []
+    subscription = feed.subscribe(EventQuery(everything=True), None)
+    first = asyncio.ensure_future(subscription.__anext__())
+    await asyncio.sleep(0)  # the subscriber is registered before anything commits
+
+    async def writer(key: str) -> None:
+        async with SqlUnitOfWork(database) as uow:
+            await uow.events.record(_event(key))
+            await uow._events.flush()
+            await asyncio.sleep(random.uniform(0, 0.05))  # the transaction stays open, its rows written
+            await uow.commit()
+
+    async def listen() -> None:
+        subscribed.append((await first).subject_key)
+        async for event in subscription:
+            subscribed.append(event.subject_key)
+            if len(subscribed) == len(keys):
+                return
+
+    listening = asyncio.create_task(listen())
+    writing = asyncio.gather(*[writer(k) for k in keys])
+    position = None
+    while True:
+        async with SqlUnitOfWork(database, write=False) as reader:
+            page = await reader.events.since(EventQuery(everything=True), position, 100)
+        polled.extend(e.subject_key for e in page)
+        position = page[-1].position if page else position
+        if writing.done() and not page:
+            break
+        await asyncio.sleep(0.005)
+    await writing
+    await asyncio.wait_for(listening, 10)
+    await feed.stop()
+    async with SqlUnitOfWork(database, write=False) as reader:
+        replayed = [e.subject_key for e in await reader.events.since(EventQuery(everything=True), None, 100)]
+    assert sorted(replayed) == sorted(keys)
+    assert polled == replayed and subscribed == replayed
