@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-throttle bench-webhooks bench-executors bench-events bench-scale bench-quote bench-issuance bench-drop graphiql operations frontend-check
+.PHONY: run test test-fast lint lock schema docs messages migrate token contract clean bench bench-throttle bench-webhooks bench-executors bench-events bench-scale bench-quote bench-issuance bench-drop bench-outbox graphiql operations frontend-check
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,9 @@ bench-issuance: $(STAMP)  ## W12: buyers/s of one issueCoupons of 1,000 buyers v
 
 bench-drop: $(STAMP)  ## issue 34: a live room's coupon drop (3,000 buyers, 1,500 in stock, 64 in flight) through the API vs the database alone
 	$(BIN)/python -m bench.coupon_drop
+
+bench-outbox: $(STAMP)  ## issue 34: commits/s of event-writing transactions at 1, 16 and 64 writers on PostgreSQL
+	$(BIN)/python -m bench.outbox
 
 bench-quote: $(STAMP)  ## W10: checkout quote time for wallets of 10, 100 and 1,000 coupons
 	$(BIN)/python -m bench.checkout_quote
