@@ -187,7 +187,8 @@ class SqlEventLog:
         found = (await self.session.execute(
             select(_TXID_TEXT, EVENTS.c.id).where(EVENTS.c.id >= event_id).order_by(EVENTS.c.id).limit(1))).first()
         if found is None:  # past every event: before whatever comes next
-            latest = (await self.session.execute(select(func.max(_TXID).cast(Text)))).scalar_one()
+            latest = (await self.session.execute(select(_TXID_TEXT).select_from(EVENTS).order_by(_TXID.desc())
+                                                 .limit(1))).scalar_one_or_none()
             return (int(latest or 0), event_id)
         txid, found_id = int(found[0]), found[1]
         return (txid, event_id) if found_id == event_id else (txid, found_id - 1)

@@ -119,3 +119,19 @@ async def test_64_writers_holding_transactions_open_a_poller_and_a_subscriber_ea
         replayed = [e.subject_key for e in await reader.events.since(EventQuery(everything=True), None, 100)]
     assert sorted(replayed) == sorted(keys)
     assert polled == replayed and subscribed == replayed
+
+
+async def test_a_cursor_of_one_value_written_before_positions_still_resumes_after_its_event(api, world):
+    """Clients stored cursors of one value (an event's id) before cursors became positions: each still resumes
+    right after its event."""
+    from schema.common.ids import encode_cursor, split_id
+
+    shop = await world.shop()
+    for _ in range(3):
+        await world.credit(shop, "PAYABLES", "1.00")
+    everything, _ = await replay(api, world.platform)
+    old_cursor = encode_cursor(split_id(everything[1]["id"])[1])
+    after, _ = await replay(api, world.platform, after=old_cursor)
+    assert [e["id"] for e in after] == [e["id"] for e in everything[2:]]
+    assert (await api.gql("query($a: String) { events(after: $a) { edges { cursor } } }",
+                          {"a": encode_cursor("x", 1)}, token=world.platform)).codes == ["BAD_USER_INPUT"]
