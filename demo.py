@@ -8,7 +8,7 @@ forward and stops a day before now; the overdue deadlines are then fired as the 
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from domain.claims.model import ClaimReason, EvidenceKind, RulingOutcome
 from domain.coupons import campaigns, invoices, issuance
 from domain.coupons import services as coupons
 from domain.coupons.model import IssuerKind
-from domain.coupons.rules import SHANGHAI
+from domain.coupons.rules import month_containing
 from domain.events.deadlines import SYSTEM, process_deadlines
 from domain.events.model import EventType
 from domain.orders import services as orders
@@ -130,7 +130,7 @@ class Demo:
         records an invoice for part of the platform's share of that month (W13)."""
         held = [c for c in await _wallet(self.uow, BUYER.user_id) if c.template_id == festival]
         await self.order(BUYER, orchard, [(cherries, "1")], coupon_ids=[held[0].id])
-        start, end = _month(self.clock.now())
+        start, end = month_containing(self.clock.now())
         owed = await invoices.invoice_obligations(self.uow(write=False), merchant, orchard, start, end)
         platform = next(o for o in owed if o.counterparty is IssuerKind.PLATFORM)
         await invoices.record_invoice(self.uow(), merchant, self.clock, invoices.InvoiceRequest(
@@ -265,13 +265,6 @@ class Demo:
 async def _wallet(uow: SqlUnitOfWorkFactory, buyer: str) -> list:
     async with uow(write=False) as reading:
         return await reading.coupons.wallet(buyer)
-
-
-def _month(at: datetime) -> tuple[datetime, datetime]:
-    """The Asia/Shanghai calendar month ``at`` falls in (W13: an invoice covers one)."""
-    local = at.astimezone(SHANGHAI)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return first, (first + timedelta(days=32)).replace(day=1)
 
 
 async def seed_if_empty(url: str, upload_dir: Path) -> str:

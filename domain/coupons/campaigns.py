@@ -189,10 +189,10 @@ async def with_campaigns(uow: UnitOfWork, templates: list[CouponTemplate], shop_
     """W11: give each campaign template its campaign's terms, with the shares of ``shop_ids`` that signed up —
     what pricing, scope and the cost split read. Two statements, however many templates."""
     campaign_ids = list({t.campaign_id for t in templates if t.campaign_id is not None})
-    if not campaign_ids:
+    if not campaign_ids or not shop_ids:  # no shop at hand: no campaign's coupon can apply, nothing to read
         return
     campaigns = await uow.campaigns.get_many(campaign_ids)
-    shares = await uow.campaigns.shares(campaign_ids, shop_ids) if shop_ids else {}
+    shares = await uow.campaigns.shares(campaign_ids, shop_ids)
     for template in templates:
         if template.campaign_id is not None and template.campaign_id in campaigns:
             template.campaign = campaigns[template.campaign_id].terms(shares.get(template.campaign_id, {}))

@@ -106,7 +106,7 @@ def _claimable(template: CouponTemplate, owned: int, new_user: bool, now: dateti
 
 async def _may_apply_in_shop(uow: UnitOfWork, template: CouponTemplate, shop_id: int) -> bool:
     """W2 for a whole shop: some of its goods can be in the template's scope (W11: a campaign's, if it signed up)."""
-    if template.campaign_id is not None and (template.campaign is None or shop_id not in template.campaign.shares):
+    if not template.applies_in_shop(shop_id):
         return False
     if template.issuer_kind is IssuerKind.MERCHANT:
         return template.shop_id == shop_id

@@ -40,14 +40,15 @@ def _buyers(buyer_ids: list[str]) -> list[str]:
     check = Validation()
     if not 1 <= len(buyer_ids) <= rules.MAX_ISSUE:
         raise InvalidInput(msg("give 1 to {max} buyers a call", max=rules.MAX_ISSUE), ("input", "buyerIds"))
-    seen: set[str] = set()
+    buyers: dict[str, None] = {}  # as checked (normalised), in the order given
     for i, given in enumerate(buyer_ids):
         buyer = check(bounded_text, given, field=("input", "buyerIds", i), max_len=128, min_len=1)
-        if buyer is not None and buyer in seen:
+        if buyer is not None and buyer in buyers:
             check.add(InvalidInput("each buyer appears once", ("input", "buyerIds", i)))
-        seen.add(buyer or "")
+        elif buyer is not None:
+            buyers[buyer] = None
     check.done()
-    return [b.strip() for b in buyer_ids]
+    return list(buyers)
 
 
 async def issue_coupons(uow: UnitOfWork, actor: Actor, clock: Clock, template_id: int | None,

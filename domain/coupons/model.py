@@ -92,10 +92,19 @@ class CouponTemplate:
                                ErrorCode.COUPON_CLAIM_LIMIT_REACHED)
         return None
 
+    def campaign_share(self, shop_id: int) -> Decimal | None:
+        """W11: the merchant's share the shop signed up with, if this is a campaign's template and the shop's sign-up
+        was read (``with_campaigns``)."""
+        return self.campaign.shares.get(shop_id) if self.campaign is not None else None
+
+    def applies_in_shop(self, shop_id: int) -> bool:
+        """W11: a campaign's template applies only in signed-up shops (a campaign whose sign-ups were not read
+        applies nowhere); any other template is not held back here."""
+        return self.campaign_id is None or self.campaign_share(shop_id) is not None
+
     def in_scope(self, shop_id: int, product_id: int) -> bool:
-        """W2: which goods the coupon applies to. W11: a campaign's coupon, only the goods of signed-up shops (a
-        campaign whose sign-ups were not read applies nowhere)."""
-        if self.campaign_id is not None and (self.campaign is None or shop_id not in self.campaign.shares):
+        """W2: which goods the coupon applies to (W11: in a signed-up shop, for a campaign's coupon)."""
+        if not self.applies_in_shop(shop_id):
             return False
         if self.issuer_kind is IssuerKind.MERCHANT:
             return shop_id == self.shop_id and (not self.product_ids or product_id in self.product_ids)

@@ -131,10 +131,8 @@ def cost_shares(template: CouponTemplate, amount: Money, shop_id: int) -> tuple[
         return (CostShare(IssuerKind.MERCHANT, template.issuer_id, amount),)
     if template.issuer_kind is IssuerKind.STREAMER:
         return (CostShare(IssuerKind.STREAMER, template.issuer_id, amount),)
-    if template.campaign is not None and shop_id in template.campaign.shares:  # W11: the shop's sign-up
-        platform = campaign_split(amount, template.campaign.shares[shop_id])[1]
-    else:
-        platform = amount.times(template.platform_share)
+    signed_up = template.campaign_share(shop_id)  # W11: the shop's sign-up
+    platform = campaign_split(amount, signed_up)[1] if signed_up is not None else amount.times(template.platform_share)
     shares = [CostShare(IssuerKind.PLATFORM, None, platform)]
     if amount.fen - platform.fen:
         shares.append(CostShare(IssuerKind.MERCHANT, str(shop_id), amount - platform))

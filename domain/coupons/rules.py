@@ -50,13 +50,16 @@ MAX_INVOICE_NUMBER = 50
 MAX_VOID_REASON = 200
 
 
+def month_containing(at: datetime) -> tuple[datetime, datetime]:
+    """The Asia/Shanghai calendar month ``at`` falls in: [the 1st 00:00, the next 1st 00:00)."""
+    first = at.astimezone(SHANGHAI).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return first, (first + timedelta(days=32)).replace(day=1)
+
+
 def month_of(start: datetime, end: datetime, field: tuple[str | int, ...]) -> tuple[datetime, datetime]:
     """W13: an invoice covers one calendar month of Asia/Shanghai, [the 1st 00:00, the next 1st 00:00), so every
     coupon's obligation falls in exactly one invoiced period and ``outstanding`` is exact for any whole months."""
-    local = start.astimezone(SHANGHAI)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    following = (first + timedelta(days=32)).replace(day=1)
-    if local != first or end.astimezone(SHANGHAI) != following:
+    if (start, end) != month_containing(start):
         raise InvalidInput("an invoice covers one calendar month (Asia/Shanghai): periodFrom the 1st at 00:00, "
                            "periodTo the 1st of the next month", field)
     return start, end

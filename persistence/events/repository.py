@@ -11,6 +11,7 @@ SQLite's ``BEGIN IMMEDIATE`` serialises writers, so ids are in commit order ther
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -74,6 +75,7 @@ class _Xid8(UserDefinedType[int]):
 _TXID: ColumnElement[Any] = literal_column("events.txid")  # PostgreSQL only (migration 0023)
 _TXID_TEXT = cast(_TXID, Text).label("txid_text")
 _HORIZON = _TXID < func.pg_snapshot_xmin(func.pg_current_snapshot())  # transactions older than every running one
+_BY_ID_WITH_TXID = ByKeys(lambda match: select(EVENTS, _TXID_TEXT).where(match(EVENTS.c.id)))
 
 
 def _xid8(value: int) -> Any:
@@ -152,20 +154,18 @@ class SqlEventLog:
         if not ids:
             return {}
         if _postgresql(self.session):  # with their positions (an event's cursor is its position)
-            rows = await self.session.execute(select(EVENTS, _TXID_TEXT).where(EVENTS.c.id.in_(set(ids))))
+            rows = (await _BY_ID_WITH_TXID(self.session, set(ids))).all()
             return {row.id: _event(row, int(row.txid_text)) for row in rows}
         return {row.id: _event(row) for row in _ROWS(await _BY_ID.rows(self.session, set(ids)))}
 
     async def page(self, query: EventQuery, page: Page) -> list[Event]:
         if not _postgresql(self.session):  # one writer at a time: id order is commit order
-            keyed = Page(page.limit, page.sort, page.direction, page.after and page.after[1:],
-                         page.before and page.before[1:], page.backward)
+            keyed = replace(page, after=page.after and page.after[1:], before=page.before and page.before[1:])
             rows = await self.session.execute(keyset.window(_visible(select(EVENTS), query), [EVENTS.c.id], False,
                                                             keyed))
             return [_event(row) for row in _ROWS(rows)]
-        keyed = Page(page.limit, page.sort, page.direction,
-                     page.after and (_xid8(page.after[0]), page.after[1]),
-                     page.before and (_xid8(page.before[0]), page.before[1]), page.backward)
+        keyed = replace(page, after=page.after and (_xid8(page.after[0]), page.after[1]),
+                        before=page.before and (_xid8(page.before[0]), page.before[1]))
         statement = _visible(select(EVENTS, _TXID_TEXT), query).where(_HORIZON)
         rows = await self.session.execute(keyset.window(statement, [_TXID, EVENTS.c.id], False, keyed))
         return [_event(row, int(row.txid_text)) for row in rows]
